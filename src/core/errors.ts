@@ -1,0 +1,68 @@
+/** Where in an input a problem was found: a file (or URL) and a byte offset or 1-based line. */
+export interface Place {
+  file?: string
+  offset?: number
+  line?: number
+}
+
+function describe(place: Place): string {
+  const parts: string[] = []
+  if (place.file !== undefined) parts.push(place.file)
+  if (place.line !== undefined) parts.push(`line ${place.line}`)
+  if (place.offset !== undefined) parts.push(`offset ${place.offset}`)
+  return parts.length ? `${parts.join(', ')}: ` : ''
+}
+
+/** Base class of every error this library raises on purpose. */
+export class LightningError extends Error {
+  override name = 'LightningError'
+}
+
+/** Input that does not follow its format: names the file, the position and what was expected. */
+export class FormatError extends LightningError {
+  override name = 'FormatError'
+  readonly file: string | undefined
+  readonly offset: number | undefined
+  readonly line: number | undefined
+  readonly reason: string
+
+  constructor(reason: string, place: Place = {}) {
+    super(`${describe(place)}${reason}`)
+    this.reason = reason
+    this.file = place.file
+    this.offset = place.offset
+    this.line = place.line
+  }
+}
+
+/** A well-formed input that fails a consistency rule (bad md5, steps out of order, ...). */
+export class ValidationError extends FormatError {
+  override name = 'ValidationError'
+}
+
+/** A lookup for something the store or file does not hold (tile, member, sample, path). */
+export class NotFoundError extends LightningError {
+  override name = 'NotFoundError'
+}
+
+/** A caller asked for something out of range or malformed (bad tile ID string, bad region). */
+export class ArgumentError extends LightningError {
+  override name = 'ArgumentError'
+}
+
+/** Thrown by checkAbort; its name is 'AbortError' as DOM and Node code expect. */
+export class AbortError extends Error {
+  override name = 'AbortError'
+  constructor(message = 'the operation was aborted') {
+    super(message)
+  }
+}
+
+/** Every async method takes these options last. */
+export interface AbortOptions {
+  signal?: AbortSignal | undefined
+}
+
+export function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError()
+}

@@ -1,0 +1,16 @@
+// The public API, re-exported by name. Node-only writers are exported from here too; the
+// browser-safe subset is `lightning-tiles/reader`.
+export * from './core/errors.js'
+export * from './core/hex.js'
+export * from './core/tileId.js'
+export * from './core/region.js'
+export * from './core/filehandle.js'
+export { openFile } from './core/nodeFile.js'
+export { writeFileAtomic, buildDirectoryAtomic } from './core/atomic.js'
+export {
+  BgzfEncoder,
+  bgzfBlock,
+  writeBgzfFile,
+  BGZF_BLOCK_INPUT,
+  BGZF_EOF,
+} from './container/bgzf/writer.js'
