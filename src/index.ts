@@ -14,3 +14,4 @@ export {
   BGZF_BLOCK_INPUT,
   BGZF_EOF,
 } from './container/bgzf/writer.js'
+export * from './formats/band/band.js'

@@ -1,8 +1,8 @@
 /** Where in an input a problem was found: a file (or URL) and a byte offset or 1-based line. */
 export interface Place {
-  file?: string
-  offset?: number
-  line?: number
+  file?: string | undefined
+  offset?: number | undefined
+  line?: number | undefined
 }
 
 function describe(place: Place): string {

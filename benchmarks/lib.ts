@@ -1,0 +1,59 @@
+// Shared helpers for benchmarks: timing, peak memory of child processes, machine description.
+import { spawnSync } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+
+export interface Measure {
+  /** median wall time, seconds */
+  seconds: number
+  /** median peak resident memory, MiB (child processes only; NaN when unknown) */
+  peakMiB: number
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Run a shell command `runs` times under GNU time; median wall time and peak RSS. */
+export function timeCommand(command: string, runs = 3): Measure {
+  const secs: number[] = []
+  const mems: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', command], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    })
+    if (r.status !== 0) throw new Error(`benchmark command failed: ${command}\n${r.stderr}`)
+    const last = r.stderr.trim().split('\n').pop()!.split(' ')
+    secs.push(Number(last[0]))
+    mems.push(Number(last[1]) / 1024)
+  }
+  return { seconds: median(secs), peakMiB: median(mems) }
+}
+
+/** Time an in-process async function `runs` times; median wall seconds. */
+export async function timeAsync(fn: () => Promise<unknown>, runs = 5): Promise<number> {
+  const secs: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    secs.push((performance.now() - t0) / 1000)
+  }
+  return median(secs)
+}
+
+export function machine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  const tool = (cmd: string) =>
+    spawnSync('bash', ['-c', cmd], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '?'
+  return [
+    `- CPU: ${cpu}, ${cpus().length} cores; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- Node ${process.version}; ${tool('bcftools --version')}; ${tool('bgzip --version')}`,
+  ].join('\n')
+}
+
+export function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
