@@ -1,0 +1,10 @@
+/** Progress of a long operation, reported through `onProgress` callbacks. */
+export interface Progress {
+  /** what is being done now, e.g. 'picking tags', 'tiling path 0000' */
+  phase: string
+  /** units done so far and the total (same unit, e.g. bases or records); total 0 = unknown */
+  done: number
+  total: number
+}
+
+export type ProgressCallback = (progress: Progress) => void
