@@ -15,3 +15,14 @@ export {
   BGZF_EOF,
 } from './container/bgzf/writer.js'
 export * from './formats/band/band.js'
+export {
+  BgzfReader,
+  parseGzi,
+  crc32,
+  bgzfBlockAt,
+  inflateBgzfBlocks,
+  BGZF_MAX_BLOCK,
+} from './container/bgzf/reader.js'
+export type { GziTable, BgzfBlockInfo } from './container/bgzf/reader.js'
+export { decompressedChunks, readLines } from './container/stream.js'
+export type { StreamOptions, LineOptions } from './container/stream.js'

@@ -1,0 +1,282 @@
+// Browser-safe random access to a BGZF file through its `.gzi` index (spec §4.1, §4.2).
+// Blocks are inflated by @gmod/bgzf-filehandle's `unzip` (WebAssembly); the block framing, the
+// `.gzi` and the CRC are checked here, because `unzip` silently returns a short result for a
+// truncated block and does not verify CRCs.
+import { unzip } from '@gmod/bgzf-filehandle'
+import { ArgumentError, FormatError, checkAbort } from '../../core/errors.js'
+import type { AbortOptions } from '../../core/errors.js'
+import type { NamedFile } from '../../core/filehandle.js'
+
+/** Largest possible BGZF block (BSIZE is a u16 holding size − 1). */
+export const BGZF_MAX_BLOCK = 0x10000
+
+/**
+ * The block table of a `.gzi`, with the implied first block (0, 0) at index 0: block `i` starts at
+ * compressed offset `compressed[i]` and holds uncompressed bytes from `uncompressed[i]`.
+ */
+export interface GziTable {
+  compressed: Float64Array
+  uncompressed: Float64Array
+}
+
+/** Parse a `.gzi` (u64 count, then count pairs of u64 compressed, uncompressed offsets). */
+export function parseGzi(bytes: Uint8Array, file: string): GziTable {
+  if (bytes.length < 8) {
+    throw new FormatError(`expected an 8-byte entry count, the .gzi has ${bytes.length} bytes`, {
+      file,
+      offset: 0,
+    })
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const count = view.getBigUint64(0, true)
+  const expected = 8n + 16n * count
+  if (expected !== BigInt(bytes.length)) {
+    throw new FormatError(
+      `entry count ${count} needs ${expected} bytes, the .gzi has ${bytes.length}`,
+      { file, offset: 0 },
+    )
+  }
+  const n = Number(count) + 1
+  const compressed = new Float64Array(n)
+  const uncompressed = new Float64Array(n)
+  for (let i = 1; i < n; i++) {
+    const at = 8 + 16 * (i - 1)
+    const c = Number(view.getBigUint64(at, true))
+    const u = Number(view.getBigUint64(at + 8, true))
+    const pc = compressed[i - 1]!
+    const pu = uncompressed[i - 1]!
+    if (!(c > pc && c - pc <= BGZF_MAX_BLOCK && u >= pu && u - pu <= BGZF_MAX_BLOCK)) {
+      throw new FormatError(
+        `entry ${i - 1} (${c}, ${u}) does not follow (${pc}, ${pu}) by one BGZF block`,
+        { file, offset: at },
+      )
+    }
+    compressed[i] = c
+    uncompressed[i] = u
+  }
+  return { compressed, uncompressed }
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    t[n] = c >>> 0
+  }
+  return t
+})()
+
+/** CRC-32 (gzip polynomial) of `data`. */
+export function crc32(data: Uint8Array): number {
+  let c = 0xffffffff
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)
+  return (c ^ 0xffffffff) >>> 0
+}
+
+/** One BGZF block found in a buffer: where it starts, its total size, CRC and inflated size. */
+export interface BgzfBlockInfo {
+  /** Offset of the block in the buffer. */
+  start: number
+  /** Total size of the block in bytes (BSIZE + 1). */
+  size: number
+  crc: number
+  /** ISIZE: uncompressed bytes in the block. */
+  dataSize: number
+}
+
+/**
+ * Parse the header of the BGZF block at `buf[at]` (at `fileOffset + at` in `file`). Returns
+ * undefined when the buffer ends before the whole block, so a caller can read more.
+ */
+export function bgzfBlockAt(
+  buf: Uint8Array,
+  at: number,
+  file: string,
+  fileOffset: number,
+): BgzfBlockInfo | undefined {
+  const place = { file, offset: fileOffset + at }
+  if (buf.length - at < 18) {
+    if (buf.length - at >= 4 && !isBgzfStart(buf, at)) throw notBgzf(place)
+    return undefined
+  }
+  if (!isBgzfStart(buf, at)) throw notBgzf(place)
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  const xlen = view.getUint16(at + 10, true)
+  let size = -1
+  for (let p = at + 12; p + 4 <= at + 12 + xlen;) {
+    if (p + 4 > buf.length) return undefined
+    const slen = view.getUint16(p + 2, true)
+    if (buf[p] === 66 && buf[p + 1] === 67 && slen === 2) {
+      if (p + 6 > buf.length) return undefined
+      size = view.getUint16(p + 4, true) + 1
+    }
+    p += 4 + slen
+  }
+  if (size < 0) throw new FormatError('expected a BGZF block with a BC extra subfield', place)
+  if (size < 12 + xlen + 8 + 2) {
+    throw new FormatError(`BGZF block size ${size} is too small for its header and trailer`, place)
+  }
+  if (at + size > buf.length) return undefined
+  const crc = view.getUint32(at + size - 8, true)
+  const dataSize = view.getUint32(at + size - 4, true)
+  if (dataSize > BGZF_MAX_BLOCK) {
+    throw new FormatError(`BGZF block claims ${dataSize} uncompressed bytes (at most 65536)`, place)
+  }
+  return { start: at, size, crc, dataSize }
+}
+
+function isBgzfStart(buf: Uint8Array, at: number): boolean {
+  return buf[at] === 0x1f && buf[at + 1] === 0x8b && buf[at + 2] === 8 && (buf[at + 3]! & 4) !== 0
+}
+
+function notBgzf(place: { file: string; offset: number }): FormatError {
+  return new FormatError('expected a BGZF block (gzip magic 1f 8b 08 with FEXTRA)', place)
+}
+
+/**
+ * Inflate the consecutive whole blocks `blocks` of `buf` (which starts at `fileOffset` in `file`),
+ * checking each block's ISIZE and CRC. Returns their concatenated uncompressed bytes.
+ */
+export async function inflateBgzfBlocks(
+  buf: Uint8Array,
+  blocks: BgzfBlockInfo[],
+  file: string,
+  fileOffset: number,
+): Promise<Uint8Array> {
+  const first = blocks[0]
+  const last = blocks[blocks.length - 1]
+  if (!first || !last) return new Uint8Array(0)
+  const span = buf.subarray(first.start, last.start + last.size)
+  let out: Uint8Array
+  try {
+    out = await unzip(span)
+  } catch (err) {
+    throw new FormatError(
+      `cannot inflate the BGZF blocks in bytes ${fileOffset + first.start}-${fileOffset + last.start + last.size}: ${(err as Error).message}`,
+      { file, offset: fileOffset + first.start },
+    )
+  }
+  let u = 0
+  for (const b of blocks) {
+    const data = out.subarray(u, u + b.dataSize)
+    if (data.length !== b.dataSize || crc32(data) !== b.crc) {
+      throw new FormatError(
+        data.length !== b.dataSize
+          ? `BGZF block inflates to fewer bytes than its ISIZE ${b.dataSize}`
+          : 'BGZF block data does not match its CRC-32',
+        { file, offset: fileOffset + b.start },
+      )
+    }
+    u += b.dataSize
+  }
+  if (u !== out.length) {
+    throw new FormatError(`BGZF blocks inflate to ${out.length} bytes, their ISIZEs sum to ${u}`, {
+      file,
+      offset: fileOffset + first.start,
+    })
+  }
+  return out
+}
+
+/** Random access to the uncompressed bytes of a BGZF file through its `.gzi`. */
+export class BgzfReader {
+  readonly file: NamedFile
+  readonly gziFile: NamedFile
+  private table: Promise<GziTable> | undefined
+
+  constructor(file: NamedFile, gzi: NamedFile) {
+    this.file = file
+    this.gziFile = gzi
+  }
+
+  /** The `.gzi` block table (loaded once; a failed load is retried on the next call). */
+  index(opts: AbortOptions = {}): Promise<GziTable> {
+    if (!this.table) {
+      this.table = this.gziFile.handle
+        .readFile(opts.signal ? { signal: opts.signal } : {})
+        .then((bytes) => parseGzi(bytes, this.gziFile.name))
+      this.table.catch(() => {
+        this.table = undefined
+      })
+    }
+    return this.table
+  }
+
+  /**
+   * `length` uncompressed bytes from uncompressed `offset`, with one ranged read of the file.
+   * Reading past the end of the data is a FormatError (the caller's offsets come from an index).
+   */
+  async read(offset: number, length: number, opts: AbortOptions = {}): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0)
+      throw new ArgumentError(`bad BGZF read of ${length} bytes at ${offset}`)
+    if (length === 0) return new Uint8Array(0)
+    checkAbort(opts.signal)
+    const { compressed: cs, uncompressed: us } = await this.index(opts)
+    checkAbort(opts.signal)
+    const n = cs.length
+    const end = offset + length
+    const i = lastAtOrBelow(us, offset)
+    const j = lastAtOrBelow(us, end - 1) + 1
+    const start = cs[i]!
+    const want = (j < n ? cs[j]! : cs[n - 1]! + BGZF_MAX_BLOCK) - start
+    const name = this.file.name
+    const buf = await this.file.handle.read(want, start, opts.signal ? { signal: opts.signal } : {})
+    checkAbort(opts.signal)
+
+    const blocks: BgzfBlockInfo[] = []
+    let at = 0
+    let u = us[i]!
+    let k = i
+    while (u < end) {
+      if (k + 1 < n && start + at >= cs[k + 1]!) {
+        if (start + at !== cs[k + 1]! || u !== us[k + 1]!) {
+          throw new FormatError(
+            `the .gzi ${this.gziFile.name} puts a block at (${cs[k + 1]}, ${us[k + 1]}), the file has one at (${start + at}, ${u})`,
+            { file: name, offset: start + at },
+          )
+        }
+        k++
+      }
+      const block = at < buf.length ? bgzfBlockAt(buf, at, name, start) : undefined
+      if (!block) {
+        if (buf.length < want) {
+          throw new FormatError(
+            `truncated BGZF: the file ends at ${start + buf.length}, inside or before the block needed for uncompressed offset ${u}`,
+            { file: name, offset: start + at },
+          )
+        }
+        throw new FormatError(
+          `the .gzi ${this.gziFile.name} does not cover this block (it is stale or wrong)`,
+          { file: name, offset: start + at },
+        )
+      }
+      // An empty block past the last indexed one is the EOF marker.
+      if (block.dataSize === 0 && k + 1 >= n) {
+        throw new FormatError(
+          `read of ${length} bytes at uncompressed offset ${offset} goes past the end of the data at ${u}`,
+          { file: name, offset: start + at },
+        )
+      }
+      blocks.push(block)
+      u += block.dataSize
+      at += block.size
+    }
+    const data = await inflateBgzfBlocks(buf, blocks, name, start)
+    checkAbort(opts.signal)
+    const from = offset - us[i]!
+    return data.subarray(from, from + length)
+  }
+}
+
+/** Index of the last element of the ascending `values` that is ≤ x (values[0] is 0 ≤ x). */
+function lastAtOrBelow(values: Float64Array, x: number): number {
+  let lo = 0
+  let hi = values.length
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1
+    if (values[mid]! <= x) lo = mid
+    else hi = mid
+  }
+  return lo
+}
