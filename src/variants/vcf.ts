@@ -1,0 +1,441 @@
+// Tile variants of many haplotypes → normalised multi-sample VCF records, streamed. Also the
+// canonicaliser that puts any VCF into the same form, for comparisons. Browser-safe (no I/O).
+//
+// Speed: a cohort has thousands of samples but only a handful of distinct variants per tile, so
+// each distinct tile variant is aligned and normalised once (TileVariantCaller memoises by the
+// caller's key); per haplotype only the variant's ready list and its no-call runs are merged.
+import VCFParser from '@gmod/vcf'
+import { checkAbort, FormatError, LightningError } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import type { Region } from '../core/region.js'
+import { alignTile, altToRef } from './align.js'
+import type { Edit } from './align.js'
+import { canonicalVariants, normalizeEdit, variantKey } from './normalize.js'
+import type { RefAccessor, Variant } from './normalize.js'
+
+export interface Contig {
+  name: string
+  length: number
+}
+
+export interface SampleInfo {
+  name: string
+  phased: boolean
+}
+
+/** Genotype codes of one haplotype at a site. */
+export const GT_REF = 0
+export const GT_ALT = 1
+export const GT_NOCALL = 2
+
+/** One biallelic record: `gt` holds two codes per sample (haplotype 1, haplotype 2). */
+export interface VcfRecord {
+  chrom: string
+  /** 0-based position of the first REF base. */
+  pos: number
+  ref: string
+  alt: string
+  gt: Uint8Array
+  /** Per sample: 1 when its genotype is phased (written with `|`). */
+  phased: Uint8Array
+}
+
+/** The reference of a contig, loaded once per contig (e.g. the whole sequence, or a window). */
+export type ReferenceSource = (chrom: string) => RefAccessor | Promise<RefAccessor>
+
+// ---------------------------------------------------------------------------------------------
+// one distinct tile variant → its canonical variants
+
+export interface TileVariantSource {
+  /** Reference span of the tile (spanning tiles: anchor start to the end of the last step). */
+  refStart: number
+  refEnd: number
+  /** The tile variant's sequence, tags included. */
+  seq: string
+}
+
+export interface CalledTileVariant {
+  refStart: number
+  /** Alignment to the reference tile, tile coordinates. */
+  edits: Edit[]
+  /** Canonical variants, contig coordinates. */
+  variants: Variant[]
+  /** No-call reference intervals from `n` in the sequence itself (flat, contig coordinates). */
+  nocalls: number[]
+}
+
+/** Aligns and normalises tile variants, each distinct key once. */
+export class TileVariantCaller {
+  private readonly memo = new Map<string, CalledTileVariant>()
+  constructor(private readonly ref: RefAccessor) {}
+
+  /** The called variant for `key`; `src` is read only the first time a key is seen. */
+  call(key: string, src: TileVariantSource | (() => TileVariantSource)): CalledTileVariant {
+    let hit = this.memo.get(key)
+    if (hit) return hit
+    const s = typeof src === 'function' ? src() : src
+    const refSeq = this.ref(s.refStart, s.refEnd)
+    if (refSeq.length !== s.refEnd - s.refStart)
+      throw new LightningError(
+        `tile ${key}: the reference holds ${refSeq.length} of the ${s.refEnd - s.refStart} bases of [${s.refStart}, ${s.refEnd})`,
+      )
+    const al = alignTile(refSeq, s.seq)
+    const variants: Variant[] = []
+    for (const e of al.edits)
+      variants.push(...normalizeEdit({ pos: s.refStart + e.pos, ref: e.ref, alt: e.alt }, this.ref))
+    hit = {
+      refStart: s.refStart,
+      edits: al.edits,
+      variants,
+      nocalls: al.nocalls.map((x) => x + s.refStart),
+    }
+    this.memo.set(key, hit)
+    return hit
+  }
+
+  /** Map a haplotype's no-call runs (flat `[start, len, ...]` in the tile variant, as in a band)
+   * to reference intervals (flat `[start, end, ...]`, contig coordinates). */
+  nocallsToRef(called: CalledTileVariant, runs: ArrayLike<number>): number[] {
+    const out = called.nocalls.slice()
+    for (let k = 0; k + 1 < runs.length; k += 2) {
+      const s = runs[k]!
+      const [a, b] = altToRef(called.edits, s, s + runs[k + 1]!)
+      out.push(called.refStart + a, called.refStart + b)
+    }
+    return out
+  }
+
+  /** Forget the memoised variants (e.g. at the end of a path). */
+  clear(): void {
+    this.memo.clear()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// per-haplotype variant lists → biallelic multi-sample sites
+
+interface Site extends Variant {
+  gt: Uint8Array
+}
+
+/**
+ * Collects the canonical variants and no-call intervals of many haplotypes (haplotype index =
+ * 2 × sample + (0|1)) and hands back sorted biallelic sites. A haplotype is `.` at a site when
+ * one of its no-call intervals overlaps the site's REF span, else 1 if it carries the variant,
+ * else 0.
+ */
+export class GenotypeMerger {
+  private sites = new Map<string, Site>()
+  private ncHap: number[] = []
+  private ncStart: number[] = []
+  private ncEnd: number[] = []
+  /** Sites before this position were handed out; a later one there would break the order. */
+  private flushedTo = -Infinity
+
+  constructor(readonly nHaplotypes: number) {}
+
+  add(hap: number, variants: readonly Variant[], nocalls?: ArrayLike<number>): void {
+    for (const v of variants) {
+      if (v.pos < this.flushedTo)
+        throw new LightningError(
+          `a variant at ${v.pos + 1} arrived after the records before ${this.flushedTo + 1} were written (left-aligned further than the flush margin)`,
+        )
+      const key = variantKey(v)
+      let site = this.sites.get(key)
+      if (!site) {
+        site = { pos: v.pos, ref: v.ref, alt: v.alt, gt: new Uint8Array(this.nHaplotypes) }
+        this.sites.set(key, site)
+      }
+      site.gt[hap] = GT_ALT
+    }
+    if (nocalls)
+      for (let k = 0; k + 1 < nocalls.length; k += 2) {
+        this.ncHap.push(hap)
+        this.ncStart.push(nocalls[k]!)
+        this.ncEnd.push(nocalls[k + 1]!)
+      }
+  }
+
+  /** Remove and return the sites that start before `before` (all when omitted), sorted. */
+  flush(before = Infinity): Site[] {
+    const out: Site[] = []
+    for (const [key, s] of this.sites)
+      if (s.pos < before) {
+        out.push(s)
+        this.sites.delete(key)
+      }
+    out.sort((a, b) => a.pos - b.pos || a.ref.length - b.ref.length || cmp(a.alt, b.alt))
+    let maxRef = 1
+    for (const s of out) maxRef = Math.max(maxRef, s.ref.length)
+    const keep: [number[], number[], number[]] = [[], [], []]
+    for (let k = 0; k < this.ncHap.length; k++) {
+      const h = this.ncHap[k]!
+      const s = this.ncStart[k]!
+      const e = this.ncEnd[k]!
+      for (let i = lowerBound(out, s - maxRef + 1); i < out.length && out[i]!.pos < e; i++) {
+        const site = out[i]!
+        if (site.pos + site.ref.length > s) site.gt[h] = GT_NOCALL
+      }
+      if (e > before) {
+        keep[0].push(h)
+        keep[1].push(s)
+        keep[2].push(e)
+      }
+    }
+    ;[this.ncHap, this.ncStart, this.ncEnd] = keep
+    if (before > this.flushedTo) this.flushedTo = before
+    return out
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function lowerBound(sites: readonly Site[], pos: number): number {
+  let lo = 0
+  let hi = sites.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sites[mid]!.pos < pos) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+// ---------------------------------------------------------------------------------------------
+// VCF text
+
+/** The VCF header lines (no trailing newlines). */
+export function vcfHeader(
+  contigs: readonly Contig[],
+  samples: readonly SampleInfo[],
+  opts: { reference?: string; extra?: readonly string[] } = {},
+): string[] {
+  const lines = [
+    '##fileformat=VCFv4.2',
+    '##FILTER=<ID=PASS,Description="All filters passed">',
+    '##source=lightning-tiles',
+  ]
+  if (opts.reference !== undefined) lines.push(`##reference=${opts.reference}`)
+  for (const c of contigs) lines.push(`##contig=<ID=${c.name},length=${c.length}>`)
+  lines.push('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
+  if (opts.extra) lines.push(...opts.extra)
+  lines.push(
+    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT']
+      .concat(samples.map((s) => s.name))
+      .join('\t'),
+  )
+  return lines
+}
+
+const ALLELE = ['0', '1', '.']
+
+/** One record as a VCF line (no trailing newline). */
+export function formatVcfRecord(r: VcfRecord): string {
+  const cols = [r.chrom, String(r.pos + 1), '.', r.ref, r.alt, '.', '.', '.', 'GT']
+  const n = r.phased.length
+  for (let i = 0; i < n; i++)
+    cols.push(ALLELE[r.gt[2 * i]!]! + (r.phased[i] ? '|' : '/') + ALLELE[r.gt[2 * i + 1]!]!)
+  return cols.join('\t')
+}
+
+// ---------------------------------------------------------------------------------------------
+// the engine of `lightning-tiles vcf`
+
+/** One haplotype's tile: haplotype index 2 × sample + (0|1), the tile variant's key, and the
+ * haplotype's no-call runs in that tile (flat `[start, len, ...]`, tile offsets, as in a band). */
+export interface HaplotypeTile {
+  hap: number
+  key: string
+  nocalls?: ArrayLike<number> | undefined
+}
+
+/**
+ * A stretch of one contig (e.g. a path, or a run of steps). Blocks of a contig come in order of
+ * `start`; every tile of the block starts at or after `start`.
+ */
+export interface TileBlock {
+  chrom: string
+  start: number
+  /** The distinct tile variants the block's haplotype tiles use, by key. */
+  variants: ReadonlyMap<string, TileVariantSource> | ((key: string) => TileVariantSource)
+  tiles: Iterable<HaplotypeTile>
+}
+
+export interface TilesToVcfInput {
+  contigs: readonly Contig[]
+  samples: readonly SampleInfo[]
+  reference: ReferenceSource
+  blocks: AsyncIterable<TileBlock> | Iterable<TileBlock>
+  /** Only records whose REF overlaps this region. */
+  region?: Region | undefined
+  /** `##reference=` header value. */
+  referenceName?: string | undefined
+}
+
+/** How far left of the current block a left-aligned indel may still land. */
+export const FLUSH_MARGIN = 10_000
+
+/**
+ * Stream a VCF (header, then sorted biallelic records) from the tiles of many haplotypes. Each
+ * distinct tile variant key is aligned once per contig.
+ */
+export async function* tilesToVcf(
+  input: TilesToVcfInput,
+  opts: AbortOptions = {},
+): AsyncGenerator<string> {
+  yield* vcfHeader(
+    input.contigs,
+    input.samples,
+    input.referenceName === undefined ? {} : { reference: input.referenceName },
+  )
+  const nHap = input.samples.length * 2
+  const phased = Uint8Array.from(input.samples, (s) => (s.phased ? 1 : 0))
+  const region = input.region
+  let chrom: string | undefined
+  let caller: TileVariantCaller | undefined
+  let merger = new GenotypeMerger(nHap)
+  const out = function* (sites: Site[]) {
+    for (const s of sites) {
+      if (region && (s.pos >= region.end || s.pos + s.ref.length <= region.start)) continue
+      yield formatVcfRecord({ chrom: chrom!, ...s, phased })
+    }
+  }
+  for await (const block of input.blocks) {
+    checkAbort(opts.signal)
+    if (block.chrom !== chrom) {
+      if (chrom !== undefined) yield* out(merger.flush())
+      chrom = block.chrom
+      caller = new TileVariantCaller(await input.reference(chrom))
+      merger = new GenotypeMerger(nHap)
+    }
+    if (region && block.chrom !== region.chrom) continue
+    yield* out(merger.flush(block.start - FLUSH_MARGIN))
+    const lookup = block.variants
+    for (const t of block.tiles) {
+      const called = caller!.call(t.key, () => {
+        const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
+        if (!src)
+          throw new LightningError(
+            `block at ${block.chrom}:${block.start + 1}: no tile variant '${t.key}'`,
+          )
+        return src
+      })
+      const nc =
+        t.nocalls && t.nocalls.length ? caller!.nocallsToRef(called, t.nocalls) : called.nocalls
+      merger.add(t.hap, called.variants, nc)
+    }
+  }
+  if (chrom !== undefined) yield* out(merger.flush())
+}
+
+// ---------------------------------------------------------------------------------------------
+// canonical form of any VCF (for comparisons)
+
+export interface CanonicalVcf {
+  samples: string[]
+  records: AsyncGenerator<VcfRecord>
+}
+
+/**
+ * Read a VCF (lines, header first) into the canonical form of this module: every allele split
+ * into canonical atoms (SNPs, left-aligned parsimonious indels), atoms merged into biallelic
+ * per-site records with the haplotype codes 0/1/. (a `.` allele makes the haplotype no-call over
+ * the record's REF span). Symbolic and `*` alleles are counted in `skipped` and left out.
+ * Haploid calls fill both haplotype slots. A sample is phased if all its calls so far used `|`.
+ */
+export async function normalizeVcfRecords(
+  lines: AsyncIterable<string> | Iterable<string>,
+  reference: ReferenceSource,
+  opts: AbortOptions & { file?: string } = {},
+): Promise<CanonicalVcf & { skipped: () => number }> {
+  const it = (
+    Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]()
+  ) as AsyncIterator<string> | Iterator<string>
+  const header: string[] = []
+  let lineNo = 0
+  let first: string | undefined
+  for (;;) {
+    const r = await it.next()
+    if (r.done) break
+    lineNo++
+    if (r.value.startsWith('#')) header.push(r.value)
+    else {
+      first = r.value
+      break
+    }
+  }
+  const place = (line: number) => ({ file: opts.file, line })
+  if (!header.length || !header[header.length - 1]!.startsWith('#CHROM'))
+    throw new FormatError('expected a VCF header ending in a #CHROM line', place(lineNo))
+  const parser = new VCFParser({ header: header.join('\n') })
+  const samples = parser.samples
+  const nHap = samples.length * 2
+  const phased = new Uint8Array(samples.length).fill(1)
+  let skipped = 0
+  async function* records(): AsyncGenerator<VcfRecord> {
+    let chrom: string | undefined
+    let ref: RefAccessor | undefined
+    let merger = new GenotypeMerger(nHap)
+    let lastPos = -1
+    const emit = function* (sites: Site[]) {
+      const ph = phased.slice()
+      for (const s of sites) yield { chrom: chrom!, ...s, phased: ph }
+    }
+    let line = first
+    for (; line !== undefined;) {
+      if (line.length) {
+        checkAbort(opts.signal)
+        const v = parser.parseLine(line)
+        if (!v.CHROM || !v.REF) throw new FormatError('expected CHROM and REF', place(lineNo))
+        if (v.CHROM !== chrom) {
+          if (chrom !== undefined) yield* emit(merger.flush())
+          chrom = v.CHROM
+          ref = await reference(chrom)
+          merger = new GenotypeMerger(nHap)
+          lastPos = -1
+        }
+        const pos = v.POS - 1
+        if (pos < lastPos)
+          throw new FormatError(
+            `records are not sorted: ${chrom}:${v.POS} after ${lastPos + 1}`,
+            place(lineNo),
+          )
+        lastPos = pos
+        yield* emit(merger.flush(pos - FLUSH_MARGIN))
+        const atoms = (v.ALT ?? []).map((alt) =>
+          /^[ACGTN]+$/i.test(alt) ? canonicalVariants({ pos, ref: v.REF!, alt }, ref!) : undefined,
+        )
+        for (const a of atoms) if (!a) skipped++
+        const gts = v.GENOTYPES()
+        for (let i = 0; i < samples.length; i++) {
+          const g = gts[samples[i]!]
+          if (g === undefined) continue
+          if (g.includes('/')) phased[i] = 0
+          const alleles = g.split(/[|/]/)
+          for (let h = 0; h < 2; h++) {
+            const al = alleles[Math.min(h, alleles.length - 1)]!
+            const hap = 2 * i + h
+            if (al === '.') merger.add(hap, [], [pos, pos + v.REF.length])
+            else if (al !== '0') {
+              const k = Number(al)
+              if (!(k >= 1 && k <= atoms.length))
+                throw new FormatError(
+                  `sample ${samples[i]}: allele ${al} in '${g}' is not in ALT`,
+                  place(lineNo),
+                )
+              const list = atoms[k - 1]
+              if (list) merger.add(hap, list)
+            }
+          }
+        }
+      }
+      const r = await it.next()
+      line = r.done ? undefined : r.value
+      lineNo++
+    }
+    if (chrom !== undefined) yield* emit(merger.flush())
+  }
+  return { samples, records: records(), skipped: () => skipped }
+}
