@@ -26,3 +26,7 @@ export {
 export type { GziTable, BgzfBlockInfo } from './container/bgzf/reader.js'
 export { decompressedChunks, readLines } from './container/stream.js'
 export type { StreamOptions, LineOptions } from './container/stream.js'
+export { TarIndex, TarReader } from './container/tar/reader.js'
+export type { TarEntry, TarFiles } from './container/tar/reader.js'
+export { writeTarBgzf, ustarHeader, tarIndexPath } from './container/tar/writer.js'
+export type { TarMember, TarWriterOptions } from './container/tar/writer.js'
