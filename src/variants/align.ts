@@ -3,7 +3,8 @@
 // Tile variants share their tags with the reference tile and usually differ by a few SNPs or
 // short indels, so the common prefix and suffix are stripped first (often leaving nothing), and
 // only the differing middle goes through a banded global alignment with affine gaps (Gotoh). The
-// band is widened until the best path stays inside it.
+// band is doubled until its best score is provably optimal: a path leaving the band needs two gaps
+// whose cost bounds it from below.
 
 /** One difference in tile coordinates: `ref` (the reference bases at `pos`) becomes `alt`.
  * Unanchored: a SNP has one base on each side, a deletion has `alt === ''`, an insertion has
@@ -211,11 +212,10 @@ function gotoh(
     const ops: number[] = [] // 0 = diagonal, 1 = deletion (ref base), 2 = insertion (alt base)
     let i = n
     let j = m
+    // any path outside the band reaches a diagonal beyond it and comes back to d: two gaps
+    if (!full && H[n * W - lo - n + m]! > 2 * O + G * (2 * w + 2 + Math.abs(d))) continue
     let state = 0
-    let touched = false
     while (i > 0 || j > 0) {
-      const k = j - i
-      if (!full && ((k === lo && lo > -n) || (k === hi && hi < m))) touched = true
       const t = T[i * W - lo - i + j]!
       if (state === 0) {
         const from = i === 0 ? FROM_F : j === 0 ? FROM_E : t & 3
@@ -234,7 +234,6 @@ function gotoh(
         j--
       }
     }
-    if (touched) continue
     emit(r, a, off, ops, out)
     return
   }

@@ -1,0 +1,356 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { alignTile, altToRef } from '../src/variants/align.js'
+import type { Edit } from '../src/variants/align.js'
+import { canonicalVariants, normalizeEdit, variantKey } from '../src/variants/normalize.js'
+import type { RefAccessor, Variant } from '../src/variants/normalize.js'
+import { normalizeVcfRecords, tilesToVcf } from '../src/variants/vcf.js'
+import type { HaplotypeTile, TileBlock, TileVariantSource } from '../src/variants/vcf.js'
+import { compareCanonical } from '../src/variants/compare.js'
+import { DATA, hasShared, hasTool } from './shared.js'
+
+const accessor =
+  (seq: string): RefAccessor =>
+  (s, e) =>
+    seq.slice(Math.max(0, s), Math.max(0, e))
+
+function applyEdits(ref: string, edits: readonly Edit[]): string {
+  let out = ''
+  let at = 0
+  for (const e of edits) {
+    out += ref.slice(at, e.pos) + e.alt
+    at = e.pos + e.ref.length
+  }
+  return out + ref.slice(at)
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'lt-variants-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+/** bcftools norm of single-sample records against a small reference: (pos0, ref, alt) list. */
+function bcftoolsNorm(seq: string, records: Variant[]): Variant[] {
+  const fa = join(tmp, 'ref.fa')
+  writeFileSync(fa, `>c\n${seq}\n`)
+  execFileSync('samtools', ['faidx', fa])
+  const body = records
+    .map((r) => `c\t${r.pos + 1}\t.\t${r.ref}\t${r.alt}\t.\t.\t.\tGT\t1|1`)
+    .join('\n')
+  const vcf = `##fileformat=VCFv4.2\n##contig=<ID=c,length=${seq.length}>\n##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n${body}\n`
+  writeFileSync(join(tmp, 'in.vcf'), vcf)
+  const out = execFileSync(
+    'bcftools',
+    ['norm', '-m', '-both', '-f', fa, join(tmp, 'in.vcf'), '-Ov'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  ).toString()
+  return out
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const c = l.split('\t')
+      return { pos: Number(c[1]) - 1, ref: c[3]!, alt: c[4]! }
+    })
+}
+
+describe('alignTile', () => {
+  it('finds nothing in identical tiles and a SNP as a SNP', () => {
+    expect(alignTile('ACGTACGTAA', 'acgtacgtaa')).toEqual({ edits: [], nocalls: [] })
+    expect(alignTile('ACGTACGTAA', 'ACGTTCGTAA').edits).toEqual([{ pos: 4, ref: 'A', alt: 'T' }])
+  })
+
+  it('splits an MNP into SNPs', () => {
+    expect(alignTile('GGGACGTCCC', 'GGGTTGTCCC').edits).toEqual([
+      { pos: 3, ref: 'A', alt: 'T' },
+      { pos: 4, ref: 'C', alt: 'T' },
+    ])
+  })
+
+  it('reports n as no-call intervals, not SNPs, and maps variant offsets to the reference', () => {
+    const al = alignTile('ACGTACGTACGTAAAA', 'ANNTACGTACGTAAAAGG')
+    expect(al.nocalls).toEqual([1, 3])
+    expect(al.edits).toEqual([{ pos: 16, ref: '', alt: 'GG' }])
+    expect(altToRef(al.edits, 1, 3)).toEqual([1, 3])
+    // a run inside the insertion covers the bases on both sides of the insertion point
+    expect(altToRef(al.edits, 16, 17)).toEqual([15, 17])
+    const del = alignTile('ACGTACGTACGTAAAA', 'ACGTAAAA').edits
+    expect(altToRef(del, 5, 6)).toEqual([13, 14])
+  })
+
+  it('reproduces the variant from its edits, at no more cost than the edits that made it', () => {
+    const base = fc.constantFrom('A', 'C', 'G', 'T')
+    const arb = fc.record({
+      ref: fc.array(base, { minLength: 60, maxLength: 400 }).map((a) => a.join('')),
+      muts: fc.array(
+        fc.record({
+          at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+          kind: fc.constantFrom('snp', 'ins', 'del'),
+          seq: fc.array(base, { minLength: 1, maxLength: 12 }).map((a) => a.join('')),
+        }),
+        { maxLength: 6 },
+      ),
+    })
+    fc.assert(
+      fc.property(arb, ({ ref, muts }) => {
+        // well-separated edits, as a mutation process would leave them
+        const edits: Edit[] = []
+        let last = -20
+        for (const m of [...muts].sort((a, b) => a.at - b.at)) {
+          const pos = Math.floor(m.at * (ref.length - 20))
+          if (pos < last + 15) continue
+          if (m.kind === 'snp') {
+            const alt = m.seq[0] === ref[pos] ? (ref[pos] === 'A' ? 'C' : 'A') : m.seq[0]!
+            edits.push({ pos, ref: ref[pos]!, alt })
+          } else if (m.kind === 'ins') edits.push({ pos, ref: '', alt: m.seq })
+          else edits.push({ pos, ref: ref.slice(pos, pos + m.seq.length), alt: '' })
+          last = pos + m.seq.length
+        }
+        const alt = applyEdits(ref, edits)
+        const got = alignTile(ref, alt).edits
+        expect(applyEdits(ref, got)).toBe(alt)
+        const cost = (es: Edit[]) =>
+          es.reduce(
+            (c, e) => c + (e.ref.length === e.alt.length ? 4 : 6 + e.ref.length + e.alt.length),
+            0,
+          )
+        expect(cost(got)).toBeLessThanOrEqual(cost(edits))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('aligns a spanning tile with changes far apart (band widened as needed)', () => {
+    let seed = 7
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const ref = Array.from({ length: 3000 }, () => 'ACGT'[Math.floor(rnd() * 4)]).join('')
+    const edits: Edit[] = [
+      { pos: 100, ref: ref.slice(100, 140), alt: '' },
+      { pos: 1500, ref: '', alt: 'GATTACA'.repeat(6) },
+      { pos: 2900, ref: ref[2900]!, alt: ref[2900] === 'A' ? 'T' : 'A' },
+    ]
+    const alt = applyEdits(ref, edits)
+    const got = alignTile(ref, alt).edits
+    expect(applyEdits(ref, got)).toBe(alt)
+    expect(got.length).toBe(3)
+  })
+})
+
+describe.skipIf(!hasTool('bcftools') || !hasTool('samtools'))(
+  'normalisation agrees with bcftools norm',
+  () => {
+    // a reference with homopolymers, dinucleotide repeats and a repeat across a tile start
+    const seq = 'GATTACAGGCATTTTTTGCACACACACAGTCCAGTAAAAGGCCTTGACCTTGACGGATCCAT'
+    const ref = accessor(seq)
+    const cases: [string, Variant][] = [
+      ['deletion at the right end of a homopolymer', { pos: 15, ref: 'TT', alt: 'T' }],
+      ['insertion at the right end of a homopolymer', { pos: 16, ref: 'T', alt: 'TT' }],
+      ['dinucleotide deletion in a CA repeat', { pos: 25, ref: 'ACA', alt: 'A' }],
+      ['dinucleotide insertion in a CA repeat', { pos: 26, ref: 'C', alt: 'CAC' }],
+      ['deletion of a repeated 6-mer', { pos: 45, ref: 'GACCTTG', alt: 'G' }],
+      ['deletion with a redundant suffix', { pos: 36, ref: 'AAAGG', alt: 'AGG' }],
+    ]
+    for (const [name, v] of cases)
+      it(name, () => {
+        expect(canonicalVariants(v, ref)).toEqual(bcftoolsNorm(seq, [v]))
+      })
+
+    it('an indel found by tile alignment is left-aligned beyond the tile start', () => {
+      // tile [14, 40): the deletion of one T is found at the tile's T run, which begins before the tile
+      const tileStart = 14
+      const tile = seq.slice(tileStart, 40)
+      const hap = tile.slice(0, 1) + tile.slice(2)
+      const edits = alignTile(tile, hap).edits
+      const got = edits.flatMap((e) => normalizeEdit({ ...e, pos: e.pos + tileStart }, ref))
+      expect(got).toEqual(bcftoolsNorm(seq, [{ pos: 15, ref: 'TT', alt: 'T' }]))
+    })
+
+    it('an indel next to a SNP: both kept, each canonical', () => {
+      // haplotype: SNP G>T at 7 and deletion of 'CA' at 9-10
+      const hap = seq.slice(0, 7) + 'T' + seq[8] + seq.slice(11)
+      const edits = alignTile(seq, hap).edits
+      const got = edits.flatMap((e) => normalizeEdit(e, ref))
+      expect(applyVariants(seq, got)).toBe(hap)
+      expect(got).toEqual(
+        bcftoolsNorm(seq, [
+          { pos: 7, ref: 'G', alt: 'T' },
+          { pos: 8, ref: 'GCA', alt: 'G' },
+        ]),
+      )
+    })
+
+    it('an MNP and a complex allele become SNPs and indels that bcftools leaves as they are', () => {
+      expect(canonicalVariants({ pos: 0, ref: 'GATT', alt: 'CAGT' }, ref)).toEqual([
+        { pos: 0, ref: 'G', alt: 'C' },
+        { pos: 2, ref: 'T', alt: 'G' },
+      ])
+      const complex = canonicalVariants({ pos: 9, ref: 'CATTT', alt: 'GTT' }, ref)
+      expect(applyVariants(seq, complex)).toBe(seq.slice(0, 9) + 'GTT' + seq.slice(14))
+      expect(complex.map((v) => v.ref.length === v.alt.length)).toContain(true)
+      for (const v of complex.filter((x) => x.ref.length !== x.alt.length))
+        expect(bcftoolsNorm(seq, [v])).toEqual([v])
+    })
+  },
+)
+
+function applyVariants(seq: string, vs: readonly Variant[]): string {
+  let out = ''
+  let at = 0
+  for (const v of [...vs].sort((a, b) => a.pos - b.pos)) {
+    out += seq.slice(at, v.pos) + v.alt
+    at = v.pos + v.ref.length
+  }
+  return out + seq.slice(at)
+}
+
+describe('tilesToVcf', () => {
+  it('merges haplotypes into biallelic records with no-calls and phasing', async () => {
+    const seq = 'ACGTACGTTTGCAACCGGTTACGATCGATCGGATC'
+    const ref = accessor(seq)
+    const variants = new Map<string, TileVariantSource>([
+      ['ref', { refStart: 0, refEnd: seq.length, seq }],
+      ['snp', { refStart: 0, refEnd: seq.length, seq: seq.slice(0, 5) + 'T' + seq.slice(6) }],
+      ['del', { refStart: 0, refEnd: seq.length, seq: seq.slice(0, 20) + seq.slice(22) }],
+    ])
+    const tiles: HaplotypeTile[] = [
+      { hap: 0, key: 'snp' },
+      { hap: 1, key: 'del' },
+      { hap: 2, key: 'ref', nocalls: [4, 3] },
+      { hap: 3, key: 'snp' },
+    ]
+    const block: TileBlock = { chrom: 'c', start: 0, variants, tiles }
+    const lines: string[] = []
+    for await (const l of tilesToVcf({
+      contigs: [{ name: 'c', length: seq.length }],
+      samples: [
+        { name: 'A', phased: true },
+        { name: 'B', phased: false },
+      ],
+      reference: () => ref,
+      blocks: [block],
+    }))
+      lines.push(l)
+    expect(lines[0]).toBe('##fileformat=VCFv4.2')
+    expect(lines).toContain('##contig=<ID=c,length=35>')
+    expect(lines.filter((l) => !l.startsWith('##'))).toEqual([
+      '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB',
+      'c\t6\t.\tC\tT\t.\t.\t.\tGT\t1|0\t./1',
+      // deletion of TA at 20-21 left-aligns over GTTA to the G at 17 (1-based 18)
+      ...canonicalVariants({ pos: 19, ref: seq.slice(19, 22), alt: seq[19]! }, ref).map(
+        (v) => `c\t${v.pos + 1}\t.\t${v.ref}\t${v.alt}\t.\t.\t.\tGT\t0|1\t0/0`,
+      ),
+    ])
+  })
+})
+
+// Differential test on real data: haplotypes of 5 samples cut into 300-bp "tiles", aligned back,
+// against bcftools norm of the same records.
+describe.skipIf(!hasShared || !hasTool('bcftools'))('tiles → VCF on 1000 Genomes chr20', () => {
+  it('every genotype agrees with bcftools norm -m -both of the input', async () => {
+    const dir = `${DATA}grch37-chr20/`
+    const fa = `${dir}20.1-4000000.fa`
+    const vcf = `${dir}1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz`
+    const samples = ['HG00096', 'HG00097', 'HG00099', 'HG00100', 'HG00101']
+    const text = readFileSync(fa, 'latin1')
+    const chr = text
+      .slice(text.indexOf('\n') + 1)
+      .replaceAll('\n', '')
+      .toUpperCase()
+    const ref = accessor(chr)
+    const sub = join(tmp, 'sub.vcf')
+    const all = execFileSync('bcftools', ['view', '-s', samples.join(','), vcf], {
+      maxBuffer: 1 << 28,
+    })
+      .toString()
+      .split('\n')
+    const head = all.filter((l) => l.startsWith('#'))
+    const recs = all.filter((l) => l && !l.startsWith('#')).slice(0, 2000)
+    writeFileSync(sub, [...head, ...recs, ''].join('\n'))
+    const W = 300
+    // haplotype sequences per window, consensus-style (an overlapping variant is skipped)
+    type Rec = { pos: number; ref: string; alt: string; gt: string[] }
+    const parsed: Rec[] = recs.map((l) => {
+      const c = l.split('\t')
+      return { pos: Number(c[1]) - 1, ref: c[3]!, alt: c[4]!, gt: c.slice(9) }
+    })
+    const excludedRecs = new Set<Rec>()
+    const byWindow = new Map<number, Rec[]>()
+    for (const r of parsed) {
+      const w = Math.floor(r.pos / W)
+      if (Math.floor((r.pos + r.ref.length - 1) / W) !== w) excludedRecs.add(r)
+      else byWindow.set(w, [...(byWindow.get(w) ?? []), r])
+    }
+    const crossing = excludedRecs.size
+    const variants = new Map<string, TileVariantSource>()
+    const blocks: TileBlock[] = []
+    for (const [w, rs] of [...byWindow].sort((a, b) => a[0] - b[0])) {
+      const start = w * W
+      const tiles: HaplotypeTile[] = []
+      for (let hap = 0; hap < samples.length * 2; hap++) {
+        let seq = ''
+        let at = start
+        for (const r of rs) {
+          const allele = Number(r.gt[hap >> 1]!.split('|')[hap & 1])
+          if (allele === 0) continue
+          if (r.pos < at) {
+            excludedRecs.add(r) // overlaps a variant applied before: skipped, as bcftools consensus
+            continue
+          }
+          seq += chr.slice(at, r.pos) + r.alt.split(',')[allele - 1]!
+          at = r.pos + r.ref.length
+        }
+        seq += chr.slice(at, start + W)
+        const key = `${w}:${seq}`
+        if (!variants.has(key)) variants.set(key, { refStart: start, refEnd: start + W, seq })
+        tiles.push({ hap, key })
+      }
+      blocks.push({ chrom: '20', start, variants, tiles })
+    }
+    const ours: string[] = []
+    for await (const l of tilesToVcf({
+      contigs: [{ name: '20', length: chr.length }],
+      samples: samples.map((name) => ({ name, phased: true })),
+      reference: () => ref,
+      blocks,
+    }))
+      ours.push(l)
+    const oursFile = join(tmp, 'ours.vcf')
+    writeFileSync(oursFile, ours.join('\n') + '\n')
+    const norm = (file: string) => {
+      const out = execFileSync('bcftools', ['norm', '-m', '-both', '-f', fa, file], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 1 << 28,
+      })
+      return out.toString().split('\n')
+    }
+    const refSource = () => ref
+    const excludedKeys = new Set<string>()
+    for (const r of excludedRecs)
+      for (const v of canonicalVariants({ pos: r.pos, ref: r.ref, alt: r.alt }, ref))
+        excludedKeys.add(variantKey(v))
+    const A = await normalizeVcfRecords(norm(sub), refSource)
+    const B = await normalizeVcfRecords(norm(oursFile), refSource)
+    const res = await compareCanonical(A, B, {
+      exclude: (r) => excludedKeys.has(variantKey(r)),
+    })
+    console.log(
+      `variants differential: ${parsed.length} records, ${blocks.length} windows, ` +
+        `${variants.size} distinct tile variants for ${blocks.length * samples.length * 2} tiles; ` +
+        `${crossing} records cross a window edge, ${excludedRecs.size - crossing} skipped as overlaps; ` +
+        `${res.sites} sites compared, genotypes ${res.agree}/${res.genotypes} agree ` +
+        `(non-ref ${res.nonRefAgree}/${res.nonRef})`,
+    )
+    expect(res.disagreements).toEqual([])
+    expect(res.sitesOnlyA + res.sitesOnlyB).toBe(0)
+    expect(res.agree).toBe(res.genotypes)
+    // every input site some haplotype carries is there (compared or excluded), nothing else
+    const carried = new Set<string>()
+    for (const r of parsed)
+      if (r.gt.some((g) => /[1-9]/.test(g)))
+        for (const v of canonicalVariants({ pos: r.pos, ref: r.ref, alt: r.alt }, ref))
+          carried.add(variantKey(v))
+    expect(res.sites + res.excluded).toBe(carried.size)
+    expect(res.nonRef).toBeGreaterThan(100)
+  })
+})
