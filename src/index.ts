@@ -30,3 +30,22 @@ export { TarIndex, TarReader } from './container/tar/reader.js'
 export type { TarEntry, TarFiles } from './container/tar/reader.js'
 export { writeTarBgzf, ustarHeader, tarIndexPath } from './container/tar/writer.js'
 export type { TarMember, TarWriterOptions } from './container/tar/writer.js'
+export {
+  TwoBitReader,
+  parseTwoBit,
+  parseTwoBitHeader,
+  TWOBIT_SIGNATURE,
+} from './formats/twobit/reader.js'
+export type {
+  TwoBitRecord,
+  TwoBitHeader,
+  TwoBitRecordHeader,
+  TwoBitDecodeOptions,
+  TwoBitSequenceOptions,
+} from './formats/twobit/reader.js'
+export { encodeTwoBit, writeTwoBitFile } from './formats/twobit/writer.js'
+export type { TwoBitWriteOptions } from './formats/twobit/writer.js'
+export { TagsetReader, DEFAULT_TAG_LENGTH } from './formats/tagset/reader.js'
+export type { TagsetOptions, TagsetForm, TileTags } from './formats/tagset/reader.js'
+export { encodeTagset2bit, writeTagset2bit } from './formats/tagset/writer.js'
+export type { TagsetWriteOptions } from './formats/tagset/writer.js'
