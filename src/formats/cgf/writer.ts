@@ -1,0 +1,17 @@
+// Node-only: write a CGF v3 file atomically (a temporary file renamed into place).
+import { checkAbort } from '../../core/errors.js'
+import type { AbortOptions } from '../../core/errors.js'
+import { writeFileAtomic } from '../../core/atomic.js'
+import { encodeCgf } from './encode.js'
+import type { CgfEncodeOptions, CgfPathInput } from './encode.js'
+
+export async function writeCgfFile(
+  file: string,
+  paths: Iterable<CgfPathInput>,
+  opts: CgfEncodeOptions & AbortOptions = {},
+): Promise<void> {
+  checkAbort(opts.signal)
+  const bytes = encodeCgf(paths, opts)
+  checkAbort(opts.signal)
+  await writeFileAtomic(file, bytes)
+}
