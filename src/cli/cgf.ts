@@ -1,0 +1,75 @@
+// lightning-tiles cgf encode|decode: band text ↔ CGF v3 (spec §9, §10).
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { ArgumentError } from '../core/errors.js'
+import { openFile } from '../core/nodeFile.js'
+import { formatBand, parseBands } from '../formats/band/band.js'
+import { encodeCgf } from '../formats/cgf/encode.js'
+import { formatHiqBand } from '../formats/cgf/pathStruct.js'
+import { CgfReader, parseCgfPath } from '../formats/cgf/reader.js'
+import { writeCgfFile } from '../formats/cgf/writer.js'
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function write(data: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.stdout.write(data, (err) => (err ? reject(err) : resolve())),
+  )
+}
+
+interface EncodeOptions {
+  path: string[]
+  libraryVersion: string
+  input?: string
+  output?: string
+}
+
+interface DecodeOptions {
+  path?: string
+  hiq?: boolean
+}
+
+export function registerCgf(program: Command): void {
+  const cgf = program.command('cgf').description('CGF v3 genome files: band text ↔ binary')
+  cgf
+    .command('encode')
+    .description('encode bands (one per --path, in order) into a CGF v3 file')
+    .requiredOption('--path <PPPP...>', 'tile path (hex) of each band on the input, in order')
+    .option('--library-version <V>', 'LibraryVersion string (a library version hash)', '0.1.0')
+    .option('-i, --input <FILE>', 'band file (default: standard input)')
+    .option('-o, --output <FILE>', 'write the CGF here atomically (default: standard output)')
+    .action(async (opts: EncodeOptions) => {
+      const paths = opts.path.map(parseCgfPath)
+      const name = opts.input ?? 'stdin'
+      const text = opts.input ? await readFile(opts.input, 'utf8') : await readStdin()
+      const bands = parseBands(text, name)
+      if (bands.length !== paths.length)
+        throw new ArgumentError(
+          `${name} holds ${bands.length} bands for ${paths.length} --path values`,
+        )
+      const input = paths.map((path, i) => ({ path, band: bands[i]! }))
+      const encodeOpts = { libraryVersion: opts.libraryVersion }
+      if (opts.output) await writeCgfFile(opts.output, input, encodeOpts)
+      else await write(encodeCgf(input, encodeOpts))
+    })
+  cgf
+    .command('decode <file>')
+    .description('print the band of every path (or one) of a CGF v3 file')
+    .option('--path <PPPP>', 'only this tile path (hex)')
+    .option('--hiq', 'high-quality view (cgft -q): -2 for a step with no-calls, no run lines')
+    .action(async (file: string, opts: DecodeOptions) => {
+      const reader = new CgfReader({ name: file, handle: openFile(file) })
+      const paths =
+        opts.path !== undefined
+          ? [parseCgfPath(opts.path)]
+          : (await reader.getPaths()).map((p) => p.path)
+      for (const path of paths) {
+        const band = await reader.band(path)
+        await write(opts.hiq ? formatHiqBand(band) : formatBand(band))
+      }
+    })
+}
