@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { crc32 as zlibCrc32 } from 'node:zlib'
 import { join } from 'node:path'
 import { BgzfFilehandle } from '@gmod/bgzf-filehandle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BgzfReader, parseGzi } from '../src/container/bgzf/reader.js'
+import { BgzfReader, crc32, parseGzi } from '../src/container/bgzf/reader.js'
 import { BGZF_BLOCK_INPUT, BgzfEncoder, writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { FormatError } from '../src/core/errors.js'
 import { openFile } from '../src/core/nodeFile.js'
@@ -225,6 +226,18 @@ describe('BGZF writer and reader', () => {
     const ac = new AbortController()
     ac.abort()
     await expect(reader(path).read(0, 10, { signal: ac.signal })).rejects.toThrow(/abort/)
+  })
+})
+
+describe('crc32', () => {
+  it('equals zlib crc32 for every length 0..64 at every alignment, and for a block', () => {
+    const buf = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24)
+    for (let start = 0; start < 8; start++)
+      for (let len = 0; len <= 64; len++) {
+        const s = buf.subarray(start, start + len)
+        expect(crc32(s)).toBe(zlibCrc32(s))
+      }
+    expect(crc32(buf)).toBe(zlibCrc32(buf))
   })
 })
 

@@ -57,21 +57,41 @@ export function parseGzi(bytes: Uint8Array, file: string): GziTable {
   return { compressed, uncompressed }
 }
 
+// Slicing-by-8 tables: CRC_TABLE[t * 256 + b] advances byte b through t further zero bytes. About
+// 4x the speed of the one-table loop, which matters because every block read is checked.
 const CRC_TABLE = (() => {
-  const t = new Uint32Array(256)
+  const t = new Uint32Array(8 * 256)
   for (let n = 0; n < 256; n++) {
     let c = n
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
     t[n] = c >>> 0
   }
+  for (let n = 0; n < 256; n++)
+    for (let k = 256; k < 8 * 256; k += 256)
+      t[k + n] = (t[k - 256 + n]! >>> 8) ^ t[t[k - 256 + n]! & 0xff]!
   return t
 })()
 
 /** CRC-32 (gzip polynomial) of `data`. */
 export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
+  const t = CRC_TABLE
+  const d = data
+  let c = ~0
+  let i = 0
+  for (const n8 = d.length & ~7; i < n8; i += 8) {
+    const a = c ^ (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24))
+    c =
+      t[1792 + (a & 0xff)]! ^
+      t[1536 + ((a >>> 8) & 0xff)]! ^
+      t[1280 + ((a >>> 16) & 0xff)]! ^
+      t[1024 + (a >>> 24)]! ^
+      t[768 + d[i + 4]!]! ^
+      t[512 + d[i + 5]!]! ^
+      t[256 + d[i + 6]!]! ^
+      t[d[i + 7]!]!
+  }
+  for (; i < d.length; i++) c = t[(c ^ d[i]!) & 0xff]! ^ (c >>> 8)
+  return ~c >>> 0
 }
 
 /** One BGZF block found in a buffer: where it starts, its total size, CRC and inflated size. */
