@@ -61,6 +61,19 @@ class CountingHandle implements GenericFilehandle {
   }
 }
 
+/** Index of the first differing byte (or of the shorter end), -1 when equal; fast on large arrays. */
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  if (
+    Buffer.from(a.buffer, a.byteOffset, a.length).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.length),
+    )
+  )
+    return -1
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i
+  return n
+}
+
 function memFile(bytes: Uint8Array, name = 'mem.2bit') {
   return { name, handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) }
 }
@@ -255,7 +268,7 @@ describe.skipIf(!hasShared)('2bit reader on real files', () => {
       const step = member.replace(/\.2bit$/, '')
       records.forEach((r, i) => expect(r.name).toBe(`${step}.${i.toString(16).padStart(3, '0')}`))
       // one full mask block per tile: the default writer options reproduce the member
-      expect(encodeTwoBit(records), member).toEqual(bytes)
+      expect(firstDiff(encodeTwoBit(records), bytes), member).toBe(-1)
       const gmod = new TwoBitFile({
         filehandle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])),
       })
@@ -277,7 +290,7 @@ describe.skipIf(!hasShared)('2bit reader on real files', () => {
       ['T_ko.2bit', 0],
     ] as const) {
       const bytes = new Uint8Array(readFileSync(TWOBIT + file))
-      expect(encodeTwoBit(parseTwoBit(bytes, file), { version }), file).toEqual(bytes)
+      expect(firstDiff(encodeTwoBit(parseTwoBit(bytes, file), { version }), bytes), file).toBe(-1)
     }
   })
 })
