@@ -244,6 +244,54 @@ describe('tilesToVcf', () => {
   })
 })
 
+describe('compareCanonical', () => {
+  const seq = 'CCGATTGCAGGCATCCGTAGGCTTACCGGATTACAGG'
+  const rec = (pos: number, ref: string, alt: string, gt: number[]) => ({
+    chrom: 'c',
+    pos,
+    ref,
+    alt,
+    gt: Uint8Array.from(gt),
+    phased: Uint8Array.of(1, 1),
+  })
+  it('counts a planted disagreement, and the same haplotype written as other atoms as equivalent', async () => {
+    // haplotype 1 of S1: insertion TCAT after 5 and AT after 6 (A) ≡ TCATGA after 5 and 6 T>... (B)
+    const hapA = applyVariants(seq, [
+      { pos: 5, ref: 'T', alt: 'TTCAT' },
+      { pos: 6, ref: 'G', alt: 'GAT' },
+    ])
+    // the same sequence from one insertion plus a SNP, found by aligning it
+    const other = alignTile(seq, hapA).edits.flatMap((e) => normalizeEdit(e, accessor(seq)))
+    expect(applyVariants(seq, other)).toBe(hapA)
+    const A = {
+      samples: ['S1', 'S2'],
+      records: [
+        rec(5, 'T', 'TTCAT', [1, 0, 0, 0]),
+        rec(6, 'G', 'GAT', [1, 0, 0, 0]),
+        rec(20, 'G', 'A', [0, 0, 1, 1]),
+      ],
+    }
+    const B = {
+      samples: ['S2', 'S1'],
+      records: [
+        ...other.map((v) => rec(v.pos, v.ref, v.alt, [0, 0, 1, 0])),
+        rec(20, 'G', 'A', [1, 0, 0, 0]),
+      ],
+    }
+    const res = await compareCanonical(A, B, { reference: () => accessor(seq) })
+    expect(res.disagreements).toEqual([
+      { chrom: 'c', pos: 21, ref: 'G', alt: 'A', sample: 'S2', a: '1|1', b: '1|0' },
+    ])
+    // S1 differs at the four insertion/SNP sites (two atoms per side), all one haplotype sequence
+    expect(other).not.toEqual(A.records.slice(0, 2).map(({ pos, ref, alt }) => ({ pos, ref, alt })))
+    expect(res.equivalent).toBe(4)
+    expect(res.agree + res.equivalent + 1).toBe(res.genotypes)
+    const plain = await compareCanonical(A, B)
+    expect(plain.equivalent).toBe(0)
+    expect(plain.disagreements.length).toBe(1 + res.equivalent)
+  })
+})
+
 // Differential test on real data: haplotypes of 5 samples cut into 300-bp "tiles", aligned back,
 // against bcftools norm of the same records.
 describe.skipIf(!hasShared || !hasTool('bcftools'))('tiles → VCF on 1000 Genomes chr20', () => {
@@ -333,13 +381,14 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('tiles → VCF on 1000 Genom
     const B = await normalizeVcfRecords(norm(oursFile), refSource)
     const res = await compareCanonical(A, B, {
       exclude: (r) => excludedKeys.has(variantKey(r)),
+      reference: refSource,
     })
     console.log(
       `variants differential: ${parsed.length} records, ${blocks.length} windows, ` +
         `${variants.size} distinct tile variants for ${blocks.length * samples.length * 2} tiles; ` +
         `${crossing} records cross a window edge, ${excludedRecs.size - crossing} skipped as overlaps; ` +
         `${res.sites} sites compared, genotypes ${res.agree}/${res.genotypes} agree ` +
-        `(non-ref ${res.nonRefAgree}/${res.nonRef})`,
+        `(non-ref ${res.nonRefAgree}/${res.nonRef}), ${res.equivalent} equivalent`,
     )
     expect(res.disagreements).toEqual([])
     expect(res.sitesOnlyA + res.sitesOnlyB).toBe(0)

@@ -1,8 +1,9 @@
 // Genotype concordance of two VCFs in the canonical form of normalizeVcfRecords. Browser-safe.
 import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
-import { GT_REF } from './vcf.js'
-import type { VcfRecord } from './vcf.js'
+import { GT_NOCALL, GT_REF } from './vcf.js'
+import type { ReferenceSource, VcfRecord } from './vcf.js'
+import type { RefAccessor } from './normalize.js'
 
 export interface Disagreement {
   chrom: string
@@ -31,7 +32,11 @@ export interface Concordance {
   /** Genotypes with an alt or no-call allele on either side, and how many of them agree. */
   nonRef: number
   nonRefAgree: number
-  /** The first disagreements (up to `maxList`), in site order. */
+  /** Genotypes that differ site by site but whose phased haplotypes spell the same sequence
+   * (the same alleles written as different atoms, e.g. two nearby insertions); counted apart
+   * from `agree`, and only when a `reference` is given. */
+  equivalent: number
+  /** The first disagreements (up to `maxList`), in site order, equivalent ones left out. */
   disagreements: Disagreement[]
 }
 
@@ -70,6 +75,7 @@ export async function compareCanonical(
   opts: AbortOptions & {
     exclude?: (r: VcfRecord) => boolean
     maxList?: number
+    reference?: ReferenceSource
   } = {},
 ): Promise<Concordance> {
   const maxList = opts.maxList ?? 100
@@ -109,8 +115,10 @@ export async function compareCanonical(
     agree: 0,
     nonRef: 0,
     nonRefAgree: 0,
+    equivalent: 0,
     disagreements: [],
   }
+  const found: Found[] = []
   for (const k of keys) {
     const a = ma.get(k)
     const b = mb.get(k)
@@ -122,7 +130,8 @@ export async function compareCanonical(
     res.sites++
     if (!b) res.sitesOnlyA++
     if (!a) res.sitesOnlyB++
-    for (const [name, ia, ib] of pairs) {
+    for (let p = 0; p < pairs.length; p++) {
+      const [, ia, ib] = pairs[p]!
       res.genotypes++
       const nonRef =
         (a && (a.gt[2 * ia] !== GT_REF || a.gt[2 * ia + 1] !== GT_REF)) ||
@@ -131,17 +140,155 @@ export async function compareCanonical(
       if (same(a, ia, b, ib)) {
         res.agree++
         if (nonRef) res.nonRefAgree++
-      } else if (res.disagreements.length < maxList)
-        res.disagreements.push({
-          chrom: rec.chrom,
-          pos: rec.pos + 1,
-          ref: rec.ref,
-          alt: rec.alt,
-          sample: name,
-          a: gtString(a, ia),
-          b: gtString(b, ib),
-        })
+      } else found.push({ rec, a, b, pair: p })
     }
   }
+  const equivalent = opts.reference
+    ? await equivalentHaplotypes(found, pairs, [...ma.values()], [...mb.values()], opts.reference)
+    : new Set<Found>()
+  res.equivalent = equivalent.size
+  for (const f of found) {
+    if (equivalent.has(f) || res.disagreements.length >= maxList) continue
+    const [name, ia, ib] = pairs[f.pair]!
+    res.disagreements.push({
+      chrom: f.rec.chrom,
+      pos: f.rec.pos + 1,
+      ref: f.rec.ref,
+      alt: f.rec.alt,
+      sample: name,
+      a: gtString(f.a, ia),
+      b: gtString(f.b, ib),
+    })
+  }
   return res
+}
+
+interface Found {
+  rec: VcfRecord
+  a: VcfRecord | undefined
+  b: VcfRecord | undefined
+  pair: number
+}
+
+/** Bases either side of a differing site that belong to its cluster. */
+const CLUSTER_GAP = 25
+
+/**
+ * The disagreements whose differing haplotypes (both sides phased) spell the same sequence over
+ * the cluster of nearby differing sites, with every variant either side carries there applied.
+ */
+async function equivalentHaplotypes(
+  found: readonly Found[],
+  pairs: readonly [string, number, number][],
+  recsA: readonly VcfRecord[],
+  recsB: readonly VcfRecord[],
+  reference: ReferenceSource,
+): Promise<Set<Found>> {
+  const byPos = (x: VcfRecord, y: VcfRecord) =>
+    x.chrom < y.chrom ? -1 : x.chrom > y.chrom ? 1 : x.pos - y.pos
+  const sideA = [...recsA].sort(byPos)
+  const sideB = [...recsB].sort(byPos)
+  let maxRef = 1
+  for (const r of sideA) maxRef = Math.max(maxRef, r.ref.length)
+  for (const r of sideB) maxRef = Math.max(maxRef, r.ref.length)
+  // differing haplotypes, grouped by (pair, haplotype, chrom)
+  const groups = new Map<string, Found[]>()
+  for (const f of found) {
+    const [, ia, ib] = pairs[f.pair]!
+    if (!((f.a ? f.a.phased[ia] : 1) && (f.b ? f.b.phased[ib] : 1))) continue
+    for (let h = 0; h < 2; h++)
+      if ((f.a ? f.a.gt[2 * ia + h]! : GT_REF) !== (f.b ? f.b.gt[2 * ib + h]! : GT_REF)) {
+        const key = `${f.pair}\t${h}\t${f.rec.chrom}`
+        groups.set(key, [...(groups.get(key) ?? []), f])
+      }
+  }
+  const good = new Map<Found, number>() // haplotypes shown equivalent
+  const refs = new Map<string, RefAccessor>()
+  for (const [key, list] of groups) {
+    const [p, h, chrom] = key.split('\t') as [string, string, string]
+    const [, ia, ib] = pairs[Number(p)]!
+    let ref = refs.get(chrom)
+    if (!ref) refs.set(chrom, (ref = await reference(chrom)))
+    list.sort((x, y) => x.rec.pos - y.rec.pos)
+    for (let i = 0; i < list.length;) {
+      let start = list[i]!.rec.pos
+      let end = start + list[i]!.rec.ref.length
+      let j = i + 1
+      while (j < list.length && list[j]!.rec.pos < end + CLUSTER_GAP) {
+        end = Math.max(end, list[j]!.rec.pos + list[j]!.rec.ref.length)
+        j++
+      }
+      // grow the window over every variant either side carries across its edges
+      let va: VcfRecord[] | undefined
+      let vb: VcfRecord[] | undefined
+      for (let grown = true; grown;) {
+        va = carried(sideA, chrom, start, end, 2 * ia + Number(h), maxRef)
+        vb = carried(sideB, chrom, start, end, 2 * ib + Number(h), maxRef)
+        grown = false
+        for (const v of [...(va ?? []), ...(vb ?? [])]) {
+          if (v.pos < start || v.pos + v.ref.length > end) {
+            start = Math.min(start, v.pos)
+            end = Math.max(end, v.pos + v.ref.length)
+            grown = true
+          }
+        }
+      }
+      const window = ref(start, end)
+      const sa = va && spell(window, start, va)
+      if (sa !== undefined && sa === (vb && spell(window, start, vb)))
+        for (let k = i; k < j; k++) good.set(list[k]!, (good.get(list[k]!) ?? 0) + 1)
+      i = j
+    }
+  }
+  // a disagreement is equivalent when each of its differing haplotypes is
+  const out = new Set<Found>()
+  for (const f of found) {
+    const [, ia, ib] = pairs[f.pair]!
+    let differing = 0
+    for (let h = 0; h < 2; h++)
+      if ((f.a ? f.a.gt[2 * ia + h]! : GT_REF) !== (f.b ? f.b.gt[2 * ib + h]! : GT_REF)) differing++
+    if (differing > 0 && good.get(f) === differing) out.add(f)
+  }
+  return out
+}
+
+/** The variants haplotype `hap` carries overlapping `[start, end)`; undefined on a no-call. */
+function carried(
+  side: readonly VcfRecord[],
+  chrom: string,
+  start: number,
+  end: number,
+  hap: number,
+  maxRef: number,
+): VcfRecord[] | undefined {
+  let lo = 0
+  let hi = side.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const r = side[mid]!
+    if (r.chrom < chrom || (r.chrom === chrom && r.pos < start - maxRef)) lo = mid + 1
+    else hi = mid
+  }
+  const out: VcfRecord[] = []
+  for (let i = lo; i < side.length; i++) {
+    const r = side[i]!
+    if (r.chrom !== chrom || r.pos >= end) break
+    if (r.pos + r.ref.length <= start) continue
+    const g = r.gt[hap]!
+    if (g === GT_NOCALL) return undefined
+    if (g !== GT_REF) out.push(r)
+  }
+  return out
+}
+
+/** The window's sequence with the variants applied; undefined if two of them overlap. */
+function spell(window: string, start: number, vs: readonly VcfRecord[]): string | undefined {
+  let out = ''
+  let at = start
+  for (const v of vs) {
+    if (v.pos < at) return undefined
+    out += window.slice(at - start, v.pos - start) + v.alt
+    at = v.pos + v.ref.length
+  }
+  return out + window.slice(at - start)
 }
