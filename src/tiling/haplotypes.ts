@@ -1,0 +1,490 @@
+// Haplotypes of a cohort, path by path, as edits to the reference. A cohort VCF (plain or
+// bgzipped, read as a zlib stream line by line, records parsed by @gmod/vcf) is read once. For
+// each path the records that start in it are kept in a compact form: per record only the
+// haplotypes that carry a non-reference or missing allele. A haplotype's edits are then derived
+// on demand with the rules of `bcftools consensus -H 1|2`, so memory is bounded by the records of
+// one path and their carriers, never by whole chromosomes per sample.
+//
+// Rules (each tested in test/tiling*.test.ts):
+// - Haplotype h of the sample with index i is h = 2i + (allele - 1). Unphased genotypes (`0/1`)
+//   keep their written order (first allele -> haplotype 1) and the sample is listed in
+//   `unphased`. A haploid genotype gives haplotype 2 the reference (bcftools applies nothing).
+// - Multi-allelic records: the haplotype's allele number picks its ALT.
+// - Overlaps, as bcftools consensus 1.16 decides them: after applying a variant with REF span
+//   [pos, pos+rlen) the "frozen" position is pos+rlen-1. A later variant on the same haplotype
+//   with pos <= frozen is skipped and recorded in `overlaps`, except an indel whose first base
+//   equals REF's first base (VCF anchor base) at exactly pos = frozen, when the previous applied
+//   variant was not an insertion: then it is applied without its anchor base.
+// - A missing allele (`.`) becomes a no-call run: the REF span replaced by as many `n`. It takes
+//   part in the overlap rule like a substitution.
+// - `*` and the symbolic reference alleles `<*>`/`<NON_REF>` change nothing; other symbolic
+//   alleles are a FormatError.
+// - REF must equal the reference (case-insensitive) for every record with an ALT: otherwise a
+//   FormatError naming the position, or with `skipRefMismatch` the record is skipped and counted.
+// - Contigs absent from the reference, records out of order (position or contig going back, or
+//   contigs not in the order of the paths), duplicate sample names, malformed GT: FormatError with
+//   file and line.
+import { createReadStream } from 'node:fs'
+import { createGunzip } from 'node:zlib'
+import { createInterface } from 'node:readline'
+import VCFParser from '@gmod/vcf'
+import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import type { ReferenceFasta } from './reference.js'
+import { isGzip } from './reference.js'
+import type { PathTags } from './tags.js'
+
+/** The reference bases [start, end) (0-based, on the path's contig) replaced by `alt` (lower case). */
+export interface Edit {
+  start: number
+  end: number
+  alt: string
+}
+
+/** A variant skipped because it overlaps one applied before on the same haplotype. */
+export interface OverlapSkip {
+  sample: string
+  /** 1 or 2 */
+  haplotype: number
+  chrom: string
+  /** 1-based VCF position */
+  pos: number
+}
+
+/** The haplotypes of one path. */
+export interface PathHaplotypes {
+  path: PathTags
+  nHaplotypes: number
+  /**
+   * Edits of haplotype h inside this path (absolute coordinates, sorted, non-overlapping; an
+   * insertion has start = end). Each haplotype may be asked once per path (nothing is cached, so
+   * memory stays per haplotype); a second call is an ArgumentError.
+   */
+  edits(h: number): Edit[]
+  /** taken[h] = 1 once edits(h) was called. */
+  readonly taken: Uint8Array
+}
+
+export interface VcfSourceOptions extends AbortOptions {
+  /** Only these samples, in this order. */
+  samples?: string[]
+  /** Skip and count records whose REF disagrees with the reference instead of failing. */
+  skipRefMismatch?: boolean
+}
+
+interface RecordRow {
+  pos: number // 0-based
+  ref: string
+  alts: string[]
+  line: number
+  carriers: number[] // pairs: haplotype, allele (-1 = missing)
+}
+
+interface HapState {
+  frozen: Float64Array
+  prevInsert: Uint8Array
+  carry: Map<number, Edit[]>
+}
+
+const DIGIT0 = 48
+
+/**
+ * Is ALT an indel against REF in the sense of htslib's bcf_set_variant_type? (common prefix
+ * removed, then common suffix; an indel when one side is used up, or both reduce to one base).
+ */
+export function isIndel(ref: string, alt: string): boolean {
+  const r = ref.toLowerCase()
+  const a = alt.toLowerCase()
+  let i = 0
+  while (i < r.length && i < a.length && r[i] === a[i]) i++
+  if (i === r.length || i === a.length) return r.length !== a.length
+  let re = r.length - 1
+  let ae = a.length - 1
+  while (re > i && ae > i && r[re] === a[ae]) {
+    re--
+    ae--
+  }
+  if (ae === i) return re !== i && r[re] === a[ae]
+  if (re === i) return r[re] === a[ae]
+  return false
+}
+
+/** The minimal edit: common prefix, then common suffix removed. */
+function minimal(start: number, ref: string, alt: string): Edit | undefined {
+  let i = 0
+  while (i < ref.length && i < alt.length && ref[i] === alt[i]) i++
+  let j = 0
+  while (
+    j < ref.length - i &&
+    j < alt.length - i &&
+    ref[ref.length - 1 - j] === alt[alt.length - 1 - j]
+  )
+    j++
+  if (i + j === ref.length && i + j === alt.length) return undefined
+  return { start: start + i, end: start + ref.length - j, alt: alt.slice(i, alt.length - j) }
+}
+
+async function* readLines(file: string): AsyncGenerator<string> {
+  const raw = createReadStream(file)
+  const input = isGzip(file) ? raw.pipe(createGunzip()) : raw
+  const rl = createInterface({ input, crlfDelay: Infinity })
+  try {
+    for await (const line of rl) yield line
+  } finally {
+    rl.close()
+    raw.destroy()
+  }
+}
+
+/** A cohort VCF read once, path by path. */
+export class VcfHaplotypeSource {
+  /** Selected samples; haplotypes 2i and 2i+1 belong to samples[i]. */
+  readonly samples: string[]
+  /** Samples with at least one unphased genotype (complete once every path was read). */
+  readonly unphased = new Set<string>()
+  readonly overlaps: OverlapSkip[] = []
+  /** Records skipped for a REF mismatch (with `skipRefMismatch`): chrom and 1-based position. */
+  readonly refMismatches: { chrom: string; pos: number }[] = []
+
+  private constructor(
+    readonly file: string,
+    private readonly ref: ReferenceFasta,
+    private readonly parser: VCFParser,
+    private readonly lines: AsyncGenerator<string>,
+    private lineNo: number,
+    private readonly select: Int32Array,
+    samples: string[],
+    private readonly opts: VcfSourceOptions,
+  ) {
+    this.samples = samples
+  }
+
+  /** Read the header; fails on duplicate or unknown sample names. */
+  static async open(
+    file: string,
+    ref: ReferenceFasta,
+    opts: VcfSourceOptions = {},
+  ): Promise<VcfHaplotypeSource> {
+    checkAbort(opts.signal)
+    const lines = readLines(file)
+    const header: string[] = []
+    let lineNo = 0
+    for (;;) {
+      const next = await lines.next()
+      if (next.done) throw new FormatError('no #CHROM header line', { file, line: lineNo })
+      lineNo++
+      const line = next.value
+      header.push(line)
+      if (line.startsWith('##')) continue
+      if (!line.startsWith('#CHROM'))
+        throw new FormatError('expected a header line starting with # before the records', {
+          file,
+          line: lineNo,
+        })
+      break
+    }
+    const cols = (header[header.length - 1] as string).split('\t')
+    const names = cols.slice(9)
+    const seen = new Map<string, number>()
+    names.forEach((n, i) => {
+      if (seen.has(n))
+        throw new FormatError(`duplicate sample name ${n} (columns ${seen.get(n)} and ${i + 10})`, {
+          file,
+          line: lineNo,
+        })
+      seen.set(n, i + 10)
+    })
+    if (names.length === 0)
+      throw new FormatError('the VCF has no sample columns', { file, line: lineNo })
+    const wanted = opts.samples ?? names
+    const select = new Int32Array(names.length).fill(-1)
+    wanted.forEach((n, i) => {
+      const col = seen.get(n)
+      if (col === undefined) throw new ArgumentError(`sample ${n} is not in ${file}`)
+      if (select[col - 10] !== -1) throw new ArgumentError(`sample ${n} is asked for twice`)
+      select[col - 10] = i
+    })
+    let parser: VCFParser
+    try {
+      parser = new VCFParser({ header: header.join('\n') })
+    } catch (e) {
+      throw new FormatError(`bad VCF header: ${(e as Error).message}`, { file, line: lineNo })
+    }
+    return new VcfHaplotypeSource(file, ref, parser, lines, lineNo, select, [...wanted], opts)
+  }
+
+  get nHaplotypes(): number {
+    return this.samples.length * 2
+  }
+
+  /**
+   * The haplotypes of every path, in the order given (which must follow the VCF's contig order).
+   * Paths of one contig must be consecutive and in order, each starting where the previous ends.
+   */
+  async *paths(paths: PathTags[], opts: AbortOptions = {}): AsyncGenerator<PathHaplotypes> {
+    const file = this.file
+    const order = new Map<string, number>()
+    for (const p of paths) if (!order.has(p.chrom)) order.set(p.chrom, order.size)
+    const nHap = this.nHaplotypes
+    let state: HapState = newState(nHap)
+    let pending: { chrom: string; row: RecordRow } | undefined
+    let lastChrom: string | undefined
+    let lastPos = -1
+    const doneChroms = new Set<string>()
+    let done = false
+    let current = -1
+
+    // next record that is on a tiled contig; checks order as it goes
+    const nextRecord = async (): Promise<{ chrom: string; row: RecordRow } | undefined> => {
+      for (;;) {
+        const next = await this.lines.next()
+        if (next.done) return undefined
+        this.lineNo++
+        const line = next.value
+        if (line === '' || line.startsWith('#')) continue
+        const tab = line.indexOf('\t')
+        const chrom = tab < 0 ? line : line.slice(0, tab)
+        const place = { file, line: this.lineNo }
+        if (!this.ref.has(chrom))
+          throw new FormatError(`contig ${chrom} is not in the reference ${this.ref.file}`, place)
+        if (chrom !== lastChrom) {
+          if (doneChroms.has(chrom))
+            throw new FormatError(
+              `records of contig ${chrom} are not together (unsorted VCF)`,
+              place,
+            )
+          if (lastChrom !== undefined) doneChroms.add(lastChrom)
+          const o = order.get(chrom)
+          if (o !== undefined && o < current)
+            throw new FormatError(
+              `contig ${chrom} comes after a later contig of the reference order (unsorted VCF)`,
+              place,
+            )
+          lastChrom = chrom
+          lastPos = -1
+        }
+        if (!order.has(chrom)) continue
+        const row = this.parseRecord(line, place)
+        if (row.pos + row.ref.length > this.ref.length(chrom))
+          throw new FormatError(
+            `record at ${chrom}:${row.pos + 1} ends past the contig end (${this.ref.length(chrom)})`,
+            place,
+          )
+        if (row.pos < lastPos)
+          throw new FormatError(
+            `position ${row.pos + 1} comes after ${lastPos + 1} on ${chrom} (unsorted VCF)`,
+            place,
+          )
+        lastPos = row.pos
+        return { chrom, row }
+      }
+    }
+
+    let prevChrom: string | undefined
+    for (const p of paths) {
+      checkAbort(opts.signal ?? this.opts.signal)
+      current = order.get(p.chrom) as number
+      if (p.chrom !== prevChrom) state = newState(nHap)
+      prevChrom = p.chrom
+      const rows: RecordRow[] = []
+      for (;;) {
+        if (!pending && !done) {
+          pending = await nextRecord()
+          if (!pending) done = true
+        }
+        if (!pending) break
+        const o = order.get(pending.chrom) as number
+        if (o > current || (o === current && pending.row.pos >= p.end)) break
+        if (o < current)
+          throw new FormatError(
+            `record at ${pending.chrom}:${pending.row.pos + 1} is out of order`,
+            {
+              file,
+              line: pending.row.line,
+            },
+          )
+        rows.push(pending.row)
+        pending = undefined
+      }
+      const kept = await this.checkRef(p, rows, opts)
+      const hp = pathHaplotypes(p, kept, nHap, state, (h, pos) =>
+        this.overlaps.push({
+          sample: this.samples[h >> 1] as string,
+          haplotype: (h & 1) + 1,
+          chrom: p.chrom,
+          pos: pos + 1,
+        }),
+      )
+      yield hp
+      // advance the state of haplotypes the consumer did not ask for
+      for (let h = 0; h < nHap; h++) if (!hp.taken[h]) hp.edits(h)
+    }
+  }
+
+  private parseRecord(line: string, place: { file: string; line: number }): RecordRow {
+    let v
+    try {
+      v = this.parser.parseLine(line)
+    } catch (e) {
+      throw new FormatError(`bad VCF record: ${(e as Error).message}`, place)
+    }
+    if (!Number.isInteger(v.POS) || v.POS < 1)
+      throw new FormatError('expected a positive integer POS', place)
+    const ref = (v.REF ?? '').toLowerCase()
+    if (!/^[acgtn]+$/.test(ref)) throw new FormatError(`expected REF bases, got "${v.REF}"`, place)
+    const alts = (v.ALT ?? []).map((a) => {
+      if (a === '*' || a === '<*>' || a === '<NON_REF>') return ''
+      if (a.startsWith('<') || /[[\]]/.test(a))
+        throw new FormatError(`symbolic ALT allele ${a} is not supported`, place)
+      if (!/^[acgtn]+$/i.test(a)) throw new FormatError(`expected ALT bases, got "${a}"`, place)
+      return a.toLowerCase()
+    })
+    const carriers: number[] = []
+    const select = this.select
+    const nAlt = alts.length
+    if (v.FORMAT !== undefined && v.FORMAT.split(':').includes('GT')) {
+      v.processGenotypes((str, start, end, idx) => {
+        const si = select[idx] as number
+        if (si < 0) return
+        let allele = 0
+        let digits = 0
+        let missing = false
+        let k = 0
+        for (let i = start; i <= end; i++) {
+          const c = i < end ? str.charCodeAt(i) : 124
+          if (c >= DIGIT0 && c <= DIGIT0 + 9) {
+            allele = allele * 10 + c - DIGIT0
+            digits++
+          } else if (c === 46 && !missing && digits === 0) missing = true
+          else if (c === 124 || c === 47) {
+            if ((digits === 0) === !missing || k >= 2)
+              throw new FormatError(`malformed genotype "${str.slice(start, end)}"`, place)
+            if (c === 47 && i < end) this.unphased.add(this.samples[si] as string)
+            if (missing) carriers.push(2 * si + k, -1)
+            else if (allele > 0) {
+              if (allele > nAlt)
+                throw new FormatError(
+                  `genotype allele ${allele} but only ${nAlt} ALT alleles`,
+                  place,
+                )
+              if ((alts[allele - 1] as string) !== '') carriers.push(2 * si + k, allele)
+            }
+            k++
+            allele = 0
+            digits = 0
+            missing = false
+          } else throw new FormatError(`malformed genotype "${str.slice(start, end)}"`, place)
+        }
+      })
+    }
+    return { pos: v.POS - 1, ref, alts, line: place.line, carriers }
+  }
+
+  /** REF against the reference: error, or drop and count with skipRefMismatch. */
+  private async checkRef(p: PathTags, rows: RecordRow[], opts: AbortOptions): Promise<RecordRow[]> {
+    if (rows.length === 0) return rows
+    let end = p.end
+    for (const r of rows) end = Math.max(end, r.pos + r.ref.length)
+    const first = (rows[0] as RecordRow).pos
+    const seq = await this.ref.fetch(p.chrom, first, end, {
+      signal: opts.signal ?? this.opts.signal,
+    })
+    const kept: RecordRow[] = []
+    for (const r of rows) {
+      const fa = seq.slice(r.pos - first, r.pos - first + r.ref.length)
+      if (fa === r.ref || r.alts.every((a) => a === '')) kept.push(r)
+      else if (this.opts.skipRefMismatch)
+        this.refMismatches.push({ chrom: p.chrom, pos: r.pos + 1 })
+      else
+        throw new FormatError(
+          `REF ${r.ref.toUpperCase()} at ${p.chrom}:${r.pos + 1} does not match the reference ` +
+            `(${fa.toUpperCase() || 'past the contig end'})`,
+          { file: this.file, line: r.line },
+        )
+    }
+    return kept
+  }
+}
+
+function newState(nHap: number): HapState {
+  return {
+    frozen: new Float64Array(nHap).fill(-1),
+    prevInsert: new Uint8Array(nHap),
+    carry: new Map(),
+  }
+}
+
+/** Per path: haplotype -> its (record, allele) pairs in record order, then edits on demand. */
+function pathHaplotypes(
+  path: PathTags,
+  rows: RecordRow[],
+  nHap: number,
+  state: HapState,
+  onOverlap: (h: number, pos: number) => void,
+): PathHaplotypes {
+  const counts = new Int32Array(nHap + 1)
+  for (const r of rows)
+    for (let i = 0; i < r.carriers.length; i += 2) counts[(r.carriers[i] as number) + 1]!++
+  for (let h = 0; h < nHap; h++) counts[h + 1]! += counts[h] as number
+  const recOf = new Int32Array(counts[nHap] as number)
+  const alleleOf = new Int32Array(counts[nHap] as number)
+  const fill = counts.slice(0, nHap)
+  rows.forEach((r, ri) => {
+    for (let i = 0; i < r.carriers.length; i += 2) {
+      const h = r.carriers[i] as number
+      const at = fill[h]!++
+      recOf[at] = ri
+      alleleOf[at] = r.carriers[i + 1] as number
+    }
+  })
+  const taken = new Uint8Array(nHap)
+  const edits = (h: number): Edit[] => {
+    if (!Number.isInteger(h) || h < 0 || h >= nHap)
+      throw new ArgumentError(`haplotype ${h} out of range [0, ${nHap})`)
+    if (taken[h])
+      throw new ArgumentError(`edits of haplotype ${h} of path ${path.path} were already taken`)
+    taken[h] = 1
+    const out: Edit[] = state.carry.get(h) ?? []
+    state.carry.delete(h)
+    const carried: Edit[] = []
+    const push = (e: Edit): void => {
+      if (e.end <= path.end && e.start <= path.end) out.push(e)
+      else if (e.start >= path.end) carried.push(e)
+      else {
+        // split at the path end: the ALT stays in this path; a no-call run is cut in two
+        const nocall = /^n+$/.test(e.alt) && e.alt.length === e.end - e.start
+        const head = path.end - e.start
+        out.push({ start: e.start, end: path.end, alt: nocall ? e.alt.slice(0, head) : e.alt })
+        carried.push({ start: path.end, end: e.end, alt: nocall ? e.alt.slice(head) : '' })
+      }
+    }
+    let frozen = state.frozen[h] as number
+    let prevInsert = state.prevInsert[h] === 1
+    for (let i = counts[h] as number; i < (counts[h + 1] as number); i++) {
+      const r = rows[recOf[i] as number] as RecordRow
+      const allele = alleleOf[i] as number
+      const rlen = r.ref.length
+      const alt = allele < 0 ? 'n'.repeat(rlen) : (r.alts[allele - 1] as string)
+      let anchorDropped = false
+      if (r.pos <= frozen) {
+        const trimBeg = allele > 0 && isIndel(r.ref, alt) && r.ref[0] === alt[0]
+        if (r.pos < frozen || !trimBeg || prevInsert) {
+          onOverlap(h, r.pos)
+          continue
+        }
+        anchorDropped = true
+      }
+      const e = anchorDropped
+        ? minimal(r.pos + 1, r.ref.slice(1), alt.slice(1))
+        : minimal(r.pos, r.ref, alt)
+      if (e) push(e)
+      frozen = r.pos + rlen - 1
+      prevInsert = alt.length > rlen
+    }
+    state.frozen[h] = frozen
+    state.prevInsert[h] = prevInsert ? 1 : 0
+    if (carried.length) state.carry.set(h, carried)
+    return out
+  }
+  return { path, nHaplotypes: nHap, edits, taken }
+}

@@ -1,0 +1,483 @@
+// Cutting haplotypes into tiles (spec §1.1–1.2, §9) and the per-path tile library (§7.3).
+//
+// Step s runs from the start of tag s-1 to the end of tag s. A haplotype whose edit changes a base
+// of tag t (or inserts bases strictly inside it) no longer has tag t: its tile goes on to the next
+// intact tag (a spanning tile, anchored at its first step). A no-call edit (REF span replaced by
+// as many `n`) never breaks a tag (`n` is a wildcard); its bases lie in every tile that covers
+// them. Edits are placed by their minimal form: an insertion between the last base of a tag and
+// the next base belongs to the following step, one just before a tag's first base to the step
+// that ends with that tag.
+//
+// No-call runs are the runs of `n` of a tile's sequence, as (start, length) offsets in the tile
+// (start tag included), stored at the anchor step. That covers missing genotypes and N in the
+// reference alike.
+//
+// Library (per path): distinct tiles are counted over all haplotypes. The library never holds `n`:
+// a tile with no-calls maps to its sequence with each `n` filled by, in order: the base of the
+// start or end tag when it lies on a tag; the reference's base when the reference over the same
+// steps has the same length (and is not N there); the base of the most frequent n-free variant of
+// the same step, span and length; else `a`. Filled sequences are merged, and variants numbered per
+// step by decreasing count over all haplotypes, ties by md5 (then span). The runs keep the `n`s,
+// so the exact haplotype comes back from (variant, runs).
+import { createHash } from 'node:crypto'
+import { ArgumentError } from '../core/errors.js'
+import type { Band } from '../formats/band/band.js'
+import type { Edit } from './haplotypes.js'
+import type { PathTags } from './tags.js'
+import { TAG_LENGTH, stepCount, stepEnd, stepStart } from './tags.js'
+
+export interface Tile {
+  /** anchor step */
+  step: number
+  /** steps covered (>= 1) */
+  span: number
+  /** lower case, may hold `n` */
+  seq: string
+  /** no-call runs, flat [start, length, ...] in the tile's sequence */
+  nocalls: number[]
+}
+
+export interface LibraryVariant {
+  sequence: string
+  md5: string
+  span: number
+  /** haplotypes (over all samples) carrying it */
+  count: number
+}
+
+export interface PathLibrary {
+  path: PathTags
+  nSteps: number
+  /** variants[step] in variant order (variant i = index i) */
+  variants: LibraryVariant[][]
+  /** the reference tile's variant at each step */
+  refVariant: Int32Array
+  /** per haplotype: variant number at each step, -1 at non-anchor steps of a spanning tile */
+  haplotypes: Int32Array[]
+  /** no-call runs (flat [start, length, ...]) of haplotype h at anchor step; [] if none */
+  nocalls(h: number, step: number): number[]
+}
+
+/** Runs of `n` in a sequence, flat [start, length, ...]. */
+export function nocallRuns(seq: string): number[] {
+  const out: number[] = []
+  let i = seq.indexOf('n')
+  while (i >= 0) {
+    let j = i + 1
+    while (seq.charCodeAt(j) === 110) j++
+    out.push(i, j - i)
+    i = seq.indexOf('n', j)
+  }
+  return out
+}
+
+/** Index of the first tag start > x (tags sorted). */
+function upperTag(p: PathTags, x: number): number {
+  let lo = 0
+  let hi = p.tagStarts.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((p.tagStarts[mid] as number) <= x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** The reference tile of each step (span 1), as slices of the path's reference sequence. */
+export function referenceTiles(p: PathTags, refSeq: string): string[] {
+  checkRef(p, refSeq)
+  const out: string[] = []
+  for (let s = 0; s < stepCount(p); s++)
+    out.push(refSeq.slice(stepStart(p, s) - p.start, stepEnd(p, s) - p.start))
+  return out
+}
+
+function checkRef(p: PathTags, refSeq: string): void {
+  if (refSeq.length !== p.end - p.start)
+    throw new ArgumentError(
+      `path ${p.path}: reference sequence of ${refSeq.length} bases for a path of ${p.end - p.start}`,
+    )
+}
+
+/**
+ * The tiles of one haplotype that differ from the reference tiles, in step order, from its edits
+ * in the path (see haplotypes.ts). Steps not covered are the reference tiles.
+ */
+export function tilesFromEdits(p: PathTags, refSeq: string, edits: readonly Edit[]): Tile[] {
+  checkRef(p, refSeq)
+  const nTags = p.tags.length
+  const last = nTags // last step
+  // touched step ranges and broken tags
+  const touched: number[] = []
+  const broken = new Set<number>()
+  for (const e of edits) {
+    if (e.start < p.start || e.end > p.end || e.end < e.start)
+      throw new ArgumentError(`edit [${e.start}, ${e.end}) outside path ${p.path}`)
+    const nocall = e.alt.length === e.end - e.start && /^n*$/.test(e.alt)
+    let lo: number
+    let hi: number
+    if (e.end > e.start) {
+      // steps whose range meets [start, end): step s spans [tag s-1 start, tag s end)
+      lo = upperTag(p, e.start - TAG_LENGTH) // first tag ending after start = first step ending after it
+      hi = upperTag(p, e.end - 1) // tags starting at or before end-1 -> step after the last one
+      if (!nocall) for (let t = upperTag(p, e.start - TAG_LENGTH); t < hi; t++) broken.add(t)
+    } else {
+      const q = e.start
+      if (q === p.start) lo = hi = 0
+      else if (q === p.end) lo = hi = last
+      else {
+        // insertion between q-1 and q
+        const t = upperTag(p, q - 1) - 1 // last tag starting at or before q-1
+        if (t >= 0 && q - (p.tagStarts[t] as number) < TAG_LENGTH) {
+          broken.add(t)
+          lo = t
+          hi = t + 1
+        } else lo = hi = t + 1
+      }
+    }
+    touched.push(lo, hi)
+  }
+  if (touched.length === 0) return []
+  const order: number[] = []
+  for (let i = 0; i < touched.length; i += 2) order.push(i)
+  order.sort((a, b) => (touched[a] as number) - (touched[b] as number))
+  const tiles: Tile[] = []
+  let next = 0 // first step not yet in a tile
+  let ei = 0 // edits before tiles already emitted
+  for (const i of order) {
+    const lo = Math.max(touched[i] as number, next)
+    const hi = touched[i + 1] as number
+    for (let a = lo; a <= hi; a = next) {
+      let b = a
+      while (b < last && broken.has(b)) b++
+      const start = stepStart(p, a)
+      const end = stepEnd(p, b)
+      // edits in [start, end): skip those wholly before (they ended in earlier tiles)
+      while (ei < edits.length && tileBefore(edits[ei] as Edit, start, p)) ei++
+      let seq = ''
+      let at = start
+      for (let k = ei; k < edits.length; k++) {
+        const e = edits[k] as Edit
+        if (e.start > end || (e.start === end && (e.end > e.start || end !== p.end))) break
+        if (e.end <= start && !(e.end === start && e.start === start && start === p.start)) continue
+        const s = Math.max(e.start, start)
+        const t = Math.min(e.end, end)
+        seq += refSeq.slice(at - p.start, s - p.start)
+        // a no-call run may reach over the tile's edges: keep the part inside
+        seq += e.end - e.start === e.alt.length ? e.alt.slice(s - e.start, t - e.start) : e.alt
+        at = t
+      }
+      seq += refSeq.slice(at - p.start, end - p.start)
+      tiles.push({ step: a, span: b - a + 1, seq, nocalls: nocallRuns(seq) })
+      next = b + 1
+    }
+  }
+  return tiles
+}
+
+/** Does edit e lie wholly before the tile starting at `start`? */
+function tileBefore(e: Edit, start: number, p: PathTags): boolean {
+  if (e.end > e.start) return e.end <= start
+  return e.start < start || (e.start === start && start !== p.start)
+}
+
+/** A wildcard (n) match of `tag` at `at` in `seq`. */
+function tagAt(seq: string, tag: string, at: number): boolean {
+  for (let j = 0; j < TAG_LENGTH; j++) {
+    const c = seq.charCodeAt(at + j)
+    if (c !== tag.charCodeAt(j) && c !== 110) return false
+  }
+  return true
+}
+
+/** First match of tag in seq[from, to) (exact first, then with `n` as a wildcard). */
+function findTag(seq: string, tag: string, from: number, to: number): number {
+  const win = seq.slice(from, to)
+  const exact = win.indexOf(tag)
+  if (exact >= 0) return from + exact
+  if (!win.includes('n')) return -1
+  for (let i = from; i + TAG_LENGTH <= to; i++) if (tagAt(seq, tag, i)) return i
+  return -1
+}
+
+/**
+ * Tiles of a haplotype given as a whole sequence (lower case; e.g. from a Lightning FASTA pair),
+ * for consecutive paths of one contig. `origin` is the reference position of hap[0] (0 for a whole
+ * contig, p.start for one path's sequence). Tags are looked for in order, first where the last
+ * tag found predicts (reference position plus the shift seen so far), then within `window` bases
+ * of it; a tag not found makes a spanning tile. A path's end on the haplotype is its reference end
+ * plus the shift at its last tag found (the contig end for the last path). Returns every tile of
+ * every path.
+ */
+export function tilesFromSequence(
+  paths: readonly PathTags[],
+  hap: string,
+  origin = 0,
+  window = 10_000,
+): Tile[][] {
+  let shift = -origin
+  let pathStart = 0
+  return paths.map((p, pi) => {
+    const found: number[] = []
+    let from = pathStart
+    for (let t = 0; t < p.tags.length; t++) {
+      const tag = p.tags[t] as string
+      const expect = (p.tagStarts[t] as number) + shift
+      let at: number
+      if (expect >= from && expect + TAG_LENGTH <= hap.length && tagAt(hap, tag, expect))
+        at = expect
+      else {
+        const lo = Math.max(from, expect - window)
+        at = findTag(hap, tag, lo, Math.min(hap.length, Math.max(lo, expect + window) + TAG_LENGTH))
+      }
+      found.push(at)
+      if (at >= 0) {
+        shift = at - (p.tagStarts[t] as number)
+        from = at + TAG_LENGTH
+      }
+    }
+    const pathEnd = pi === paths.length - 1 ? hap.length : Math.max(from, p.end + shift)
+    const tiles: Tile[] = []
+    let a = 0
+    let start = pathStart
+    for (let s = 0; s < p.tags.length; s++) {
+      const at = found[s] as number
+      if (at < 0) continue
+      const seq = hap.slice(start, at + TAG_LENGTH)
+      tiles.push({ step: a, span: s - a + 1, seq, nocalls: nocallRuns(seq) })
+      a = s + 1
+      start = at
+    }
+    const seq = hap.slice(start, pathEnd)
+    tiles.push({ step: a, span: p.tags.length - a + 1, seq, nocalls: nocallRuns(seq) })
+    pathStart = pathEnd
+    return tiles
+  })
+}
+
+/** The haplotype sequence back from its tiles: the first tile, then each next without its start tag. */
+export function joinTiles(tiles: readonly Tile[]): string {
+  return tiles.map((t, i) => (i === 0 ? t.seq : t.seq.slice(TAG_LENGTH))).join('')
+}
+
+/** Every tile of a haplotype: its non-reference tiles with the reference tiles in between. */
+export function allTiles(
+  p: PathTags,
+  refTiles: readonly string[],
+  sparse: readonly Tile[],
+): Tile[] {
+  const out: Tile[] = []
+  let s = 0
+  for (const t of sparse) {
+    for (; s < t.step; s++) {
+      const seq = refTiles[s] as string
+      out.push({ step: s, span: 1, seq, nocalls: nocallRuns(seq) })
+    }
+    out.push(t)
+    s = t.step + t.span
+  }
+  for (; s < stepCount(p); s++) {
+    const seq = refTiles[s] as string
+    out.push({ step: s, span: 1, seq, nocalls: nocallRuns(seq) })
+  }
+  return out
+}
+
+export function md5Hex(seq: string): string {
+  return createHash('md5').update(seq, 'latin1').digest('hex')
+}
+
+interface RawEntry {
+  step: number
+  span: number
+  seq: string
+  count: number
+}
+
+/**
+ * Collects the tiles of every haplotype of one path, then numbers the variants. Memory: the
+ * distinct tiles of the path plus one Int32Array(nSteps) per haplotype.
+ */
+export class PathLibraryBuilder {
+  private readonly nSteps: number
+  private readonly refTiles: string[]
+  private readonly refRuns: (number[] | undefined)[]
+  private readonly covered: Int32Array
+  private readonly raw: RawEntry[] = []
+  private readonly index: Map<string, number>[]
+  private readonly haps: Int32Array[]
+  private readonly hapRuns: (Map<number, number[]> | undefined)[]
+
+  constructor(
+    readonly path: PathTags,
+    private readonly refSeq: string,
+    readonly nHaplotypes: number,
+  ) {
+    this.nSteps = stepCount(path)
+    this.refTiles = referenceTiles(path, refSeq)
+    this.refRuns = this.refTiles.map((t) => {
+      const r = nocallRuns(t)
+      return r.length ? r : undefined
+    })
+    this.covered = new Int32Array(this.nSteps)
+    this.index = Array.from({ length: this.nSteps }, () => new Map<string, number>())
+    this.haps = new Array<Int32Array>(nHaplotypes)
+    this.hapRuns = new Array<Map<number, number[]> | undefined>(nHaplotypes)
+  }
+
+  /** Reference tiles (span 1) of this path. */
+  get referenceTiles(): readonly string[] {
+    return this.refTiles
+  }
+
+  /**
+   * Add haplotype h: its tiles in step order, either all of them or only those that differ
+   * from the reference (a tile equal to the reference tile counts as the reference).
+   */
+  add(h: number, tiles: readonly Tile[]): void {
+    if (!Number.isInteger(h) || h < 0 || h >= this.nHaplotypes)
+      throw new ArgumentError(`haplotype ${h} out of range [0, ${this.nHaplotypes})`)
+    if (this.haps[h]) throw new ArgumentError(`haplotype ${h} was added twice`)
+    const arr = new Int32Array(this.nSteps).fill(-2) // -2: the reference tile
+    let runs: Map<number, number[]> | undefined
+    let next = 0
+    for (const t of tiles) {
+      if (t.step < next || t.span < 1 || t.step + t.span > this.nSteps)
+        throw new ArgumentError(`tile at step ${t.step} span ${t.span} out of order or range`)
+      next = t.step + t.span
+      if (t.span === 1 && t.seq === this.refTiles[t.step]) continue
+      const key = `${t.span}:${t.seq}`
+      const idx = this.index[t.step] as Map<string, number>
+      let id = idx.get(key)
+      if (id === undefined) {
+        id = this.raw.length
+        this.raw.push({ step: t.step, span: t.span, seq: t.seq, count: 0 })
+        idx.set(key, id)
+      }
+      ;(this.raw[id] as RawEntry).count++
+      arr[t.step] = id
+      for (let s = t.step; s < next; s++) {
+        this.covered[s]!++
+        if (s > t.step) arr[s] = -1
+      }
+      // runs are kept where they differ from what the reference tile would give
+      if (t.nocalls.length || this.refRuns[t.step]) (runs ??= new Map()).set(t.step, t.nocalls)
+    }
+    this.haps[h] = arr
+    this.hapRuns[h] = runs
+  }
+
+  /** Number the variants and return the library; every haplotype must have been added. */
+  finish(): PathLibrary {
+    for (let h = 0; h < this.nHaplotypes; h++)
+      if (!this.haps[h])
+        throw new ArgumentError(`haplotype ${h} of path ${this.path.path} was not added`)
+    const p = this.path
+    // the reference tile of each step as a raw entry
+    const refId = new Int32Array(this.nSteps)
+    for (let s = 0; s < this.nSteps; s++) {
+      const idx = this.index[s] as Map<string, number>
+      const seq = this.refTiles[s] as string
+      let id = idx.get(`1:${seq}`)
+      if (id === undefined) {
+        id = this.raw.length
+        this.raw.push({ step: s, span: 1, seq, count: 0 })
+        idx.set(`1:${seq}`, id)
+      }
+      ;(this.raw[id] as RawEntry).count += this.nHaplotypes - (this.covered[s] as number)
+      refId[s] = id
+    }
+    // per step: fill, merge, order
+    const byStep: number[][] = Array.from({ length: this.nSteps }, () => [])
+    this.raw.forEach((r, id) => (byStep[r.step] as number[]).push(id))
+    const finalOf = new Int32Array(this.raw.length)
+    const variants: LibraryVariant[][] = []
+    for (let s = 0; s < this.nSteps; s++) {
+      const ids = byStep[s] as number[]
+      const merged = new Map<string, LibraryVariant & { ids: number[] }>()
+      for (const id of ids) {
+        const r = this.raw[id] as RawEntry
+        const filled = r.seq.includes('n') ? this.fill(r, ids) : r.seq
+        const key = `${r.span}:${filled}`
+        let m = merged.get(key)
+        if (!m) {
+          m = { sequence: filled, md5: md5Hex(filled), span: r.span, count: 0, ids: [] }
+          merged.set(key, m)
+        }
+        m.count += r.count
+        m.ids.push(id)
+      }
+      const list = [...merged.values()]
+        .filter((m) => m.count > 0)
+        .sort(
+          (a, b) => b.count - a.count || (a.md5 < b.md5 ? -1 : a.md5 > b.md5 ? 1 : a.span - b.span),
+        )
+      list.forEach((m, i) => m.ids.forEach((id) => (finalOf[id] = i)))
+      variants.push(list.map(({ sequence, md5, span, count }) => ({ sequence, md5, span, count })))
+    }
+    const refVariant = new Int32Array(this.nSteps)
+    for (let s = 0; s < this.nSteps; s++) refVariant[s] = finalOf[refId[s] as number] as number
+    const haplotypes = this.haps as Int32Array[]
+    for (const arr of haplotypes)
+      for (let s = 0; s < this.nSteps; s++) {
+        const v = arr[s] as number
+        arr[s] = v === -2 ? (refVariant[s] as number) : v === -1 ? -1 : (finalOf[v] as number)
+      }
+    const hapRuns = this.hapRuns
+    const refRuns = this.refRuns
+    return {
+      path: p,
+      nSteps: this.nSteps,
+      variants,
+      refVariant,
+      haplotypes,
+      nocalls(h: number, step: number): number[] {
+        const arr = haplotypes[h]
+        if (!arr) throw new ArgumentError(`haplotype ${h} out of range`)
+        if (arr[step] === undefined || arr[step] === -1) return []
+        return hapRuns[h]?.get(step) ?? refRuns[step] ?? []
+      },
+    }
+  }
+
+  /** The library sequence of a tile with no-calls (rule in the file comment). */
+  private fill(r: RawEntry, sameStep: number[]): string {
+    const p = this.path
+    const lastStep = r.step + r.span - 1
+    const startTag = r.step > 0 ? (p.tags[r.step - 1] as string) : ''
+    const endTag = lastStep < p.tags.length ? (p.tags[lastStep] as string) : ''
+    const ref = this.refSeq.slice(stepStart(p, r.step) - p.start, stepEnd(p, lastStep) - p.start)
+    let donor: RawEntry | undefined
+    for (const id of sameStep) {
+      const o = this.raw[id] as RawEntry
+      if (o.span === r.span && o.seq.length === r.seq.length && !o.seq.includes('n'))
+        if (!donor || o.count > donor.count || (o.count === donor.count && o.seq < donor.seq))
+          donor = o
+    }
+    const L = r.seq.length
+    const out: string[] = []
+    for (let i = 0; i < L; i++) {
+      const c = r.seq[i] as string
+      if (c !== 'n') out.push(c)
+      else if (i < startTag.length) out.push(startTag[i] as string)
+      else if (endTag && i >= L - TAG_LENGTH) out.push(endTag[i - (L - TAG_LENGTH)] as string)
+      else if (ref.length === L && ref[i] !== 'n') out.push(ref[i] as string)
+      else if (donor) out.push(donor.seq[i] as string)
+      else out.push('a')
+    }
+    return out.join('')
+  }
+}
+
+/** The band (spec §9) of sample i: haplotypes 2i and 2i+1. */
+export function bandOf(lib: PathLibrary, sample: number): Band {
+  const a = lib.haplotypes[2 * sample]
+  const b = lib.haplotypes[2 * sample + 1]
+  if (!a || !b) throw new ArgumentError(`sample ${sample} out of range`)
+  const runs = (h: number): number[][] =>
+    Array.from({ length: lib.nSteps }, (_, s) => lib.nocalls(h, s))
+  return {
+    variants: [Array.from(a), Array.from(b)],
+    nocalls: [runs(2 * sample), runs(2 * sample + 1)],
+  }
+}
