@@ -255,7 +255,7 @@ describe('compareCanonical', () => {
     phased: Uint8Array.of(1, 1),
   })
   it('counts a planted disagreement, and the same haplotype written as other atoms as equivalent', async () => {
-    // haplotype 1 of S1: insertion TCAT after 5 and AT after 6 (A) ≡ TCATGA after 5 and 6 T>... (B)
+    // haplotype 1 of S1: TCAT inserted after 5 and AT after 6 (A); the same sequence aligned (B)
     const hapA = applyVariants(seq, [
       { pos: 5, ref: 'T', alt: 'TTCAT' },
       { pos: 6, ref: 'G', alt: 'GAT' },
