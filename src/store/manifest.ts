@@ -1,0 +1,132 @@
+// The store's manifest.json (this project's addition to the l7g files) and the file layout it
+// describes. Browser-safe: the resolver reads it over HTTP.
+import { FormatError } from '../core/errors.js'
+import { formatPath } from '../core/tileId.js'
+
+export const STORE_FORMAT = 'lightning-tiles-store'
+export const STORE_FORMAT_VERSION = 1
+
+export interface ManifestPath {
+  /** path number (PPPP in hex in file names) */
+  path: number
+  chrom: string
+  /** reference interval of the path, 0-based half-open */
+  start: number
+  end: number
+  /** number of tile steps (tags + 1) */
+  steps: number
+  /** distinct tile variants in the library for this path */
+  variants: number
+  /** path version, spec §5.5 */
+  version: string
+}
+
+export interface ManifestSample {
+  name: string
+  /** false when any genotype of the sample was unphased (written order kept) */
+  phased: boolean
+  /** CGF file, relative to the store */
+  cgf: string
+}
+
+export interface StoreManifest {
+  format: typeof STORE_FORMAT
+  formatVersion: number
+  /** assembly build name (the REF in assembly.00.REF.fw.gz) */
+  build: string
+  tagLength: number
+  /** library version, spec §5.5, also written into every CGF */
+  libraryVersion: string
+  contigs: { name: string; length: number }[]
+  paths: ManifestPath[]
+  samples: ManifestSample[]
+  /** what the build read and what it skipped */
+  source: {
+    reference: string
+    vcf?: string
+    records?: number
+    skippedOverlaps?: number
+    skippedRefMismatches?: number
+  }
+  created: string
+  tool: string
+}
+
+/** Relative file names inside a store. */
+export const storeFiles = {
+  manifest: 'manifest.json',
+  tagset: 'tagset.2bit',
+  assembly: (build: string) => `assembly.00.${build}.fw.gz`,
+  assemblyGzi: (build: string) => `assembly.00.${build}.fw.gz.gzi`,
+  assemblyFwi: (build: string) => `assembly.00.${build}.fw.fwi`,
+  libraryTar: (path: number) => `library/${formatPath(path)}.tar.gz`,
+  libraryGzi: (path: number) => `library/${formatPath(path)}.tar.gz.gzi`,
+  libraryTai: (path: number) => `library/${formatPath(path)}.tar.tai`,
+  libraryCounts: (path: number) => `library/${formatPath(path)}.counts.bin`,
+  span: 'library/span.csv.gz',
+  sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
+  genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
+}
+
+function need(cond: boolean, what: string, file: string): asserts cond {
+  if (!cond) throw new FormatError(`manifest: ${what}`, { file })
+}
+
+/** Parse and check manifest.json; `file` names it in errors. */
+export function parseManifest(text: string, file = storeFiles.manifest): StoreManifest {
+  let m: unknown
+  try {
+    m = JSON.parse(text)
+  } catch (err) {
+    throw new FormatError(`not JSON (${(err as Error).message})`, { file })
+  }
+  const o = m as Partial<StoreManifest>
+  need(typeof o === 'object' && o !== null, 'expected an object', file)
+  need(o.format === STORE_FORMAT, `format must be '${STORE_FORMAT}'`, file)
+  need(
+    o.formatVersion === STORE_FORMAT_VERSION,
+    `unsupported formatVersion ${o.formatVersion}`,
+    file,
+  )
+  need(
+    typeof o.build === 'string' && /^[\w.-]+$/.test(o.build),
+    'build must be a file-name-safe string',
+    file,
+  )
+  need(
+    Number.isInteger(o.tagLength) && o.tagLength! > 0,
+    'tagLength must be a positive integer',
+    file,
+  )
+  need(typeof o.libraryVersion === 'string', 'libraryVersion missing', file)
+  need(
+    Array.isArray(o.contigs) && Array.isArray(o.paths) && Array.isArray(o.samples),
+    'contigs, paths and samples must be arrays',
+    file,
+  )
+  const names = new Set<string>()
+  for (const s of o.samples) {
+    need(
+      typeof s.name === 'string' && typeof s.cgf === 'string',
+      'every sample needs a name and a cgf',
+      file,
+    )
+    need(!names.has(s.name), `sample '${s.name}' is listed twice`, file)
+    names.add(s.name)
+  }
+  let last = -1
+  for (const p of o.paths) {
+    need(
+      Number.isInteger(p.path) && p.path > last && p.path <= 0xffff,
+      `paths must be increasing numbers (at ${p.path})`,
+      file,
+    )
+    need(
+      Number.isInteger(p.steps) && p.steps >= 0 && p.start <= p.end,
+      `path ${formatPath(p.path)}: bad steps or interval`,
+      file,
+    )
+    last = p.path
+  }
+  return o as StoreManifest
+}
