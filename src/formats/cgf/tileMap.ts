@@ -43,9 +43,13 @@ export function parseHexitEntries(tileMap: string, place: Place = {}): TileMapEn
     .map((line) => parseTileMapEntry(line, place))
 }
 
-/** Key → first index, for the writer. */
+let lastKeys: { map: string; keys: Map<string, number> } | undefined
+
+/** Key → first index, for the writer (the last map's keys are kept: it is nearly always the default). */
 export function tileMapKeys(tileMap: string): Map<string, number> {
+  if (lastKeys?.map === tileMap) return lastKeys.keys
   const keys = new Map<string, number>()
+  lastKeys = { map: tileMap, keys }
   tileMap.split('\n').forEach((line, i) => {
     if (!keys.has(line)) keys.set(line, i)
   })
