@@ -436,6 +436,18 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('chr20:1-4 Mb, 300 samples',
     paths = await pickTags(ref, { pathLength: 1_000_000 })
   }, 60_000)
 
+  it('reads the bgzipped whole chromosome through .fai/.gzi like the plain prefix', async () => {
+    const gz = await openReference(`${CHR20}20.fa.gz`)
+    expect(gz.contigs).toEqual([{ name: '20', length: 63025520 }])
+    expect(ref.contigs).toEqual([{ name: '20', length: 4000000 }])
+    for (const [b, e] of [
+      [59990, 60130],
+      [3999900, 4000000],
+    ] as const)
+      expect(await gz.fetch('20', b, e)).toBe(await ref.fetch('20', b, e))
+    expect(await ref.fetch('20', 3999990, 4000100)).toHaveLength(10)
+  })
+
   it('joined tiles equal bcftools consensus for HG00096 and HG00097, with the same overlaps', async () => {
     const src = await VcfHaplotypeSource.open(vcf, ref, { samples: ['HG00096', 'HG00097'] })
     const joined: string[][] = [[], [], [], []]
