@@ -51,3 +51,78 @@ export { encodeTagset2bit, writeTagset2bit } from './formats/tagset/writer.js'
 export type { TagsetWriteOptions } from './formats/tagset/writer.js'
 export * from './formats/cgf/index.js'
 export { writeCgfFile } from './formats/cgf/writer.js'
+export {
+  AssemblyReader,
+  parseFwi,
+  parseAssemblyName,
+  parseAssemblyBlock,
+  fwiNextOffset,
+  ASSEMBLY_LINE_BYTES,
+  ASSEMBLY_LINE_WIDTH,
+} from './formats/assembly/reader.js'
+export type {
+  AssemblyReaderOptions,
+  AssemblyPathInfo,
+  AssemblySteps,
+  AssemblyTile,
+  ReferenceInterval,
+} from './formats/assembly/reader.js'
+export {
+  writeAssembly,
+  formatAssembly,
+  AssemblyFormatter,
+  fwiPathFor,
+} from './formats/assembly/writer.js'
+export type { AssemblyPathInput } from './formats/assembly/writer.js'
+export { SpanTable, readSpans, parseSpanLine } from './formats/span/reader.js'
+export type { SpanEntry } from './formats/span/reader.js'
+export { writeSpanFile, formatSpanCsv } from './formats/span/writer.js'
+export {
+  readSglfTiles,
+  readSglfPaths,
+  readSglfPath,
+  sglfTiles,
+  sglfSteps,
+  sglfPaths,
+  parseSglfLine,
+  sglfTileId,
+  SglfValidator,
+  SglfValidationError,
+  PathVersionHasher,
+  sglfPathVersions,
+  libraryVersion,
+} from './formats/sglf/reader.js'
+export type {
+  SglfTile,
+  SglfStep,
+  SglfPath,
+  SglfRule,
+  SglfReadOptions,
+} from './formats/sglf/reader.js'
+export { writeSglf, formatSglf, emptySglfTile } from './formats/sglf/writer.js'
+export type { SglfTileInput } from './formats/sglf/writer.js'
+export {
+  readFastj,
+  fastjRecords,
+  parseFastjHeader,
+  validateFastj,
+  validateFastjRecord,
+  validateFastjTiling,
+  FastjValidationError,
+  tagmaskMd5,
+  joinAllele,
+  fastjCsvRows,
+} from './formats/fastj/reader.js'
+export type { FastjRecord, FastjHeader, FastjLocus, FastjRule } from './formats/fastj/reader.js'
+export {
+  writeFastj,
+  formatFastjRecord,
+  formatFastjHeader,
+  fastjToCsv,
+  FASTJ_WIDTH,
+} from './formats/fastj/writer.js'
+export { bandFromFastj, matchVariant, nocallRuns } from './formats/band/fromFastj.js'
+export { reconstructAllele, reconstructAlleles } from './formats/band/reconstruct.js'
+export type { TileLibrary } from './formats/band/reconstruct.js'
+export { csvChunks, writeTextFile, compressionFor } from './formats/text-writer.js'
+export type { Compression } from './formats/text-writer.js'
