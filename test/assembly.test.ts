@@ -203,6 +203,53 @@ describe.skipIf(!hasShared)('assembly fixtures', () => {
       expect(fw).toBe(`>hg19:chr1:0000\n${body.toString('latin1')}`)
     })
 
+    it('multi-path file: reads only the asked path, path start = previous end on the chromosome', async () => {
+      const body = gunzipSync(readFileSync(`${FIXTURES}l7g/pasta-assay/assembly-hg19-0000.gz`))
+      const steps0 = body
+        .toString('latin1')
+        .trimEnd()
+        .split('\n')
+        .map((l) => ({ step: parseInt(l.slice(0, 4), 16), end: Number(l.slice(5)) }))
+      const out = join(dir, 'assembly.00.hg19.fw.gz')
+      const { fwi } = await writeAssembly(out, [
+        { build: 'hg19', chrom: 'chr1', path: 0, steps: steps0 },
+        {
+          build: 'hg19',
+          chrom: 'chr1',
+          path: 1,
+          steps: [
+            { step: 0, end: 2300500 },
+            { step: 2, end: 2301000 },
+          ],
+        },
+        { build: 'hg19', chrom: 'chrM', path: P, steps: [{ step: 0, end: 244 }] },
+      ])
+      const positions: number[] = []
+      const counted = openFile(out)
+      const read = counted.read.bind(counted)
+      counted.read = (length, position, o) => {
+        positions.push(position)
+        return read(length, position, o)
+      }
+      const r = new AssemblyReader({
+        gz: { name: out, handle: counted },
+        gzi: named(`${out}.gzi`),
+        fwi: named(fwi),
+      })
+      expect((await r.pathSteps(P)).steps.length).toBe(1)
+      // Path 035e's line lies in the second BGZF block: the first (path 0000) is never read.
+      const secondBlock = Number(readFileSync(`${out}.gzi`).readBigUInt64LE(8))
+      expect(positions).toEqual([secondBlock])
+      expect(await r.tileInterval(1, 0)).toEqual({ chrom: 'chr1', start: 2300000, end: 2300500 })
+      expect(await r.tileInterval(1, 1)).toEqual({ chrom: 'chr1', start: 2300476, end: 2301000 })
+      expect(await r.tileInterval(P, 0)).toEqual({ chrom: 'chrM', start: 0, end: 244 })
+      const across = await r.tilesOverlapping('chr1', 2299990, 2300010)
+      expect(across.map((t) => [t.path, t.step, t.span])).toEqual([
+        [0, 0x1538, 1],
+        [1, 0, 1],
+      ])
+    })
+
     it('refuses steps out of order', () => {
       const steps = [
         { step: 1, end: 10 },
