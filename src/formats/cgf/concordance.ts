@@ -24,8 +24,14 @@ export function concordance(
 ): Concordance {
   if (x.n !== y.n)
     throw new ArgumentError(`path ${x.path} has ${x.n} steps in one genome, ${y.n} in the other`)
-  const { variantsA: xa, variantsB: xb, loq: xl, canonical: xc } = x
-  const { variantsA: ya, variantsB: yb, loq: yl, canonical: yc } = y
+  const { variantsA: xa, variantsB: xb } = x
+  const { variantsA: ya, variantsB: yb } = y
+  // signed views: Uint32 reads above 2^31 would leave the small-integer fast path
+  const i32 = (w: Uint32Array) => new Int32Array(w.buffer, w.byteOffset, w.length)
+  const xl = i32(x.loq)
+  const yl = i32(y.loq)
+  const xc = i32(x.canonical)
+  const yc = i32(y.canonical)
   let hiq = 0
   let match = 0
   const blocks = xl.length
