@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { decompressedChunks, readLines } from '../src/container/stream.js'
-import { FormatError } from '../src/core/errors.js'
+import { ArgumentError, FormatError } from '../src/core/errors.js'
 import { openFile } from '../src/core/nodeFile.js'
 import { DATA, hasShared, hasTool } from './shared.js'
 
@@ -102,6 +102,10 @@ describe('decompressedChunks / readLines', () => {
     const gzErr = await collectLines(cutGz).catch((e: unknown) => e)
     expect(gzErr).toBeInstanceOf(FormatError)
     expect((gzErr as FormatError).file).toBe(cutGz)
+  })
+
+  it('refuses a chunk size too small to hold a gzip header', async () => {
+    await expect(collectLines(join(dir, 'ours.bgz'), 17)).rejects.toBeInstanceOf(ArgumentError)
   })
 
   it('stops on an aborted signal', async () => {

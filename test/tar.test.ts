@@ -107,6 +107,12 @@ describe('tar + .tai writer and reader', () => {
       await expect(writeTarBgzf(join(sub, 'b.tar.gz'), ms)).rejects.toBeInstanceOf(ArgumentError)
     expect(readdirSync(sub)).toEqual([])
     await expect(writeTarBgzf(join(sub, 'b.tgz'), [])).rejects.toBeInstanceOf(ArgumentError)
+    const ac = new AbortController()
+    ac.abort()
+    await expect(writeTarBgzf(join(sub, 'b.tar.gz'), input, { signal: ac.signal })).rejects.toThrow(
+      /abort/,
+    )
+    expect(readdirSync(sub)).toEqual([])
   })
 
   it.skipIf(!hasTools)('writes an empty archive that tar reads', async () => {

@@ -3,7 +3,7 @@
 // data after the first gzip member (Chromium: "Junk found after end of compressed data"), and
 // BGZF is multi-member gzip. Other gzip goes through DecompressionStream, which in Node also
 // reads multi-member files; in a browser only single-member gzip that is not BGZF works there.
-import { FormatError, checkAbort } from '../core/errors.js'
+import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { NamedFile } from '../core/filehandle.js'
 import { bgzfBlockAt, inflateBgzfBlocks } from './bgzf/reader.js'
@@ -24,6 +24,9 @@ const DEFAULT_CHUNK = 1 << 20
 /** The bytes of `file` in ranged reads of `chunkSize`, until the file ends. */
 async function* rawChunks(file: NamedFile, opts: StreamOptions): AsyncGenerator<Uint8Array> {
   const size = opts.chunkSize ?? DEFAULT_CHUNK
+  // The first chunk must hold a whole gzip header to tell BGZF from other gzip.
+  if (!Number.isSafeInteger(size) || size < 512)
+    throw new ArgumentError(`chunkSize must be an integer of at least 512, got ${size}`)
   const readOpts = opts.signal ? { signal: opts.signal } : {}
   for (let pos = 0; ;) {
     checkAbort(opts.signal)

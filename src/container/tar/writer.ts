@@ -4,7 +4,8 @@
 // offset is simply the running byte count + 512, and tar-stream would silently switch to pax
 // headers for long names, which would move the data offsets and break ustar-only readers.
 import { once } from 'node:events'
-import { ArgumentError } from '../../core/errors.js'
+import { ArgumentError, checkAbort } from '../../core/errors.js'
+import type { AbortOptions } from '../../core/errors.js'
 import { createAtomicWriteStream } from '../../core/atomic.js'
 import { writeBgzfFile } from '../bgzf/writer.js'
 import type { BgzfWriterOptions } from '../bgzf/writer.js'
@@ -14,7 +15,7 @@ export interface TarMember {
   data: Uint8Array
 }
 
-export interface TarWriterOptions extends BgzfWriterOptions {
+export interface TarWriterOptions extends BgzfWriterOptions, AbortOptions {
   /** Modification time of every member, seconds since 1970 (default 0, for reproducible files). */
   mtime?: number
 }
@@ -91,6 +92,7 @@ export async function writeTarBgzf(
   let position = 0
   async function* tarBytes(): AsyncGenerator<Uint8Array> {
     for await (const { name, data } of members) {
+      checkAbort(opts.signal)
       if (seen.has(name)) throw new ArgumentError(`tar member ${name} appears twice`)
       seen.add(name)
       const header = ustarHeader(name, data.length, mtime)
