@@ -237,14 +237,28 @@ export function encodePathStruct(path: number, band: Band, keys: Map<string, num
  * cgft's only in that table.
  */
 export function encodeCgf(paths: Iterable<CgfPathInput>, opts: CgfEncodeOptions = {}): Uint8Array {
+  const keys = tileMapKeys(opts.tileMap ?? DEFAULT_TILE_MAP)
+  const structs: { path: number; bytes: Uint8Array }[] = []
+  for (const { path, band } of paths)
+    structs.push({ path, bytes: encodePathStruct(path, band, keys) })
+  return encodeCgfFromStructs(structs, opts)
+}
+
+/**
+ * A CGF file from PathStructs already encoded with encodePathStruct (the store build encodes one
+ * path of every sample at a time, then writes each sample's file at the end).
+ */
+export function encodeCgfFromStructs(
+  paths: Iterable<{ path: number; bytes: Uint8Array }>,
+  opts: CgfEncodeOptions = {},
+): Uint8Array {
   const tileMap = opts.tileMap ?? DEFAULT_TILE_MAP
-  const keys = tileMapKeys(tileMap)
   const seen = new Set<number>()
   const structs: Uint8Array[] = []
-  for (const { path, band } of paths) {
+  for (const { path, bytes } of paths) {
     if (seen.has(path)) throw new ArgumentError(`path ${formatPath(path)} is given twice`)
     seen.add(path)
-    structs.push(encodePathStruct(path, band, keys))
+    structs.push(bytes)
   }
   const head = new Bytes()
   head.bytes(CGF_MAGIC)

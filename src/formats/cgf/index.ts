@@ -5,6 +5,7 @@ export {
   DEFAULT_LIBRARY_VERSION,
   MAX_VARIANT,
   encodeCgf,
+  encodeCgfFromStructs,
   encodePathStruct,
 } from './encode.js'
 export type { CgfEncodeOptions, CgfPathInput } from './encode.js'

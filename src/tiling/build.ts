@@ -1,0 +1,237 @@
+// Build a tiled store from a reference FASTA and a cohort VCF (the main job, DESIGN "Data flow"):
+// pick tags → tagset + assembly; stream the VCF path by path → tiles per haplotype → per-path
+// library (SGLF, 2bit-tar, counts, spans) and one PathStruct per sample; finally one CGF per
+// sample and manifest.json. Everything is written into a temporary directory renamed into place.
+//
+// Memory: one path at a time — the path's reference, its distinct tiles, one Int32Array(steps)
+// per haplotype — plus each sample's encoded PathStructs (a few kB per path), so it does not grow
+// with the cohort beyond the per-path tables.
+import { mkdir } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { writeTarBgzf } from '../container/tar/writer.js'
+import { writeFileAtomic } from '../core/atomic.js'
+import { checkAbort } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import type { ProgressCallback } from '../core/progress.js'
+import { formatStepId, formatTileId } from '../core/tileId.js'
+import { writeAssembly } from '../formats/assembly/writer.js'
+import { encodeCgfFromStructs, encodePathStruct } from '../formats/cgf/encode.js'
+import { DEFAULT_TILE_MAP } from '../formats/cgf/defaultTileMap.js'
+import { tileMapKeys } from '../formats/cgf/tileMap.js'
+import { libraryVersion, PathVersionHasher } from '../formats/sglf/reader.js'
+import { writeSglf } from '../formats/sglf/writer.js'
+import type { SglfTileInput } from '../formats/sglf/writer.js'
+import { writeSpanFile } from '../formats/span/writer.js'
+import { writeTagset2bit } from '../formats/tagset/writer.js'
+import { encodeTwoBit } from '../formats/twobit/writer.js'
+import { buildDirectoryAtomic } from '../core/atomic.js'
+import { encodeCounts } from '../library/counts.js'
+import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../store/manifest.js'
+import type { ManifestPath, StoreManifest } from '../store/manifest.js'
+import { VcfHaplotypeSource } from './haplotypes.js'
+import { openReference } from './reference.js'
+import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
+import type { PathTags } from './tags.js'
+import { bandOf, PathLibraryBuilder, tilesFromEdits } from './tiles.js'
+import type { PathLibrary } from './tiles.js'
+
+export interface BuildOptions extends AbortOptions {
+  reference: string
+  vcf: string
+  out: string
+  /** only these samples, in this order */
+  samples?: string[]
+  /** maximum bases per path (default 4,000,000) */
+  pathLength?: number
+  /** BED of path boundaries instead of pathLength */
+  pathBed?: string
+  /** assembly build name (default: the reference file name without extensions) */
+  build?: string
+  /** skip and count records whose REF disagrees with the reference instead of failing */
+  skipRefMismatch?: boolean
+  onProgress?: ProgressCallback
+}
+
+export interface BuildResult {
+  manifest: StoreManifest
+  /** overlapping variants skipped per haplotype, as bcftools consensus skips them */
+  overlaps: VcfHaplotypeSource['overlaps']
+  refMismatches: VcfHaplotypeSource['refMismatches']
+}
+
+/** `20.1-4000000.fa.gz` → `20.1-4000000`, made safe for `assembly.00.BUILD.fw.gz`. */
+export function buildName(reference: string): string {
+  return basename(reference)
+    .replace(/\.(gz|bgz)$/, '')
+    .replace(/\.(fa|fasta|fna)$/, '')
+    .replace(/[^\w.-]/g, '_')
+}
+
+/** The 2bit member `PPPP.00.SSSS.2bit` of every step: its variants in order, lower case. */
+function* tarMembers(lib: PathLibrary): Generator<{ name: string; data: Uint8Array }> {
+  const path = lib.path.path
+  for (let s = 0; s < lib.nSteps; s++) {
+    const stepId = formatStepId(path, s)
+    const records = (lib.variants[s] ?? []).map((v, i) => ({
+      name: formatTileId({ path, version: 0, step: s, variant: i }),
+      sequence: v.sequence,
+    }))
+    // DESIGN decision 10: lower case, no mask blocks (readers lower-case what they read)
+    yield { name: `${stepId}.2bit`, data: encodeTwoBit(records, { maskBlocks: false }) }
+  }
+}
+
+function* sglfTiles(lib: PathLibrary): Generator<SglfTileInput> {
+  for (let s = 0; s < lib.nSteps; s++)
+    for (const [i, v] of (lib.variants[s] ?? []).entries())
+      yield { path: lib.path.path, step: s, variant: i, span: v.span, seq: v.sequence }
+}
+
+function countsOf(lib: PathLibrary): Uint8Array {
+  const stepStart = new Uint32Array(lib.nSteps + 1)
+  for (let s = 0; s < lib.nSteps; s++)
+    stepStart[s + 1] = stepStart[s]! + (lib.variants[s]?.length ?? 0)
+  const total = stepStart[lib.nSteps]!
+  const count = new Uint32Array(total)
+  const span = new Uint32Array(total)
+  let i = 0
+  for (const step of lib.variants)
+    for (const v of step) {
+      count[i] = v.count
+      span[i++] = v.span
+    }
+  return encodeCounts({ stepStart, count, span })
+}
+
+export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
+  const report = opts.onProgress ?? (() => undefined)
+  const signal = opts.signal
+  const ref = await openReference(opts.reference, { signal })
+  const source = await VcfHaplotypeSource.open(opts.vcf, ref, {
+    signal,
+    ...(opts.samples ? { samples: opts.samples } : {}),
+    ...(opts.skipRefMismatch ? { skipRefMismatch: true } : {}),
+  })
+  const build = opts.build ?? buildName(opts.reference)
+  const names = { pick: 'picking tags', tile: 'tiling haplotypes', write: 'writing genomes' }
+  const paths = await pickTags(ref, {
+    signal,
+    ...(opts.pathLength ? { pathLength: opts.pathLength } : {}),
+    ...(opts.pathBed ? { boundaries: readPathBed(opts.pathBed) } : {}),
+    onProgress: (p) =>
+      report({ phase: `${names.pick} (${p.phase})`, done: p.done, total: p.total }),
+  })
+
+  const manifest = await buildDirectoryAtomic(opts.out, async (dir) => {
+    await mkdir(join(dir, 'library'))
+    await mkdir(join(dir, 'sglf'))
+    await mkdir(join(dir, 'genomes'))
+    await writeTagset2bit(join(dir, storeFiles.tagset), new Map(paths.map((p) => [p.path, p.tags])))
+    await writeAssembly(
+      join(dir, storeFiles.assembly(build)),
+      paths.map((p) => ({
+        build,
+        chrom: p.chrom,
+        path: p.path,
+        steps: Array.from({ length: stepCount(p) }, (_, s) => ({ step: s, end: stepEnd(p, s) })),
+      })),
+      { signal, fwi: join(dir, storeFiles.assemblyFwi(build)) },
+    )
+
+    const nSamples = source.samples.length
+    const keys = tileMapKeys(DEFAULT_TILE_MAP)
+    const structs: { path: number; bytes: Uint8Array }[][] = Array.from(
+      { length: nSamples },
+      () => [],
+    )
+    const spans: { path: number; step: number; variant: number; span: number }[] = []
+    const pathVersions = new Map<number, string>()
+    const manifestPaths: ManifestPath[] = []
+    const totalBases = paths.reduce((a, p) => a + p.end - p.start, 0)
+    let basesDone = 0
+
+    const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
+    for await (const ph of source.paths(paths, { signal })) {
+      const p = byNumber.get(ph.path.path)!
+      const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
+      const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
+      for (let h = 0; h < ph.nHaplotypes; h++) {
+        if (h % 64 === 0) {
+          checkAbort(signal)
+          report({
+            phase: names.tile,
+            done: basesDone + Math.round(((p.end - p.start) * h) / ph.nHaplotypes),
+            total: totalBases,
+          })
+        }
+        builder.add(h, tilesFromEdits(p, refSeq, ph.edits(h)))
+      }
+      const lib = builder.finish()
+      basesDone += p.end - p.start
+      report({ phase: names.tile, done: basesDone, total: totalBases })
+
+      await writeSglf(join(dir, storeFiles.sglf(p.path)), sglfTiles(lib), { signal })
+      await writeTarBgzf(join(dir, storeFiles.libraryTar(p.path)), tarMembers(lib))
+      await writeFileAtomic(join(dir, storeFiles.libraryCounts(p.path)), countsOf(lib))
+      const hasher = new PathVersionHasher()
+      let nVariants = 0
+      for (const t of sglfTiles(lib)) {
+        hasher.add({ ...t, version: 0, md5: '' })
+        nVariants++
+        if (t.span !== 1)
+          spans.push({ path: t.path, step: t.step, variant: t.variant, span: t.span })
+      }
+      const version = hasher.digest()
+      pathVersions.set(p.path, version)
+      manifestPaths.push({
+        path: p.path,
+        chrom: p.chrom,
+        start: p.start,
+        end: p.end,
+        steps: lib.nSteps,
+        variants: nVariants,
+        version,
+      })
+      for (let i = 0; i < nSamples; i++)
+        structs[i]!.push({ path: p.path, bytes: encodePathStruct(p.path, bandOf(lib, i), keys) })
+    }
+
+    await writeSpanFile(join(dir, storeFiles.span), spans, { signal })
+    const libVersion = libraryVersion(pathVersions)
+    const samples: StoreManifest['samples'] = []
+    for (let i = 0; i < nSamples; i++) {
+      checkAbort(signal)
+      const name = source.samples[i]!
+      const cgf = storeFiles.genome(name)
+      await writeFileAtomic(
+        join(dir, cgf),
+        encodeCgfFromStructs(structs[i]!, { libraryVersion: libVersion }),
+      )
+      structs[i] = []
+      samples.push({ name, phased: !source.unphased.has(name), cgf })
+      report({ phase: names.write, done: i + 1, total: nSamples })
+    }
+
+    const m: StoreManifest = {
+      format: STORE_FORMAT,
+      formatVersion: STORE_FORMAT_VERSION,
+      build,
+      tagLength: 24,
+      libraryVersion: libVersion,
+      contigs: ref.contigs.map((c) => ({ name: c.name, length: c.length })),
+      paths: manifestPaths,
+      samples,
+      source: {
+        reference: basename(opts.reference),
+        vcf: basename(opts.vcf),
+        skippedOverlaps: source.overlaps.length,
+        skippedRefMismatches: source.refMismatches.length,
+      },
+      created: new Date().toISOString(),
+      tool: 'lightning-tiles',
+    }
+    await writeFileAtomic(join(dir, storeFiles.manifest), JSON.stringify(m, null, 2) + '\n')
+    return m
+  })
+  return { manifest, overlaps: source.overlaps, refMismatches: source.refMismatches }
+}
