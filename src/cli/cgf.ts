@@ -8,18 +8,7 @@ import { encodeCgf } from '../formats/cgf/encode.js'
 import { formatHiqBand } from '../formats/cgf/pathStruct.js'
 import { CgfReader, parseCgfPath } from '../formats/cgf/reader.js'
 import { writeCgfFile } from '../formats/cgf/writer.js'
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-function write(data: string | Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) =>
-    process.stdout.write(data, (err) => (err ? reject(err) : resolve())),
-  )
-}
+import { readStdin, write } from './io.js'
 
 interface EncodeOptions {
   path: string[]

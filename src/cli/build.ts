@@ -1,0 +1,70 @@
+// lightning-tiles build: reference FASTA + cohort VCF → tiled store.
+import type { Command } from 'commander'
+import { ArgumentError } from '../core/errors.js'
+import { formatPath } from '../core/tileId.js'
+import { buildStore } from '../tiling/build.js'
+import { parseSampleList } from './io.js'
+import { progressBar } from './progress.js'
+
+interface BuildCliOptions {
+  reference: string
+  vcf: string
+  out: string
+  samples?: string
+  pathLength?: string
+  pathBed?: string
+  build?: string
+  skipRefMismatch?: boolean
+}
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description('build a tiled store from a reference FASTA and a cohort VCF')
+    .requiredOption('--reference <FASTA>', 'reference FASTA (plain, or bgzipped with .fai/.gzi)')
+    .requiredOption('--vcf <VCF>', 'cohort VCF (bgzipped or plain), sorted as the reference')
+    .requiredOption('--out <STORE>', 'store directory (replaced only when the build succeeds)')
+    .option('--samples <LIST>', 'samples to take: A,B,C or a file with one name per line')
+    .option('--path-length <BASES>', 'maximum bases per tile path (default 4000000)')
+    .option('--path-bed <BED>', 'path boundaries (e.g. cytobands) instead of --path-length')
+    .option('--build <NAME>', 'assembly build name (default: the reference file name)')
+    .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
+    .action(async (o: BuildCliOptions) => {
+      const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
+      if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
+        throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
+      const bar = progressBar()
+      const t0 = performance.now()
+      try {
+        const { manifest, overlaps, refMismatches } = await buildStore({
+          reference: o.reference,
+          vcf: o.vcf,
+          out: o.out,
+          ...(o.samples ? { samples: parseSampleList(o.samples) } : {}),
+          ...(pathLength ? { pathLength } : {}),
+          ...(o.pathBed ? { pathBed: o.pathBed } : {}),
+          ...(o.build ? { build: o.build } : {}),
+          ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
+          onProgress: bar.onProgress,
+        })
+        bar.stop()
+        const steps = manifest.paths.reduce((a, p) => a + p.steps, 0)
+        const variants = manifest.paths.reduce((a, p) => a + p.variants, 0)
+        const paths = manifest.paths
+        const range = paths.length
+          ? `${formatPath(paths[0]!.path)}–${formatPath(paths[paths.length - 1]!.path)}`
+          : 'none'
+        process.stderr.write(
+          [
+            `built ${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+            `  samples ${manifest.samples.length}, paths ${paths.length} (${range}), tiles ${steps}, tile variants ${variants}`,
+            `  library version ${manifest.libraryVersion}`,
+            `  skipped ${overlaps.length} overlapping variant(s) (as bcftools consensus does)` +
+              (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : ''),
+          ].join('\n') + '\n',
+        )
+      } finally {
+        bar.stop()
+      }
+    })
+}
