@@ -15,6 +15,7 @@ interface BuildCliOptions {
   pathBed?: string
   build?: string
   skipRefMismatch?: boolean
+  fastj?: boolean
 }
 
 export function registerBuild(program: Command): void {
@@ -29,6 +30,7 @@ export function registerBuild(program: Command): void {
     .option('--path-bed <BED>', 'path boundaries (e.g. cytobands) instead of --path-length')
     .option('--build <NAME>', 'assembly build name (default: the reference file name)')
     .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
+    .option('--fastj', 'also write per-sample FastJ (fastj/SAMPLE/PPPP.fj.gz)')
     .action(async (o: BuildCliOptions) => {
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
@@ -45,6 +47,7 @@ export function registerBuild(program: Command): void {
           ...(o.pathBed ? { pathBed: o.pathBed } : {}),
           ...(o.build ? { build: o.build } : {}),
           ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
+          ...(o.fastj ? { fastj: true } : {}),
           onProgress: bar.onProgress,
         })
         bar.stop()

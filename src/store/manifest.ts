@@ -66,6 +66,8 @@ export const storeFiles = {
   span: 'library/span.csv.gz',
   sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
   genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
+  fastj: (sample: string, path: number) =>
+    `fastj/${encodeURIComponent(sample)}/${formatPath(path)}.fj.gz`,
 }
 
 function need(cond: boolean, what: string, file: string): asserts cond {

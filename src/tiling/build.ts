@@ -7,7 +7,7 @@
 // per haplotype — plus each sample's encoded PathStructs (a few kB per path), so it does not grow
 // with the cohort beyond the per-path tables.
 import { mkdir } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { writeTarBgzf } from '../container/tar/writer.js'
 import { writeFileAtomic } from '../core/atomic.js'
 import { checkAbort } from '../core/errors.js'
@@ -19,6 +19,7 @@ import { encodeCgfFromStructs, encodePathStruct } from '../formats/cgf/encode.js
 import { DEFAULT_TILE_MAP } from '../formats/cgf/defaultTileMap.js'
 import { tileMapKeys } from '../formats/cgf/tileMap.js'
 import { libraryVersion, PathVersionHasher } from '../formats/sglf/reader.js'
+import { writeFastj } from '../formats/fastj/writer.js'
 import { writeSglf } from '../formats/sglf/writer.js'
 import type { SglfTileInput } from '../formats/sglf/writer.js'
 import { writeSpanFile } from '../formats/span/writer.js'
@@ -28,6 +29,7 @@ import { buildDirectoryAtomic } from '../core/atomic.js'
 import { encodeCounts } from '../library/counts.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../store/manifest.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
+import { fastjRecordsOf } from './fastj.js'
 import { VcfHaplotypeSource } from './haplotypes.js'
 import { openReference } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
@@ -49,6 +51,8 @@ export interface BuildOptions extends AbortOptions {
   build?: string
   /** skip and count records whose REF disagrees with the reference instead of failing */
   skipRefMismatch?: boolean
+  /** also write per-sample FastJ: fastj/SAMPLE/PPPP.fj.gz */
+  fastj?: boolean
   onProgress?: ProgressCallback
 }
 
@@ -192,8 +196,14 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
         variants: nVariants,
         version,
       })
-      for (let i = 0; i < nSamples; i++)
+      for (let i = 0; i < nSamples; i++) {
         structs[i]!.push({ path: p.path, bytes: encodePathStruct(p.path, bandOf(lib, i), keys) })
+        if (opts.fastj) {
+          const file = join(dir, storeFiles.fastj(source.samples[i]!, p.path))
+          await mkdir(dirname(file), { recursive: true })
+          await writeFastj(file, fastjRecordsOf(lib, i, build), { signal })
+        }
+      }
     }
 
     await writeSpanFile(join(dir, storeFiles.span), spans, { signal })
