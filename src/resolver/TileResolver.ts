@@ -1,0 +1,625 @@
+// TileResolver: one object that answers tile, coordinate and genome questions about a store
+// (DESIGN "A store on disk"), on disk, over HTTP or from Blobs. Browser-safe: files come from a
+// GenericFilehandle map, an opener function, or a base URL (RemoteFile). Every index is loaded
+// once through a memoised promise that is dropped on failure; one tile costs one `.tai` lookup
+// (cached) plus one ranged BGZF read.
+import type { GenericFilehandle } from 'generic-filehandle2'
+import { TarReader } from '../container/tar/reader.js'
+import {
+  AbortError,
+  ArgumentError,
+  FormatError,
+  NotFoundError,
+  checkAbort,
+} from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import { isUrl, joinLocation, openRemote, readText } from '../core/filehandle.js'
+import type { NamedFile } from '../core/filehandle.js'
+import type { Region } from '../core/region.js'
+import { formatPath, formatStepId, formatTileId, parseTileId } from '../core/tileId.js'
+import type { TileId } from '../core/tileId.js'
+import { AssemblyReader } from '../formats/assembly/reader.js'
+import type { AssemblyTile } from '../formats/assembly/reader.js'
+import type { Band } from '../formats/band/band.js'
+import { CgfReader } from '../formats/cgf/reader.js'
+import type { StepAlleles } from '../formats/cgf/pathStruct.js'
+import { parseTwoBit } from '../formats/twobit/reader.js'
+import { countsHeaderSize, countsRanges, parseCountsHeader, readU32s } from '../library/counts.js'
+import { parseManifest, storeFiles } from '../store/manifest.js'
+import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
+import { cutEnd, cutStart } from './cut.js'
+import type { Anchor } from './cut.js'
+import { Lru, memo } from './lru.js'
+
+/** Opens a file of the store by its path relative to the store root (e.g. `library/035e.tar.gz`). */
+export type StoreOpener = (relPath: string) => GenericFilehandle
+
+/**
+ * Where a store is: a base URL (`http(s)://`), a directory path (then `open` is needed, see
+ * `openTileResolver` in resolver/node.ts), an opener function, or the files themselves keyed by
+ * their relative paths.
+ */
+export type StoreSource =
+  string | StoreOpener | Map<string, GenericFilehandle> | Record<string, GenericFilehandle>
+
+export interface TileResolverOptions {
+  /** Opens relative paths under a string location that is not a URL (Node: LocalFile). */
+  open?: ((location: string) => GenericFilehandle) | undefined
+  /** Decoded tar members (one step's variants each) kept in memory; default 4096. */
+  memberCacheSize?: number | undefined
+}
+
+export interface TileQueryOptions extends AbortOptions {
+  /** Assembly build (the REF of `assembly.00.REF.fw.gz`); default the manifest's build. */
+  assembly?: string | undefined
+}
+
+/** A tile variant's bases (tags included) and where its tags are. */
+export interface TileSequence {
+  /** extended tile ID `PPPP.VV.SSSS.VVV+SPAN` */
+  id: string
+  path: number
+  step: number
+  variant: number
+  span: number
+  /** lower-case bases, start tag and end tag included */
+  sequence: string
+  /** '' for step 0 */
+  startTag: string
+  /** '' for a tile that reaches the last step */
+  endTag: string
+}
+
+/** A tile's reference interval, 0-based half-open. */
+export interface TileLocation {
+  chrom: string
+  start: number
+  end: number
+  /** the tile's span (steps covered) */
+  span: number
+  /** the assembly build used */
+  assembly: string
+}
+
+/** One variant at a position, with how many haplotypes of the cohort carry it. */
+export interface TileVariant {
+  id: string
+  variant: number
+  span: number
+  count: number
+  sequence: string
+}
+
+/** One step of one genome (alleles A and B). */
+export interface GenomeStep extends StepAlleles {
+  path: number
+}
+
+/** What `genome(sample)` answers. */
+export interface Genome {
+  readonly sample: ManifestSample
+  /**
+   * Variants and no-call runs of both alleles at every step whose reference tiles overlap
+   * `region`, extended back to the anchors of tiles spanning into it.
+   */
+  alleles(region: Region, opts?: TileQueryOptions): Promise<GenomeStep[]>
+  /**
+   * The bases of haplotype 0 (allele A) or 1 (allele B) over `region`, no-calls as `n`, cut at
+   * the region's bounds through the assembly (see cut.ts for cuts inside a length-changing tile).
+   */
+  sequence(haplotype: 0 | 1, region: Region, opts?: TileQueryOptions): Promise<string>
+}
+
+interface CountsHead {
+  nSteps: number
+  nVariants: number
+  stepStart: Uint32Array
+}
+
+const DEFAULT_MEMBER_CACHE = 4096
+
+/** Rethrow an error caused by an aborted signal as our AbortError (fetch throws DOMException). */
+async function guard<T>(opts: AbortOptions, run: () => Promise<T>): Promise<T> {
+  checkAbort(opts.signal)
+  try {
+    return await run()
+  } catch (err) {
+    if (opts.signal?.aborted && !(err instanceof AbortError)) throw new AbortError()
+    throw err
+  }
+}
+
+function signalOf(opts: AbortOptions): { signal?: AbortSignal } {
+  return opts.signal ? { signal: opts.signal } : {}
+}
+
+export class TileResolver {
+  /** Name of the store in messages (its location, or 'store'). */
+  readonly location: string
+  private readonly opener: StoreOpener
+  private readonly handles = new Map<string, GenericFilehandle>()
+  private manifestP: Promise<StoreManifest> | undefined
+  private readonly tars = new Map<number, TarReader>()
+  private readonly countsHeads = new Map<number, Promise<CountsHead>>()
+  private readonly assemblies = new Map<string, AssemblyReader>()
+  private readonly cgfs = new Map<string, CgfReader>()
+  private readonly members: Lru<string, Promise<string[]>>
+
+  private constructor(location: string, opener: StoreOpener, opts: TileResolverOptions) {
+    this.location = location
+    this.opener = opener
+    this.members = new Lru(opts.memberCacheSize ?? DEFAULT_MEMBER_CACHE)
+  }
+
+  /**
+   * A resolver over `source`. A string is a URL (RemoteFile) or, with `opts.open`, a directory;
+   * nothing is read until the first question.
+   */
+  static open(source: StoreSource, opts: TileResolverOptions = {}): TileResolver {
+    if (typeof source === 'string') {
+      const base = source
+      const open = opts.open ?? (isUrl(base) ? openRemote : undefined)
+      if (!open)
+        throw new ArgumentError(
+          `${base} is not an http(s) URL: pass opts.open to read a directory (openTileResolver in Node)`,
+        )
+      return new TileResolver(base, (rel) => open(joinLocation(base, rel)), opts)
+    }
+    if (typeof source === 'function') return new TileResolver('store', source, opts)
+    const files = source instanceof Map ? source : new Map(Object.entries(source))
+    return new TileResolver(
+      'store',
+      (rel) => {
+        const fh = files.get(rel)
+        if (!fh) throw new NotFoundError(`the store has no file ${rel}`)
+        return fh
+      },
+      opts,
+    )
+  }
+
+  private file(rel: string): NamedFile {
+    let handle = this.handles.get(rel)
+    if (!handle) {
+      handle = this.opener(rel)
+      this.handles.set(rel, handle)
+    }
+    const name = this.location === 'store' ? rel : joinLocation(this.location, rel)
+    return { name, handle }
+  }
+
+  /** The store's manifest.json (read once). */
+  manifest(opts: AbortOptions = {}): Promise<StoreManifest> {
+    return guard(opts, () => {
+      if (!this.manifestP) {
+        const f = this.file(storeFiles.manifest)
+        const p = readText(f.handle, signalOf(opts)).then((text) => parseManifest(text, f.name))
+        this.manifestP = p
+        p.catch(() => {
+          if (this.manifestP === p) this.manifestP = undefined
+        })
+      }
+      return this.manifestP
+    })
+  }
+
+  /** The samples of the store, in manifest order. */
+  async samples(opts: AbortOptions = {}): Promise<ManifestSample[]> {
+    return (await this.manifest(opts)).samples
+  }
+
+  private async pathInfo(path: number, opts: AbortOptions): Promise<ManifestPath> {
+    const m = await this.manifest(opts)
+    const p = m.paths.find((x) => x.path === path)
+    if (!p) throw new NotFoundError(`${this.location}: the store has no path ${formatPath(path)}`)
+    return p
+  }
+
+  private tar(path: number): TarReader {
+    let t = this.tars.get(path)
+    if (!t) {
+      t = new TarReader({
+        tar: this.file(storeFiles.libraryTar(path)),
+        gzi: this.file(storeFiles.libraryGzi(path)),
+        tai: this.file(storeFiles.libraryTai(path)),
+      })
+      this.tars.set(path, t)
+    }
+    return t
+  }
+
+  /** Every variant of one step, in variant order: one ranged read of its tar member, cached. */
+  private stepVariants(path: number, step: number, opts: AbortOptions): Promise<string[]> {
+    const name = formatStepId(path, step)
+    return memo(this.members, name, async () => {
+      const tar = this.tar(path)
+      const bytes = await tar.read(`${name}.2bit`, opts)
+      const where = `${tar.files.tar.name}:${name}.2bit`
+      const records = parseTwoBit(bytes, where, { lowercase: true })
+      return records.map((r, variant) => {
+        const want = formatTileId({ path, version: 0, step, variant })
+        if (r.name !== want)
+          throw new FormatError(`sequence ${variant} is named ${r.name}, expected ${want}`, {
+            file: where,
+          })
+        return r.sequence
+      })
+    })
+  }
+
+  private countsHead(path: number, nSteps: number, opts: AbortOptions): Promise<CountsHead> {
+    return memo(this.countsHeads, path, async () => {
+      const f = this.file(storeFiles.libraryCounts(path))
+      const bytes = await f.handle.read(countsHeaderSize(nSteps), 0, signalOf(opts))
+      const head = parseCountsHeader(bytes, f.name)
+      if (head.nSteps !== nSteps)
+        throw new FormatError(`${head.nSteps} steps, the manifest says ${nSteps}`, {
+          file: f.name,
+          offset: 8,
+        })
+      return head
+    })
+  }
+
+  /** Spans (and counts, when asked) of every variant at a step, from the counts file. */
+  private async stepCounts(
+    path: number,
+    step: number,
+    withCounts: boolean,
+    opts: AbortOptions,
+  ): Promise<{ spans: Uint32Array; counts: Uint32Array | undefined }> {
+    const info = await this.pathInfo(path, opts)
+    if (!(Number.isInteger(step) && step >= 0 && step < info.steps))
+      throw new NotFoundError(
+        `${this.location}: path ${formatPath(path)} has no step ${formatPath(step)} (${info.steps} steps)`,
+      )
+    const head = await this.countsHead(path, info.steps, opts)
+    checkAbort(opts.signal)
+    const first = head.stepStart[step]!
+    const n = head.stepStart[step + 1]! - first
+    const r = countsRanges(head.nSteps, head.nVariants, first, n)
+    const f = this.file(storeFiles.libraryCounts(path))
+    const read = async ([at, len]: [number, number]) => {
+      const bytes = await f.handle.read(len, at, signalOf(opts))
+      if (bytes.length !== len)
+        throw new FormatError(`short read of ${len} bytes`, { file: f.name, offset: at })
+      return readU32s(bytes)
+    }
+    const [spans, counts] = await Promise.all([
+      read(r.spans),
+      withCounts ? read(r.counts) : Promise.resolve(undefined),
+    ])
+    return { spans, counts }
+  }
+
+  private parseId(tileId: string | TileId): TileId {
+    const id = typeof tileId === 'string' ? parseTileId(tileId.trim().toLowerCase()) : tileId
+    if (id.version !== 0)
+      throw new ArgumentError(`tile library version ${id.version}: stores hold version 00 only`)
+    return id
+  }
+
+  /** The bases of a tile variant (tags included) with its span and tags. */
+  sequence(tileId: string | TileId, opts: AbortOptions = {}): Promise<TileSequence> {
+    return guard(opts, async () => {
+      const id = this.parseId(tileId)
+      const { path, step, variant } = id
+      const info = await this.pathInfo(path, opts)
+      const m = await this.manifest(opts)
+      const [seqs, { spans }] = await Promise.all([
+        this.stepVariants(path, step, opts),
+        this.stepCounts(path, step, false, opts),
+      ])
+      checkAbort(opts.signal)
+      const sequence = seqs[variant]
+      if (sequence === undefined)
+        throw new NotFoundError(
+          `${this.location}: no tile ${formatTileId({ path, version: 0, step, variant })} (step has ${seqs.length} variants)`,
+        )
+      if (spans.length !== seqs.length)
+        throw new FormatError(
+          `step ${formatStepId(path, step)} has ${spans.length} variants in the counts file, ${seqs.length} in the library`,
+          { file: this.file(storeFiles.libraryCounts(path)).name },
+        )
+      const span = spans[variant]!
+      if (id.span !== undefined && id.span !== span)
+        throw new NotFoundError(`${this.location}: tile ${formatTileId(id)} has span ${span}`)
+      const L = m.tagLength
+      const nTags = info.steps - 1
+      return {
+        id: formatTileId({ path, version: 0, step, variant, span }),
+        path,
+        step,
+        variant,
+        span,
+        sequence,
+        startTag: step > 0 ? sequence.slice(0, L) : '',
+        endTag: step + span - 1 < nTags ? sequence.slice(sequence.length - L) : '',
+      }
+    })
+  }
+
+  private assembly(build: string): AssemblyReader {
+    let a = this.assemblies.get(build)
+    if (!a) {
+      if (!/^[\w.-]+$/.test(build)) throw new ArgumentError(`bad assembly name '${build}'`)
+      a = new AssemblyReader({
+        gz: this.file(storeFiles.assembly(build)),
+        gzi: this.file(storeFiles.assemblyGzi(build)),
+        fwi: this.file(storeFiles.assemblyFwi(build)),
+      })
+      this.assemblies.set(build, a)
+    }
+    return a
+  }
+
+  private async assemblyFor(
+    name: string | undefined,
+    opts: AbortOptions,
+  ): Promise<[AssemblyReader, string]> {
+    const build = name ?? (await this.manifest(opts)).build
+    return [this.assembly(build), build]
+  }
+
+  /**
+   * The reference interval of a tile (0-based half-open, its span included) on `assembly`
+   * (default: the store's build). A tile ID without `+SPAN` takes the span from the library.
+   */
+  locate(
+    tileId: string | TileId,
+    assembly?: string,
+    opts: AbortOptions = {},
+  ): Promise<TileLocation> {
+    return guard(opts, async () => {
+      const id = this.parseId(tileId)
+      let span = id.span
+      if (span === undefined) {
+        const { spans } = await this.stepCounts(id.path, id.step, false, opts)
+        span = spans[id.variant]
+        if (span === undefined)
+          throw new NotFoundError(`${this.location}: no tile ${formatTileId(id)}`)
+      }
+      const [reader, build] = await this.assemblyFor(assembly, opts)
+      const r = await reader.tileInterval(id.path, id.step, span, opts)
+      return { chrom: r.chrom, start: r.start, end: r.end, span, assembly: build }
+    })
+  }
+
+  /** The reference tile positions overlapping `[start, end)` on `chrom` (0-based half-open). */
+  tilesAt(
+    chrom: string,
+    start: number,
+    end: number,
+    opts: TileQueryOptions = {},
+  ): Promise<AssemblyTile[]> {
+    return guard(opts, async () => {
+      const [reader] = await this.assemblyFor(opts.assembly, opts)
+      return reader.tilesOverlapping(chrom, start, end, opts)
+    })
+  }
+
+  /** Every variant at (path, step) with its span, sequence and count in the cohort. */
+  variants(path: number, step: number, opts: AbortOptions = {}): Promise<TileVariant[]> {
+    return guard(opts, async () => {
+      const [seqs, { spans, counts }] = await Promise.all([
+        this.stepVariants(path, step, opts),
+        this.stepCounts(path, step, true, opts),
+      ])
+      if (spans.length !== seqs.length)
+        throw new FormatError(
+          `step ${formatStepId(path, step)} has ${spans.length} variants in the counts file, ${seqs.length} in the library`,
+          { file: this.file(storeFiles.libraryCounts(path)).name },
+        )
+      return seqs.map((sequence, variant) => ({
+        id: formatTileId({ path, version: 0, step, variant, span: spans[variant]! }),
+        variant,
+        span: spans[variant]!,
+        count: counts![variant]!,
+        sequence,
+      }))
+    })
+  }
+
+  /** One genome of the store. NotFoundError when the manifest does not list `sample`. */
+  genome(sample: string, opts: AbortOptions = {}): Promise<Genome> {
+    return guard(opts, async () => {
+      const m = await this.manifest(opts)
+      const s = m.samples.find((x) => x.name === sample)
+      if (!s) throw new NotFoundError(`${this.location}: no sample '${sample}'`)
+      let cgf = this.cgfs.get(s.name)
+      if (!cgf) {
+        cgf = new CgfReader(this.file(s.cgf))
+        this.cgfs.set(s.name, cgf)
+      }
+      return new StoreGenome(this, s, cgf, m.tagLength)
+    })
+  }
+
+  /** @internal for StoreGenome */
+  _assemblyFor(name: string | undefined, opts: AbortOptions): Promise<[AssemblyReader, string]> {
+    return this.assemblyFor(name, opts)
+  }
+
+  /** @internal for StoreGenome */
+  _stepVariants(path: number, step: number, opts: AbortOptions): Promise<string[]> {
+    return this.stepVariants(path, step, opts)
+  }
+}
+
+/** Steps of one path touched by the reference tiles overlapping a region. */
+interface PathRange {
+  path: number
+  lo: number
+  hi: number
+}
+
+function groupByPath(tiles: readonly AssemblyTile[]): PathRange[] {
+  const out: PathRange[] = []
+  for (const t of tiles) {
+    const last = out[out.length - 1]
+    const hi = t.step + t.span - 1
+    if (last && last.path === t.path) last.hi = Math.max(last.hi, hi)
+    else out.push({ path: t.path, lo: t.step, hi })
+  }
+  return out
+}
+
+class StoreGenome implements Genome {
+  private readonly bands = new Map<number, Promise<Band>>()
+
+  constructor(
+    private readonly resolver: TileResolver,
+    readonly sample: ManifestSample,
+    private readonly cgf: CgfReader,
+    private readonly tagLength: number,
+  ) {}
+
+  private band(path: number, opts: AbortOptions): Promise<Band> {
+    return memo(this.bands, path, () => this.cgf.band(path, opts))
+  }
+
+  private async overlapping(region: Region, opts: TileQueryOptions) {
+    const [reader] = await this.resolver._assemblyFor(opts.assembly, opts)
+    const tiles = await reader.tilesOverlapping(region.chrom, region.start, region.end, opts)
+    return { reader, ranges: groupByPath(tiles), tiles }
+  }
+
+  alleles(region: Region, opts: TileQueryOptions = {}): Promise<GenomeStep[]> {
+    return guard(opts, async () => {
+      const { ranges } = await this.overlapping(region, opts)
+      const out: GenomeStep[] = []
+      for (const { path, lo, hi } of ranges) {
+        const band = await this.band(path, opts)
+        const [a, b] = band.variants
+        let first = lo
+        while (first > 0 && (a[first] === -1 || b[first] === -1)) first--
+        for (let step = first; step <= hi && step < a.length; step++) {
+          checkAbort(opts.signal)
+          out.push({ path, ...(await this.cgf.alleles(path, step, opts)) })
+        }
+      }
+      return out
+    })
+  }
+
+  sequence(haplotype: 0 | 1, region: Region, opts: TileQueryOptions = {}): Promise<string> {
+    return guard(opts, async () => {
+      if (haplotype !== 0 && haplotype !== 1)
+        throw new ArgumentError(`haplotype must be 0 or 1, got ${String(haplotype)}`)
+      if (!(Number.isInteger(region.start) && region.start >= 0 && region.end >= region.start))
+        throw new ArgumentError(`bad region ${region.chrom}:[${region.start}, ${region.end})`)
+      if (region.end === region.start) return ''
+      const { reader, ranges, tiles } = await this.overlapping(region, opts)
+      const first = tiles[0]
+      const last = tiles[tiles.length - 1]
+      if (!first || !last || first.start > region.start || last.end < region.end)
+        throw new ArgumentError(
+          `${region.chrom}:${region.start + 1}-${region.end} is not covered by the tile paths of the assembly`,
+        )
+      const parts: string[] = []
+      for (const range of ranges) {
+        const pathTiles = await reader.pathTiles(range.path, opts)
+        const { steps, ends } = await reader.pathSteps(range.path, opts)
+        const { seq, anchors } = await this.pathHaplotype(
+          haplotype,
+          range,
+          steps,
+          ends,
+          {
+            start: pathTiles[0]!.start,
+            end: pathTiles[pathTiles.length - 1]!.end,
+          },
+          opts,
+        )
+        const hs = cutStart(anchors, region.start)
+        const he = Math.max(hs, cutEnd(anchors, region.end))
+        parts.push(seq.slice(hs, he))
+      }
+      return parts.join('')
+    })
+  }
+
+  /**
+   * The haplotype's sequence from the last boundary it shares with the reference at or before
+   * step `lo` to the first one at or after `hi`, with the anchors aligning it to the reference.
+   */
+  private async pathHaplotype(
+    allele: 0 | 1,
+    { path, lo, hi }: PathRange,
+    refSteps: Uint32Array,
+    refEnds: Float64Array,
+    pathSpan: { start: number; end: number },
+    opts: AbortOptions,
+  ): Promise<{ seq: string; anchors: Anchor[] }> {
+    const L = this.tagLength
+    const band = await this.band(path, opts)
+    const v = band.variants[allele]
+    const N = v.length
+    const nTags = N - 1
+    if (refSteps[refSteps.length - 1] !== nTags)
+      throw new FormatError(
+        `path ${formatPath(path)}: the genome has ${N} steps, the assembly ends at step ${refSteps[refSteps.length - 1]}`,
+      )
+    // Reference end of each tag the assembly reports (NaN where it skips the step).
+    const tagEnd = new Float64Array(nTags).fill(NaN)
+    for (let i = 0; i < refSteps.length; i++)
+      if (refSteps[i]! < nTags) tagEnd[refSteps[i]!] = refEnds[i]!
+    // Tags where one of this haplotype's tiles ends.
+    const hapEnd = new Uint8Array(nTags)
+    for (let s = 1; s < N; s++) if (v[s] !== -1) hapEnd[s - 1] = 1
+    if (v[0] === -1) throw new FormatError(`path ${formatPath(path)}: step 0 is not an anchor`)
+    const common = (t: number) => hapEnd[t] === 1 && !Number.isNaN(tagEnd[t]!)
+    let t0 = Math.min(lo, N) - 1
+    while (t0 >= 0 && !common(t0)) t0--
+    let t1 = Math.max(hi, t0 + 1)
+    while (t1 < nTags && !common(t1)) t1++
+
+    const anchorSteps: number[] = []
+    for (let s = t0 + 1; s <= t1 && s < N; s++) if (v[s] !== -1) anchorSteps.push(s)
+    const libs = await Promise.all(
+      anchorSteps.map((s) => this.resolver._stepVariants(path, s, opts)),
+    )
+    checkAbort(opts.signal)
+    const anchors: Anchor[] =
+      t0 < 0
+        ? [{ ref: pathSpan.start, hap: 0 }]
+        : [
+            { ref: tagEnd[t0]! - L, hap: 0 },
+            { ref: tagEnd[t0]!, hap: L },
+          ]
+    const parts: string[] = []
+    let len = 0
+    anchorSteps.forEach((s, k) => {
+      const variant = v[s]!
+      let tile = libs[k]![variant]
+      if (tile === undefined)
+        throw new FormatError(
+          `${this.sample.cgf}: variant ${variant} at step ${formatStepId(path, s)} is not in the library`,
+        )
+      const runs = band.nocalls[allele][s] ?? []
+      if (runs.length) {
+        const t = tile.split('')
+        for (let i = 0; i < runs.length; i += 2) {
+          const start = runs[i]!
+          const n = runs[i + 1]!
+          if (start < 0 || n < 0 || start + n > t.length)
+            throw new FormatError(
+              `${this.sample.cgf}: no-call run (${start}, ${n}) at step ${formatStepId(path, s)} lies outside its ${t.length}-base tile`,
+            )
+          t.fill('n', start, start + n)
+        }
+        tile = t.join('')
+      }
+      const piece = parts.length === 0 ? tile : tile.slice(L)
+      parts.push(piece)
+      len += piece.length
+      let next = s + 1
+      while (next < N && v[next] === -1) next++
+      const end = next - 1
+      if (end < nTags && common(end))
+        anchors.push({ ref: tagEnd[end]! - L, hap: len - L }, { ref: tagEnd[end]!, hap: len })
+    })
+    if (t1 >= nTags) anchors.push({ ref: pathSpan.end, hap: len })
+    return { seq: parts.join(''), anchors }
+  }
+}
