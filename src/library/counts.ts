@@ -1,10 +1,11 @@
 // `library/PPPP.counts.bin` (this project's addition): for every tile variant of a path, how many
-// haplotypes of the cohort carry it, and its span. The l7g files hold no frequencies; the resolver
+// haplotypes of the cohort carry it, and its span; for every step, which variant is the reference
+// tile (so VCF export needs no reference FASTA). The l7g files hold no frequencies; the resolver
 // reads one step's slice with one ranged read after the small header.
 //
 // Layout (little-endian): magic "LTCOUNT1" | u32 nSteps | u32 nVariants |
 //   u32 stepStart[nSteps + 1] (index of each step's variant 0; the last entry = nVariants) |
-//   u32 count[nVariants] | u32 span[nVariants]
+//   u32 count[nVariants] | u32 span[nVariants] | u32 refVariant[nSteps] (0xffffffff: non-anchor)
 import { FormatError } from '../core/errors.js'
 
 const MAGIC = 'LTCOUNT1'
@@ -13,18 +14,22 @@ export interface PathCounts {
   stepStart: Uint32Array
   count: Uint32Array
   span: Uint32Array
+  refVariant: Uint32Array
 }
+
+/** refVariant of a step inside a spanning reference tile. */
+export const NO_REF_VARIANT = 0xffffffff
 
 export function encodeCounts(c: PathCounts): Uint8Array {
   const nSteps = c.stepStart.length - 1
   const nVariants = c.count.length
-  const buf = new Uint8Array(16 + 4 * (nSteps + 1) + 8 * nVariants)
+  const buf = new Uint8Array(16 + 4 * (nSteps + 1) + 8 * nVariants + 4 * nSteps)
   const view = new DataView(buf.buffer)
   buf.set(new TextEncoder().encode(MAGIC))
   view.setUint32(8, nSteps, true)
   view.setUint32(12, nVariants, true)
   let at = 16
-  for (const arr of [c.stepStart, c.count, c.span])
+  for (const arr of [c.stepStart, c.count, c.span, c.refVariant])
     for (const v of arr) {
       view.setUint32(at, v, true)
       at += 4
@@ -62,17 +67,18 @@ export function parseCountsHeader(
   return { nSteps, nVariants, stepStart }
 }
 
-/** Byte ranges of one step's counts and spans. */
+/** Byte ranges of one step's counts and spans, and of the whole refVariant table. */
 export function countsRanges(
   nSteps: number,
   nVariants: number,
   first: number,
   n: number,
-): { counts: [number, number]; spans: [number, number] } {
+): { counts: [number, number]; spans: [number, number]; refVariants: [number, number] } {
   const base = countsHeaderSize(nSteps)
   return {
     counts: [base + 4 * first, 4 * n],
     spans: [base + 4 * nVariants + 4 * first, 4 * n],
+    refVariants: [base + 8 * nVariants, 4 * nSteps],
   }
 }
 

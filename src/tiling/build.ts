@@ -26,7 +26,7 @@ import { writeSpanFile } from '../formats/span/writer.js'
 import { writeTagset2bit } from '../formats/tagset/writer.js'
 import { encodeTwoBit } from '../formats/twobit/writer.js'
 import { buildDirectoryAtomic } from '../core/atomic.js'
-import { encodeCounts } from '../library/counts.js'
+import { encodeCounts, NO_REF_VARIANT } from '../library/counts.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../store/manifest.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import { fastjRecordsOf } from './fastj.js'
@@ -104,7 +104,8 @@ function countsOf(lib: PathLibrary): Uint8Array {
       count[i] = v.count
       span[i++] = v.span
     }
-  return encodeCounts({ stepStart, count, span })
+  const refVariant = Uint32Array.from(lib.refVariant, (v) => (v < 0 ? NO_REF_VARIANT : v))
+  return encodeCounts({ stepStart, count, span, refVariant })
 }
 
 export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
