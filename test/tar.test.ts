@@ -200,3 +200,17 @@ describe.skipIf(!hasShared)('the tilelib-035e fixture', () => {
     }
   })
 })
+
+describe.skipIf(!hasShared)('TarReader.members', () => {
+  it('streams every member of the derived 035e library equal to its ranged read', async () => {
+    const dir = `${FIXTURES}derived/tilelib-035e/`
+    const reader = TarReader.open(`${dir}035e.tar.gz`, openFile)
+    const names: string[] = []
+    for await (const m of reader.members({ chunkSize: 4099 })) {
+      names.push(m.name)
+      expect(Buffer.from(m.data).equals(Buffer.from(await reader.read(m.name)))).toBe(true)
+    }
+    expect(names).toEqual([...(await reader.index()).names])
+    expect(names).toHaveLength(35)
+  })
+})

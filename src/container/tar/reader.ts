@@ -7,6 +7,8 @@ import type { AbortOptions } from '../../core/errors.js'
 import { readText } from '../../core/filehandle.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { BgzfReader } from '../bgzf/reader.js'
+import { decompressedChunks } from '../stream.js'
+import type { StreamOptions } from '../stream.js'
 
 export interface TarEntry {
   name: string
@@ -127,4 +129,39 @@ export class TarReader {
     if (!entry) throw new NotFoundError(`tar member ${name} is not in ${this.files.tai.name}`)
     return this.bgzf.read(entry.offset, entry.size, opts)
   }
+
+  /**
+   * Every member in tar order, read in one pass over the decompressed tar (cheaper than a ranged
+   * read per member when most members are wanted). Members are cut by the `.tai` offsets.
+   */
+  async *members(opts: StreamOptions = {}): AsyncGenerator<{ name: string; data: Uint8Array }> {
+    const tai = await this.index(opts)
+    const order = Array.from(tai.names.keys()).sort((a, b) => tai.offsets[a]! - tai.offsets[b]!)
+    let k = 0
+    let base = 0 // uncompressed offset of buf[0]
+    let buf: Uint8Array = new Uint8Array(0)
+    for await (const chunk of decompressedChunks(this.files.tar, opts)) {
+      buf = buf.length ? concat(buf, chunk) : chunk
+      for (; k < order.length; k++) {
+        const i = order[k]!
+        const end = tai.offsets[i]! + tai.sizes[i]! - base
+        if (end > buf.length) break
+        yield { name: tai.names[i]!, data: buf.slice(tai.offsets[i]! - base, end) }
+      }
+      const keep = k < order.length ? Math.max(0, tai.offsets[order[k]!]! - base) : buf.length
+      buf = buf.subarray(keep)
+      base += keep
+    }
+    if (k < order.length)
+      throw new FormatError(`member ${tai.names[order[k]!]} lies past the end of the tar`, {
+        file: this.files.tar.name,
+      })
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
 }
