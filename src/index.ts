@@ -126,3 +126,16 @@ export { reconstructAllele, reconstructAlleles } from './formats/band/reconstruc
 export type { TileLibrary } from './formats/band/reconstruct.js'
 export { csvChunks, writeTextFile, compressionFor } from './formats/text-writer.js'
 export type { Compression } from './formats/text-writer.js'
+export { TileResolver } from './resolver/TileResolver.js'
+export type {
+  StoreOpener,
+  StoreSource,
+  TileResolverOptions,
+  TileQueryOptions,
+  TileSequence,
+  TileLocation,
+  TileVariant,
+  GenomeStep,
+  Genome,
+} from './resolver/TileResolver.js'
+export { openTileResolver } from './resolver/node.js'

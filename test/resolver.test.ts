@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { LocalFile } from 'generic-filehandle2'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { main } from '../src/cli/main.js'
 import { BGZF_MAX_BLOCK } from '../src/container/bgzf/reader.js'
 import { formatTileId } from '../src/core/tileId.js'
 import { AssemblyReader } from '../src/formats/assembly/reader.js'
@@ -248,6 +249,38 @@ describe.skipIf(!hasShared)('TileResolver on the 035e fixture store', () => {
       await expect(r.genome('nobody')).rejects.toMatchObject({ name: 'NotFoundError' })
       await expect(r.sequence('0001.00.0001.000')).rejects.toMatchObject({ name: 'NotFoundError' })
     })
+  })
+
+  it('answers tile, locate and tiles on the command line, from a path or a URL', async () => {
+    const run = async (...args: string[]) => {
+      const out: string[] = []
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk, cb?: unknown) => {
+        out.push(String(chunk))
+        if (typeof cb === 'function') (cb as () => void)()
+        return true
+      })
+      try {
+        expect(await main(['node', 'lightning-tiles', ...args])).toBe(0)
+      } finally {
+        spy.mockRestore()
+      }
+      return out.join('')
+    }
+    for (const loc of [store.dir, server.url]) {
+      const t = sglf.steps.get(0x1f)![2]!
+      expect(await run('tile', loc, '035e.00.001f.002')).toBe(
+        `>035e.00.001f.002+${t.span.toString(16)}\n${t.seq}\n`,
+      )
+      expect(await run('locate', loc, '035e.00.0001.000+1')).toBe(
+        'chrM\t220\t469\t035e.00.0001.000+1\n',
+      )
+      expect(await run('locate', loc, '035e.00.0006.000+1', '--assembly', 'human_g1k_v37')).toBe(
+        'MT\t2201\t3338\t035e.00.0006.000+1\n',
+      )
+      expect(await run('tiles', loc, 'chrM:245-469')).toBe(
+        'chrM\t220\t469\t035e.00.0001+1\nchrM\t445\t961\t035e.00.0002+1\n',
+      )
+    }
   })
 
   it('fetches one BGZF range plus one counts slice for a tile once indexes are cached', async () => {

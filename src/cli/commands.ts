@@ -1,10 +1,12 @@
 import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
+import { registerResolver } from './resolver.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
   void program
   registerBuild(program)
   registerCgf(program)
+  registerResolver(program)
 }

@@ -1,0 +1,68 @@
+// The browser-safe entry point `lightning-tiles/reader`: the resolver and the readers, nothing
+// that imports Node modules (no writers, no LocalFile). Bundles with esbuild --platform=browser.
+export * from './core/errors.js'
+export * from './core/hex.js'
+export * from './core/tileId.js'
+export * from './core/region.js'
+export * from './core/filehandle.js'
+export { RemoteFile, BlobFile } from 'generic-filehandle2'
+export type { GenericFilehandle } from 'generic-filehandle2'
+export {
+  BgzfReader,
+  parseGzi,
+  crc32,
+  bgzfBlockAt,
+  inflateBgzfBlocks,
+  BGZF_MAX_BLOCK,
+} from './container/bgzf/reader.js'
+export type { GziTable, BgzfBlockInfo } from './container/bgzf/reader.js'
+export { decompressedChunks, readLines } from './container/stream.js'
+export type { StreamOptions, LineOptions } from './container/stream.js'
+export { TarIndex, TarReader } from './container/tar/reader.js'
+export type { TarEntry, TarFiles } from './container/tar/reader.js'
+export {
+  TwoBitReader,
+  parseTwoBit,
+  parseTwoBitHeader,
+  TWOBIT_SIGNATURE,
+} from './formats/twobit/reader.js'
+export type {
+  TwoBitRecord,
+  TwoBitHeader,
+  TwoBitRecordHeader,
+  TwoBitDecodeOptions,
+  TwoBitSequenceOptions,
+} from './formats/twobit/reader.js'
+export { TagsetReader, DEFAULT_TAG_LENGTH } from './formats/tagset/reader.js'
+export type { TagsetOptions, TagsetForm, TileTags } from './formats/tagset/reader.js'
+export { AssemblyReader, parseFwi, parseAssemblyBlock } from './formats/assembly/reader.js'
+export type {
+  AssemblyPathInfo,
+  AssemblySteps,
+  AssemblyTile,
+  ReferenceInterval,
+  AssemblyReaderOptions,
+} from './formats/assembly/reader.js'
+export { SpanTable, readSpans, parseSpanLine } from './formats/span/reader.js'
+export type { SpanEntry } from './formats/span/reader.js'
+export { readSglfTiles, readSglfPath, readSglfPaths } from './formats/sglf/reader.js'
+export type { SglfTile, SglfPath, SglfStep } from './formats/sglf/reader.js'
+export { CgfReader, parseCgfPath } from './formats/cgf/reader.js'
+export type { CgfHeader, CgfPathEntry } from './formats/cgf/reader.js'
+export type { DecodedPath, StepAlleles } from './formats/cgf/pathStruct.js'
+export * from './formats/band/band.js'
+export { reconstructAllele, reconstructAlleles } from './formats/band/reconstruct.js'
+export { parseManifest, storeFiles, STORE_FORMAT, STORE_FORMAT_VERSION } from './store/manifest.js'
+export type { StoreManifest, ManifestPath, ManifestSample } from './store/manifest.js'
+export { TileResolver } from './resolver/TileResolver.js'
+export type {
+  StoreOpener,
+  StoreSource,
+  TileResolverOptions,
+  TileQueryOptions,
+  TileSequence,
+  TileLocation,
+  TileVariant,
+  GenomeStep,
+  Genome,
+} from './resolver/TileResolver.js'
