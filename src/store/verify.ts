@@ -1,0 +1,754 @@
+// Check a whole store end to end and collect every problem (not only the first): the files the
+// manifest names exist; per path the counts file, the SGLF and the 2bit-tar library agree tile by
+// tile (IDs, order, spans, md5 of every sequence), and the path and library versions recompute;
+// the span file, tagset and assembly agree with the manifest; every CGF decodes fully against the
+// library, and the haplotypes it holds add up to the counts file. Browser-safe (StoreOpener).
+import SparkMD5 from 'spark-md5'
+import { TarReader } from '../container/tar/reader.js'
+import type { TarIndex } from '../container/tar/reader.js'
+import { LightningError, checkAbort } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import type { ProgressCallback } from '../core/progress.js'
+import { formatPath, formatStepId, formatTileId } from '../core/tileId.js'
+import { AssemblyReader } from '../formats/assembly/reader.js'
+import { CgfReader } from '../formats/cgf/reader.js'
+import type { DecodedPath } from '../formats/cgf/pathStruct.js'
+import { PathVersionHasher, libraryVersion, readSglfTiles } from '../formats/sglf/reader.js'
+import { readSpans } from '../formats/span/reader.js'
+import { TagsetReader } from '../formats/tagset/reader.js'
+import { parseTwoBit } from '../formats/twobit/reader.js'
+import { parseManifest, storeFiles } from './manifest.js'
+import type { ManifestPath, StoreManifest } from './manifest.js'
+import { readPathCounts, statStoreFiles, storeFileList } from './stats.js'
+import type { LoadedCounts, StoreOpener } from './stats.js'
+import { readText } from '../core/filehandle.js'
+
+/** One thing wrong with a store: the file, where in it (byte offset or 1-based line), and what. */
+export interface VerifyProblem {
+  file: string
+  offset?: number
+  line?: number
+  message: string
+}
+
+export interface VerifyResult {
+  problems: VerifyProblem[]
+  /** problems past the per-file limit, counted but not listed */
+  suppressed: number
+  /** what was checked */
+  checked: { files: number; paths: number; steps: number; tiles: number; samples: number }
+}
+
+export interface VerifyOptions extends AbortOptions {
+  onProgress?: ProgressCallback
+  /** problems listed per file before the rest are only counted (default 20) */
+  maxProblemsPerFile?: number
+}
+
+/** `file, line N, offset N: message`, as FormatError messages read. */
+export function formatProblem(p: VerifyProblem): string {
+  const where = [p.file]
+  if (p.line !== undefined) where.push(`line ${p.line}`)
+  if (p.offset !== undefined) where.push(`offset ${p.offset}`)
+  return `${where.join(', ')}: ${p.message}`
+}
+
+const md5Hex = (s: string) => SparkMD5.hash(s)
+const hex3 = (v: number) => v.toString(16).padStart(3, '0')
+/** Uncompressed bytes read from a library tar at a time. */
+const TAR_WINDOW = 4 << 20
+
+/** What the SGLF said about each variant of a path, by index stepStart[step] + variant. */
+interface SglfPathInfo {
+  md5: (string | undefined)[]
+  line: Uint32Array
+}
+
+class Verifier {
+  readonly problems: VerifyProblem[] = []
+  suppressed = 0
+  private readonly perFile = new Map<string, number>()
+  readonly checked = { files: 0, paths: 0, steps: 0, tiles: 0, samples: 0 }
+  /** files that could not be stat'ed; their checks are skipped */
+  readonly absent = new Set<string>()
+
+  constructor(
+    readonly open: StoreOpener,
+    readonly opts: VerifyOptions,
+  ) {}
+
+  problem(file: string, message: string, place: { offset?: number; line?: number } = {}): void {
+    const n = (this.perFile.get(file) ?? 0) + 1
+    this.perFile.set(file, n)
+    if (n > (this.opts.maxProblemsPerFile ?? 20)) {
+      this.suppressed++
+      return
+    }
+    const p: VerifyProblem = { file, message }
+    if (place.offset !== undefined) p.offset = place.offset
+    if (place.line !== undefined) p.line = place.line
+    this.problems.push(p)
+  }
+
+  /** Record an error a reader raised while checking `file`; anything but our errors propagates. */
+  caught(file: string, err: unknown): void {
+    if (!(err instanceof LightningError)) throw err
+    const e = err as LightningError & { reason?: string; file?: string; offset?: number }
+    const place: { offset?: number; line?: number } = {}
+    if ('offset' in e && typeof e.offset === 'number') place.offset = e.offset
+    if ('line' in e && typeof (e as { line?: unknown }).line === 'number')
+      place.line = (e as { line: number }).line
+    this.problem(e.file ?? file, e.reason ?? e.message, place)
+  }
+
+  named(rel: string) {
+    return { name: rel, handle: this.open(rel) }
+  }
+
+  report(phase: string, done: number, total: number): void {
+    this.opts.onProgress?.({ phase, done, total })
+  }
+}
+
+/** The manifest, or undefined after recording why it cannot be read. */
+async function loadManifest(v: Verifier): Promise<StoreManifest | undefined> {
+  const file = storeFiles.manifest
+  try {
+    const text = await readText(v.open(file), v.opts.signal ? { signal: v.opts.signal } : {})
+    return parseManifest(text, file)
+  } catch (err) {
+    if (err instanceof LightningError) v.caught(file, err)
+    else if ((err as Error).name === 'AbortError') throw err
+    else v.problem(file, `cannot be read (${(err as Error).message})`)
+    return undefined
+  }
+}
+
+async function checkFilesExist(v: Verifier, m: StoreManifest): Promise<void> {
+  const files = storeFileList(m)
+  const stats = await statStoreFiles(v.open, files, {
+    signal: v.opts.signal,
+    onFile: (done) => v.report('checking files', done, files.length),
+  })
+  files.forEach((f, i) => {
+    const st = stats[i]!
+    if (!('error' in st)) {
+      v.checked.files++
+      return
+    }
+    v.absent.add(f.rel)
+    if (f.required)
+      v.problem(
+        f.rel,
+        `missing or unreadable (${st.error.message}); manifest.json names it as ${f.role}`,
+      )
+  })
+}
+
+/** The counts file of a path, checked against the manifest; undefined if unusable. */
+async function checkCounts(v: Verifier, p: ManifestPath): Promise<LoadedCounts | undefined> {
+  const file = storeFiles.libraryCounts(p.path)
+  if (v.absent.has(file)) return undefined
+  let c: LoadedCounts
+  try {
+    c = await readPathCounts(v.open, p.path, { signal: v.opts.signal })
+  } catch (err) {
+    v.caught(file, err)
+    return undefined
+  }
+  if (c.nSteps !== p.steps)
+    v.problem(
+      file,
+      `${c.nSteps} steps, manifest.json says path ${formatPath(p.path)} has ${p.steps}`,
+      {
+        offset: 8,
+      },
+    )
+  if (c.nVariants !== p.variants)
+    v.problem(
+      file,
+      `${c.nVariants} variants, manifest.json says path ${formatPath(p.path)} has ${p.variants}`,
+      { offset: 12 },
+    )
+  for (let s = 0; s < c.nSteps; s++) {
+    const first = c.stepStart[s]!
+    const n = c.stepStart[s + 1]! - first
+    for (let i = first; i < first + n; i++) {
+      const span = c.span[i]!
+      if (span < 1 || s + span > c.nSteps)
+        v.problem(
+          file,
+          `${formatTileId({ path: p.path, version: 0, step: s, variant: i - first })} has span ${span}, expected 1..${c.nSteps - s}`,
+        )
+    }
+  }
+  return c
+}
+
+/**
+ * Read the SGLF of a path and check every line against the counts file: one line per variant, in
+ * step and variant order, spans equal, md5 column = md5 of the sequence, only a/c/g/t. Returns the
+ * md5s and the recomputed path version.
+ */
+async function checkSglf(
+  v: Verifier,
+  p: ManifestPath,
+  c: LoadedCounts,
+): Promise<{ info: SglfPathInfo; version: string } | undefined> {
+  const file = storeFiles.sglf(p.path)
+  if (v.absent.has(file)) return undefined
+  const info: SglfPathInfo = { md5: new Array(c.nVariants), line: new Uint32Array(c.nVariants) }
+  const hasher = new PathVersionHasher()
+  let expected = 0
+  let lines = 0
+  try {
+    for await (const t of readSglfTiles(v.named(file), { signal: v.opts.signal })) {
+      lines++
+      const id = formatTileId({ ...t })
+      const place = { line: t.line }
+      hasher.add(t)
+      const md5 = md5Hex(t.seq)
+      if (md5 !== t.md5)
+        v.problem(file, `${id}: md5 of the sequence is ${md5}, the line says ${t.md5}`, place)
+      const bad = /[^acgt]/.exec(t.seq)
+      if (bad)
+        v.problem(
+          file,
+          `${id}: sequence holds '${bad[0]}' at position ${bad.index} (only a, c, g, t)`,
+          place,
+        )
+      if (t.path !== p.path || t.version !== 0) {
+        v.problem(file, `${id}: expected path ${formatPath(p.path)} version 00`, place)
+        continue
+      }
+      const n = t.step < c.nSteps ? c.stepStart[t.step + 1]! - c.stepStart[t.step]! : 0
+      if (t.variant >= n) {
+        v.problem(
+          file,
+          `${id}: the counts file has ${n} variants at step ${formatStepId(p.path, t.step)}`,
+          place,
+        )
+        continue
+      }
+      const i = c.stepStart[t.step]! + t.variant
+      if (i !== expected) {
+        const want = stepVariantOf(c, expected)
+        v.problem(
+          file,
+          want
+            ? `${id}: out of order, expected ${formatTileId({ path: p.path, version: 0, step: want[0], variant: want[1] })} here`
+            : `${id}: out of order, every variant of the path was already listed`,
+          place,
+        )
+      }
+      expected = i + 1
+      if (info.md5[i] !== undefined) {
+        v.problem(file, `${id}: listed again (first on line ${info.line[i]})`, place)
+        continue
+      }
+      info.md5[i] = t.md5
+      info.line[i] = t.line
+      if (c.span[i] !== t.span)
+        v.problem(file, `${id}: span ${t.span}, the counts file says ${c.span[i]}`, place)
+    }
+  } catch (err) {
+    v.caught(file, err)
+    return undefined
+  }
+  let unlisted = 0
+  for (let i = 0; i < c.nVariants; i++)
+    if (info.md5[i] === undefined) {
+      const [s, k] = stepVariantOf(c, i)!
+      if (unlisted++ < 3)
+        v.problem(
+          file,
+          `no line for ${formatTileId({ path: p.path, version: 0, step: s, variant: k })} (the counts file lists it)`,
+        )
+    }
+  if (unlisted > 3) v.problem(file, `${unlisted} variants of the counts file have no line in all`)
+  if (lines !== p.variants)
+    v.problem(
+      file,
+      `${lines} lines, manifest.json says path ${formatPath(p.path)} has ${p.variants} variants`,
+    )
+  return { info, version: hasher.digest() }
+}
+
+/** Step and variant of the variant with index `i` in a counts file (binary search). */
+function stepVariantOf(c: LoadedCounts, i: number): [number, number] | undefined {
+  if (i >= c.nVariants) return undefined
+  let lo = 0
+  let hi = c.nSteps - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1
+    if (c.stepStart[mid]! <= i) lo = mid
+    else hi = mid - 1
+  }
+  return [lo, i - c.stepStart[lo]!]
+}
+
+/** The ustar name of a header block (prefix/name), or undefined if it is not a ustar header. */
+function ustarName(h: Uint8Array): { name: string; size: number } | undefined {
+  const text = (a: number, b: number) => {
+    let s = ''
+    for (let i = a; i < b && h[i] !== 0; i++) s += String.fromCharCode(h[i]!)
+    return s
+  }
+  if (text(257, 262) !== 'ustar') return undefined
+  const prefix = text(345, 500)
+  const name = text(0, 100)
+  const size = parseInt(text(124, 136).trim(), 8)
+  return { name: prefix ? `${prefix}/${name}` : name, size }
+}
+
+/**
+ * Read every member of a path's 2bit-tar (in windows of consecutive members, so every BGZF block
+ * holding them is inflated and CRC-checked once), and check each against its `.tai` entry, the
+ * counts file and the SGLF: one member per step named PPPP.00.SSSS.2bit, its ustar header, the
+ * sequence names PPPP.00.SSSS.VVV in variant order, and the md5 of every sequence. Returns the
+ * path version recomputed from the tar sequences.
+ */
+async function checkTar(
+  v: Verifier,
+  p: ManifestPath,
+  c: LoadedCounts,
+  sglf: SglfPathInfo | undefined,
+  onStep: (done: number) => void,
+): Promise<string | undefined> {
+  const file = storeFiles.libraryTar(p.path)
+  const taiFile = storeFiles.libraryTai(p.path)
+  if ([file, taiFile, storeFiles.libraryGzi(p.path)].some((f) => v.absent.has(f))) return undefined
+  const signal = v.opts.signal
+  const tar = TarReader.open(file, v.open)
+  let index: TarIndex
+  try {
+    index = await tar.index({ signal })
+  } catch (err) {
+    v.caught(taiFile, err)
+    return undefined
+  }
+  const hasher = new PathVersionHasher()
+  let complete = true
+  // the members in step order, as the .tai must list them
+  const entries: { step: number; offset: number; size: number }[] = []
+  for (let s = 0; s < c.nSteps; s++) {
+    const name = `${formatStepId(p.path, s)}.2bit`
+    const e = index.get(name)
+    if (!e) {
+      v.problem(taiFile, `no member ${name} (step ${s} of ${c.nSteps})`)
+      complete = false
+    } else entries.push({ step: s, offset: e.offset, size: e.size })
+  }
+  if (index.length !== entries.length)
+    v.problem(taiFile, `${index.length} members, expected one per step (${c.nSteps})`)
+  for (let i = 1; i < entries.length; i++)
+    if (entries[i]!.offset < entries[i - 1]!.offset + entries[i - 1]!.size + 512) {
+      v.problem(
+        taiFile,
+        `member of step ${formatStepId(p.path, entries[i]!.step)} at ${entries[i]!.offset} overlaps the one before`,
+        { line: i + 1 },
+      )
+      return undefined
+    }
+
+  let at = 0
+  let done = 0
+  while (at < entries.length) {
+    checkAbort(signal)
+    // a window from the previous member's end (or 0) over as many members as fit
+    const from = at === 0 ? 0 : entries[at - 1]!.offset + entries[at - 1]!.size
+    let to = at + 1
+    while (to < entries.length && entries[to]!.offset + entries[to]!.size - from <= TAR_WINDOW) to++
+    const last = entries[to - 1]!
+    let bytes: Uint8Array
+    try {
+      bytes = await tar.bgzf.read(from, last.offset + last.size - from, { signal })
+    } catch (err) {
+      v.caught(file, err)
+      complete = false
+      // skip the members of this window, try the next
+      at = to
+      continue
+    }
+    for (let k = at; k < to; k++) {
+      const e = entries[k]!
+      const name = `${formatStepId(p.path, e.step)}.2bit`
+      const where = `member ${name} (data at uncompressed offset ${e.offset})`
+      const header = ustarName(bytes.subarray(e.offset - 512 - from, e.offset - from))
+      if (!header || header.name !== name || header.size !== e.size)
+        v.problem(
+          file,
+          `${where}: the tar header before it is ${header ? `'${header.name}' of ${header.size} bytes` : 'not a ustar header'}, the .tai says '${name}' of ${e.size} bytes`,
+        )
+      const first = c.stepStart[e.step]!
+      const n = c.stepStart[e.step + 1]! - first
+      let records
+      try {
+        records = parseTwoBit(
+          bytes.subarray(e.offset - from, e.offset - from + e.size),
+          `${file} member ${name}`,
+          {
+            lowercase: true,
+          },
+        )
+      } catch (err) {
+        v.caught(file, err)
+        complete = false
+        continue
+      }
+      if (records.length !== n)
+        v.problem(
+          file,
+          `${where}: ${records.length} sequences, the counts file has ${n} variants at this step`,
+        )
+      records.forEach((r, j) => {
+        const id = formatTileId({ path: p.path, version: 0, step: e.step, variant: j })
+        if (r.name !== id)
+          v.problem(file, `${where}: sequence ${j} is named '${r.name}', expected '${id}'`)
+        if (j >= n) return
+        const md5 = md5Hex(r.sequence)
+        hasher.add({
+          path: p.path,
+          version: 0,
+          step: e.step,
+          variant: j,
+          span: c.span[first + j]!,
+          md5,
+          seq: r.sequence,
+        })
+        v.checked.tiles++
+        const want = sglf?.md5[first + j]
+        if (want !== undefined && want !== md5)
+          v.problem(
+            file,
+            `${where}: ${id} has md5 ${md5}, ${storeFiles.sglf(p.path)} line ${sglf!.line[first + j]} says ${want}`,
+          )
+      })
+      if (records.length < n) complete = false
+      onStep(++done)
+    }
+    at = to
+  }
+  return complete ? hasher.digest() : undefined
+}
+
+/** The tags of each path: one fewer than its steps. */
+async function checkTagset(v: Verifier, m: StoreManifest): Promise<void> {
+  const file = storeFiles.tagset
+  if (v.absent.has(file)) return
+  const reader = new TagsetReader(v.named(file), { tagLength: m.tagLength })
+  try {
+    const paths = await reader.paths({ signal: v.opts.signal })
+    const want = m.paths.map((p) => p.path)
+    if (paths.join() !== want.join())
+      v.problem(
+        file,
+        `holds paths ${paths.map(formatPath).join(' ')}, manifest.json lists ${want.map(formatPath).join(' ')}`,
+      )
+    for (const p of m.paths) {
+      if (!paths.includes(p.path) || p.steps === 0) continue
+      const tags = await reader.tagCount(p.path, { signal: v.opts.signal })
+      if (tags !== p.steps - 1)
+        v.problem(
+          file,
+          `path ${formatPath(p.path)} has ${tags} tags, expected ${p.steps - 1} (manifest.json: ${p.steps} steps)`,
+        )
+    }
+  } catch (err) {
+    v.caught(file, err)
+  }
+}
+
+/** Each path's block: build and chromosome, last step, and the reference interval it covers. */
+async function checkAssembly(v: Verifier, m: StoreManifest): Promise<void> {
+  const file = storeFiles.assembly(m.build)
+  const gzi = storeFiles.assemblyGzi(m.build)
+  const fwi = storeFiles.assemblyFwi(m.build)
+  if ([file, gzi, fwi].some((f) => v.absent.has(f))) return
+  const reader = new AssemblyReader({
+    gz: v.named(file),
+    gzi: v.named(gzi),
+    fwi: v.named(fwi),
+    tagLength: m.tagLength,
+  })
+  const signal = v.opts.signal
+  try {
+    const infos = await reader.paths({ signal })
+    const got = infos.map((i) => i.path)
+    const want = m.paths.map((p) => p.path)
+    if (got.join() !== want.join())
+      v.problem(
+        fwi,
+        `lists paths ${got.map(formatPath).join(' ')}, manifest.json lists ${want.map(formatPath).join(' ')}`,
+      )
+    for (const p of m.paths) {
+      const info = infos.find((i) => i.path === p.path)
+      if (!info || p.steps === 0) continue
+      const id = formatPath(p.path)
+      if (info.build !== m.build || info.chrom !== p.chrom)
+        v.problem(fwi, `path ${id} is '${info.name}', expected '${m.build}:${p.chrom}:${id}'`)
+      const tiles = await reader.pathTiles(p.path, { signal })
+      const first = tiles[0]
+      const last = tiles[tiles.length - 1]
+      if (!first || !last) {
+        v.problem(file, `path ${id} has no steps, manifest.json says ${p.steps}`, {
+          offset: info.offset,
+        })
+        continue
+      }
+      if (last.step + last.span !== p.steps)
+        v.problem(
+          file,
+          `path ${id} ends at step ${formatPath(last.step + last.span - 1)}, expected ${formatPath(p.steps - 1)} (manifest.json: ${p.steps} steps)`,
+          { offset: info.offset },
+        )
+      if (first.start !== p.start || last.end !== p.end)
+        v.problem(
+          file,
+          `path ${id} covers ${p.chrom}:[${first.start}, ${last.end}), manifest.json says [${p.start}, ${p.end})`,
+          { offset: info.offset },
+        )
+    }
+  } catch (err) {
+    v.caught(file, err)
+  }
+}
+
+/** Every entry of the span file is a variant with that span ≠ 1, and every such variant is listed. */
+async function checkSpanFile(v: Verifier, counts: Map<number, LoadedCounts>): Promise<void> {
+  const file = storeFiles.span
+  if (v.absent.has(file)) return
+  const seen = new Map<number, Uint8Array>()
+  for (const [path, c] of counts) seen.set(path, new Uint8Array(c.nVariants))
+  try {
+    let line = 0
+    for await (const e of readSpans(v.named(file), { signal: v.opts.signal })) {
+      line++
+      const id = formatTileId({ ...e })
+      const c = counts.get(e.path)
+      const n = c && e.step < c.nSteps ? c.stepStart[e.step + 1]! - c.stepStart[e.step]! : 0
+      if (!c || e.version !== 0 || e.variant >= n) {
+        v.problem(file, `${id} is not a variant of the library`, { line })
+        continue
+      }
+      const i = c.stepStart[e.step]! + e.variant
+      seen.get(e.path)![i] = 1
+      if (c.span[i] !== e.span)
+        v.problem(file, `${id} has span ${e.span}, the counts file says ${c.span[i]}`, { line })
+    }
+  } catch (err) {
+    v.caught(file, err)
+    return
+  }
+  for (const [path, c] of counts) {
+    const s = seen.get(path)!
+    for (let i = 0; i < c.nVariants; i++)
+      if (!s[i] && c.span[i] !== 1) {
+        const [step, k] = stepVariantOf(c, i)!
+        v.problem(
+          file,
+          `no line for ${formatTileId({ path, version: 0, step, variant: k })} (span ${c.span[i]} in the counts file)`,
+        )
+      }
+  }
+}
+
+/**
+ * One allele of a decoded path against the library: every variant exists at its step, the steps a
+ * spanning tile covers are -1 and only those; tallies the haplotypes per variant.
+ */
+function checkAllele(
+  v: Verifier,
+  file: string,
+  variants: Int32Array,
+  allele: string,
+  p: ManifestPath,
+  c: LoadedCounts,
+  tally: Uint32Array,
+): void {
+  let coveredTo = 0
+  let anchor = -1
+  for (let s = 0; s < variants.length; s++) {
+    const x = variants[s]!
+    const step = formatStepId(p.path, s)
+    if (x === -1) {
+      if (s >= coveredTo)
+        v.problem(
+          file,
+          `path ${formatPath(p.path)} allele ${allele}: step ${step} is a non-anchor step (-1) that no spanning tile covers`,
+        )
+      continue
+    }
+    if (s < coveredTo)
+      v.problem(
+        file,
+        `path ${formatPath(p.path)} allele ${allele}: step ${step} holds variant ${hex3(x)} inside the spanning tile anchored at ${formatStepId(p.path, anchor)}`,
+      )
+    const first = c.stepStart[s]!
+    const n = c.stepStart[s + 1]! - first
+    if (x < 0 || x >= n) {
+      v.problem(
+        file,
+        `path ${formatPath(p.path)} allele ${allele}: step ${step} holds variant ${hex3(x)}, the library has ${n} there`,
+      )
+      coveredTo = s + 1
+      continue
+    }
+    tally[first + x]!++
+    anchor = s
+    coveredTo = s + c.span[first + x]!
+  }
+  if (coveredTo > variants.length)
+    v.problem(
+      file,
+      `path ${formatPath(p.path)} allele ${allele}: the last tile runs past step ${formatStepId(p.path, variants.length - 1)}`,
+    )
+}
+
+/** Every CGF: header, library version, path set and steps, every path decoded and checked. */
+async function checkGenomes(
+  v: Verifier,
+  m: StoreManifest,
+  counts: Map<number, LoadedCounts>,
+): Promise<void> {
+  const tallies = new Map<number, Uint32Array>()
+  for (const [path, c] of counts) tallies.set(path, new Uint32Array(c.nVariants))
+  let allRead = true
+  const want = m.paths.map((p) => formatPath(p.path)).join(' ')
+  for (const [k, s] of m.samples.entries()) {
+    checkAbort(v.opts.signal)
+    v.report('checking genomes', k, m.samples.length)
+    if (v.absent.has(s.cgf)) {
+      allRead = false
+      continue
+    }
+    const reader = new CgfReader(v.named(s.cgf))
+    try {
+      const header = await reader.getHeader({ signal: v.opts.signal })
+      if (header.libraryVersion !== m.libraryVersion)
+        v.problem(
+          s.cgf,
+          `LibraryVersion is '${header.libraryVersion}', manifest.json says '${m.libraryVersion}'`,
+        )
+      const entries = await reader.getPaths({ signal: v.opts.signal })
+      const got = entries.map((e) => formatPath(e.path)).join(' ')
+      if (got !== want)
+        v.problem(s.cgf, `holds paths ${got || '(none)'}, manifest.json lists ${want}`)
+      for (const p of m.paths) {
+        const e = entries.find((x) => x.path === p.path)
+        if (!e) {
+          allRead = false
+          continue
+        }
+        if (e.steps !== p.steps)
+          v.problem(
+            s.cgf,
+            `path ${formatPath(p.path)} has NTileStep ${e.steps}, manifest.json says ${p.steps}`,
+            { offset: e.offset },
+          )
+        const c = counts.get(p.path)
+        let d: DecodedPath
+        try {
+          d = await reader.decodePath(p.path, { signal: v.opts.signal })
+        } catch (err) {
+          v.caught(s.cgf, err)
+          allRead = false
+          continue
+        }
+        if (!c || c.nSteps !== d.n) {
+          allRead = false
+          continue
+        }
+        const tally = tallies.get(p.path)!
+        checkAllele(v, s.cgf, d.variantsA, 'A', p, c, tally)
+        checkAllele(v, s.cgf, d.variantsB, 'B', p, c, tally)
+      }
+      v.checked.samples++
+    } catch (err) {
+      v.caught(s.cgf, err)
+      allRead = false
+    }
+  }
+  v.report('checking genomes', m.samples.length, m.samples.length)
+  // The counts are the haplotypes of the cohort: they add up only when every genome was read.
+  if (!allRead) return
+  for (const [path, c] of counts) {
+    const tally = tallies.get(path)!
+    const file = storeFiles.libraryCounts(path)
+    for (let i = 0; i < c.nVariants; i++)
+      if (tally[i] !== c.count[i]) {
+        const [step, k] = stepVariantOf(c, i)!
+        v.problem(
+          file,
+          `${formatTileId({ path, version: 0, step, variant: k })}: count ${c.count[i]}, the ${m.samples.length} genomes carry it on ${tally[i]} haplotypes`,
+        )
+      }
+  }
+}
+
+/** Check a store; resolves to every problem found (none: the store is intact). */
+export async function verifyStore(
+  open: StoreOpener,
+  opts: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const v = new Verifier(open, opts)
+  const result = () => ({ problems: v.problems, suppressed: v.suppressed, checked: v.checked })
+  const m = await loadManifest(v)
+  if (!m) return result()
+  await checkFilesExist(v, m)
+
+  const counts = new Map<number, LoadedCounts>()
+  const versions = new Map<number, string>()
+  const totalSteps = m.paths.reduce((a, p) => a + p.steps, 0)
+  let stepsDone = 0
+  for (const p of m.paths) {
+    checkAbort(opts.signal)
+    const c = await checkCounts(v, p)
+    v.checked.paths++
+    if (!c) continue
+    counts.set(p.path, c)
+    v.checked.steps += c.nSteps
+    const sglf = await checkSglf(v, p, c)
+    const base = stepsDone
+    const tarVersion = await checkTar(v, p, c, sglf?.info, (done) =>
+      v.report('checking library', base + done, totalSteps),
+    )
+    stepsDone += p.steps
+    // The SGLF is optional; without it the version comes from the tar's sequences.
+    const version = sglf?.version ?? tarVersion
+    const id = formatPath(p.path)
+    if (version !== undefined) {
+      versions.set(p.path, version)
+      if (version !== p.version)
+        v.problem(
+          storeFiles.manifest,
+          `path ${id} has version ${p.version}, the ${sglf ? 'SGLF' : 'library tar'} gives ${version}`,
+        )
+    }
+    if (sglf && tarVersion !== undefined && tarVersion !== sglf.version)
+      v.problem(
+        storeFiles.libraryTar(p.path),
+        `path version from the tar is ${tarVersion}, from the SGLF ${sglf.version}`,
+      )
+  }
+  const fromManifest = libraryVersion(m.paths.map((p) => [p.path, p.version] as [number, string]))
+  if (fromManifest !== m.libraryVersion)
+    v.problem(
+      storeFiles.manifest,
+      `libraryVersion is ${m.libraryVersion}, its path versions give ${fromManifest}`,
+    )
+  if (versions.size === m.paths.length) {
+    const recomputed = libraryVersion(versions)
+    if (recomputed !== m.libraryVersion && fromManifest === m.libraryVersion)
+      v.problem(
+        storeFiles.manifest,
+        `libraryVersion is ${m.libraryVersion}, the library gives ${recomputed}`,
+      )
+  }
+
+  await checkSpanFile(v, counts)
+  await checkTagset(v, m)
+  await checkAssembly(v, m)
+  await checkGenomes(v, m, counts)
+  return result()
+}
