@@ -1,0 +1,328 @@
+// Scaling with the cohort: build time, peak memory and store size for N = 300 (the real VCF) and
+// 1,000, 5,000, 20,000 simulated samples (scripts/simulate-cohort.ts, seed 1), each next to the
+// BCF of the same cohort and the time of `bcftools view -Ob`. Draws benchmarks/scaling.svg.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { simulateCohort } from '../scripts/simulate-cohort.js'
+import { table, timeCommand } from './lib.js'
+import type { Measure } from './lib.js'
+import { mib, storeBreakdown } from './storeSize.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const REF = join(ROOT, 'testdata/chr20/20.1-4000000.fa.gz')
+const REAL_VCF = join(ROOT, 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz')
+const DRIVER = join(ROOT, 'benchmarks/build.driver.ts')
+/** simulated cohorts are kept here between runs (.tmp/ is git-ignored) */
+const CACHE = join(ROOT, '.tmp/bench-cohorts')
+const SEED = 1
+const SIZES = [300, 1_000, 5_000, 20_000]
+/** build runs per size: the two large cohorts take minutes, so one run each */
+const BUILD_RUNS = (n: number) => (n >= 5_000 ? 1 : 3)
+const VIEW_RUNS = 3
+/** the fallback path length when the default (one 4 Mb path) build fails */
+const SHORT_PATHS = 1_000_000
+
+interface BuildStats {
+  seconds: number
+  samples: number
+  paths: number
+  steps: number
+  variants: number
+}
+
+interface Row {
+  n: number
+  vcf: number
+  runs: number
+  pathLength: number
+  build: Measure
+  inProcess: number
+  stats: BuildStats
+  store: number
+  storeNoSglf: number
+  bcf: number
+  view: Measure
+  note: string
+}
+
+async function cohort(n: number): Promise<string> {
+  if (n === 300) return REAL_VCF
+  const file = join(CACHE, `sim${n}.seed${SEED}.vcf.gz`)
+  if (!existsSync(file)) {
+    mkdirSync(CACHE, { recursive: true })
+    process.stderr.write(`simulating ${n} samples into ${file}...\n`)
+    await simulateCohort({
+      vcf: REAL_VCF,
+      out: file,
+      samples: n,
+      seed: SEED,
+      switchRate: 2e-6,
+      mutationRate: 1e-4,
+    })
+  }
+  return file
+}
+
+function build(vcf: string, out: string, runs: number, pathLength?: number) {
+  const stats = `${out}.json`
+  const cmd =
+    `rm -rf ${out} && npx tsx ${DRIVER} ${REF} ${vcf} ${out}` +
+    `${pathLength ? ` ${pathLength}` : ''} > ${stats}`
+  const m = timeCommand(cmd, runs)
+  return { m, stats: JSON.parse(readFileSync(stats, 'utf8')) as BuildStats }
+}
+
+function measure(n: number, vcf: string, work: string): Row {
+  const out = join(work, `store${n}`)
+  const runs = BUILD_RUNS(n)
+  let pathLength = 4_000_000
+  let note = ''
+  let b
+  try {
+    b = build(vcf, out, runs)
+  } catch (err) {
+    note = `default 4 Mb path failed (${(err as Error).message.split('\n')[1] ?? 'error'}); `
+    pathLength = SHORT_PATHS
+    b = build(vcf, out, runs, SHORT_PATHS)
+  }
+  const { parts, total } = storeBreakdown(out)
+  rmSync(out, { recursive: true, force: true })
+  const bcf = join(work, `cohort${n}.bcf`)
+  const view = timeCommand(`bcftools view -Ob -o ${bcf} ${vcf}`, VIEW_RUNS)
+  const bcfSize = statSync(bcf).size
+  rmSync(bcf)
+  return {
+    n,
+    vcf: statSync(vcf).size,
+    runs,
+    pathLength,
+    build: b.m,
+    inProcess: b.stats.seconds,
+    stats: b.stats,
+    store: total,
+    storeNoSglf: total - parts.SGLF,
+    bcf: bcfSize,
+    view,
+    note,
+  }
+}
+
+// --- the plot: hand-written SVG, three panels over a log N axis -------------------------------
+
+const W = 300
+const H = 230
+const M = { l: 56, r: 12, t: 28, b: 44 }
+
+function niceMax(v: number): number {
+  const e = 10 ** Math.floor(Math.log10(v))
+  for (const f of [1, 2, 2.5, 5, 10]) if (f * e >= v) return f * e
+  return 10 * e
+}
+
+function panel(
+  x0: number,
+  title: string,
+  yLabel: string,
+  ns: number[],
+  series: { name: string; color: string; values: number[] }[],
+  fmt: (v: number) => string,
+): string {
+  const yMax = niceMax(Math.max(...series.flatMap((s) => s.values)) * 1.1)
+  const lo = Math.log10(200)
+  const hi = Math.log10(30_000)
+  const px = (n: number) => x0 + M.l + ((Math.log10(n) - lo) / (hi - lo)) * (W - M.l - M.r)
+  const py = (v: number) => M.t + (1 - v / yMax) * (H - M.t - M.b)
+  const out: string[] = []
+  out.push(`<text x="${x0 + W / 2}" y="16" class="title">${title}</text>`)
+  out.push(
+    `<line x1="${x0 + M.l}" y1="${H - M.b}" x2="${x0 + W - M.r}" y2="${H - M.b}" class="axis"/>`,
+    `<line x1="${x0 + M.l}" y1="${M.t}" x2="${x0 + M.l}" y2="${H - M.b}" class="axis"/>`,
+  )
+  for (let i = 0; i <= 4; i++) {
+    const v = (yMax * i) / 4
+    out.push(
+      `<line x1="${x0 + M.l}" y1="${py(v)}" x2="${x0 + W - M.r}" y2="${py(v)}" class="grid"/>`,
+      `<text x="${x0 + M.l - 4}" y="${py(v) + 3}" class="ytick">${fmt(v)}</text>`,
+    )
+  }
+  for (const n of [300, 1_000, 5_000, 20_000])
+    out.push(
+      `<line x1="${px(n)}" y1="${H - M.b}" x2="${px(n)}" y2="${H - M.b + 4}" class="axis"/>`,
+      `<text x="${px(n)}" y="${H - M.b + 15}" class="xtick">${n.toLocaleString('en')}</text>`,
+    )
+  out.push(
+    `<text x="${x0 + M.l + (W - M.l - M.r) / 2}" y="${H - 8}" class="label">samples N (log scale)</text>`,
+    `<text transform="translate(${x0 + 12},${M.t + (H - M.t - M.b) / 2}) rotate(-90)" class="label">${yLabel}</text>`,
+  )
+  series.forEach((s, si) => {
+    const pts = ns.map((n, i) => `${px(n).toFixed(1)},${py(s.values[i]!).toFixed(1)}`)
+    out.push(
+      `<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`,
+    )
+    ns.forEach((n, i) => {
+      const v = s.values[i]!
+      out.push(
+        `<circle cx="${px(n).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3" fill="${s.color}"/>`,
+        `<text x="${(px(n) - 4).toFixed(1)}" y="${(py(v) - 6).toFixed(1)}" class="pt">${fmt(v)}</text>`,
+      )
+    })
+    if (series.length > 1)
+      out.push(
+        `<rect x="${x0 + M.l + 8}" y="${M.t + 4 + si * 13}" width="8" height="8" fill="${s.color}"/>`,
+        `<text x="${x0 + M.l + 20}" y="${M.t + 11 + si * 13}" class="legend">${s.name}</text>`,
+      )
+  })
+  return out.join('\n')
+}
+
+export function scalingSvg(rows: Row[]): string {
+  const ns = rows.map((r) => r.n)
+  const f1 = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2))
+  const body = [
+    panel(
+      0,
+      'build time',
+      'seconds',
+      ns,
+      [
+        {
+          name: 'lightning-tiles build',
+          color: '#1f77b4',
+          values: rows.map((r) => r.build.seconds),
+        },
+        { name: 'bcftools view -Ob', color: '#d62728', values: rows.map((r) => r.view.seconds) },
+      ],
+      f1,
+    ),
+    panel(
+      W,
+      'peak memory',
+      'MiB (peak RSS)',
+      ns,
+      [
+        {
+          name: 'lightning-tiles build',
+          color: '#1f77b4',
+          values: rows.map((r) => r.build.peakMiB),
+        },
+        { name: 'bcftools view -Ob', color: '#d62728', values: rows.map((r) => r.view.peakMiB) },
+      ],
+      (v) => v.toFixed(0),
+    ),
+    panel(
+      2 * W,
+      'size on disk',
+      'MiB',
+      ns,
+      [
+        { name: 'store', color: '#1f77b4', values: rows.map((r) => r.store / 2 ** 20) },
+        {
+          name: 'store without SGLF',
+          color: '#2ca02c',
+          values: rows.map((r) => r.storeNoSglf / 2 ** 20),
+        },
+        { name: 'BCF', color: '#d62728', values: rows.map((r) => r.bcf / 2 ** 20) },
+      ],
+      f1,
+    ),
+  ]
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * W}" height="${H}" viewBox="0 0 ${3 * W} ${H}" font-family="sans-serif">`,
+    '<style>.title{font-size:13px;font-weight:bold;text-anchor:middle}.label{font-size:11px;text-anchor:middle}' +
+      '.xtick{font-size:10px;text-anchor:middle}.ytick{font-size:10px;text-anchor:end}' +
+      '.pt{font-size:9px;text-anchor:end;fill:#333}.legend{font-size:10px}' +
+      '.axis{stroke:#000;stroke-width:1}.grid{stroke:#ddd;stroke-width:0.5}</style>',
+    '<rect width="100%" height="100%" fill="white"/>',
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n')
+}
+
+export async function run(): Promise<string> {
+  const work = join(CACHE, 'work')
+  mkdirSync(work, { recursive: true })
+  const rows: Row[] = []
+  try {
+    for (const n of SIZES) {
+      const vcf = await cohort(n)
+      process.stderr.write(`scaling: building ${n} samples...\n`)
+      rows.push(measure(n, vcf, work))
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+  writeFileSync(new URL('scaling.svg', import.meta.url), scalingSvg(rows))
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`
+  const big = rows[rows.length - 1]!
+  return [
+    '### Scaling with the cohort: 300 to 20,000 samples',
+    '',
+    'chr20:1–4 Mb (reference `testdata/chr20/20.1-4000000.fa.gz`). N = 300 is the real 1000 ' +
+      'Genomes VCF; 1,000, 5,000 and 20,000 are simulated from its 600 haplotypes by ' +
+      '`scripts/simulate-cohort.ts` (Li–Stephens copying mosaics, seed 1, switch rate 2e-6/base, ' +
+      `mutation rate 1e-4 per copied allele; the same ${rows[0]!.stats.steps.toLocaleString('en')} ` +
+      'steps and the same sites, so frequency spectrum and linkage stay realistic). Simulated ' +
+      'VCFs are cached in `.tmp/bench-cohorts/` between runs. Each build and each `bcftools view` ' +
+      'is one child process under GNU time (wall time includes ~1 s of Node/tsx start-up); ' +
+      `builds are the median of ${BUILD_RUNS(300)} runs for N ≤ 1,000 and a single run for ` +
+      `5,000 and 20,000 (minutes each); \`bcftools view -Ob\` is the median of ${VIEW_RUNS}.`,
+    '',
+    '```',
+    'npx tsx scripts/simulate-cohort.ts --samples N --seed 1 --out simN.vcf.gz',
+    'npx tsx benchmarks/build.driver.ts testdata/chr20/20.1-4000000.fa.gz simN.vcf.gz STORE [PATH_LENGTH]',
+    'bcftools view -Ob -o simN.bcf simN.vcf.gz',
+    '```',
+    '',
+    '![build time, peak memory and size against N](scaling.svg)',
+    '',
+    table(
+      [
+        'N',
+        'VCF.gz (MiB)',
+        'build (s)',
+        'build runs',
+        'path length',
+        'build peak RSS (MiB)',
+        'store (MiB)',
+        'store w/o SGLF (MiB)',
+        'BCF (MiB)',
+        'bcftools view -Ob (s)',
+        'view peak RSS (MiB)',
+        'store / BCF',
+        'store w/o SGLF / BCF',
+        'build / view',
+      ],
+      rows.map((r) => [
+        r.n.toLocaleString('en'),
+        mib(r.vcf),
+        r.build.seconds.toFixed(1),
+        r.runs,
+        r.pathLength.toLocaleString('en'),
+        r.build.peakMiB.toFixed(0),
+        mib(r.store),
+        mib(r.storeNoSglf),
+        mib(r.bcf),
+        r.view.seconds.toFixed(2),
+        r.view.peakMiB.toFixed(0),
+        x(r.store, r.bcf),
+        x(r.storeNoSglf, r.bcf),
+        x(r.build.seconds, r.view.seconds),
+      ]),
+    ),
+    '',
+    ...rows
+      .filter((r) => r.note)
+      .map(
+        (r) =>
+          `- N = ${r.n}: ${r.note}rebuilt with ${r.pathLength.toLocaleString('en')}-base paths.`,
+      ),
+    `At ${big.n.toLocaleString('en')} samples the store is ${x(big.store, big.bcf)} the BCF ` +
+      `(${x(big.storeNoSglf, big.bcf)} without the optional SGLF), and the build takes ` +
+      `${x(big.build.seconds, big.view.seconds)} the time of \`bcftools view -Ob\` ` +
+      `(${big.build.seconds.toFixed(0)} s against ${big.view.seconds.toFixed(1)} s), ` +
+      `with a peak RSS of ${big.build.peakMiB.toFixed(0)} MiB against ${big.view.peakMiB.toFixed(0)} MiB.`,
+    '',
+  ].join('\n')
+}
