@@ -10,7 +10,8 @@ import { libraryVersion, sglfPathVersions } from '../src/formats/sglf/reader.js'
 import { SpanTable } from '../src/formats/span/reader.js'
 import { writeTagset2bit } from '../src/formats/tagset/writer.js'
 import { parseTwoBit } from '../src/formats/twobit/reader.js'
-import { encodeCounts } from '../src/library/counts.js'
+import { encodeCounts, NO_REF_VARIANT } from '../src/library/counts.js'
+import { AssemblyReader } from '../src/formats/assembly/reader.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../src/store/manifest.js'
 import type { StoreManifest } from '../src/store/manifest.js'
 import { FIXTURES } from './shared.js'
@@ -73,7 +74,23 @@ export async function makeFixtureStore(): Promise<FixtureStore> {
         if (v >= 0) count[stepStart[step]! + v]!++
       })
   }
-  writeFileSync(join(dir, storeFiles.libraryCounts(PATH)), encodeCounts({ stepStart, count, span }))
+  // The reference tile's variant per step: the library variant equal to hg19 chrM there.
+  const chrM = readFileSync(`${FIXTURES}l7g/reference/hg19-chrM.fa`, 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('>'))
+    .join('')
+    .toLowerCase()
+  const asm = new AssemblyReader({ gz: named(`${DERIVED}assembly.00.hg19.035e.fw.gz`) })
+  const refVariant = new Uint32Array(nSteps).fill(NO_REF_VARIANT)
+  for (const t of await asm.pathTiles(PATH)) {
+    const seqs = parseTwoBit(await tar.read(tai.names[t.step]!), 'member', { lowercase: true })
+    const v = seqs.findIndex((r) => r.sequence === chrM.slice(t.start, t.end))
+    if (v >= 0) refVariant[t.step] = v
+  }
+  writeFileSync(
+    join(dir, storeFiles.libraryCounts(PATH)),
+    encodeCounts({ stepStart, count, span, refVariant }),
+  )
 
   const version = (await sglfPathVersions(named(SGLF))).get(PATH)!
   const manifest: StoreManifest = {
