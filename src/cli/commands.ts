@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
 import { registerResolver } from './resolver.js'
+import { registerStats } from './stats.js'
+import { registerVerify } from './verify.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -9,4 +11,6 @@ export function registerCommands(program: Command): void {
   registerBuild(program)
   registerCgf(program)
   registerResolver(program)
+  registerStats(program)
+  registerVerify(program)
 }

@@ -2,7 +2,7 @@
 // counts files, the assembly blocks of the few most variable tiles, and the size of every file
 // (stat). Browser-safe: files are opened through a caller's `open(rel)`.
 import type { GenericFilehandle } from 'generic-filehandle2'
-import { FormatError, checkAbort } from '../core/errors.js'
+import { FormatError, LightningError, NotFoundError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { readText } from '../core/filehandle.js'
 import type { NamedFile } from '../core/filehandle.js'
@@ -97,12 +97,21 @@ export async function statStoreFiles(
   })
 }
 
+/** Rethrow a file system or HTTP error as a NotFoundError naming the file. */
+function unreadable(file: string, err: unknown): never {
+  if (err instanceof LightningError || (err as Error).name === 'AbortError') throw err
+  throw new NotFoundError(`${file}: cannot be read (${(err as Error).message})`)
+}
+
 /** Read manifest.json of a store. */
 export async function readStoreManifest(
   open: StoreOpener,
   opts: AbortOptions = {},
 ): Promise<StoreManifest> {
-  const text = await readText(open(storeFiles.manifest), opts.signal ? { signal: opts.signal } : {})
+  const text = await readText(
+    open(storeFiles.manifest),
+    opts.signal ? { signal: opts.signal } : {},
+  ).catch((err: unknown) => unreadable(storeFiles.manifest, err))
   return parseManifest(text)
 }
 
@@ -122,7 +131,9 @@ export async function readPathCounts(
   opts: AbortOptions = {},
 ): Promise<LoadedCounts> {
   const file = storeFiles.libraryCounts(path)
-  const bytes = await open(file).readFile(opts.signal ? { signal: opts.signal } : {})
+  const bytes = await open(file)
+    .readFile(opts.signal ? { signal: opts.signal } : {})
+    .catch((err: unknown) => unreadable(file, err))
   const { nSteps, nVariants, stepStart } = parseCountsHeader(bytes, file)
   const base = countsHeaderSize(nSteps)
   if (bytes.length !== base + 8 * nVariants)
@@ -337,7 +348,10 @@ export async function storeStats(open: StoreOpener, opts: StatsOptions = {}): Pr
     missing,
   }
   if (opts.vcf) {
-    const bytes = (await opts.vcf.handle.stat()).size
+    const vcf = opts.vcf
+    const { size: bytes } = await vcf.handle
+      .stat()
+      .catch((err: unknown) => unreadable(vcf.name, err))
     out.vcf = { name: opts.vcf.name, bytes, ratio: bytes ? totalBytes / bytes : 0 }
   }
   return out

@@ -90,9 +90,24 @@ class Verifier {
     this.problems.push(p)
   }
 
-  /** Record an error a reader raised while checking `file`; anything but our errors propagates. */
+  /**
+   * Record an error raised while checking `file`. I/O errors (file system, HTTP) and a reader's
+   * RangeError on damaged bytes become problems; an abort or a programming error propagates.
+   */
   caught(file: string, err: unknown): void {
-    if (!(err instanceof LightningError)) throw err
+    if (!(err instanceof LightningError)) {
+      const e = err as Error
+      if (
+        !(e instanceof Error) ||
+        e.name === 'AbortError' ||
+        e instanceof TypeError ||
+        e instanceof ReferenceError ||
+        e instanceof SyntaxError
+      )
+        throw err
+      this.problem(file, `${e.name}: ${e.message}`)
+      return
+    }
     const e = err as LightningError & { reason?: string; file?: string; offset?: number }
     const place: { offset?: number; line?: number } = {}
     if ('offset' in e && typeof e.offset === 'number') place.offset = e.offset
@@ -117,9 +132,7 @@ async function loadManifest(v: Verifier): Promise<StoreManifest | undefined> {
     const text = await readText(v.open(file), v.opts.signal ? { signal: v.opts.signal } : {})
     return parseManifest(text, file)
   } catch (err) {
-    if (err instanceof LightningError) v.caught(file, err)
-    else if ((err as Error).name === 'AbortError') throw err
-    else v.problem(file, `cannot be read (${(err as Error).message})`)
+    v.caught(file, err)
     return undefined
   }
 }
