@@ -8,7 +8,7 @@ import { readText } from '../core/filehandle.js'
 import type { NamedFile } from '../core/filehandle.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
 import { AssemblyReader } from '../formats/assembly/reader.js'
-import { parseCountsHeader, readU32s, countsHeaderSize } from '../library/counts.js'
+import { countsRanges, parseCountsHeader, readU32s } from '../library/counts.js'
 import { parseManifest, storeFiles } from './manifest.js'
 import type { ManifestPath, StoreManifest } from './manifest.js'
 
@@ -115,13 +115,15 @@ export async function readStoreManifest(
   return parseManifest(text)
 }
 
-/** A path's counts file, whole: variants per step, haplotypes per variant, spans. */
+/** A path's counts file, whole: variants per step, haplotypes per variant, spans, reference tiles. */
 export interface LoadedCounts {
   nSteps: number
   nVariants: number
   stepStart: Uint32Array
   count: Uint32Array
   span: Uint32Array
+  /** the reference tile's variant at each step (NO_REF_VARIANT inside a spanning one) */
+  refVariant: Uint32Array
 }
 
 /** Read and parse `library/PPPP.counts.bin`, checking its size against its header. */
@@ -135,18 +137,21 @@ export async function readPathCounts(
     .readFile(opts.signal ? { signal: opts.signal } : {})
     .catch((err: unknown) => unreadable(file, err))
   const { nSteps, nVariants, stepStart } = parseCountsHeader(bytes, file)
-  const base = countsHeaderSize(nSteps)
-  if (bytes.length !== base + 8 * nVariants)
+  const r = countsRanges(nSteps, nVariants, 0, nVariants)
+  const size = r.refVariants[0] + r.refVariants[1]
+  if (bytes.length !== size)
     throw new FormatError(
-      `${bytes.length} bytes, expected ${base + 8 * nVariants} for ${nSteps} steps and ${nVariants} variants`,
-      { file, offset: Math.min(bytes.length, base + 8 * nVariants) },
+      `${bytes.length} bytes, expected ${size} for ${nSteps} steps and ${nVariants} variants`,
+      { file, offset: Math.min(bytes.length, size) },
     )
+  const slice = ([at, len]: [number, number]) => readU32s(bytes.subarray(at, at + len))
   return {
     nSteps,
     nVariants,
     stepStart,
-    count: readU32s(bytes.subarray(base, base + 4 * nVariants)),
-    span: readU32s(bytes.subarray(base + 4 * nVariants)),
+    count: slice(r.counts),
+    span: slice(r.spans),
+    refVariant: slice(r.refVariants),
   }
 }
 

@@ -19,6 +19,7 @@ import { TagsetReader } from '../formats/tagset/reader.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
 import { parseManifest, storeFiles } from './manifest.js'
 import type { ManifestPath, StoreManifest } from './manifest.js'
+import { NO_REF_VARIANT } from '../library/counts.js'
 import { readPathCounts, statStoreFiles, storeFileList } from './stats.js'
 import type { LoadedCounts, StoreOpener } from './stats.js'
 import { readText } from '../core/filehandle.js'
@@ -186,6 +187,12 @@ async function checkCounts(v: Verifier, p: ManifestPath): Promise<LoadedCounts |
   for (let s = 0; s < c.nSteps; s++) {
     const first = c.stepStart[s]!
     const n = c.stepStart[s + 1]! - first
+    const ref = c.refVariant[s]!
+    if (ref !== NO_REF_VARIANT && ref >= n)
+      v.problem(
+        file,
+        `step ${formatStepId(p.path, s)}: the reference tile is variant ${hex3(ref)}, the step has ${n} variants`,
+      )
     for (let i = first; i < first + n; i++) {
       const span = c.span[i]!
       if (span < 1 || s + span > c.nSteps)
@@ -326,6 +333,7 @@ async function checkTar(
   p: ManifestPath,
   c: LoadedCounts,
   sglf: SglfPathInfo | undefined,
+  tags: string[] | undefined,
   onStep: (done: number) => void,
 ): Promise<string | undefined> {
   const file = storeFiles.libraryTar(p.path)
@@ -419,6 +427,19 @@ async function checkTar(
         if (r.name !== id)
           v.problem(file, `${where}: sequence ${j} is named '${r.name}', expected '${id}'`)
         if (j >= n) return
+        const span = c.span[first + j]!
+        const startTag = tags?.[e.step - 1]
+        const endTag = tags?.[e.step + span - 1]
+        if (startTag !== undefined && !r.sequence.startsWith(startTag))
+          v.problem(
+            file,
+            `${where}: ${id} does not start with tag ${e.step - 1} of ${storeFiles.tagset} (${startTag})`,
+          )
+        if (endTag !== undefined && !r.sequence.endsWith(endTag))
+          v.problem(
+            file,
+            `${where}: ${id}+${span.toString(16)} does not end with tag ${e.step + span - 1} of ${storeFiles.tagset} (${endTag})`,
+          )
         const md5 = md5Hex(r.sequence)
         hasher.add({
           path: p.path,
@@ -445,13 +466,15 @@ async function checkTar(
   return complete ? hasher.digest() : undefined
 }
 
-/** The tags of each path: one fewer than its steps. */
-async function checkTagset(v: Verifier, m: StoreManifest): Promise<void> {
+/** The tags of each path: one fewer than its steps. Returns the tags of the paths that agree. */
+async function checkTagset(v: Verifier, m: StoreManifest): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>()
   const file = storeFiles.tagset
-  if (v.absent.has(file)) return
+  if (v.absent.has(file)) return out
   const reader = new TagsetReader(v.named(file), { tagLength: m.tagLength })
+  const signal = v.opts.signal
   try {
-    const paths = await reader.paths({ signal: v.opts.signal })
+    const paths = await reader.paths({ signal })
     const want = m.paths.map((p) => p.path)
     if (paths.join() !== want.join())
       v.problem(
@@ -460,16 +483,18 @@ async function checkTagset(v: Verifier, m: StoreManifest): Promise<void> {
       )
     for (const p of m.paths) {
       if (!paths.includes(p.path) || p.steps === 0) continue
-      const tags = await reader.tagCount(p.path, { signal: v.opts.signal })
-      if (tags !== p.steps - 1)
+      const tags = await reader.tags(p.path, { signal })
+      if (tags.length !== p.steps - 1)
         v.problem(
           file,
-          `path ${formatPath(p.path)} has ${tags} tags, expected ${p.steps - 1} (manifest.json: ${p.steps} steps)`,
+          `path ${formatPath(p.path)} has ${tags.length} tags, expected ${p.steps - 1} (manifest.json: ${p.steps} steps)`,
         )
+      else out.set(p.path, tags)
     }
   } catch (err) {
     v.caught(file, err)
   }
+  return out
 }
 
 /** Each path's block: build and chromosome, last step, and the reference interval it covers. */
@@ -528,7 +553,12 @@ async function checkAssembly(v: Verifier, m: StoreManifest): Promise<void> {
 }
 
 /** Every entry of the span file is a variant with that span ≠ 1, and every such variant is listed. */
-async function checkSpanFile(v: Verifier, counts: Map<number, LoadedCounts>): Promise<void> {
+async function checkSpanFile(
+  v: Verifier,
+  m: StoreManifest,
+  counts: Map<number, LoadedCounts>,
+): Promise<void> {
+  const paths = new Set(m.paths.map((p) => p.path))
   const file = storeFiles.span
   if (v.absent.has(file)) return
   const seen = new Map<number, Uint8Array>()
@@ -537,8 +567,15 @@ async function checkSpanFile(v: Verifier, counts: Map<number, LoadedCounts>): Pr
     let line = 0
     for await (const e of readSpans(v.named(file), { signal: v.opts.signal })) {
       line++
-      const id = formatTileId({ ...e })
+      const id = formatTileId({
+        path: e.path,
+        version: e.version,
+        step: e.step,
+        variant: e.variant,
+      })
       const c = counts.get(e.path)
+      // a path whose counts file is unusable was reported already
+      if (!c && paths.has(e.path)) continue
       const n = c && e.step < c.nSteps ? c.stepStart[e.step + 1]! - c.stepStart[e.step]! : 0
       if (!c || e.version !== 0 || e.variant >= n) {
         v.problem(file, `${id} is not a variant of the library`, { line })
@@ -710,6 +747,7 @@ export async function verifyStore(
   if (!m) return result()
   await checkFilesExist(v, m)
 
+  const tags = await checkTagset(v, m)
   const counts = new Map<number, LoadedCounts>()
   const versions = new Map<number, string>()
   const totalSteps = m.paths.reduce((a, p) => a + p.steps, 0)
@@ -723,7 +761,7 @@ export async function verifyStore(
     v.checked.steps += c.nSteps
     const sglf = await checkSglf(v, p, c)
     const base = stepsDone
-    const tarVersion = await checkTar(v, p, c, sglf?.info, (done) =>
+    const tarVersion = await checkTar(v, p, c, sglf?.info, tags.get(p.path), (done) =>
       v.report('checking library', base + done, totalSteps),
     )
     stepsDone += p.steps
@@ -759,8 +797,7 @@ export async function verifyStore(
       )
   }
 
-  await checkSpanFile(v, counts)
-  await checkTagset(v, m)
+  await checkSpanFile(v, m, counts)
   await checkAssembly(v, m)
   await checkGenomes(v, m, counts)
   return result()
