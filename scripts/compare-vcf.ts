@@ -55,7 +55,9 @@ function normalised(file: string, ref: string, samples: string | undefined) {
       code === 0 ? resolve() : reject(new Error(`bcftools on ${file} failed:\n${err}`)),
     ),
   )
-  return { lines: createInterface({ input: child.stdout, crlfDelay: Infinity }), done }
+  // take the iterator now: readline drops lines emitted before anyone iterates
+  const it = createInterface({ input: child.stdout, crlfDelay: Infinity })[Symbol.asyncIterator]()
+  return { lines: { [Symbol.asyncIterator]: () => it }, done }
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -408,7 +408,9 @@ export class PathLibraryBuilder {
         m.ids.push(id)
       }
       const list = [...merged.values()]
-        .filter((m) => m.count > 0)
+        // the reference tile stays in the library even when no haplotype carries it: VCF
+        // export and the resolver rebuild the reference from it
+        .filter((m) => m.count > 0 || m.ids.includes(refId[s]!))
         .sort(
           (a, b) => b.count - a.count || (a.md5 < b.md5 ? -1 : a.md5 > b.md5 ? 1 : a.span - b.span),
         )

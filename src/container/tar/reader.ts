@@ -148,8 +148,10 @@ export class TarReader {
         if (end > buf.length) break
         yield { name: tai.names[i]!, data: buf.slice(tai.offsets[i]! - base, end) }
       }
-      const keep = k < order.length ? Math.max(0, tai.offsets[order[k]!]! - base) : buf.length
-      buf = buf.subarray(keep)
+      // drop what lies before the next member, but never bytes that have not arrived yet
+      const next = k < order.length ? tai.offsets[order[k]!]! - base : buf.length
+      const keep = Math.min(buf.length, Math.max(0, next))
+      buf = buf.slice(keep) // a copy: the stream may reuse its chunk buffers
       base += keep
     }
     if (k < order.length)
