@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
+import { registerVcf } from './vcf.js'
 import { registerResolver } from './resolver.js'
 import { registerStats } from './stats.js'
 import { registerVerify } from './verify.js'
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   void program
   registerBuild(program)
   registerCgf(program)
+  registerVcf(program)
   registerResolver(program)
   registerStats(program)
   registerVerify(program)
