@@ -11,7 +11,7 @@ import { CgfReader } from '../src/formats/cgf/reader.js'
 import { readSglfPath } from '../src/formats/sglf/reader.js'
 import type { SglfPath } from '../src/formats/sglf/reader.js'
 import { TileResolver } from '../src/resolver/TileResolver.js'
-import { cutEnd, cutStart } from '../src/resolver/cut.js'
+import { alignedCuts, cutEnd, cutStart } from '../src/resolver/cut.js'
 import { openTileResolver } from '../src/resolver/node.js'
 import { PATH, SAMPLES, SGLF, makeFixtureStore } from './fixtureStore.js'
 import type { FixtureStore } from './fixtureStore.js'
@@ -37,6 +37,11 @@ describe('cut', () => {
     expect(cutEnd(anchors, 27)).toBe(32)
     expect(cutStart(anchors, 20)).toBe(25)
     expect(cutEnd(anchors, 20)).toBe(25)
+  })
+  it('aligns a changed stretch with indels left-aligned', () => {
+    expect([...alignedCuts('aaccgg', 'aacgg')!]).toEqual([0, 1, 2, 2, 3, 4, 5])
+    expect([...alignedCuts('acgt', 'accgt')!]).toEqual([0, 2, 3, 4, 5])
+    expect([...alignedCuts('acgt', 'aggt')!]).toEqual([0, 1, 2, 3, 4])
   })
   it('keeps a length-changing stretch inside the region', () => {
     expect(cutStart(anchors, 12)).toBe(12)

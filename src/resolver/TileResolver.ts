@@ -24,10 +24,16 @@ import type { Band } from '../formats/band/band.js'
 import { CgfReader } from '../formats/cgf/reader.js'
 import type { StepAlleles } from '../formats/cgf/pathStruct.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
-import { countsHeaderSize, countsRanges, parseCountsHeader, readU32s } from '../library/counts.js'
+import {
+  NO_REF_VARIANT,
+  countsHeaderSize,
+  countsRanges,
+  parseCountsHeader,
+  readU32s,
+} from '../library/counts.js'
 import { parseManifest, storeFiles } from '../store/manifest.js'
 import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
-import { cutEnd, cutStart } from './cut.js'
+import { alignedCuts, cutEnd, cutStart } from './cut.js'
 import type { Anchor } from './cut.js'
 import { Lru, memo } from './lru.js'
 
@@ -141,6 +147,7 @@ export class TileResolver {
   private manifestP: Promise<StoreManifest> | undefined
   private readonly tars = new Map<number, TarReader>()
   private readonly countsHeads = new Map<number, Promise<CountsHead>>()
+  private readonly refVariants = new Map<number, Promise<Uint32Array | undefined>>()
   private readonly assemblies = new Map<string, AssemblyReader>()
   private readonly cgfs = new Map<string, CgfReader>()
   private readonly members: Lru<string, Promise<string[]>>
@@ -440,6 +447,21 @@ export class TileResolver {
     return this.assemblyFor(name, opts)
   }
 
+  /** @internal for StoreGenome: the reference tile's variant per step, if the counts file has it */
+  _refVariants(path: number, opts: AbortOptions): Promise<Uint32Array | undefined> {
+    return memo(this.refVariants, path, async () => {
+      const info = await this.pathInfo(path, opts)
+      const head = await this.countsHead(path, info.steps, opts)
+      const [at, len] = countsRanges(head.nSteps, head.nVariants, 0, 0).refVariants
+      const bytes = await this.file(storeFiles.libraryCounts(path)).handle.read(
+        len,
+        at,
+        signalOf(opts),
+      )
+      return bytes.length === len ? readU32s(bytes) : undefined
+    })
+  }
+
   /** @internal for StoreGenome */
   _stepVariants(path: number, step: number, opts: AbortOptions): Promise<string[]> {
     return this.stepVariants(path, step, opts)
@@ -531,12 +553,67 @@ class StoreGenome implements Genome {
           },
           opts,
         )
+        for (const x of [region.start, region.end])
+          await this.refine(range.path, pathTiles, seq, anchors, x, opts)
         const hs = cutStart(anchors, region.start)
         const he = Math.max(hs, cutEnd(anchors, region.end))
         parts.push(seq.slice(hs, he))
       }
       return parts.join('')
     })
+  }
+
+  /**
+   * Where `x` falls between two anchors with a length change (an indel), align that stretch to the
+   * reference tiles (from the counts file's reference variants): trim the common suffix, then the
+   * common prefix, and add anchors at both ends of what differs, so the cut lands where a
+   * left-aligned indel lies. Without reference variants the anchors stay as they are.
+   */
+  private async refine(
+    path: number,
+    pathTiles: readonly AssemblyTile[],
+    hapSeq: string,
+    anchors: Anchor[],
+    x: number,
+    opts: AbortOptions,
+  ): Promise<void> {
+    const i = anchors.findIndex((a, k) => {
+      const b = anchors[k + 1]
+      return b !== undefined && a.ref <= x && x <= b.ref && b.ref - a.ref !== b.hap - a.hap
+    })
+    if (i < 0) return
+    const a = anchors[i]!
+    const b = anchors[i + 1]!
+    const refVariants = await this.resolver._refVariants(path, opts)
+    if (!refVariants) return
+    const ref = new Array<string>(b.ref - a.ref)
+    for (const t of pathTiles) {
+      if (t.end <= a.ref || t.start >= b.ref) continue
+      const rv = refVariants[t.step]
+      if (rv === undefined || rv === NO_REF_VARIANT) return
+      const tile = (await this.resolver._stepVariants(path, t.step, opts))[rv]
+      if (tile === undefined || tile.length !== t.end - t.start) return
+      for (let pos = Math.max(t.start, a.ref); pos < Math.min(t.end, b.ref); pos++)
+        ref[pos - a.ref] = tile[pos - t.start]!
+    }
+    const refSeq = ref.join('')
+    const hap = hapSeq.slice(a.hap, b.hap)
+    if (refSeq.length !== b.ref - a.ref) return
+    const n = Math.min(refSeq.length, hap.length)
+    let q = 0
+    while (q < n && refSeq[refSeq.length - 1 - q] === hap[hap.length - 1 - q]) q++
+    let p = 0
+    while (p < n - q && refSeq[p] === hap[p]) p++
+    const inner: Anchor[] = [
+      { ref: a.ref + p, hap: a.hap + p },
+      { ref: b.ref - q, hap: b.hap - q },
+    ]
+    // Still inside what differs (several changes in one stretch): align it base by base.
+    if (a.ref + p < x && x < b.ref - q) {
+      const cuts = alignedCuts(refSeq.slice(p, refSeq.length - q), hap.slice(p, hap.length - q))
+      if (cuts) inner.splice(1, 0, { ref: x, hap: a.hap + p + cuts[x - a.ref - p]! })
+    }
+    anchors.splice(i + 1, 0, ...inner)
   }
 
   /**
