@@ -15,13 +15,14 @@ export function storeOpener(store: string): StoreOpener {
 }
 
 const PART_LABELS: Record<StorePart, string> = {
-  manifest: 'manifest.json',
+  manifest: 'manifest.json (+ skipped.tsv)',
   tagset: 'tagset',
   assembly: 'assembly (+ .gzi, .fwi)',
   libraryTar: 'library 2bit-tar (+ .gzi, .tai)',
   sglf: 'SGLF (+ .gzi)',
   spanCounts: 'span + counts',
   genomes: 'CGF genomes',
+  fastj: 'FastJ (build --fastj)',
 }
 
 const int = (n: number) => n.toLocaleString('en-US')

@@ -17,7 +17,7 @@ export type StoreOpener = (rel: string) => GenericFilehandle
 
 /** The parts a store's bytes are counted in. */
 export type StorePart =
-  'manifest' | 'tagset' | 'assembly' | 'libraryTar' | 'sglf' | 'spanCounts' | 'genomes'
+  'manifest' | 'tagset' | 'assembly' | 'libraryTar' | 'sglf' | 'spanCounts' | 'genomes' | 'fastj'
 
 /** A file of a store, the part it belongs to, and whether a complete store must have it. */
 export interface StoreFile {
@@ -27,6 +27,8 @@ export interface StoreFile {
   /** what names it, for messages: e.g. "the CGF of sample HG00096" */
   role: string
 }
+
+const SKIPPED = 'skipped.tsv'
 
 /** Every file a manifest names (SGLF and its `.gzi` are optional, DESIGN "A store on disk"). */
 export function storeFileList(m: StoreManifest): StoreFile[] {
@@ -38,6 +40,8 @@ export function storeFileList(m: StoreManifest): StoreFile[] {
   })
   const out: StoreFile[] = [
     f(storeFiles.manifest, 'manifest', 'the manifest'),
+    // what the build skipped (overlapping variants, REF mismatches); stores before it lack it
+    f(SKIPPED, 'manifest', 'the list of skipped variants', false),
     f(storeFiles.tagset, 'tagset', 'the tagset'),
     f(storeFiles.assembly(m.build), 'assembly', 'the assembly'),
     f(storeFiles.assemblyGzi(m.build), 'assembly', 'the assembly .gzi'),
@@ -57,6 +61,18 @@ export function storeFileList(m: StoreManifest): StoreFile[] {
   out.push(f(storeFiles.span, 'spanCounts', 'the span file'))
   for (const s of m.samples) out.push(f(s.cgf, 'genomes', `the CGF of sample ${s.name}`))
   return out
+}
+
+/** Per-sample FastJ files (`build --fastj`), all optional. */
+export function storeFastjList(m: StoreManifest): StoreFile[] {
+  return m.samples.flatMap((s) =>
+    m.paths.map((p) => ({
+      rel: storeFiles.fastj(s.name, p.path),
+      part: 'fastj' as const,
+      required: false,
+      role: `the FastJ of sample ${s.name}, path ${formatPath(p.path)}`,
+    })),
+  )
 }
 
 /** Run `fn` over `items` with at most `limit` calls in flight (stat over HTTP is latency-bound). */
@@ -224,6 +240,7 @@ const PART_ORDER: StorePart[] = [
   'sglf',
   'spanCounts',
   'genomes',
+  'fastj',
 ]
 
 /** Median of the values a histogram `hist[value] = occurrences` holds (`n` in all). */
@@ -313,6 +330,10 @@ export async function storeStats(open: StoreOpener, opts: StatsOptions = {}): Pr
   }
 
   const files = storeFileList(m)
+  // FastJ is written for every sample or none: stat them all only when the first one is there
+  const fastj = storeFastjList(m)
+  const first = fastj[0] && (await statStoreFiles(open, [fastj[0]], { signal }))[0]
+  if (first && !('error' in first)) files.push(...fastj)
   const stats = await statStoreFiles(open, files, { signal })
   const byPart = new Map<StorePart, PartSize>(
     PART_ORDER.map((part) => [part, { part, files: 0, bytes: 0 }]),
