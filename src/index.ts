@@ -139,3 +139,16 @@ export type {
   Genome,
 } from './resolver/TileResolver.js'
 export { openTileResolver } from './resolver/node.js'
+export { storeStats, storeFileList, readPathCounts, readStoreManifest } from './store/stats.js'
+export type {
+  StoreStats,
+  StatsOptions,
+  PathStats,
+  VariableTile,
+  PartSize,
+  StorePart,
+  StoreFile,
+  LoadedCounts,
+} from './store/stats.js'
+export { verifyStore, formatProblem } from './store/verify.js'
+export type { VerifyProblem, VerifyResult, VerifyOptions } from './store/verify.js'

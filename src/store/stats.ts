@@ -1,7 +1,6 @@
 // What a store holds and what it costs, from the small files only: manifest.json, the per-path
 // counts files, the assembly blocks of the few most variable tiles, and the size of every file
 // (stat). Browser-safe: files are opened through a caller's `open(rel)`.
-import type { GenericFilehandle } from 'generic-filehandle2'
 import { FormatError, LightningError, NotFoundError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { readText } from '../core/filehandle.js'
@@ -9,11 +8,12 @@ import type { NamedFile } from '../core/filehandle.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
 import { AssemblyReader } from '../formats/assembly/reader.js'
 import { countsRanges, parseCountsHeader, readU32s } from '../library/counts.js'
+import type { StoreOpener } from '../resolver/TileResolver.js'
 import { parseManifest, storeFiles } from './manifest.js'
 import type { ManifestPath, StoreManifest } from './manifest.js'
 
-/** Opens a file of a store by its path relative to the store (e.g. `library/0000.tar.gz`). */
-export type StoreOpener = (rel: string) => GenericFilehandle
+// the resolver's opener: a file of a store by its path relative to the store
+export type { StoreOpener }
 
 /** The parts a store's bytes are counted in. */
 export type StorePart =
