@@ -1,7 +1,7 @@
 // End-to-end on real data: a store built from testdata/chr20 (chr20:1–4 Mb, 1000 Genomes) gives
 // every haplotype back exactly as `bcftools consensus` makes it.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +9,7 @@ import { openFile } from '../src/core/nodeFile.js'
 import { joinAllele, readFastj, validateFastj } from '../src/formats/fastj/reader.js'
 import { storeFiles } from '../src/store/manifest.js'
 import { buildStore } from '../src/tiling/build.js'
+import { runCli } from './cli.js'
 import { hasTool } from './shared.js'
 
 const REF = 'testdata/chr20/20.1-4000000.fa.gz'
@@ -46,3 +47,85 @@ describe.skipIf(!hasTool('bcftools'))('store built from chr20:1–4 Mb', () => {
     }
   })
 })
+
+describe.skipIf(!hasTool('bcftools'))(
+  'the fasta and vcf commands on chr20:1–4 Mb (all 300 samples)',
+  () => {
+    const full = join(dir, 'full')
+    beforeAll(async () => {
+      await buildStore({ reference: REF, vcf: VCF, out: full })
+    })
+
+    it.each([
+      ['HG00096', 1],
+      ['HG00096', 2],
+      ['HG00097', 1],
+      ['HG00097', 2],
+    ] as const)(
+      'fasta %s haplotype %d equals bcftools consensus byte for byte',
+      async (sample, h) => {
+        const r = await runCli(
+          'fasta',
+          full,
+          '--sample',
+          sample,
+          '--haplotype',
+          String(h),
+          '--width',
+          '0',
+        )
+        expect(r.code).toBe(0)
+        const [header, seq] = r.out.toString().split('\n')
+        expect(header).toBe('>20')
+        expect(seq === consensus(sample, h)).toBe(true)
+      },
+    )
+
+    it('fasta --region cuts exactly at the region bounds', async () => {
+      const region = '20:2633300-2633500' // around an indel skipped as an overlap on HG00096.2
+      const r = await runCli(
+        'fasta',
+        full,
+        '--sample',
+        'HG00096',
+        '--haplotype',
+        '2',
+        '--region',
+        region,
+      )
+      expect(
+        r.out
+          .toString()
+          .replace(/^>.*\n/, '')
+          .replace(/\n/g, ''),
+      ).toBe(consensus('HG00096', 2, region))
+    })
+
+    it('vcf gives every genotype back, except the listed overlap skips', async () => {
+      const out = join(dir, 'out.vcf.gz')
+      expect((await runCli('vcf', full, '-o', out)).code).toBe(0)
+      const skipped = join(full, 'skipped.tsv')
+      expect(readFileSync(skipped, 'utf8')).toMatch(/^20\t1903668\tHG00096\t2\t/m)
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/compare-vcf.ts',
+          '--ref',
+          REF,
+          '--exclude',
+          skipped,
+          VCF,
+          out,
+          '--list',
+          '5',
+        ],
+        { encoding: 'utf8' },
+      )
+      // exit 0: every compared genotype agrees (as the same atoms, or as the same haplotype sequence)
+      expect(r.stdout).toMatch(/genotype concordance: \d+\/\d+/)
+      expect(r.status, r.stdout + r.stderr).toBe(0)
+    })
+  },
+)

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
+import { registerFasta } from './fasta.js'
 import { registerVcf } from './vcf.js'
 import { registerResolver } from './resolver.js'
 import { registerStats } from './stats.js'
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerBuild(program)
   registerCgf(program)
   registerVcf(program)
+  registerFasta(program)
   registerResolver(program)
   registerStats(program)
   registerVerify(program)

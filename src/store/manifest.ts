@@ -55,6 +55,8 @@ export interface StoreManifest {
 /** Relative file names inside a store. */
 export const storeFiles = {
   manifest: 'manifest.json',
+  /** variants the build skipped: overlaps (per haplotype, as bcftools consensus) and REF mismatches */
+  skipped: 'skipped.tsv',
   tagset: 'tagset.2bit',
   assembly: (build: string) => `assembly.00.${build}.fw.gz`,
   assemblyGzi: (build: string) => `assembly.00.${build}.fw.gz.gzi`,

@@ -108,6 +108,15 @@ function countsOf(lib: PathLibrary): Uint8Array {
   return encodeCounts({ stepStart, count, span, refVariant })
 }
 
+/** The variants the build left out, one per line (1-based POS, haplotype 1|2, '.' for all). */
+function skippedTsv(source: VcfHaplotypeSource): string {
+  const lines = ['#CHROM\tPOS\tSAMPLE\tHAPLOTYPE\tREASON']
+  for (const o of source.overlaps)
+    lines.push(`${o.chrom}\t${o.pos}\t${o.sample}\t${o.haplotype}\toverlaps an applied variant`)
+  for (const r of source.refMismatches) lines.push(`${r.chrom}\t${r.pos}\t.\t.\tREF mismatch`)
+  return lines.join('\n') + '\n'
+}
+
 export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
   const report = opts.onProgress ?? (() => undefined)
   const signal = opts.signal
@@ -241,6 +250,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
       created: new Date().toISOString(),
       tool: 'lightning-tiles',
     }
+    await writeFileAtomic(join(dir, storeFiles.skipped), skippedTsv(source))
     await writeFileAtomic(join(dir, storeFiles.manifest), JSON.stringify(m, null, 2) + '\n')
     return m
   })
