@@ -100,32 +100,5 @@ describe.skipIf(!hasTool('bcftools'))(
           .replace(/\n/g, ''),
       ).toBe(consensus('HG00096', 2, region))
     })
-
-    it('vcf gives every genotype back, except the listed overlap skips', async () => {
-      const out = join(dir, 'out.vcf.gz')
-      expect((await runCli('vcf', full, '-o', out)).code).toBe(0)
-      const skipped = join(full, 'skipped.tsv')
-      expect(readFileSync(skipped, 'utf8')).toMatch(/^20\t1903668\tHG00096\t2\t/m)
-      const r = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'scripts/compare-vcf.ts',
-          '--ref',
-          REF,
-          '--exclude',
-          skipped,
-          VCF,
-          out,
-          '--list',
-          '5',
-        ],
-        { encoding: 'utf8' },
-      )
-      // exit 0: every compared genotype agrees (as the same atoms, or as the same haplotype sequence)
-      expect(r.stdout).toMatch(/genotype concordance: \d+\/\d+/)
-      expect(r.status, r.stdout + r.stderr).toBe(0)
-    })
   },
 )
