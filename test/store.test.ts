@@ -1,7 +1,7 @@
 // End-to-end on real data: a store built from testdata/chr20 (chr20:1–4 Mb, 1000 Genomes) gives
 // every haplotype back exactly as `bcftools consensus` makes it.
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
