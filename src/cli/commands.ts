@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
+import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
 import { registerVcf } from './vcf.js'
 import { registerResolver } from './resolver.js'
@@ -11,6 +12,7 @@ import { registerVerify } from './verify.js'
 export function registerCommands(program: Command): void {
   void program
   registerBuild(program)
+  registerDemo(program)
   registerCgf(program)
   registerVcf(program)
   registerFasta(program)
