@@ -66,3 +66,9 @@ export type {
   GenomeStep,
   Genome,
 } from './resolver/TileResolver.js'
+export { storeToVcf } from './store/vcf.js'
+export type { StoreVcfOptions } from './store/vcf.js'
+export { storeStats } from './store/stats.js'
+export type { StoreStats } from './store/stats.js'
+export { verifyStore } from './store/verify.js'
+export type { VerifyResult, VerifyProblem } from './store/verify.js'
