@@ -10,11 +10,10 @@
 //   keep their written order (first allele -> haplotype 1) and the sample is listed in
 //   `unphased`. A haploid genotype gives haplotype 2 the reference (bcftools applies nothing).
 // - Multi-allelic records: the haplotype's allele number picks its ALT.
-// - Overlaps, as bcftools consensus 1.16 decides them: after applying a variant with REF span
-//   [pos, pos+rlen) the "frozen" position is pos+rlen-1. A later variant on the same haplotype
-//   with pos <= frozen is skipped and recorded in `overlaps`, except an indel whose first base
-//   equals REF's first base (VCF anchor base) at exactly pos = frozen, when the previous applied
-//   variant was not an insertion: then it is applied without its anchor base.
+// - Overlaps, as bcftools consensus 1.16 decides them (the rule in src/variants/consensus.ts,
+//   shared with the comparison): a variant overlapping one applied before on the same haplotype
+//   is skipped and recorded in `overlaps`, except an indel at the last base of the previous one
+//   (anchor base equal to REF's first base), which is applied without its anchor base.
 // - A missing allele (`.`) becomes a no-call run: the REF span replaced by as many `n`. It takes
 //   part in the overlap rule like a substitution.
 // - `*` and the symbolic reference alleles `<*>`/`<NON_REF>` change nothing; other symbolic
@@ -30,6 +29,7 @@ import { createInterface } from 'node:readline'
 import VCFParser from '@gmod/vcf'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { APPLY_WITHOUT_ANCHOR, SKIP, consensusDecision } from '../variants/consensus.js'
 import type { ReferenceFasta } from './reference.js'
 import { isGzip } from './reference.js'
 import type { PathTags } from './tags.js'
@@ -87,27 +87,6 @@ interface HapState {
 }
 
 const DIGIT0 = 48
-
-/**
- * Is ALT an indel against REF in the sense of htslib's bcf_set_variant_type? (common prefix
- * removed, then common suffix; an indel when one side is used up, or both reduce to one base).
- */
-export function isIndel(ref: string, alt: string): boolean {
-  const r = ref.toLowerCase()
-  const a = alt.toLowerCase()
-  let i = 0
-  while (i < r.length && i < a.length && r[i] === a[i]) i++
-  if (i === r.length || i === a.length) return r.length !== a.length
-  let re = r.length - 1
-  let ae = a.length - 1
-  while (re > i && ae > i && r[re] === a[ae]) {
-    re--
-    ae--
-  }
-  if (ae === i) return re !== i && r[re] === a[ae]
-  if (re === i) return r[re] === a[ae]
-  return false
-}
 
 /** The minimal edit: common prefix, then common suffix removed. */
 function minimal(start: number, ref: string, alt: string): Edit | undefined {
@@ -465,18 +444,15 @@ function pathHaplotypes(
       const allele = alleleOf[i] as number
       const rlen = r.ref.length
       const alt = allele < 0 ? 'n'.repeat(rlen) : (r.alts[allele - 1] as string)
-      let anchorDropped = false
-      if (r.pos <= frozen) {
-        const trimBeg = allele > 0 && isIndel(r.ref, alt) && r.ref[0] === alt[0]
-        if (r.pos < frozen || !trimBeg || prevInsert) {
-          onOverlap(h, r.pos)
-          continue
-        }
-        anchorDropped = true
+      const d = consensusDecision(frozen, prevInsert, r.pos, r.ref, allele < 0 ? undefined : alt)
+      if (d === SKIP) {
+        onOverlap(h, r.pos)
+        continue
       }
-      const e = anchorDropped
-        ? minimal(r.pos + 1, r.ref.slice(1), alt.slice(1))
-        : minimal(r.pos, r.ref, alt)
+      const e =
+        d === APPLY_WITHOUT_ANCHOR
+          ? minimal(r.pos + 1, r.ref.slice(1), alt.slice(1))
+          : minimal(r.pos, r.ref, alt)
       if (e) push(e)
       frozen = r.pos + rlen - 1
       prevInsert = alt.length > rlen

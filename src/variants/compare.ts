@@ -1,6 +1,7 @@
 // Genotype concordance of two VCFs in the canonical form of normalizeVcfRecords. Browser-safe.
 import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { consensusSpell } from './consensus.js'
 import { GT_NOCALL, GT_REF } from './vcf.js'
 import type { ReferenceSource, VcfRecord } from './vcf.js'
 import type { RefAccessor } from './normalize.js'
@@ -36,8 +37,22 @@ export interface Concordance {
    * (the same alleles written as different atoms, e.g. two nearby insertions); counted apart
    * from `agree`, and only when a `reference` is given. */
   equivalent: number
+  /** The haplotype stretches shown equal for them: each side's variants over the window, applied
+   * in order by the rule of bcftools consensus, spell `sequence`. */
+  equivalentHaplotypes: EquivalentHaplotype[]
   /** The first disagreements (up to `maxList`), in site order, equivalent ones left out. */
   disagreements: Disagreement[]
+}
+
+export interface EquivalentHaplotype {
+  sample: string
+  haplotype: 1 | 2
+  chrom: string
+  /** The reference window, 0-based half-open. */
+  start: number
+  end: number
+  /** What both sides spell over the window. */
+  sequence: string
 }
 
 /** One input: its sample names and its canonical records (e.g. from normalizeVcfRecords). */
@@ -116,6 +131,7 @@ export async function compareCanonical(
     nonRef: 0,
     nonRefAgree: 0,
     equivalent: 0,
+    equivalentHaplotypes: [],
     disagreements: [],
   }
   const found: Found[] = []
@@ -144,7 +160,14 @@ export async function compareCanonical(
     }
   }
   const equivalent = opts.reference
-    ? await equivalentHaplotypes(found, pairs, [...ma.values()], [...mb.values()], opts.reference)
+    ? await equivalentHaplotypes(
+        found,
+        pairs,
+        [...ma.values()],
+        [...mb.values()],
+        opts.reference,
+        res.equivalentHaplotypes,
+      )
     : new Set<Found>()
   res.equivalent = equivalent.size
   for (const f of found) {
@@ -175,7 +198,9 @@ const CLUSTER_GAP = 25
 
 /**
  * The disagreements whose differing haplotypes (both sides phased) spell the same sequence over
- * the cluster of nearby differing sites, with every variant either side carries there applied.
+ * the cluster of nearby differing sites, with every variant either side carries there applied
+ * in order as bcftools consensus applies them (see consensusSpell); the stretches shown equal
+ * are pushed to `shown`.
  */
 async function equivalentHaplotypes(
   found: readonly Found[],
@@ -183,9 +208,13 @@ async function equivalentHaplotypes(
   recsA: readonly VcfRecord[],
   recsB: readonly VcfRecord[],
   reference: ReferenceSource,
+  shown: EquivalentHaplotype[],
 ): Promise<Set<Found>> {
+  // at one POS a substitution comes first: consensus then applies an indel there without its
+  // anchor base (the order of the input when one haplotype has a SNP and an indel at one POS)
+  const subst = (r: VcfRecord) => (r.ref.length === r.alt.length ? 0 : 1)
   const byPos = (x: VcfRecord, y: VcfRecord) =>
-    x.chrom < y.chrom ? -1 : x.chrom > y.chrom ? 1 : x.pos - y.pos
+    x.chrom < y.chrom ? -1 : x.chrom > y.chrom ? 1 : x.pos - y.pos || subst(x) - subst(y)
   const sideA = [...recsA].sort(byPos)
   const sideB = [...recsB].sort(byPos)
   let maxRef = 1
@@ -234,9 +263,12 @@ async function equivalentHaplotypes(
         }
       }
       const window = ref(start, end)
-      const sa = va && spell(window, start, va)
-      if (sa !== undefined && sa === (vb && spell(window, start, vb)))
+      const sa = va && consensusSpell(window, start, va)
+      if (sa !== undefined && sa === (vb && consensusSpell(window, start, vb))) {
         for (let k = i; k < j; k++) good.set(list[k]!, (good.get(list[k]!) ?? 0) + 1)
+        const [sample] = pairs[Number(p)]!
+        shown.push({ sample, haplotype: h === '0' ? 1 : 2, chrom, start, end, sequence: sa })
+      }
       i = j
     }
   }
@@ -279,16 +311,4 @@ function carried(
     if (g !== GT_REF) out.push(r)
   }
   return out
-}
-
-/** The window's sequence with the variants applied; undefined if two of them overlap. */
-function spell(window: string, start: number, vs: readonly VcfRecord[]): string | undefined {
-  let out = ''
-  let at = start
-  for (const v of vs) {
-    if (v.pos < at) return undefined
-    out += window.slice(at - start, v.pos - start) + v.alt
-    at = v.pos + v.ref.length
-  }
-  return out + window.slice(at - start)
 }
