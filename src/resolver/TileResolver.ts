@@ -35,7 +35,7 @@ import { parseManifest, storeFiles } from '../store/manifest.js'
 import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
 import { alignedCuts, cutEnd, cutStart } from './cut.js'
 import type { Anchor } from './cut.js'
-import { Lru, memo } from './lru.js'
+import { Lru, memo } from '../core/lru.js'
 
 /** Opens a file of the store by its path relative to the store root (e.g. `library/035e.tar.gz`). */
 export type StoreOpener = (relPath: string) => GenericFilehandle

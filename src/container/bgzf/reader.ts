@@ -6,6 +6,7 @@ import { unzip } from '@gmod/bgzf-filehandle'
 import { ArgumentError, FormatError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
+import { Lru, memo } from '../../core/lru.js'
 
 /** Largest possible BGZF block (BSIZE is a u16 holding size − 1). */
 export const BGZF_MAX_BLOCK = 0x10000
@@ -199,11 +200,17 @@ export async function inflateBgzfBlocks(
   return out
 }
 
+/** Inflated blocks a BgzfReader keeps (64 KiB each). */
+const BLOCK_CACHE = 32
+
 /** Random access to the uncompressed bytes of a BGZF file through its `.gzi`. */
 export class BgzfReader {
   readonly file: NamedFile
   readonly gziFile: NamedFile
   private table: Promise<GziTable> | undefined
+  /** Inflated blocks by block index: reads of neighbouring members (a whole path, a region) then
+   * inflate and CRC-check each block once instead of once per member. */
+  private readonly blocks = new Lru<number, Promise<Uint8Array>>(BLOCK_CACHE)
 
   constructor(file: NamedFile, gzi: NamedFile) {
     this.file = file
@@ -232,10 +239,30 @@ export class BgzfReader {
       throw new ArgumentError(`bad BGZF read of ${length} bytes at ${offset}`)
     if (length === 0) return new Uint8Array(0)
     checkAbort(opts.signal)
-    const { compressed: cs, uncompressed: us } = await this.index(opts)
+    const table = await this.index(opts)
+    const us = table.uncompressed
+    const i = lastAtOrBelow(us, offset)
+    const blockEnd = i + 1 < us.length ? us[i + 1]! : Infinity
+    if (offset + length <= blockEnd && blockEnd < Infinity) {
+      // within one whole block: inflate it once for every reader of its neighbours
+      const block = await memo(this.blocks, i, () => this.readRange(table, us[i]!, blockEnd, opts))
+      return block.slice(offset - us[i]!, offset - us[i]! + length)
+    }
+    const data = await this.readRange(table, offset, offset + length, opts)
+    return data.subarray(offset - us[i]!, offset - us[i]! + length)
+  }
+
+  /** Inflate the blocks covering [offset, end): the data from the start of the first block. */
+  private async readRange(
+    table: GziTable,
+    offset: number,
+    end: number,
+    opts: AbortOptions,
+  ): Promise<Uint8Array> {
+    const length = end - offset
+    const { compressed: cs, uncompressed: us } = table
     checkAbort(opts.signal)
     const n = cs.length
-    const end = offset + length
     const i = lastAtOrBelow(us, offset)
     const j = lastAtOrBelow(us, end - 1) + 1
     const start = cs[i]!
@@ -284,8 +311,7 @@ export class BgzfReader {
     }
     const data = await inflateBgzfBlocks(buf, blocks, name, start)
     checkAbort(opts.signal)
-    const from = offset - us[i]!
-    return data.subarray(from, from + length)
+    return data
   }
 }
 
