@@ -11,6 +11,8 @@ import type { RefAccessor, Variant } from '../src/variants/normalize.js'
 import { normalizeVcfRecords, tilesToVcf } from '../src/variants/vcf.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../src/variants/vcf.js'
 import { compareCanonical } from '../src/variants/compare.js'
+import { applySkipList, consensusSpell, parseSkipList } from '../src/variants/consensus.js'
+import type { SkipListStats } from '../src/variants/consensus.js'
 import { DATA, hasShared, hasTool } from './shared.js'
 
 const accessor =
@@ -289,6 +291,180 @@ describe('compareCanonical', () => {
     const plain = await compareCanonical(A, B)
     expect(plain.equivalent).toBe(0)
     expect(plain.disagreements.length).toBe(1 + res.equivalent)
+  })
+})
+
+describe('compareCanonical with a SNP and an indel at one POS on one haplotype', () => {
+  // 20:2343690-2343705 of GRCh37: a run of 12 A; A>T and AT>A at the 12th A, on one haplotype
+  const seq = 'GCCTTAAAAAAAAAAAATTGCAGT'
+  const ref = accessor(seq)
+  const snp = { pos: 16, ref: 'A', alt: 'T' }
+  const del = { pos: 16, ref: 'AT', alt: 'A' }
+  it('spells the haplotype as bcftools consensus does, and finds the other atoms equivalent', async () => {
+    // consensus applies the SNP, then the deletion without its anchor base: A…A T T
+    const hap = consensusSpell(seq, 0, [snp, del])
+    expect(hap).toBe(seq.slice(0, 16) + 'T' + seq.slice(18))
+    const other = alignTile(seq, hap).edits.flatMap((e) => normalizeEdit(e, ref))
+    expect(other).toEqual([{ pos: 4, ref: 'TA', alt: 'T' }]) // one A fewer, left-aligned
+    const rec = (v: Variant, gt: number[]) => ({
+      chrom: 'c',
+      ...v,
+      gt: Uint8Array.from(gt),
+      phased: Uint8Array.of(1),
+    })
+    const res = await compareCanonical(
+      { samples: ['S'], records: [rec(snp, [0, 1]), rec(del, [0, 1])] },
+      { samples: ['S'], records: other.map((v) => rec(v, [0, 1])) },
+      { reference: () => ref },
+    )
+    expect(res.disagreements).toEqual([])
+    expect(res.equivalent).toBe(3)
+    expect(res.equivalentHaplotypes).toEqual([
+      { sample: 'S', haplotype: 2, chrom: 'c', start: 4, end: 18, sequence: hap.slice(4, 17) },
+    ])
+  })
+})
+
+// The overlap rule against bcftools consensus itself: random records (clustered so that they
+// overlap) on a random reference; bcftools names the records it skips, which is the skip list.
+describe.skipIf(!hasTool('bcftools') || !hasTool('bgzip'))('the bcftools consensus rule', () => {
+  const SAMPLES = ['S1', 'S2']
+  interface Rec {
+    pos: number
+    ref: string
+    alts: string[]
+    gt: string[]
+  }
+  const vcfText = (seq: string, recs: readonly Rec[]) =>
+    [
+      '##fileformat=VCFv4.2',
+      `##contig=<ID=c,length=${seq.length}>`,
+      '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+      ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...SAMPLES].join(
+        '\t',
+      ),
+      ...recs.map((r) =>
+        ['c', r.pos + 1, '.', r.ref, r.alts.join(','), '.', '.', '.', 'GT', ...r.gt].join('\t'),
+      ),
+    ].join('\n') + '\n'
+  /** bcftools consensus of every haplotype: sequence and the 1-based POS it skipped. */
+  const consensusAll = (seq: string, vcf: string, name: string) => {
+    const fa = join(tmp, 'cons.fa')
+    writeFileSync(fa, `>c\n${seq}\n`)
+    writeFileSync(join(tmp, `${name}.vcf`), vcf)
+    const script =
+      `set -e; cd ${tmp}; samtools faidx cons.fa; bgzip -f ${name}.vcf; bcftools index -f ${name}.vcf.gz; ` +
+      SAMPLES.flatMap((s) =>
+        [1, 2].map(
+          (h) =>
+            `echo "@${s}\t${h}"; bcftools consensus -f cons.fa -s ${s} -H ${h} ${name}.vcf.gz 2>&1 | grep -v '^Applied'`,
+        ),
+      ).join('; ')
+    const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' })
+    const res: { sample: string; h: number; seq: string; skipped: number[] }[] = []
+    for (const block of out.split('@').slice(1)) {
+      const [head, ...lines] = block.split('\n')
+      const [sample, h] = head!.split('\t')
+      const skipped = lines.flatMap((l) => {
+        const m = /^The site c:(\d+) overlaps with another variant, skipping/.exec(l)
+        return m ? [Number(m[1])] : []
+      })
+      const body = lines.filter((l) => /^[ACGTN]+$/.test(l)).join('')
+      res.push({ sample: sample!, h: Number(h), seq: body, skipped })
+    }
+    return res
+  }
+
+  it('consensusSpell and applySkipList agree with bcftools consensus on random overlapping records', async () => {
+    const bases = fc.constantFrom('A', 'C', 'G', 'T')
+    const cases = fc.sample(
+      fc.record({
+        seq: fc.array(bases, { minLength: 120, maxLength: 120 }).map((a) => a.join('')),
+        recs: fc.array(
+          fc.record({
+            pos: fc.integer({ min: 1, max: 40 }),
+            rlen: fc.integer({ min: 1, max: 5 }),
+            kind: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 }),
+            ins: fc.array(bases, { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
+            gt: fc.array(fc.constantFrom('0', '1', '2'), { minLength: 4, maxLength: 4 }),
+          }),
+          { minLength: 10, maxLength: 30 },
+        ),
+      }),
+      { numRuns: 10, seed: 20 },
+    )
+    let totalSkipped = 0
+    for (const [c, { seq, recs: raw }] of cases.entries()) {
+      const recs: Rec[] = raw
+        .map((r) => {
+          const ref = seq.slice(r.pos, r.pos + r.rlen)
+          const alts = [
+            ...new Set(
+              r.kind.map(
+                (k) =>
+                  k === 0 // a SNP at the first base
+                    ? (ref[0] === 'A' ? 'C' : 'A') + ref.slice(1)
+                    : k === 1 // a deletion after the anchor
+                      ? ref[0]!
+                      : k === 2 // an insertion after the anchor
+                        ? ref + r.ins
+                        : r.ins + ref.slice(1, 2), // a complex change
+              ),
+            ),
+          ].filter((a) => a !== ref)
+          // an allele number past the ALTs becomes 1
+          const al = r.gt.map((g) => (Number(g) > alts.length ? '1' : g))
+          const gt = [`${al[0]}|${al[1]}`, `${al[2]}|${al[3]}`]
+          return { pos: r.pos, ref, alts, gt }
+        })
+        .filter((r) => r.alts.length > 0)
+        .sort((a, b) => a.pos - b.pos)
+      const vcf = vcfText(seq, recs)
+      const cons = consensusAll(seq, vcf, `case${c}`)
+      const skipTsv = cons
+        .flatMap((x) => x.skipped.map((p) => `c\t${p}\t${x.sample}\t${x.h}\toverlap`))
+        .join('\n')
+      for (const x of cons) {
+        totalSkipped += x.skipped.length
+        // the records this haplotype carries, in file order, spelled by the rule
+        const carried = recs.flatMap((r) => {
+          const al = Number(r.gt[SAMPLES.indexOf(x.sample)]!.split('|')[x.h - 1])
+          return al ? [{ pos: r.pos, ref: r.ref, alt: r.alts[al - 1]! }] : []
+        })
+        expect(consensusSpell(seq, 0, carried), `case ${c} ${x.sample} ${x.h}`).toBe(x.seq)
+      }
+      // the skip list zeroes exactly what bcftools skipped: consensus is then the same, with no skip
+      const stats: SkipListStats = { applied: 0, unmatched: [], unlisted: [] }
+      const lines: string[] = []
+      for await (const l of applySkipList(vcf.trimEnd().split('\n'), parseSkipList(skipTsv), stats))
+        lines.push(l)
+      expect(stats).toEqual({
+        applied: cons.reduce((n, x) => n + x.skipped.length, 0),
+        unmatched: [],
+        unlisted: [],
+      })
+      const again = consensusAll(seq, lines.join('\n') + '\n', `case${c}b`)
+      expect(again.map((x) => [x.seq, x.skipped])).toEqual(cons.map((x) => [x.seq, []]))
+    }
+    expect(totalSkipped).toBeGreaterThan(10)
+  })
+
+  it('reports list entries the rule does not skip, and skips the list does not name', async () => {
+    const seq = 'ACGTACGTAAAAATTTCCGGACGTAGCTAGCTAGGATCCA'
+    // S1 haplotype 1: the deletion at 9 covers the SNP at 10; S2 carries the SNP alone
+    const vcf = vcfText(seq, [
+      { pos: 8, ref: 'AAAA', alts: ['A'], gt: ['1|0', '0|0'] },
+      { pos: 9, ref: 'A', alts: ['C'], gt: ['1|0', '1|0'] },
+    ])
+    const [cons] = consensusAll(seq, vcf, 'report')
+    expect(cons!.skipped).toEqual([10])
+    const stats: SkipListStats = { applied: 0, unmatched: [], unlisted: [] }
+    const list = parseSkipList('#CHROM\tPOS\tSAMPLE\tHAPLOTYPE\tREASON\nc\t10\tS2\t1\toverlap\n')
+    const out: string[] = []
+    for await (const l of applySkipList(vcf.trimEnd().split('\n'), list, stats)) out.push(l)
+    expect(stats).toEqual({ applied: 0, unmatched: ['c\t10\tS2\t1'], unlisted: ['c\t10\tS1\t1'] })
+    expect(out.join('\n') + '\n').toBe(vcf)
+    expect(() => parseSkipList('c\tx\tS2\t1\n', 'bad.tsv')).toThrow(/bad\.tsv.*line 1/)
   })
 })
 
