@@ -1,5 +1,6 @@
-// The browser-safe entry point `lightning-tiles/reader`: the resolver and the readers, nothing
-// that imports Node modules (no writers, no LocalFile). Bundles with esbuild --platform=browser.
+// The browser-safe entry point `lightning-tiles/reader`: the resolver, the readers, VCF export,
+// stats and verify — nothing that imports Node modules (no writers, no LocalFile). Bundles with
+// esbuild --platform=browser as is.
 export * from './core/errors.js'
 export * from './core/hex.js'
 export * from './core/tileId.js'
@@ -35,7 +36,15 @@ export type {
 } from './formats/twobit/reader.js'
 export { TagsetReader, DEFAULT_TAG_LENGTH } from './formats/tagset/reader.js'
 export type { TagsetOptions, TagsetForm, TileTags } from './formats/tagset/reader.js'
-export { AssemblyReader, parseFwi, parseAssemblyBlock } from './formats/assembly/reader.js'
+export {
+  AssemblyReader,
+  parseFwi,
+  parseAssemblyBlock,
+  parseAssemblyName,
+  fwiNextOffset,
+  ASSEMBLY_LINE_BYTES,
+  ASSEMBLY_LINE_WIDTH,
+} from './formats/assembly/reader.js'
 export type {
   AssemblyPathInfo,
   AssemblySteps,
@@ -45,8 +54,28 @@ export type {
 } from './formats/assembly/reader.js'
 export { SpanTable, readSpans, parseSpanLine } from './formats/span/reader.js'
 export type { SpanEntry } from './formats/span/reader.js'
-export { readSglfTiles, readSglfPath, readSglfPaths } from './formats/sglf/reader.js'
-export type { SglfTile, SglfPath, SglfStep } from './formats/sglf/reader.js'
+export {
+  readSglfTiles,
+  readSglfPath,
+  readSglfPaths,
+  sglfTiles,
+  sglfSteps,
+  sglfPaths,
+  parseSglfLine,
+  sglfTileId,
+  SglfValidator,
+  SglfValidationError,
+  PathVersionHasher,
+  sglfPathVersions,
+  libraryVersion,
+} from './formats/sglf/reader.js'
+export type {
+  SglfTile,
+  SglfPath,
+  SglfStep,
+  SglfRule,
+  SglfReadOptions,
+} from './formats/sglf/reader.js'
 export { CgfReader, parseCgfPath } from './formats/cgf/reader.js'
 export type { CgfHeader, CgfPathEntry } from './formats/cgf/reader.js'
 export type { DecodedPath, StepAlleles } from './formats/cgf/pathStruct.js'
@@ -68,7 +97,35 @@ export type {
 } from './resolver/TileResolver.js'
 export { storeToVcf } from './store/vcf.js'
 export type { StoreVcfOptions } from './store/vcf.js'
-export { storeStats } from './store/stats.js'
-export type { StoreStats } from './store/stats.js'
-export { verifyStore } from './store/verify.js'
-export type { VerifyResult, VerifyProblem } from './store/verify.js'
+export { storeStats, storeFileList, readPathCounts, readStoreManifest } from './store/stats.js'
+export type {
+  StoreStats,
+  StatsOptions,
+  PathStats,
+  VariableTile,
+  PartSize,
+  StorePart,
+  StoreFile,
+  LoadedCounts,
+} from './store/stats.js'
+export { verifyStore, formatProblem } from './store/verify.js'
+export type { VerifyResult, VerifyProblem, VerifyOptions } from './store/verify.js'
+export * from './formats/cgf/index.js'
+export {
+  readFastj,
+  fastjRecords,
+  parseFastjHeader,
+  validateFastj,
+  validateFastjRecord,
+  validateFastjTiling,
+  FastjValidationError,
+  tagmaskMd5,
+  joinAllele,
+  fastjCsvRows,
+} from './formats/fastj/reader.js'
+export type { FastjRecord, FastjHeader, FastjLocus, FastjRule } from './formats/fastj/reader.js'
+export { bandFromFastj, matchVariant, nocallRuns } from './formats/band/fromFastj.js'
+export type { TileLibrary } from './formats/band/reconstruct.js'
+export { alignTile } from './variants/align.js'
+export { TileVariantCaller, tilesToVcf, vcfHeader } from './variants/vcf.js'
+export type { ProgressCallback, Progress } from './core/progress.js'
