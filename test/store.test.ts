@@ -1,12 +1,21 @@
 // End-to-end on real data: a store built from testdata/chr20 (chr20:1–4 Mb, 1000 Genomes) gives
 // every haplotype back exactly as `bcftools consensus` makes it.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openFile } from '../src/core/nodeFile.js'
 import { joinAllele, readFastj, validateFastj } from '../src/formats/fastj/reader.js'
+import { consensusSpell } from '../src/variants/consensus.js'
+import { normalizeVcfRecords } from '../src/variants/vcf.js'
+import type { VcfRecord } from '../src/variants/vcf.js'
+import {
+  allAgree,
+  compareVcfFiles,
+  formatComparison,
+  referenceSource,
+} from '../scripts/compare-vcf.js'
 import { storeFiles } from '../src/store/manifest.js'
 import { buildStore } from '../src/tiling/build.js'
 import { runCli } from './cli.js'
@@ -80,6 +89,72 @@ describe.skipIf(!hasTool('bcftools'))(
         expect(seq === consensus(sample, h)).toBe(true)
       },
     )
+
+    it('vcf gives every genotype back: the input less the listed overlap skips', async () => {
+      const out = join(dir, 'out.vcf.gz')
+      expect((await runCli('vcf', full, '-o', out)).code).toBe(0)
+      const skipped = join(full, 'skipped.tsv')
+      const skipLines = readFileSync(skipped, 'utf8').split('\n').slice(1).filter(Boolean)
+      const res = await compareVcfFiles({ ref: REF, a: VCF, b: out, skipped, maxList: 20 })
+      const report = formatComparison(res, VCF, out)
+      console.log(report.join('\n'))
+      // the list is exactly what the overlap rule skips in the input, and was taken out of it
+      expect(res.skipList).toEqual({ applied: skipLines.length, unmatched: [], unlisted: [] })
+      expect(res.samples.length).toBe(300)
+      expect(res.disagreements).toEqual([])
+      expect(res.agree + res.equivalent).toBe(res.genotypes)
+      expect(allAgree(res)).toBe(true)
+      // the genotypes that differ only in their atoms: for one haplotype at each such locus, our
+      // VCF's genotypes applied by the consensus rule spell the whole contig as bcftools
+      // consensus does, and bcftools skips exactly the overlaps skipped.tsv lists for it
+      const loci = new Map<string, (typeof res.equivalentHaplotypes)[number]>()
+      for (const e of res.equivalentHaplotypes) loci.set(`${e.chrom}:${e.start}`, e)
+      expect(loci.size).toBeGreaterThan(0)
+      const picks = [...loci.values()]
+      const names = [...new Set(picks.map((e) => e.sample))]
+      const lines = execFileSync(
+        'bash',
+        ['-c', `bcftools view -s ${names.join(',')} ${out} | bcftools norm -m -both -f ${REF} -`],
+        { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] },
+      ).split('\n')
+      const source = referenceSource(REF)
+      const ours = await normalizeVcfRecords(lines, source)
+      const recs: VcfRecord[] = []
+      for await (const r of ours.records) recs.push(r)
+      const contig = (await source('20'))(0, Infinity)
+      const subst = (r: VcfRecord) => (r.ref.length === r.alt.length ? 0 : 1)
+      for (const e of picks) {
+        const hap = 2 * ours.samples.indexOf(e.sample) + e.haplotype - 1
+        const carried = recs
+          .filter((r) => r.gt[hap] === 1)
+          .sort((x, y) => x.pos - y.pos || subst(x) - subst(y))
+        const bcf = spawnSync(
+          'bcftools',
+          ['consensus', '-f', REF, '-s', e.sample, '-H', String(e.haplotype), VCF],
+          { encoding: 'utf8', maxBuffer: 1 << 26 },
+        )
+        const truth = bcf.stdout
+          .replace(/^>.*\n/gm, '')
+          .replace(/\n/g, '')
+          .toUpperCase()
+        expect(consensusSpell(contig, 0, carried) === truth, `${e.sample} ${e.haplotype}`).toBe(
+          true,
+        )
+        const bcfSkips = [...bcf.stderr.matchAll(/The site 20:(\d+) overlaps/g)].map((m) => m[1])
+        expect(bcfSkips).toEqual(
+          skipLines
+            .map((l) => l.split('\t'))
+            .filter(([, , s, h]) => s === e.sample && h === String(e.haplotype))
+            .map(([, pos]) => pos),
+        )
+      }
+      console.log(
+        `vcf round trip: ${res.agree}/${res.genotypes} genotypes agree site by site, ` +
+          `${res.equivalent} as the same haplotype (${res.equivalentHaplotypes.length} stretches at ` +
+          `${loci.size} loci, one haplotype per locus checked whole against bcftools consensus), ` +
+          `${res.sites} sites, ${skipLines.length} overlap skips listed`,
+      )
+    })
 
     it('fasta --region cuts exactly at the region bounds', async () => {
       const region = '20:2633300-2633500' // around an indel skipped as an overlap on HG00096.2
