@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { BlobFile, LocalFile } from 'generic-filehandle2'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ArgumentError, FormatError } from '../src/core/errors.js'
-import { main } from '../src/cli/main.js'
 import type { Band } from '../src/formats/band/band.js'
 import { formatBand, parseBand, parseBands } from '../src/formats/band/band.js'
 import { DEFAULT_TILE_MAP } from '../src/formats/cgf/defaultTileMap.js'
 import { encodeCgf } from '../src/formats/cgf/encode.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import { writeCgfFile } from '../src/formats/cgf/writer.js'
+import { runCli } from './cli.js'
 import { FIXTURES, hasShared } from './shared.js'
 
 const CGF = `${FIXTURES}generated/cgf3/`
@@ -38,24 +38,6 @@ const memReader = (bytes: Uint8Array, name = 'mem.cgf3') =>
   new CgfReader({ name, handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) })
 const inputs = (paths: [number, string][]) =>
   paths.map(([path, f]) => ({ path, band: parseBand(readFileSync(f, 'utf8'), f) }))
-
-async function cli(...args: string[]): Promise<{ code: number; out: Buffer }> {
-  const chunks: Buffer[] = []
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((
-    chunk: string | Uint8Array,
-    cb?: unknown,
-  ) => {
-    chunks.push(Buffer.from(chunk))
-    if (typeof cb === 'function') (cb as () => void)()
-    return true
-  }) as typeof process.stdout.write)
-  try {
-    const code = await main(['node', 'lightning-tiles', ...args])
-    return { code, out: Buffer.concat(chunks) }
-  } finally {
-    spy.mockRestore()
-  }
-}
 
 describe.skipIf(!hasShared)('CGF v3: the cgft-generated files', () => {
   it.each(CASES)('%s.cgf3 decodes to the band it was made from', async (name, paths) => {
@@ -104,7 +86,7 @@ describe.skipIf(!hasShared)('CGF v3: the cgft-generated files', () => {
   })
 
   it('--hiq gives the vectors of spec §10.8', async () => {
-    const { code, out } = await cli('cgf', 'decode', `${CGF}synthetic-40.cgf3`, '--hiq')
+    const { code, out } = await runCli('cgf', 'decode', `${CGF}synthetic-40.cgf3`, '--hiq')
     expect(code).toBe(0)
     expect(out.toString()).toBe(
       '[ 0 1 0 0 5 0 3 1 2 0 4 2 0 0 1 -1 0 -1 -1 0 -2 0 -2 0 -2 0 0 0 0 0 0 2 -1 0 -2 -1 0 0 7 0]\n' +
@@ -113,9 +95,9 @@ describe.skipIf(!hasShared)('CGF v3: the cgft-generated files', () => {
   })
 
   it('cgf decode prints every path, or the one asked for', async () => {
-    const all = await cli('cgf', 'decode', `${CGF}two-path.cgf3`)
+    const all = await runCli('cgf', 'decode', `${CGF}two-path.cgf3`)
     expect(all.out.toString()).toBe(readFileSync(SYNTH, 'utf8') + readFileSync(B035E, 'utf8'))
-    const one = await cli('cgf', 'decode', `${CGF}two-path.cgf3`, '--path', '035e')
+    const one = await runCli('cgf', 'decode', `${CGF}two-path.cgf3`, '--path', '035e')
     expect(one.out.toString()).toBe(readFileSync(B035E, 'utf8'))
   })
 
@@ -124,10 +106,10 @@ describe.skipIf(!hasShared)('CGF v3: the cgft-generated files', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
     it('writes the cgft bytes (--input/--output and to stdout)', async () => {
       const out = join(dir, 'x.cgf3')
-      const r = await cli('cgf', 'encode', '--path', '035e', '--input', B035E, '--output', out)
+      const r = await runCli('cgf', 'encode', '--path', '035e', '--input', B035E, '--output', out)
       expect(r.code).toBe(0)
       expect(readFileSync(out).equals(readFileSync(`${CGF}035e.cgf3`))).toBe(true)
-      const s = await cli('cgf', 'encode', '--path', '5', '--input', SYNTH)
+      const s = await runCli('cgf', 'encode', '--path', '5', '--input', SYNTH)
       expect(s.out.equals(readFileSync(`${CGF}synthetic-40.cgf3`))).toBe(true)
     })
     it('reads bands from standard input (several paths)', () => {
@@ -157,9 +139,7 @@ describe.skipIf(!hasShared)('CGF v3: the cgft-generated files', () => {
       expect(Buffer.from(ours).equals(Buffer.from(expected))).toBe(true)
     })
     it('refuses a band count that disagrees with --path', async () => {
-      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-      const r = await cli('cgf', 'encode', '--path', '5', '--path', '6', '--input', SYNTH)
-      err.mockRestore()
+      const r = await runCli('cgf', 'encode', '--path', '5', '--path', '6', '--input', SYNTH)
       expect(r.code).toBe(1)
     })
   })

@@ -4,7 +4,10 @@ import { main } from '../src/cli/main.js'
 
 export interface CliResult {
   code: number
+  /** stdout as bytes (binary output such as CGF) */
   out: Buffer
+  /** stdout as text */
+  stdout: string
   err: string
 }
 
@@ -22,7 +25,8 @@ export async function runCli(...args: string[]): Promise<CliResult> {
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture(err))
   try {
     const code = await main(['node', 'lightning-tiles', ...args])
-    return { code, out: Buffer.concat(out), err: Buffer.concat(err).toString() }
+    const bytes = Buffer.concat(out)
+    return { code, out: bytes, stdout: bytes.toString(), err: Buffer.concat(err).toString() }
   } finally {
     o.mockRestore()
     e.mockRestore()

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { LocalFile } from 'generic-filehandle2'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { main } from '../src/cli/main.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BGZF_MAX_BLOCK } from '../src/container/bgzf/reader.js'
 import { formatTileId } from '../src/core/tileId.js'
 import { AssemblyReader } from '../src/formats/assembly/reader.js'
@@ -17,6 +16,7 @@ import { PATH, SAMPLES, SGLF, makeFixtureStore } from './fixtureStore.js'
 import type { FixtureStore } from './fixtureStore.js'
 import { serveDirectory } from './httpServer.js'
 import type { StaticServer } from './httpServer.js'
+import { runCli } from './cli.js'
 import { FIXTURES, hasShared } from './shared.js'
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex')
@@ -258,18 +258,9 @@ describe.skipIf(!hasShared)('TileResolver on the 035e fixture store', () => {
 
   it('answers tile, locate and tiles on the command line, from a path or a URL', async () => {
     const run = async (...args: string[]) => {
-      const out: string[] = []
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk, cb?: unknown) => {
-        out.push(String(chunk))
-        if (typeof cb === 'function') (cb as () => void)()
-        return true
-      })
-      try {
-        expect(await main(['node', 'lightning-tiles', ...args])).toBe(0)
-      } finally {
-        spy.mockRestore()
-      }
-      return out.join('')
+      const { code, stdout } = await runCli(...args)
+      expect(code).toBe(0)
+      return stdout
     }
     for (const loc of [store.dir, server.url]) {
       const t = sglf.steps.get(0x1f)![2]!

@@ -5,14 +5,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { main } from '../src/cli/main.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openFile } from '../src/core/nodeFile.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import type { StoreManifest } from '../src/store/manifest.js'
 import { storeStats } from '../src/store/stats.js'
 import type { StoreStats } from '../src/store/stats.js'
 import { buildStore } from '../src/tiling/build.js'
+import { runCli } from './cli.js'
 
 const REF = 'testdata/chr20/20.1-4000000.fa.gz'
 const VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
@@ -46,23 +46,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
   )
-}
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const out: string[] = []
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((
-    chunk: unknown,
-    ...rest: unknown[]
-  ) => {
-    out.push(String(chunk))
-    ;(rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.()
-    return true
-  }) as typeof process.stdout.write)
-  try {
-    return { code: await main(['node', 'lightning-tiles', ...args]), stdout: out.join('') }
-  } finally {
-    spy.mockRestore()
-  }
 }
 
 describe('stats', () => {
@@ -164,10 +147,10 @@ describe('stats', () => {
   })
 
   it('prints an aligned table, or the same numbers as JSON', async () => {
-    const json = await cli('stats', store, '--vcf', VCF, '--json', '--top', '3')
+    const json = await runCli('stats', store, '--vcf', VCF, '--json', '--top', '3')
     expect(json.code).toBe(0)
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(stats)))
-    const text = await cli('stats', store, '--vcf', VCF)
+    const text = await runCli('stats', store, '--vcf', VCF)
     expect(text.code).toBe(0)
     const n = (x: number) => x.toLocaleString('en-US')
     expect(text.stdout).toMatch(new RegExp(`^tiles \\(steps\\) +${n(stats.steps)}$`, 'm'))

@@ -6,9 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import SparkMD5 from 'spark-md5'
-import { main } from '../src/cli/main.js'
 import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { openFile } from '../src/core/nodeFile.js'
 import { parseTwoBit } from '../src/formats/twobit/reader.js'
@@ -17,6 +16,7 @@ import type { StoreManifest } from '../src/store/manifest.js'
 import { formatProblem, verifyStore } from '../src/store/verify.js'
 import type { VerifyResult } from '../src/store/verify.js'
 import { buildStore } from '../src/tiling/build.js'
+import { runCli } from './cli.js'
 
 const REF = 'testdata/chr20/20.1-4000000.fa.gz'
 const VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
@@ -49,28 +49,6 @@ function copy(): string {
 const verify = (dir: string): Promise<VerifyResult> =>
   verifyStore((rel) => openFile(join(dir, rel)), { maxProblemsPerFile: 10_000 })
 
-/** Run the CLI, capturing what it writes. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const capture = (into: string[]) =>
-    ((chunk: unknown, ...rest: unknown[]) => {
-      into.push(String(chunk))
-      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined
-      cb?.()
-      return true
-    }) as typeof process.stdout.write
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(capture(out))
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture(err))
-  try {
-    const code = await main(['node', 'lightning-tiles', ...args])
-    return { code, stdout: out.join(''), stderr: err.join('') }
-  } finally {
-    o.mockRestore()
-    e.mockRestore()
-  }
-}
-
 /** SGLF lines of a path, read with zlib (independent of our readers). */
 function sglfLines(dir: string, path: string): string[] {
   return gunzipSync(readFileSync(join(dir, `sglf/${path}.sglf.gz`)))
@@ -100,7 +78,7 @@ describe('verify', () => {
     expect(r.checked.samples).toBe(SAMPLES.length)
     expect(r.checked.paths).toBe(4)
 
-    const { code, stdout } = await cli('verify', store)
+    const { code, stdout } = await runCli('verify', store)
     expect(code).toBe(0)
     expect(stdout).toBe(
       `OK ${store}: 4 paths, ${r.checked.steps.toLocaleString('en-US')} tile steps, ` +
@@ -122,12 +100,12 @@ describe('verify', () => {
     expect(r.problems.map(formatProblem)).toContain(
       `library/0001.tar.gz, offset ${starts[k]}: BGZF block data does not match its CRC-32`,
     )
-    const { code, stdout, stderr } = await cli('verify', dir)
+    const { code, stdout, err } = await runCli('verify', dir)
     expect(code).toBe(1)
     expect(stdout).toContain(
       `library/0001.tar.gz, offset ${starts[k]}: BGZF block data does not match its CRC-32`,
     )
-    expect(stderr).toMatch(/is damaged: \d+ problems?/)
+    expect(err).toMatch(/is damaged: \d+ problems?/)
   })
 
   it('reports a flipped byte inside the deflate data of the library tar', async () => {
@@ -198,7 +176,7 @@ describe('verify', () => {
     expect(problems[0]).toMatch(
       /^genomes\/HG00097\.cgf3, offset \d+: .*(need \d+ bytes|file ends|truncated|past the end)/,
     )
-    const { code, stdout } = await cli('verify', dir)
+    const { code, stdout } = await runCli('verify', dir)
     expect(code).toBe(1)
     expect(stdout).toContain('genomes/HG00097.cgf3, offset ')
   })
@@ -214,10 +192,10 @@ describe('verify', () => {
     expect(problems[0]).toMatch(
       /^genomes\/NA12878\.cgf3: missing or unreadable \(.*ENOENT.*\); manifest\.json names it as the CGF of sample NA12878$/,
     )
-    const { code, stdout, stderr } = await cli('verify', dir)
+    const { code, stdout, err } = await runCli('verify', dir)
     expect(code).toBe(1)
     expect(stdout).toContain('genomes/NA12878.cgf3: missing or unreadable')
-    expect(stderr).toContain(`lightning-tiles: ${dir} is damaged: ${r.problems.length} problem`)
+    expect(err).toContain(`lightning-tiles: ${dir} is damaged: ${r.problems.length} problem`)
   })
 
   it('reports manifest versions that do not recompute', async () => {
@@ -234,7 +212,7 @@ describe('verify', () => {
   })
 
   it('reports a store that is not there', async () => {
-    const { code, stdout } = await cli('verify', join(tmp, 'nothing'))
+    const { code, stdout } = await runCli('verify', join(tmp, 'nothing'))
     expect(code).toBe(1)
     expect(stdout).toMatch(/^manifest\.json: .*ENOENT/)
   })
