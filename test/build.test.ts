@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FormatError } from '../src/core/errors.js'
-import { parseManifest } from '../src/store/manifest.js'
+import { parseManifest, storeFiles } from '../src/store/manifest.js'
+import { CgfReader } from '../src/formats/cgf/reader.js'
+import { encodeCgf } from '../src/formats/cgf/encode.js'
+import { DEFAULT_TILE_MAP } from '../src/formats/cgf/defaultTileMap.js'
+import { HEXIT_TILE_MAP } from '../src/formats/cgf/tileMap.js'
+import { LocalFile } from 'generic-filehandle2'
 import { buildStore } from '../src/tiling/build.js'
 
 // A small random reference (two contigs) and VCFs written per test: each error rule of the
@@ -146,5 +151,44 @@ describe('build: bad input gives a clear error and leaves no store behind', () =
     expect(second.error).toBeInstanceOf(FormatError)
     expect(readFileSync(join(first.out, 'manifest.json'), 'utf8')).toBe(before)
     expect(second.leftovers).toEqual([])
+  })
+})
+
+describe('build: CGF tile map', () => {
+  it("writes the 16 hexit entries by default, and cgft's full map on request, same genomes", async () => {
+    const file = vcf(
+      'tilemap.vcf',
+      ['S1', 'S2'],
+      [
+        rec('chr1', 1000, at(chr1, 1000), other(at(chr1, 1000)), '0|1', '1|1'),
+        rec('chr2', 500, at(chr2, 500), 'AAA', '1|0', '0|1'),
+      ],
+    )
+    const short = (await attempt(file)).out
+    const full = join(dir, 'store-full')
+    await buildStore({ reference: REF, vcf: file, out: full, pathLength: 3000, fullTileMap: true })
+    for (const sample of ['S1', 'S2']) {
+      const open = (store: string) => {
+        const f = join(store, storeFiles.genome(sample))
+        return new CgfReader({ name: f, handle: new LocalFile(f) })
+      }
+      const a = open(short)
+      const b = open(full)
+      expect((await a.getHeader()).tileMap).toBe(HEXIT_TILE_MAP)
+      expect((await b.getHeader()).tileMap).toBe(DEFAULT_TILE_MAP)
+      const paths = await a.getPaths()
+      expect(paths.map((p) => p.path)).toEqual((await b.getPaths()).map((p) => p.path))
+      for (const p of paths) expect(await a.band(p.path)).toEqual(await b.band(p.path))
+      // the full-map file is what encodeCgf (byte-identical to cgft) makes of the same bands
+      const bands = await Promise.all(
+        paths.map(async (p) => ({ path: p.path, band: await a.band(p.path) })),
+      )
+      const libraryVersion = (await a.getHeader()).libraryVersion
+      expect(
+        Buffer.from(encodeCgf(bands, { libraryVersion })).equals(
+          readFileSync(join(full, storeFiles.genome(sample))),
+        ),
+      ).toBe(true)
+    }
   })
 })

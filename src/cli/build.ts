@@ -16,6 +16,7 @@ interface BuildCliOptions {
   build?: string
   skipRefMismatch?: boolean
   fastj?: boolean
+  cgftTileMap?: boolean
 }
 
 export function registerBuild(program: Command): void {
@@ -31,6 +32,10 @@ export function registerBuild(program: Command): void {
     .option('--build <NAME>', 'assembly build name (default: the reference file name)')
     .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
     .option('--fastj', 'also write per-sample FastJ (fastj/SAMPLE/PPPP.fj.gz)')
+    .option(
+      '--cgft-tile-map',
+      "write cgft's full 1024-entry tile map into every CGF (+6.6 kB each)",
+    )
     .action(async (o: BuildCliOptions) => {
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
@@ -48,6 +53,7 @@ export function registerBuild(program: Command): void {
           ...(o.build ? { build: o.build } : {}),
           ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
           ...(o.fastj ? { fastj: true } : {}),
+          ...(o.cgftTileMap ? { fullTileMap: true } : {}),
           onProgress: bar.onProgress,
         })
         bar.stop()

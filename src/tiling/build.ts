@@ -17,7 +17,7 @@ import { formatStepId, formatTileId } from '../core/tileId.js'
 import { writeAssembly } from '../formats/assembly/writer.js'
 import { encodeCgfFromStructs, encodePathStruct } from '../formats/cgf/encode.js'
 import { DEFAULT_TILE_MAP } from '../formats/cgf/defaultTileMap.js'
-import { tileMapKeys } from '../formats/cgf/tileMap.js'
+import { HEXIT_TILE_MAP, tileMapKeys } from '../formats/cgf/tileMap.js'
 import { libraryVersion, PathVersionHasher } from '../formats/sglf/reader.js'
 import { writeFastj } from '../formats/fastj/writer.js'
 import { writeSglf } from '../formats/sglf/writer.js'
@@ -53,6 +53,8 @@ export interface BuildOptions extends AbortOptions {
   skipRefMismatch?: boolean
   /** also write per-sample FastJ: fastj/SAMPLE/PPPP.fj.gz */
   fastj?: boolean
+  /** write cgft's full 1024-entry tile map into every CGF (default: the 16 entries v3 uses) */
+  fullTileMap?: boolean
   onProgress?: ProgressCallback
 }
 
@@ -153,7 +155,8 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
     )
 
     const nSamples = source.samples.length
-    const keys = tileMapKeys(DEFAULT_TILE_MAP)
+    const tileMap = opts.fullTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
+    const keys = tileMapKeys(tileMap)
     const structs: { path: number; bytes: Uint8Array }[][] = Array.from(
       { length: nSamples },
       () => [],
@@ -225,7 +228,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
       const cgf = storeFiles.genome(name)
       await writeFileAtomic(
         join(dir, cgf),
-        encodeCgfFromStructs(structs[i]!, { libraryVersion: libVersion }),
+        encodeCgfFromStructs(structs[i]!, { libraryVersion: libVersion, tileMap }),
       )
       structs[i] = []
       samples.push({ name, phased: !source.unphased.has(name), cgf })
