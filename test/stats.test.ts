@@ -1,37 +1,24 @@
 // stats on a store built from testdata/: every number against an independent count of the files
 // themselves (SGLF lines, .tai members, CGF files and their decoded alleles, assembly lines, file
 // sizes on disk), and the CLI's text and JSON output.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { openFile } from '../src/core/nodeFile.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
-import type { StoreManifest } from '../src/store/manifest.js'
 import { storeStats } from '../src/store/stats.js'
 import type { StoreStats } from '../src/store/stats.js'
-import { buildStore } from '../src/tiling/build.js'
 import { runCli } from './cli.js'
+import { TESTDATA_VCF as VCF, testdataStore } from './testdataStore.js'
 
-const REF = 'testdata/chr20/20.1-4000000.fa.gz'
-const VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100']
 
-const tmp = mkdtempSync(join(tmpdir(), 'stats-'))
-const store = join(tmp, 'store')
-let manifest: StoreManifest
+const built = testdataStore('stats-', SAMPLES, 1_500_000)
+const { tmp, dir: store } = built
 let stats: StoreStats
-afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 beforeAll(async () => {
-  ;({ manifest } = await buildStore({
-    reference: REF,
-    vcf: VCF,
-    out: store,
-    samples: SAMPLES,
-    pathLength: 1_500_000,
-  }))
   stats = await storeStats((rel) => openFile(join(store, rel)), {
     vcf: { name: VCF, handle: openFile(VCF) },
     top: 3,
@@ -50,7 +37,7 @@ function filesUnder(dir: string): string[] {
 
 describe('stats', () => {
   it('counts paths, steps, variants and samples as the files hold them', () => {
-    const paths = manifest.paths.map((p) => hexPath(p.path))
+    const paths = built.manifest.paths.map((p) => hexPath(p.path))
     expect(stats.paths.map((p) => hexPath(p.path))).toEqual(paths)
     expect(paths.length).toBe(3)
     const sglf = paths.map((p) => nonEmpty(gz(`sglf/${p}.sglf.gz`)).length)
@@ -69,7 +56,7 @@ describe('stats', () => {
     // variants per step from the SGLF lines; a step with none has no line
     const perStep: number[] = []
     const byId = new Map<string, number>()
-    for (const p of manifest.paths) {
+    for (const p of built.manifest.paths) {
       const counts = new Array<number>(p.steps).fill(0)
       for (const l of nonEmpty(gz(`sglf/${hexPath(p.path)}.sglf.gz`)))
         counts[parseInt(l.slice(8, 12), 16)]!++
@@ -91,7 +78,7 @@ describe('stats', () => {
     // the previous step's end
     const ends = new Map<string, number>()
     let path = ''
-    for (const l of nonEmpty(gz(`assembly.00.${manifest.build}.fw.gz`))) {
+    for (const l of nonEmpty(gz(`assembly.00.${built.manifest.build}.fw.gz`))) {
       if (l.startsWith('>')) path = l.slice(l.lastIndexOf(':') + 1)
       else ends.set(`${path}.00.${l.slice(0, 4)}`, Number(l.slice(5)))
     }
@@ -102,16 +89,16 @@ describe('stats', () => {
       last = t.variants
       expect(t.end).toBe(ends.get(t.id))
       const prev = `${t.id.slice(0, 8)}${hexPath(t.step - 1)}`
-      expect(t.start).toBe(ends.get(prev)! - manifest.tagLength)
+      expect(t.start).toBe(ends.get(prev)! - built.manifest.tagLength)
       expect(t.chrom).toBe('20')
     }
   })
 
   it('counts the tiles every haplotype carries as variant 0, from the decoded CGFs', async () => {
     let invariant = 0
-    for (const p of manifest.paths) {
+    for (const p of built.manifest.paths) {
       const all = new Uint8Array(p.steps).fill(1)
-      for (const s of manifest.samples) {
+      for (const s of built.manifest.samples) {
         const reader = new CgfReader({ name: s.cgf, handle: openFile(join(store, s.cgf)) })
         const d = await reader.decodePath(p.path)
         for (let i = 0; i < p.steps; i++)

@@ -2,41 +2,25 @@
 // byte in a library tar, compressed or not; a truncated CGF; a manifest naming a missing genome;
 // a tampered manifest version) is reported with its file, place and expectation, and the CLI
 // exits non-zero.
-import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import SparkMD5 from 'spark-md5'
 import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { openFile } from '../src/core/nodeFile.js'
 import { parseTwoBit } from '../src/formats/twobit/reader.js'
 import { parseManifest } from '../src/store/manifest.js'
-import type { StoreManifest } from '../src/store/manifest.js'
 import { formatProblem, verifyStore } from '../src/store/verify.js'
 import type { VerifyResult } from '../src/store/verify.js'
-import { buildStore } from '../src/tiling/build.js'
 import { runCli } from './cli.js'
+import { testdataStore } from './testdataStore.js'
 
-const REF = 'testdata/chr20/20.1-4000000.fa.gz'
-const VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099']
 
-const tmp = mkdtempSync(join(tmpdir(), 'verify-'))
-const store = join(tmp, 'store')
-let manifest: StoreManifest
-afterAll(() => rmSync(tmp, { recursive: true, force: true }))
-
-beforeAll(async () => {
-  // four paths of 1 Mb, so per-path checks see more than one path
-  ;({ manifest } = await buildStore({
-    reference: REF,
-    vcf: VCF,
-    out: store,
-    samples: SAMPLES,
-    pathLength: 1_000_000,
-  }))
-}, 60_000)
+// four paths of 1 Mb, so per-path checks see more than one path
+const built = testdataStore('verify-', SAMPLES, 1_000_000)
+const { tmp, dir: store } = built
 
 let copies = 0
 /** A fresh copy of the store to damage. */
@@ -71,7 +55,7 @@ describe('verify', () => {
     const r = await verify(store)
     expect(r.problems.map(formatProblem)).toEqual([])
     expect(r.suppressed).toBe(0)
-    const paths = manifest.paths.map((p) => p.path.toString(16).padStart(4, '0'))
+    const paths = built.manifest.paths.map((p) => p.path.toString(16).padStart(4, '0'))
     expect(paths.length).toBe(4)
     const lines = paths.reduce((a, p) => a + sglfLines(store, p).length, 0)
     expect(r.checked.tiles).toBe(lines)
