@@ -2,6 +2,7 @@
 // 0.5 % no-call), and genome-vs-genome concordance on high-quality steps vs the l7g estimate.
 import { BlobFile } from 'generic-filehandle2'
 import type { Band } from '../src/formats/band/band.js'
+import { seededRandom } from '../src/core/random.js'
 import { concordance } from '../src/formats/cgf/concordance.js'
 import { encodeCgf } from '../src/formats/cgf/encode.js'
 import type { CgfPathInput } from '../src/formats/cgf/encode.js'
@@ -14,20 +15,9 @@ const STEPS = 10_600_000
 /** l7g design note: whole-genome concordance of two genomes' high-quality data, ~4 ms */
 const L7G_MS = 4
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
-
 /** Path lengths summing to STEPS, the same for every genome. */
 function pathLengths(): number[] {
-  const rand = prng(1)
+  const rand = seededRandom(1)
   const w = Array.from({ length: PATHS }, () => 0.5 + rand())
   const sum = w.reduce((a, b) => a + b, 0)
   const lens = w.map((x) => Math.floor((x / sum) * STEPS))
@@ -65,7 +55,7 @@ function syntheticBand(n: number, rand: () => number): Band {
 }
 
 function* genome(seed: number, lens: number[]): Generator<CgfPathInput> {
-  const rand = prng(seed)
+  const rand = seededRandom(seed)
   for (let p = 0; p < PATHS; p++) yield { path: p, band: syntheticBand(lens[p]!, rand) }
 }
 

@@ -12,23 +12,12 @@ import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
 import { Command } from 'commander'
 import { writeBgzfFile } from '../src/container/bgzf/writer.js'
+import { seededRandom } from '../src/core/random.js'
 
 interface Site {
   fixed: string // CHROM..FILTER columns, tab-joined
   pos: number
   alleles: Uint8Array // one allele per real haplotype
-}
-
-/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 async function readSites(
@@ -81,7 +70,7 @@ export async function simulateCohort(opts: {
   mutationRate: number
 }): Promise<void> {
   const { header, sites, haplotypes } = await readSites(opts.vcf)
-  const random = rng(opts.seed)
+  const random = seededRandom(opts.seed)
   const n = opts.samples * 2
   const source = new Int32Array(n).map(() => Math.floor(random() * haplotypes))
   const names = Array.from(

@@ -8,24 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openFile } from '../src/core/nodeFile.js'
 import { TarReader } from '../src/container/tar/reader.js'
 import { AbortError, ArgumentError, FormatError, NotFoundError } from '../src/core/errors.js'
+import { seededRandom } from '../src/core/random.js'
 import { parseTwoBit, TwoBitReader, type TwoBitRecord } from '../src/formats/twobit/reader.js'
 import { encodeTwoBit, writeTwoBitFile } from '../src/formats/twobit/writer.js'
 import { DATA, FIXTURES, hasShared } from './shared.js'
 
 const TWOBIT = `${DATA}twobit/`
 const SIMPLE = `${FIXTURES}l7g/twobit/simple.2bit`
-
-/** Seeded PRNG (mulberry32) so random ranges and sequences are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function readFasta(path: string): Map<string, string> {
   const out = new Map<string, string>()
@@ -187,7 +176,7 @@ describe.skipIf(!hasShared)('2bit reader on real files', () => {
     expect(await reader.sequence('chr1', 1000, 1010)).toBe(whole.slice(1000, 1010))
     // header + index + record header + 3 packed bytes, nothing like the 522 kB file
     expect(counter.bytes).toBeLessThan(200)
-    const random = rng(42)
+    const random = seededRandom(42)
     for (let i = 0; i < 200; i++) {
       const start = Math.floor(random() * whole.length)
       const end = Math.min(whole.length, start + Math.floor(random() * 5000))
@@ -209,7 +198,7 @@ describe.skipIf(!hasShared)('2bit reader on real files', () => {
     ]) {
       const reader = localReader(path)
       for (const { name, sequence } of parseTwoBit(readFileSync(path), path)) {
-        const random = rng(sequence.length)
+        const random = seededRandom(sequence.length)
         for (let i = 0; i < 100; i++) {
           const a = Math.floor(random() * (sequence.length + 1))
           const b = Math.floor(random() * (sequence.length + 1))
@@ -300,7 +289,7 @@ describe('2bit writer read by other tools', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   function randomRecords(seed: number): TwoBitRecord[] {
-    const random = rng(seed)
+    const random = seededRandom(seed)
     const alphabet = 'ACGTNacgtn'
     const lengths = [0, 1, 2, 3, 4, 5, 7, 24, 250, 1000, 4097]
     return lengths.map((len, i) => {
