@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FormatError } from '../src/core/errors.js'
+import { seededRandom } from '../src/core/random.js'
 import { parseManifest, storeFiles } from '../src/store/manifest.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import { encodeCgf } from '../src/formats/cgf/encode.js'
@@ -16,8 +17,8 @@ import { buildStore } from '../src/tiling/build.js'
 const dir = mkdtempSync(join(tmpdir(), 'build-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-let seed = 12345
-const base = () => 'ACGT'[((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 3]!
+const random = seededRandom(12345)
+const base = () => 'ACGT'[Math.floor(random() * 4)]!
 const chr1 = Array.from({ length: 6000 }, base).join('')
 const chr2 = Array.from({ length: 3000 }, base).join('')
 const REF = join(dir, 'ref.fa')

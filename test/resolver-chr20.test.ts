@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatRegion } from '../src/core/region.js'
 import type { Region } from '../src/core/region.js'
+import { seededRandom } from '../src/core/random.js'
 import { openTileResolver } from '../src/resolver/node.js'
 import type { TileResolver } from '../src/resolver/TileResolver.js'
 import { buildStore } from '../src/tiling/build.js'
@@ -55,11 +56,8 @@ describe.skipIf(!ok)('genome(s).sequence vs bcftools consensus on chr20', () => 
   })
 
   it('matches for seeded random regions and regions across a path boundary', async () => {
-    let seed = 20
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed % n
-    }
+    const random = seededRandom(20)
+    const rand = (n: number) => Math.floor(random() * n)
     const m = await r.manifest()
     expect(m.paths.length).toBeGreaterThan(1)
     const regions: Region[] = [

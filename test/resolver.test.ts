@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { LocalFile } from 'generic-filehandle2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BGZF_MAX_BLOCK } from '../src/container/bgzf/reader.js'
+import { seededRandom } from '../src/core/random.js'
 import { formatTileId } from '../src/core/tileId.js'
 import { AssemblyReader } from '../src/formats/assembly/reader.js'
 import { reconstructAllele } from '../src/formats/band/reconstruct.js'
@@ -176,11 +177,8 @@ describe.skipIf(!hasShared)('TileResolver on the 035e fixture store', () => {
         gz: named(`${FIXTURES}derived/assembly.00.hg19.035e.fw.gz`),
       })
       const refTiles = await asm.pathTiles(PATH)
-      let seed = 7
-      const rand = (n: number) => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31
-        return seed % n
-      }
+      const random = seededRandom(7)
+      const rand = (n: number) => Math.floor(random() * n)
       for (const s of SAMPLES) {
         const g = await r.genome(s)
         const band = await new CgfReader(named(`${FIXTURES}generated/cgf3/${s}-035e.cgf3`)).band(

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { decompressedChunks, readLines } from '../src/container/stream.js'
 import { ArgumentError, FormatError } from '../src/core/errors.js'
+import { seededRandom } from '../src/core/random.js'
 import { openFile } from '../src/core/nodeFile.js'
 import { DATA, hasShared, hasTool } from './shared.js'
 
@@ -14,8 +15,7 @@ const named = (path: string) => ({ name: path, handle: openFile(path) })
 
 /** Deterministic multi-MB text with \n and \r\n endings, empty lines and no final newline. */
 function sourceText(): string {
-  let seed = 7
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const rnd = seededRandom(7)
   const parts: string[] = []
   let size = 0
   for (let i = 0; size < 3_000_000; i++) {

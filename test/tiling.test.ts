@@ -28,15 +28,8 @@ import {
 import type { Tile } from '../src/tiling/tiles.js'
 import { findFastaPairs, tileFastaHaplotype } from '../src/tiling/fastaPairs.js'
 import { FormatError, ArgumentError } from '../src/core/errors.js'
+import { seededRandom } from '../src/core/random.js'
 
-// deterministic pseudo-random bases
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
 function randomSeq(n: number, r: () => number): string {
   let s = ''
   for (let i = 0; i < n; i++) s += 'acgt'[Math.floor(r() * 4)]
@@ -84,7 +77,7 @@ function applyEdits(ref: string, offset: number, edits: Edit[]): string {
 }
 
 describe('tag picking on synthetic references', () => {
-  const r = rng(7)
+  const r = seededRandom(7)
   const chr1 = randomSeq(6000, r)
   // repeat a 24-mer on the reverse strand of another contig, a palindrome and an N run
   const repeated = chr1.slice(1000, 1024)
@@ -161,7 +154,7 @@ describe('tag picking on synthetic references', () => {
 })
 
 describe('tiles from edits (synthetic)', () => {
-  const r = rng(11)
+  const r = seededRandom(11)
   const refSeq = randomSeq(3000, r)
   const tagStarts = [300, 600, 900, 1200, 1500, 1800, 2100, 2400]
   const path: PathTags = {
@@ -206,7 +199,7 @@ describe('tiles from edits (synthetic)', () => {
   })
 
   it('joining the tiles gives the edited sequence back (random edits)', () => {
-    const rr = rng(5)
+    const rr = seededRandom(5)
     for (let trial = 0; trial < 300; trial++) {
       const edits: Edit[] = []
       let at = 0
@@ -270,7 +263,7 @@ async function allEdits(src: VcfHaplotypeSource, paths: PathTags[]): Promise<Edi
 
 describe('VCF haplotypes: rules', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tiling-'))
-  const r = rng(3)
+  const r = seededRandom(3)
   const seq = randomSeq(2000, r)
   const fa = join(dir, 'ref.fa')
   writeFileSync(fa, `>c\n${seq.toUpperCase()}\n>d\n${randomSeq(500, r).toUpperCase()}\n`)
