@@ -5,6 +5,7 @@
 // is placed by its distance from the anchor on the outer side, keeping the changed stretch inside
 // the region. The resolver adds an exact anchor from alignedCuts where a bound falls inside such
 // a stretch and the store records the reference tiles (counts file).
+import { partitionPoint } from '../core/search.js'
 
 /** A reference position and the haplotype position aligned to it. */
 export interface Anchor {
@@ -17,14 +18,7 @@ export function cutStart(anchors: readonly Anchor[], x: number): number {
   const n = anchors.length
   if (n === 0) return 0
   // last anchor with ref <= x
-  let lo = 0
-  let hi = n
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (anchors[mid]!.ref <= x) lo = mid + 1
-    else hi = mid
-  }
-  const i = lo - 1
+  const i = partitionPoint(n, (k) => anchors[k]!.ref <= x) - 1
   if (i < 0) return anchors[0]!.hap
   if (i === n - 1) return anchors[i]!.hap
   const a = anchors[i]!
@@ -38,14 +32,7 @@ export function cutEnd(anchors: readonly Anchor[], x: number): number {
   const n = anchors.length
   if (n === 0) return 0
   // first anchor with ref >= x
-  let lo = 0
-  let hi = n
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (anchors[mid]!.ref < x) lo = mid + 1
-    else hi = mid
-  }
-  const i = lo
+  const i = partitionPoint(n, (k) => anchors[k]!.ref < x)
   if (i === 0) return anchors[0]!.hap
   if (i === n) return anchors[n - 1]!.hap
   const a = anchors[i - 1]!

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { partitionPoint } from '../core/search.js'
 import type { ReferenceFasta } from './reference.js'
 
 export const TAG_LENGTH = 24
@@ -201,13 +202,7 @@ function encodeKmers(codes: Uint8Array, out: Float64Array, n: number): number {
 }
 
 function occursOnce(sorted: Float64Array, code: number): boolean {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((sorted[mid] as number) < code) lo = mid + 1
-    else hi = mid
-  }
+  const lo = partitionPoint(sorted.length, (i) => (sorted[i] as number) < code)
   return sorted[lo] === code && sorted[lo + 1] !== code
 }
 

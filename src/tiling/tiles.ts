@@ -20,6 +20,7 @@
 // step by decreasing count over all haplotypes, ties by md5 (then span). The runs keep the `n`s,
 // so the exact haplotype comes back from (variant, runs).
 import { createHash } from 'node:crypto'
+import { partitionPoint } from '../core/search.js'
 import { ArgumentError } from '../core/errors.js'
 import type { Band } from '../formats/band/band.js'
 import type { Edit } from './haplotypes.js'
@@ -73,14 +74,7 @@ export function nocallRuns(seq: string): number[] {
 
 /** Index of the first tag start > x (tags sorted). */
 function upperTag(p: PathTags, x: number): number {
-  let lo = 0
-  let hi = p.tagStarts.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((p.tagStarts[mid] as number) <= x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+  return partitionPoint(p.tagStarts.length, (i) => (p.tagStarts[i] as number) <= x)
 }
 
 /** The reference tile of each step (span 1), as slices of the path's reference sequence. */

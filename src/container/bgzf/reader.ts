@@ -7,6 +7,7 @@ import { ArgumentError, FormatError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { Lru, memo } from '../../core/lru.js'
+import { partitionPoint } from '../../core/search.js'
 
 /** Largest possible BGZF block (BSIZE is a u16 holding size − 1). */
 export const BGZF_MAX_BLOCK = 0x10000
@@ -317,12 +318,5 @@ export class BgzfReader {
 
 /** Index of the last element of the ascending `values` that is ≤ x (values[0] is 0 ≤ x). */
 function lastAtOrBelow(values: Float64Array, x: number): number {
-  let lo = 0
-  let hi = values.length
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1
-    if (values[mid]! <= x) lo = mid
-    else hi = mid
-  }
-  return lo
+  return partitionPoint(values.length, (i) => values[i]! <= x) - 1
 }

@@ -6,6 +6,7 @@ import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../cor
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath } from '../../core/tileId.js'
+import { partitionPoint } from '../../core/search.js'
 
 /** A data line: `%04x\t%10d\n`. */
 export const ASSEMBLY_LINE_BYTES = 15
@@ -439,25 +440,9 @@ export class AssemblyReader {
 }
 
 /** First index with values[i] ≥ x (values ascending). */
-function firstAtOrAbove(values: Uint32Array, x: number): number {
-  let lo = 0
-  let hi = values.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (values[mid]! < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
+const firstAtOrAbove = (values: Uint32Array, x: number): number =>
+  partitionPoint(values.length, (i) => values[i]! < x)
 
 /** First index with values[i] > x (values non-decreasing). */
-function firstAbove(values: Float64Array, x: number): number {
-  let lo = 0
-  let hi = values.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (values[mid]! <= x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
+const firstAbove = (values: Float64Array, x: number): number =>
+  partitionPoint(values.length, (i) => values[i]! <= x)

@@ -1,6 +1,7 @@
 // UCSC 2bit reader (spec §3), browser-safe: versions 0 and 1, either byte order, sub-range reads
 // that fetch only the packed bytes of the range plus the record header.
 import type { NamedFile } from '../../core/filehandle.js'
+import { partitionPoint } from '../../core/search.js'
 import {
   ArgumentError,
   FormatError,
@@ -256,14 +257,7 @@ function checkBlocks(
 
 /** Index of the first block ending after `pos` (blocks sorted and disjoint). */
 function firstBlockEndingAfter(starts: Uint32Array, sizes: Uint32Array, pos: number): number {
-  let lo = 0
-  let hi = starts.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (starts[mid]! + sizes[mid]! > pos) hi = mid
-    else lo = mid + 1
-  }
-  return lo
+  return partitionPoint(starts.length, (i) => starts[i]! + sizes[i]! <= pos)
 }
 
 /**
