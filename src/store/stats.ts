@@ -171,13 +171,8 @@ export async function readPathCounts(
   }
 }
 
-export interface PathStats {
-  path: number
-  chrom: string
-  start: number
-  end: number
-  steps: number
-  variants: number
+/** A manifest path (its numbers checked against the counts file) with what the counts show. */
+export interface PathStats extends Omit<ManifestPath, 'version'> {
   /** steps where every haplotype carries variant 0 */
   invariantSteps: number
   maxVariantsPerStep: number
