@@ -40,6 +40,16 @@ export class ValidationError extends FormatError {
   override name = 'ValidationError'
 }
 
+/** A ValidationError naming the rule of a format's spec that the input breaks. */
+export class RuleError<R extends string> extends ValidationError {
+  override name = 'RuleError'
+  readonly rule: R
+  constructor(format: string, rule: R, reason: string, place: Place) {
+    super(`${reason} [${format} rule: ${rule}]`, place)
+    this.rule = rule
+  }
+}
+
 /** A lookup for something the store or file does not hold (tile, member, sample, path). */
 export class NotFoundError extends LightningError {
   override name = 'NotFoundError'

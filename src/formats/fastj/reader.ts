@@ -3,7 +3,7 @@
 import SparkMD5 from 'spark-md5'
 import { readLines } from '../../container/stream.js'
 import type { LineOptions } from '../../container/stream.js'
-import { FormatError, ValidationError } from '../../core/errors.js'
+import { FormatError, RuleError } from '../../core/errors.js'
 import type { Place } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatTileId, parseTileId } from '../../core/tileId.js'
@@ -60,12 +60,10 @@ export type FastjRule =
   | 'endTile'
 
 /** A FastJ record that breaks a rule; names the file, the header line and the rule. */
-export class FastjValidationError extends ValidationError {
+export class FastjValidationError extends RuleError<FastjRule> {
   override name = 'FastjValidationError'
-  readonly rule: FastjRule
   constructor(rule: FastjRule, reason: string, place: Place) {
-    super(`${reason} [FastJ rule: ${rule}]`, place)
-    this.rule = rule
+    super('FastJ', rule, reason, place)
   }
 }
 

@@ -8,7 +8,7 @@
 import SparkMD5 from 'spark-md5'
 import { readLines } from '../../container/stream.js'
 import type { LineOptions } from '../../container/stream.js'
-import { FormatError, ValidationError } from '../../core/errors.js'
+import { FormatError, RuleError } from '../../core/errors.js'
 import type { Place } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath, formatTileId } from '../../core/tileId.js'
@@ -32,12 +32,10 @@ export interface SglfTile {
 export type SglfRule = 'format' | 'tile-id' | 'md5' | 'sequence' | 'order'
 
 /** A line that breaks an SGLF rule; names the file, the line and the rule. */
-export class SglfValidationError extends ValidationError {
+export class SglfValidationError extends RuleError<SglfRule> {
   override name = 'SglfValidationError'
-  readonly rule: SglfRule
   constructor(rule: SglfRule, reason: string, place: Place) {
-    super(`${reason} [SGLF rule: ${rule}]`, place)
-    this.rule = rule
+    super('SGLF', rule, reason, place)
   }
 }
 
