@@ -3,6 +3,7 @@
 // data after the first gzip member (Chromium: "Junk found after end of compressed data"), and
 // BGZF is multi-member gzip. Other gzip goes through DecompressionStream, which in Node also
 // reads multi-member files; in a browser only single-member gzip that is not BGZF works there.
+import { concatBytes } from '../core/bytes.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { NamedFile } from '../core/filehandle.js'
@@ -84,7 +85,7 @@ async function* bgzfChunks(
   let base = 0
   let lastWasEmpty = false
   const take = async function* (chunk: Uint8Array) {
-    const buf = pending.length ? concat(pending, chunk) : chunk
+    const buf = pending.length ? concatBytes([pending, chunk]) : chunk
     const blocks: BgzfBlockInfo[] = []
     let at = 0
     for (let b = bgzfBlockAt(buf, 0, name, base); b; b = bgzfBlockAt(buf, at, name, base)) {
@@ -163,13 +164,6 @@ async function* gzipChunks(
   } finally {
     await reader.cancel().catch(() => undefined)
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
 }
 
 /**

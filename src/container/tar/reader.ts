@@ -2,6 +2,7 @@
 // (spec §4.3) and the `.gzi`, with one ranged read per member. Only the `.tai` is trusted for
 // where a member lies: upstream tars may carry GNU or pax headers.
 import type { GenericFilehandle } from 'generic-filehandle2'
+import { concatBytes } from '../../core/bytes.js'
 import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import { readText } from '../../core/filehandle.js'
@@ -141,7 +142,7 @@ export class TarReader {
     let base = 0 // uncompressed offset of buf[0]
     let buf: Uint8Array = new Uint8Array(0)
     for await (const chunk of decompressedChunks(this.files.tar, opts)) {
-      buf = buf.length ? concat(buf, chunk) : chunk
+      buf = buf.length ? concatBytes([buf, chunk]) : chunk
       for (; k < order.length; k++) {
         const i = order[k]!
         const end = tai.offsets[i]! + tai.sizes[i]! - base
@@ -159,11 +160,4 @@ export class TarReader {
         file: this.files.tar.name,
       })
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
 }

@@ -1,5 +1,6 @@
 // Band → CGF v3 bytes (spec §10), byte-compatible with cgft for every file it can write.
 // Browser-safe: no I/O here; writeCgfFile (writer.ts) puts the bytes on disk.
+import { concatBytes } from '../../core/bytes.js'
 import { ArgumentError } from '../../core/errors.js'
 import { checkPath, formatPath } from '../../core/tileId.js'
 import type { Band } from '../band/band.js'
@@ -271,12 +272,5 @@ export function encodeCgfFromStructs(
     head.u64(at)
     at += s.length
   }
-  const out = new Uint8Array(at)
-  out.set(head.done())
-  at = head.length
-  for (const s of structs) {
-    out.set(s, at)
-    at += s.length
-  }
-  return out
+  return concatBytes([head.done(), ...structs])
 }

@@ -1,6 +1,7 @@
 // UCSC 2bit reader (spec §3), browser-safe: versions 0 and 1, either byte order, sub-range reads
 // that fetch only the packed bytes of the range plus the record header.
 import type { NamedFile } from '../../core/filehandle.js'
+import { concatBytes } from '../../core/bytes.js'
 import { partitionPoint } from '../../core/search.js'
 import {
   ArgumentError,
@@ -371,14 +372,7 @@ export class TwoBitReader {
           { file: this.file.name, offset: position },
         )
     }
-    if (parts.length === 1) return parts[0]!
-    const out = new Uint8Array(length)
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.length
-    }
-    return out
+    return parts.length === 1 ? parts[0]! : concatBytes(parts)
   }
 
   private loadIndex(opts: AbortOptions): Promise<{ header: TwoBitHeader; index: TwoBitIndex }> {

@@ -1,6 +1,7 @@
 // sdsl-lite enc_vector<coder::elias_delta, 128> and vlc_vector<coder::elias_delta, 128>
 // (spec §10.7): serialise, parse (checking every size against the data), and read single
 // elements through the 128-element samples without decoding the whole vector.
+import { concatBytes } from '../../../core/bytes.js'
 import { BitReader, BitWriter, bitLength, formatError } from './bits.js'
 import type { Origin } from './bits.js'
 import {
@@ -16,18 +17,6 @@ import {
 /** Sample density of both vectors in CGF v3. */
 export const DENSITY = 128
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let len = 0
-  for (const p of parts) len += p.length
-  const out = new Uint8Array(len)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
-
 function u64(value: number): Uint8Array {
   const out = new Uint8Array(8)
   writeU64(out, 0, value)
@@ -37,7 +26,7 @@ function u64(value: number): Uint8Array {
 /** Serialise a non-decreasing vector of non-negative integers as enc_vector<elias_delta,128>. */
 export function encodeEncVector(values: ArrayLike<number>): Uint8Array {
   const n = values.length
-  if (n === 0) return concat([u64(0), encodeIntVector([]), encodeIntVector([])])
+  if (n === 0) return concatBytes([u64(0), encodeIntVector([]), encodeIntVector([])])
   const z = new BitWriter()
   const samples: number[] = []
   let maxSample = 0
@@ -54,20 +43,20 @@ export function encodeEncVector(values: ArrayLike<number>): Uint8Array {
   }
   samples.push(0, z.bits + 1)
   const width = bitLength(Math.max(maxSample, z.bits + 1))
-  return concat([u64(n), encodeBitsAsIntVector(z), encodeIntVector(samples, width)])
+  return concatBytes([u64(n), encodeBitsAsIntVector(z), encodeIntVector(samples, width)])
 }
 
 /** Serialise a vector of non-negative integers as vlc_vector<elias_delta,128> (codes of v + 1). */
 export function encodeVlcVector(values: ArrayLike<number>): Uint8Array {
   const n = values.length
-  if (n === 0) return concat([u64(0), u64(0), encodeIntVector([])])
+  if (n === 0) return concatBytes([u64(0), u64(0), encodeIntVector([])])
   const z = new BitWriter()
   const ptr = new Array<number>(Math.ceil(n / DENSITY) + 1).fill(0)
   for (let i = 0; i < n; i++) {
     if (i % DENSITY === 0) ptr[i / DENSITY] = z.bits
     z.delta(values[i]! + 1)
   }
-  return concat([u64(n), encodeBitVector(z), encodeIntVector(ptr, bitLength(z.bits + 1))])
+  return concatBytes([u64(n), encodeBitVector(z), encodeIntVector(ptr, bitLength(z.bits + 1))])
 }
 
 /** A parsed enc_vector: element access through the samples. */
