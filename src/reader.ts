@@ -76,9 +76,6 @@ export type {
   SglfRule,
   SglfReadOptions,
 } from './formats/sglf/reader.js'
-export { CgfReader, parseCgfPath } from './formats/cgf/reader.js'
-export type { CgfHeader, CgfPathEntry } from './formats/cgf/reader.js'
-export type { DecodedPath, StepAlleles } from './formats/cgf/pathStruct.js'
 export * from './formats/band/band.js'
 export { reconstructAllele, reconstructAlleles } from './formats/band/reconstruct.js'
 export { parseManifest, storeFiles, STORE_FORMAT, STORE_FORMAT_VERSION } from './store/manifest.js'
