@@ -7,6 +7,7 @@ import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath } from '../../core/tileId.js'
 import { partitionPoint } from '../../core/search.js'
+import { memo } from '../../core/lru.js'
 
 /** A data line: `%04x\t%10d\n`. */
 export const ASSEMBLY_LINE_BYTES = 15
@@ -301,13 +302,7 @@ export class AssemblyReader {
 
   /** The reported steps and ends of one path (reads only that block's bytes when indexed). */
   pathSteps(path: number, opts: AbortOptions = {}): Promise<AssemblySteps> {
-    let p = this.stepCache.get(path)
-    if (!p) {
-      p = this.readSteps(path, opts)
-      this.stepCache.set(path, p)
-      p.catch(() => this.stepCache.delete(path))
-    }
-    return p
+    return memo(this.stepCache, path, () => this.readSteps(path, opts))
   }
 
   private async readSteps(path: number, opts: AbortOptions): Promise<AssemblySteps> {

@@ -5,6 +5,7 @@ import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../cor
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath } from '../../core/tileId.js'
+import { memo } from '../../core/lru.js'
 import type { Band } from '../band/band.js'
 import { CGF_MAGIC, CGF_VERSION } from './encode.js'
 import { CgfPath, decodedToBand, pathStructLayout, pathStructLength } from './pathStruct.js'
@@ -165,13 +166,7 @@ export class CgfReader {
 
   /** Parsed PathStruct of `path` (memoised). */
   async getPath(path: number, opts: AbortOptions = {}): Promise<CgfPath> {
-    let p = this.paths.get(path)
-    if (!p) {
-      p = this.loadPath(path, opts)
-      this.paths.set(path, p)
-      p.catch(() => this.paths.delete(path))
-    }
-    return p
+    return memo(this.paths, path, () => this.loadPath(path, opts))
   }
 
   private async loadPath(path: number, opts: AbortOptions): Promise<CgfPath> {

@@ -3,6 +3,7 @@
 import type { NamedFile } from '../../core/filehandle.js'
 import { concatBytes } from '../../core/bytes.js'
 import { partitionPoint } from '../../core/search.js'
+import { memo } from '../../core/lru.js'
 import {
   ArgumentError,
   FormatError,
@@ -419,13 +420,9 @@ export class TwoBitReader {
     const i = index.byName.get(seqName)
     if (i === undefined)
       throw new NotFoundError(`${this.file.name}: no sequence named '${seqName}'`)
-    let p = this.records.get(seqName)
-    if (!p) {
-      p = this.readRecordHeader(seqName, index.offsets[i]!, header.littleEndian, opts)
-      p.catch(() => this.records.delete(seqName))
-      this.records.set(seqName, p)
-    }
-    return p
+    return memo(this.records, seqName, () =>
+      this.readRecordHeader(seqName, index.offsets[i]!, header.littleEndian, opts),
+    )
   }
 
   private async readRecordHeader(
