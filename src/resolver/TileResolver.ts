@@ -21,6 +21,7 @@ import type { TileId } from '../core/tileId.js'
 import { AssemblyReader } from '../formats/assembly/reader.js'
 import type { AssemblyTile } from '../formats/assembly/reader.js'
 import type { Band } from '../formats/band/band.js'
+import { maskNocalls } from '../formats/band/reconstruct.js'
 import { CgfReader } from '../formats/cgf/reader.js'
 import type { StepAlleles } from '../formats/cgf/pathStruct.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
@@ -668,25 +669,13 @@ class StoreGenome implements Genome {
     let len = 0
     anchorSteps.forEach((s, k) => {
       const variant = v[s]!
-      let tile = libs[k]![variant]
-      if (tile === undefined)
+      const bases = libs[k]![variant]
+      if (bases === undefined)
         throw new FormatError(
           `${this.sample.cgf}: variant ${variant} at step ${formatStepId(path, s)} is not in the library`,
         )
       const runs = band.nocalls[allele][s] ?? []
-      if (runs.length) {
-        const t = tile.split('')
-        for (let i = 0; i < runs.length; i += 2) {
-          const start = runs[i]!
-          const n = runs[i + 1]!
-          if (start < 0 || n < 0 || start + n > t.length)
-            throw new FormatError(
-              `${this.sample.cgf}: no-call run (${start}, ${n}) at step ${formatStepId(path, s)} lies outside its ${t.length}-base tile`,
-            )
-          t.fill('n', start, start + n)
-        }
-        tile = t.join('')
-      }
+      const tile = maskNocalls(bases, runs, formatStepId(path, s), this.sample.cgf)
       const piece = parts.length === 0 ? tile : tile.slice(L)
       parts.push(piece)
       len += piece.length

@@ -14,6 +14,31 @@ function lookup(library: TileLibrary, step: number, variant: number): string {
 }
 
 /**
+ * `tile` with its no-call runs (flat [start, length, ...]) written as `n`. A run outside the tile is
+ * a FormatError naming the step (`step` as the caller writes it) and the file, if given.
+ */
+export function maskNocalls(
+  tile: string,
+  runs: readonly number[],
+  step: string,
+  file?: string,
+): string {
+  if (runs.length === 0) return tile
+  const t = tile.split('')
+  for (let i = 0; i < runs.length; i += 2) {
+    const start = runs[i]!
+    const len = runs[i + 1]!
+    if (start < 0 || len < 0 || start + len > t.length)
+      throw new FormatError(
+        `no-call run (${start}, ${len}) at step ${step} lies outside its ${t.length}-base tile`,
+        { file },
+      )
+    t.fill('n', start, start + len)
+  }
+  return t.join('')
+}
+
+/**
  * One allele: walk the steps, skip -1, take the tile of each anchor, write `n` over its no-call
  * runs, and append it (after the first tile, without its start tag).
  */
@@ -26,21 +51,7 @@ export function reconstructAllele(
   const parts: string[] = []
   band.variants[allele].forEach((v, step) => {
     if (v === -1) return
-    let tile = lookup(library, step, v)
-    const runs = band.nocalls[allele][step] ?? []
-    if (runs.length) {
-      const t = tile.split('')
-      for (let i = 0; i < runs.length; i += 2) {
-        const start = runs[i]!
-        const len = runs[i + 1]!
-        if (start < 0 || len < 0 || start + len > t.length)
-          throw new FormatError(
-            `no-call run (${start}, ${len}) at step ${step} lies outside its ${t.length}-base tile`,
-          )
-        t.fill('n', start, start + len)
-      }
-      tile = t.join('')
-    }
+    const tile = maskNocalls(lookup(library, step, v), band.nocalls[allele][step] ?? [], `${step}`)
     parts.push(parts.length === 0 ? tile : tile.slice(tagLength))
   })
   return parts.join('')
