@@ -127,20 +127,15 @@ export function encodePathStruct(path: number, band: Band, keys: Map<string, num
   const hexits = new Uint32Array(blocks)
   const slots = new Uint8Array(blocks)
   const overflow: number[] = []
-  const hom = {
+  const loqRecords = () => ({
     step: [] as number[],
     variant: [] as number[],
     sum: [] as number[],
     start: [] as number[],
     len: [] as number[],
-  }
-  const het = {
-    step: [] as number[],
-    variant: [] as number[],
-    sum: [] as number[],
-    start: [] as number[],
-    len: [] as number[],
-  }
+  })
+  const hom = loqRecords()
+  const het = loqRecords()
   const loqVariant = (x: number) => (x === -1 ? LOQ_NONANCHOR : x)
   const pushRuns = (rec: typeof hom, runs: number[]) => {
     for (let i = 0; i < runs.length; i += 2) {
