@@ -495,7 +495,7 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('chr20:1-4 Mb, 300 samples',
       }
       check.forEach((h, i) => {
         const tiles: Tile[] = []
-        const arr = lib.haplotypes[h] as Int32Array
+        const arr = lib.haplotype(h)
         for (let s = 0; s < lib.nSteps; s++) {
           if (arr[s] === -1) continue
           const v = lib.variants[s]![arr[s]!]!
@@ -506,8 +506,11 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('chr20:1-4 Mb, 300 samples',
           tiles.push({ step: s, span: v.span, seq: chars.join(''), nocalls: runs })
         }
         back[i]?.push(joinTiles(tiles))
+        expect(lib.nocallLists(h)).toEqual(
+          Array.from({ length: lib.nSteps }, (_, s) => lib.nocalls(h, s)),
+        )
       })
-      expect(bandOf(lib, 0).variants[0]).toEqual(Array.from(lib.haplotypes[0]!))
+      expect(bandOf(lib, 0).variants[0]).toEqual(Array.from(lib.haplotype(0)))
     }
     check.forEach((_, i) => expect(back[i]!.join('') === direct[i]!.join('')).toBe(true))
   }, 60_000)
@@ -575,7 +578,7 @@ describe.skipIf(!hasShared)('Lightning FASTA pairs', () => {
       pair.files.forEach((f, k) => b.add(2 * si + k, tileFastaHaplotype(f, [p]).get(0) as Tile[])),
     )
     const lib = b.finish()
-    expect(lib.haplotypes.map((a) => Array.from(a))).toEqual([
+    expect([0, 1, 2, 3].map((h) => Array.from(lib.haplotype(h)))).toEqual([
       [0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],

@@ -3,10 +3,11 @@
 // library (SGLF, 2bit-tar, counts, spans) and one PathStruct per sample; finally one CGF per
 // sample and manifest.json. Everything is written into a temporary directory renamed into place.
 //
-// Memory: one path at a time — the path's reference, its distinct tiles, one Int32Array(steps)
-// per haplotype — plus each sample's encoded PathStructs (a few kB per path), so it does not grow
-// with the cohort beyond the per-path tables.
-import { mkdir } from 'node:fs/promises'
+// Memory: one path at a time — the path's reference, its records (carriers in typed arrays), its
+// distinct tiles and each haplotype's non-reference tiles. Every sample's PathStruct of the path
+// is appended to a spill file in the temporary directory as soon as it is encoded, and each CGF
+// is assembled from that file at the end, so no N × paths structs are held.
+import { mkdir, open, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { writeTarBgzf } from '../container/tar/writer.js'
 import { writeFileAtomic } from '../core/atomic.js'
@@ -157,83 +158,115 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
     const nSamples = source.samples.length
     const tileMap = opts.fullTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
     const keys = tileMapKeys(tileMap)
-    const structs: { path: number; bytes: Uint8Array }[][] = Array.from(
-      { length: nSamples },
-      () => [],
-    )
+    // PathStruct of (path k, sample i) at spillAt[k * nSamples + i] in the spill file
+    const spillFile = join(dir, '.pathstructs')
+    const spill = await open(spillFile, 'w+')
+    const spillAt = new Float64Array(paths.length * nSamples)
+    const spillLength = new Uint32Array(paths.length * nSamples)
+    let spillEnd = 0
+    const spilled: number[] = []
     const spans: { path: number; step: number; variant: number; span: number }[] = []
     const pathVersions = new Map<number, string>()
     const manifestPaths: ManifestPath[] = []
     const totalBases = paths.reduce((a, p) => a + p.end - p.start, 0)
     let basesDone = 0
-
-    const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
-    for await (const ph of source.paths(paths, { signal })) {
-      const p = byNumber.get(ph.path.path)!
-      const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
-      const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
-      for (let h = 0; h < ph.nHaplotypes; h++) {
-        if (h % 64 === 0) {
-          checkAbort(signal)
-          report({
-            phase: names.tile,
-            done: basesDone + Math.round(((p.end - p.start) * h) / ph.nHaplotypes),
-            total: totalBases,
-          })
-        }
-        builder.add(h, tilesFromEdits(p, refSeq, ph.edits(h)))
-      }
-      const lib = builder.finish()
-      basesDone += p.end - p.start
-      report({ phase: names.tile, done: basesDone, total: totalBases })
-
-      await writeSglf(join(dir, storeFiles.sglf(p.path)), sglfTiles(lib), { signal })
-      await writeTarBgzf(join(dir, storeFiles.libraryTar(p.path)), tarMembers(lib))
-      await writeFileAtomic(join(dir, storeFiles.libraryCounts(p.path)), countsOf(lib))
-      const hasher = new PathVersionHasher()
-      let nVariants = 0
-      for (const t of sglfTiles(lib)) {
-        hasher.add({ ...t, version: 0, md5: '' })
-        nVariants++
-        if (t.span !== 1)
-          spans.push({ path: t.path, step: t.step, variant: t.variant, span: t.span })
-      }
-      const version = hasher.digest()
-      pathVersions.set(p.path, version)
-      manifestPaths.push({
-        path: p.path,
-        chrom: p.chrom,
-        start: p.start,
-        end: p.end,
-        steps: lib.nSteps,
-        variants: nVariants,
-        version,
-      })
-      for (let i = 0; i < nSamples; i++) {
-        structs[i]!.push({ path: p.path, bytes: encodePathStruct(p.path, bandOf(lib, i), keys) })
-        if (opts.fastj) {
-          const file = join(dir, storeFiles.fastj(source.samples[i]!, p.path))
-          await mkdir(dirname(file), { recursive: true })
-          await writeFastj(file, fastjRecordsOf(lib, i, build), { signal })
-        }
-      }
-    }
-
-    await writeSpanFile(join(dir, storeFiles.span), spans, { signal })
-    const libVersion = libraryVersion(pathVersions)
+    let libVersion: string
     const samples: StoreManifest['samples'] = []
-    for (let i = 0; i < nSamples; i++) {
-      checkAbort(signal)
-      const name = source.samples[i]!
-      const cgf = storeFiles.genome(name)
-      await writeFileAtomic(
-        join(dir, cgf),
-        encodeCgfFromStructs(structs[i]!, { libraryVersion: libVersion, tileMap }),
-      )
-      structs[i] = []
-      samples.push({ name, phased: !source.unphased.has(name), cgf })
-      report({ phase: names.write, done: i + 1, total: nSamples })
+    try {
+      const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
+      for await (const ph of source.paths(paths, { signal })) {
+        const p = byNumber.get(ph.path.path)!
+        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
+        const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
+        for (let h = 0; h < ph.nHaplotypes; h++) {
+          if (h % 64 === 0) {
+            checkAbort(signal)
+            report({
+              phase: names.tile,
+              done: basesDone + Math.round(((p.end - p.start) * h) / ph.nHaplotypes),
+              total: totalBases,
+            })
+          }
+          builder.add(h, tilesFromEdits(p, refSeq, ph.edits(h)))
+        }
+        const lib = builder.finish()
+        basesDone += p.end - p.start
+        report({ phase: names.tile, done: basesDone, total: totalBases })
+
+        await writeSglf(join(dir, storeFiles.sglf(p.path)), sglfTiles(lib), { signal })
+        await writeTarBgzf(join(dir, storeFiles.libraryTar(p.path)), tarMembers(lib))
+        await writeFileAtomic(join(dir, storeFiles.libraryCounts(p.path)), countsOf(lib))
+        const hasher = new PathVersionHasher()
+        let nVariants = 0
+        for (const t of sglfTiles(lib)) {
+          hasher.add({ ...t, version: 0, md5: '' })
+          nVariants++
+          if (t.span !== 1)
+            spans.push({ path: t.path, step: t.step, variant: t.variant, span: t.span })
+        }
+        const version = hasher.digest()
+        pathVersions.set(p.path, version)
+        manifestPaths.push({
+          path: p.path,
+          chrom: p.chrom,
+          start: p.start,
+          end: p.end,
+          steps: lib.nSteps,
+          variants: nVariants,
+          version,
+        })
+        const k = spilled.length
+        spilled.push(p.path)
+        let batch: Uint8Array[] = []
+        let batchBytes = 0
+        const flush = async (): Promise<void> => {
+          if (batchBytes === 0) return
+          const { bytesWritten } = await spill.writev(batch, spillEnd)
+          if (bytesWritten !== batchBytes) throw new Error(`short write to ${spillFile}`)
+          spillEnd += batchBytes
+          batch = []
+          batchBytes = 0
+        }
+        for (let i = 0; i < nSamples; i++) {
+          const bytes = encodePathStruct(p.path, bandOf(lib, i), keys)
+          spillAt[k * nSamples + i] = spillEnd + batchBytes
+          spillLength[k * nSamples + i] = bytes.length
+          batch.push(bytes)
+          batchBytes += bytes.length
+          if (batchBytes >= 1 << 22) await flush()
+          if (opts.fastj) {
+            const file = join(dir, storeFiles.fastj(source.samples[i]!, p.path))
+            await mkdir(dirname(file), { recursive: true })
+            await writeFastj(file, fastjRecordsOf(lib, i, build), { signal })
+          }
+        }
+        await flush()
+      }
+
+      await writeSpanFile(join(dir, storeFiles.span), spans, { signal })
+      libVersion = libraryVersion(pathVersions)
+      for (let i = 0; i < nSamples; i++) {
+        checkAbort(signal)
+        const name = source.samples[i]!
+        const cgf = storeFiles.genome(name)
+        const structs: { path: number; bytes: Uint8Array }[] = []
+        for (const [k, path] of spilled.entries()) {
+          const bytes = new Uint8Array(spillLength[k * nSamples + i]!)
+          const { bytesRead } = await spill.read(bytes, 0, bytes.length, spillAt[k * nSamples + i]!)
+          if (bytesRead !== bytes.length) throw new Error(`short read from ${spillFile}`)
+          structs.push({ path, bytes })
+        }
+        await writeFileAtomic(
+          join(dir, cgf),
+          encodeCgfFromStructs(structs, { libraryVersion: libVersion, tileMap }),
+        )
+        samples.push({ name, phased: !source.unphased.has(name), cgf })
+        report({ phase: names.write, done: i + 1, total: nSamples })
+      }
+    } finally {
+      await spill.close()
     }
+    await rm(spillFile)
 
     const m: StoreManifest = {
       format: STORE_FORMAT,

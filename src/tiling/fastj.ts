@@ -25,10 +25,11 @@ export function* fastjRecordsOf(
 ): Generator<{ header: FastjHeader; seq: string }> {
   const p = lib.path
   const nTags = p.tags.length
+  const haps = [lib.haplotype(2 * sample), lib.haplotype(2 * sample + 1)]
   for (let s = 0; s < lib.nSteps; s++)
     for (const allele of [0, 1]) {
       const h = 2 * sample + allele
-      const v = lib.haplotypes[h]![s]!
+      const v = haps[allele]![s]!
       if (v < 0) continue
       const variant = lib.variants[s]![v]!
       const seq = withNocalls(variant.sequence, lib.nocalls(h, s))

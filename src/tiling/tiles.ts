@@ -53,10 +53,16 @@ export interface PathLibrary {
   variants: LibraryVariant[][]
   /** the reference tile's variant at each step */
   refVariant: Int32Array
-  /** per haplotype: variant number at each step, -1 at non-anchor steps of a spanning tile */
-  haplotypes: Int32Array[]
+  nHaplotypes: number
+  /**
+   * Haplotype h: its variant number at each step, -1 at non-anchor steps of a spanning tile
+   * (written into `out` when given, else a new array).
+   */
+  haplotype(h: number, out?: Int32Array): Int32Array
   /** no-call runs (flat [start, length, ...]) of haplotype h at anchor step; [] if none */
   nocalls(h: number, step: number): number[]
+  /** nocalls(h, s) of every step s (one shared, frozen [] for the steps without runs) */
+  nocallLists(h: number): number[][]
 }
 
 /** Runs of `n` in a sequence, flat [start, length, ...]. */
@@ -286,11 +292,25 @@ interface RawEntry {
   span: number
   seq: string
   count: number
+  /** next entry with the same hash key, -1 at the end of the chain */
+  next: number
+}
+
+/** Shared by every step without no-calls; frozen so that no consumer can fill it. */
+const NO_RUNS = Object.freeze([]) as unknown as number[]
+
+/** A 30-bit FNV-1a hash of (step, span, seq): the key of a tile in the builder's index. */
+function tileKey(step: number, span: number, seq: string): number {
+  let h = Math.imul(0x811c9dc5 ^ step, 0x01000193)
+  h = Math.imul(h ^ span, 0x01000193)
+  for (let i = 0; i < seq.length; i++) h = Math.imul(h ^ seq.charCodeAt(i), 0x01000193)
+  return (h ^ (h >>> 15)) & 0x3fffffff
 }
 
 /**
  * Collects the tiles of every haplotype of one path, then numbers the variants. Memory: the
- * distinct tiles of the path plus one Int32Array(nSteps) per haplotype.
+ * distinct tiles of the path (indexed by a hash of step, span and sequence, the sequence compared
+ * on a hit) plus, per haplotype, only its non-reference tiles as (step, tile) pairs.
  */
 export class PathLibraryBuilder {
   private readonly nSteps: number
@@ -298,9 +318,11 @@ export class PathLibraryBuilder {
   private readonly refRuns: (number[] | undefined)[]
   private readonly covered: Int32Array
   private readonly raw: RawEntry[] = []
-  private readonly index: Map<string, number>[]
-  private readonly haps: Int32Array[]
+  private readonly index = new Map<number, number>()
+  /** per haplotype: flat (anchor step, raw entry) of its non-reference tiles */
+  private readonly haps: (Int32Array | undefined)[]
   private readonly hapRuns: (Map<number, number[]> | undefined)[]
+  private scratch = new Int32Array(256)
 
   constructor(
     readonly path: PathTags,
@@ -314,14 +336,28 @@ export class PathLibraryBuilder {
       return r.length ? r : undefined
     })
     this.covered = new Int32Array(this.nSteps)
-    this.index = Array.from({ length: this.nSteps }, () => new Map<string, number>())
-    this.haps = new Array<Int32Array>(nHaplotypes)
+    this.haps = new Array<Int32Array | undefined>(nHaplotypes)
     this.hapRuns = new Array<Map<number, number[]> | undefined>(nHaplotypes)
   }
 
   /** Reference tiles (span 1) of this path. */
   get referenceTiles(): readonly string[] {
     return this.refTiles
+  }
+
+  /** The raw entry of a tile, added with count 0 if new. */
+  private entry(step: number, span: number, seq: string): number {
+    const key = tileKey(step, span, seq)
+    const first = this.index.get(key)
+    let id = first ?? -1
+    for (; id >= 0; id = (this.raw[id] as RawEntry).next) {
+      const r = this.raw[id] as RawEntry
+      if (r.step === step && r.span === span && r.seq === seq) return id
+    }
+    id = this.raw.length
+    this.raw.push({ step, span, seq, count: 0, next: first ?? -1 })
+    this.index.set(key, id)
+    return id
   }
 
   /**
@@ -332,7 +368,9 @@ export class PathLibraryBuilder {
     if (!Number.isInteger(h) || h < 0 || h >= this.nHaplotypes)
       throw new ArgumentError(`haplotype ${h} out of range [0, ${this.nHaplotypes})`)
     if (this.haps[h]) throw new ArgumentError(`haplotype ${h} was added twice`)
-    const arr = new Int32Array(this.nSteps).fill(-2) // -2: the reference tile
+    if (this.scratch.length < 2 * tiles.length) this.scratch = new Int32Array(4 * tiles.length)
+    const pairs = this.scratch
+    let n = 0
     let runs: Map<number, number[]> | undefined
     let next = 0
     for (const t of tiles) {
@@ -340,24 +378,15 @@ export class PathLibraryBuilder {
         throw new ArgumentError(`tile at step ${t.step} span ${t.span} out of order or range`)
       next = t.step + t.span
       if (t.span === 1 && t.seq === this.refTiles[t.step]) continue
-      const key = `${t.span}:${t.seq}`
-      const idx = this.index[t.step] as Map<string, number>
-      let id = idx.get(key)
-      if (id === undefined) {
-        id = this.raw.length
-        this.raw.push({ step: t.step, span: t.span, seq: t.seq, count: 0 })
-        idx.set(key, id)
-      }
+      const id = this.entry(t.step, t.span, t.seq)
       ;(this.raw[id] as RawEntry).count++
-      arr[t.step] = id
-      for (let s = t.step; s < next; s++) {
-        this.covered[s]!++
-        if (s > t.step) arr[s] = -1
-      }
+      pairs[n++] = t.step
+      pairs[n++] = id
+      for (let s = t.step; s < next; s++) this.covered[s]!++
       // runs are kept where they differ from what the reference tile would give
       if (t.nocalls.length || this.refRuns[t.step]) (runs ??= new Map()).set(t.step, t.nocalls)
     }
-    this.haps[h] = arr
+    this.haps[h] = pairs.slice(0, n)
     this.hapRuns[h] = runs
   }
 
@@ -367,26 +396,21 @@ export class PathLibraryBuilder {
       if (!this.haps[h])
         throw new ArgumentError(`haplotype ${h} of path ${this.path.path} was not added`)
     const p = this.path
+    const nSteps = this.nSteps
     // the reference tile of each step as a raw entry
-    const refId = new Int32Array(this.nSteps)
-    for (let s = 0; s < this.nSteps; s++) {
-      const idx = this.index[s] as Map<string, number>
-      const seq = this.refTiles[s] as string
-      let id = idx.get(`1:${seq}`)
-      if (id === undefined) {
-        id = this.raw.length
-        this.raw.push({ step: s, span: 1, seq, count: 0 })
-        idx.set(`1:${seq}`, id)
-      }
+    const refId = new Int32Array(nSteps)
+    for (let s = 0; s < nSteps; s++) {
+      const id = this.entry(s, 1, this.refTiles[s] as string)
       ;(this.raw[id] as RawEntry).count += this.nHaplotypes - (this.covered[s] as number)
       refId[s] = id
     }
+    this.index.clear()
     // per step: fill, merge, order
-    const byStep: number[][] = Array.from({ length: this.nSteps }, () => [])
+    const byStep: number[][] = Array.from({ length: nSteps }, () => [])
     this.raw.forEach((r, id) => (byStep[r.step] as number[]).push(id))
     const finalOf = new Int32Array(this.raw.length)
     const variants: LibraryVariant[][] = []
-    for (let s = 0; s < this.nSteps; s++) {
+    for (let s = 0; s < nSteps; s++) {
       const ids = byStep[s] as number[]
       const merged = new Map<string, LibraryVariant & { ids: number[] }>()
       for (const id of ids) {
@@ -411,27 +435,59 @@ export class PathLibraryBuilder {
       list.forEach((m, i) => m.ids.forEach((id) => (finalOf[id] = i)))
       variants.push(list.map(({ sequence, md5, span, count }) => ({ sequence, md5, span, count })))
     }
-    const refVariant = new Int32Array(this.nSteps)
-    for (let s = 0; s < this.nSteps; s++) refVariant[s] = finalOf[refId[s] as number] as number
-    const haplotypes = this.haps as Int32Array[]
-    for (const arr of haplotypes)
-      for (let s = 0; s < this.nSteps; s++) {
-        const v = arr[s] as number
-        arr[s] = v === -2 ? (refVariant[s] as number) : v === -1 ? -1 : (finalOf[v] as number)
-      }
+    const refVariant = new Int32Array(nSteps)
+    for (let s = 0; s < nSteps; s++) refVariant[s] = finalOf[refId[s] as number] as number
+    const spanOf = Int32Array.from(this.raw, (r) => r.span)
+    const haps = this.haps as Int32Array[]
     const hapRuns = this.hapRuns
     const refRuns = this.refRuns
+    const refRunSteps: number[] = []
+    refRuns.forEach((r, s) => r && refRunSteps.push(s))
+    const nHaplotypes = this.nHaplotypes
+    const pairsOf = (h: number): Int32Array => {
+      const pairs = haps[h]
+      if (!Number.isInteger(h) || !pairs) throw new ArgumentError(`haplotype ${h} out of range`)
+      return pairs
+    }
     return {
       path: p,
-      nSteps: this.nSteps,
+      nSteps,
       variants,
       refVariant,
-      haplotypes,
+      nHaplotypes,
+      haplotype(h: number, out = new Int32Array(nSteps)): Int32Array {
+        const pairs = pairsOf(h)
+        out.set(refVariant)
+        for (let i = 0; i < pairs.length; i += 2) {
+          const step = pairs[i] as number
+          const id = pairs[i + 1] as number
+          out[step] = finalOf[id] as number
+          out.fill(-1, step + 1, step + (spanOf[id] as number))
+        }
+        return out
+      },
       nocalls(h: number, step: number): number[] {
-        const arr = haplotypes[h]
-        if (!arr) throw new ArgumentError(`haplotype ${h} out of range`)
-        if (arr[step] === undefined || arr[step] === -1) return []
-        return hapRuns[h]?.get(step) ?? refRuns[step] ?? []
+        const pairs = pairsOf(h)
+        if (!Number.isInteger(step) || step < 0 || step >= nSteps) return NO_RUNS
+        // the last non-reference tile anchored at or before step: is step inside it?
+        const k = partitionPoint(pairs.length >> 1, (i) => (pairs[2 * i] as number) <= step) - 1
+        if (k >= 0) {
+          const anchor = pairs[2 * k] as number
+          if (step > anchor && step < anchor + (spanOf[pairs[2 * k + 1] as number] as number))
+            return NO_RUNS
+        }
+        return hapRuns[h]?.get(step) ?? refRuns[step] ?? NO_RUNS
+      },
+      nocallLists(h: number): number[][] {
+        const pairs = pairsOf(h)
+        const out = new Array<number[]>(nSteps).fill(NO_RUNS)
+        for (const s of refRunSteps) out[s] = refRuns[s] as number[]
+        for (let i = 0; i < pairs.length; i += 2) {
+          const step = pairs[i] as number
+          out.fill(NO_RUNS, step + 1, step + (spanOf[pairs[i + 1] as number] as number))
+        }
+        for (const [s, runs] of hapRuns[h] ?? []) out[s] = runs
+        return out
       },
     }
   }
@@ -467,13 +523,13 @@ export class PathLibraryBuilder {
 
 /** The band (spec §9) of sample i: haplotypes 2i and 2i+1. */
 export function bandOf(lib: PathLibrary, sample: number): Band {
-  const a = lib.haplotypes[2 * sample]
-  const b = lib.haplotypes[2 * sample + 1]
-  if (!a || !b) throw new ArgumentError(`sample ${sample} out of range`)
-  const runs = (h: number): number[][] =>
-    Array.from({ length: lib.nSteps }, (_, s) => lib.nocalls(h, s))
+  const h = 2 * sample
+  if (!Number.isInteger(sample) || sample < 0 || h + 1 >= lib.nHaplotypes)
+    throw new ArgumentError(`sample ${sample} out of range`)
+  const a = lib.haplotype(h)
+  const b = lib.haplotype(h + 1)
   return {
     variants: [Array.from(a), Array.from(b)],
-    nocalls: [runs(2 * sample), runs(2 * sample + 1)],
+    nocalls: [lib.nocallLists(h), lib.nocallLists(h + 1)],
   }
 }
