@@ -13,10 +13,9 @@ import {
   parseFwi,
 } from '../src/formats/assembly/reader.js'
 import { formatAssembly, writeAssembly } from '../src/formats/assembly/writer.js'
-import { FIXTURES, hasShared, hasTool } from './shared.js'
+import { FIXTURES, hasShared, hasTool, named } from './shared.js'
 
 const D = `${FIXTURES}derived/`
-const named = (p: string) => ({ name: p, handle: openFile(p) })
 const reader = (base: string) =>
   new AssemblyReader({
     gz: named(`${base}.gz`),

@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { openFile } from '../src/core/nodeFile.js'
 import { formatBand, parseBand, parseBands } from '../src/formats/band/band.js'
 import { bandFromFastj, matchVariant, nocallRuns } from '../src/formats/band/fromFastj.js'
 import { reconstructAlleles } from '../src/formats/band/reconstruct.js'
 import { joinAllele, readFastj } from '../src/formats/fastj/reader.js'
 import type { FastjRecord } from '../src/formats/fastj/reader.js'
 import { readSglfPath } from '../src/formats/sglf/reader.js'
-import { FIXTURES, hasShared } from './shared.js'
+import { FIXTURES, hasShared, md5, named } from './shared.js'
 
-const named = (p: string) => ({ name: p, handle: openFile(p) })
-const md5 = (s: string) => createHash('md5').update(s).digest('hex')
 const FJT = `${FIXTURES}l7g/fjt/`
 const TBH = `${FIXTURES}l7g/tileband-hash/`
 

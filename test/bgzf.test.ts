@@ -9,9 +9,8 @@ import { BgzfReader, crc32, parseGzi } from '../src/container/bgzf/reader.js'
 import { BGZF_BLOCK_INPUT, BgzfEncoder, writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { FormatError } from '../src/core/errors.js'
 import { openFile } from '../src/core/nodeFile.js'
-import { DATA, hasShared, hasTool } from './shared.js'
+import { DATA, hasShared, hasTool, named } from './shared.js'
 
-const named = (path: string) => ({ name: path, handle: openFile(path) })
 const reader = (path: string, gzi = `${path}.gzi`) => new BgzfReader(named(path), named(gzi))
 
 function lcg(seed: number) {

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openFile } from '../src/core/nodeFile.js'
 import {
   FastjValidationError,
   joinAllele,
@@ -16,10 +14,8 @@ import {
 } from '../src/formats/fastj/reader.js'
 import type { FastjRecord, FastjRule } from '../src/formats/fastj/reader.js'
 import { fastjToCsv, formatFastjRecord, writeFastj } from '../src/formats/fastj/writer.js'
-import { FIXTURES, hasShared } from './shared.js'
+import { FIXTURES, hasShared, md5, named } from './shared.js'
 
-const named = (p: string) => ({ name: p, handle: openFile(p) })
-const md5 = (s: string | Uint8Array) => createHash('md5').update(s).digest('hex')
 const FJT = `${FIXTURES}l7g/fjt/`
 const GOOD = [
   `${FJT}035e.fj`,

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { createHash } from 'node:crypto'
-import { LocalFile } from 'generic-filehandle2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BGZF_MAX_BLOCK } from '../src/container/bgzf/reader.js'
 import { seededRandom } from '../src/core/random.js'
@@ -18,10 +16,7 @@ import type { FixtureStore } from './fixtureStore.js'
 import { serveDirectory } from './httpServer.js'
 import type { StaticServer } from './httpServer.js'
 import { runCli } from './cli.js'
-import { FIXTURES, hasShared } from './shared.js'
-
-const md5 = (s: string) => createHash('md5').update(s).digest('hex')
-const named = (name: string) => ({ name, handle: new LocalFile(name) })
+import { FIXTURES, hasShared, md5, named } from './shared.js'
 
 // Spec §1.4: ends of steps 00..09 of 035e on hg19 chrM.
 const HG19_ENDS = [244, 469, 961, 1396, 1769, 2227, 2722, 3114, 3339, 3564]

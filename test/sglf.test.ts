@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readLines } from '../src/container/stream.js'
-import { openFile } from '../src/core/nodeFile.js'
 import {
   PathVersionHasher,
   SglfValidationError,
@@ -21,10 +19,8 @@ import {
 } from '../src/formats/sglf/reader.js'
 import type { SglfRule } from '../src/formats/sglf/reader.js'
 import { emptySglfTile, formatSglf, writeSglf } from '../src/formats/sglf/writer.js'
-import { FIXTURES, hasShared, hasTool } from './shared.js'
+import { FIXTURES, hasShared, hasTool, md5, named } from './shared.js'
 
-const named = (p: string) => ({ name: p, handle: openFile(p) })
-const md5 = (s: string | Uint8Array) => createHash('md5').update(s).digest('hex')
 const TL = `${FIXTURES}l7g/tile-lib/`
 const FJT = `${FIXTURES}l7g/fjt/`
 

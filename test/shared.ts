@@ -3,6 +3,9 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import type { NamedFile } from '../src/core/filehandle.js'
+import { openFile } from '../src/core/nodeFile.js'
 
 export const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url))
 export const FIXTURES = `${SHARED}fixtures/lightning/`
@@ -15,3 +18,9 @@ if (!hasShared)
 export function hasTool(name: string): boolean {
   return spawnSync('bash', ['-c', `command -v ${name}`]).status === 0
 }
+
+/** A local path (or URL) as the NamedFile the readers take. */
+export const named = (path: string): NamedFile => ({ name: path, handle: openFile(path) })
+
+/** md5 hex of text (UTF-8) or bytes with node:crypto, apart from the library's spark-md5. */
+export const md5 = (s: string | Uint8Array): string => createHash('md5').update(s).digest('hex')

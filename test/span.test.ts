@@ -4,12 +4,9 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FormatError } from '../src/core/errors.js'
-import { openFile } from '../src/core/nodeFile.js'
 import { SpanTable, parseSpanLine, readSpans } from '../src/formats/span/reader.js'
 import { formatSpanCsv, writeSpanFile } from '../src/formats/span/writer.js'
-import { FIXTURES, hasShared } from './shared.js'
-
-const named = (p: string) => ({ name: p, handle: openFile(p) })
+import { FIXTURES, hasShared, named } from './shared.js'
 
 describe('span CSV lines (spec §5.4)', () => {
   it('parses decimal spans and accepts an explicit ,1', () => {

@@ -8,10 +8,7 @@ import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { decompressedChunks, readLines } from '../src/container/stream.js'
 import { ArgumentError, FormatError } from '../src/core/errors.js'
 import { seededRandom } from '../src/core/random.js'
-import { openFile } from '../src/core/nodeFile.js'
-import { DATA, hasShared, hasTool } from './shared.js'
-
-const named = (path: string) => ({ name: path, handle: openFile(path) })
+import { DATA, hasShared, hasTool, named } from './shared.js'
 
 /** Deterministic multi-MB text with \n and \r\n endings, empty lines and no final newline. */
 function sourceText(): string {
