@@ -190,25 +190,26 @@ describe.skipIf(!hasShared)('assembly fixtures', () => {
       })
     }
 
-    it('writes the §6.3 doc line for the pasta-assay body of path 0000', async () => {
+    // The pasta-assay body of path 0000 (no header line), its steps parsed here without the reader.
+    const pastaBody = () => {
       const body = gunzipSync(readFileSync(`${FIXTURES}l7g/pasta-assay/assembly-hg19-0000.gz`))
-      const steps = body
-        .toString('latin1')
+      const text = body.toString('latin1')
+      const steps = text
         .trimEnd()
         .split('\n')
         .map((l) => ({ step: parseInt(l.slice(0, 4), 16), end: Number(l.slice(5)) }))
+      return { text, steps }
+    }
+
+    it('writes the §6.3 doc line for the pasta-assay body of path 0000', async () => {
+      const { text, steps } = pastaBody()
       const { fw, fwi } = formatAssembly([{ build: 'hg19', chrom: 'chr1', path: 0, steps }])
       expect(fwi).toBe('hg19:chr1:0000\t86928\t16\t15\t16\n')
-      expect(fw).toBe(`>hg19:chr1:0000\n${body.toString('latin1')}`)
+      expect(fw).toBe(`>hg19:chr1:0000\n${text}`)
     })
 
     it('multi-path file: reads only the asked path, path start = previous end on the chromosome', async () => {
-      const body = gunzipSync(readFileSync(`${FIXTURES}l7g/pasta-assay/assembly-hg19-0000.gz`))
-      const steps0 = body
-        .toString('latin1')
-        .trimEnd()
-        .split('\n')
-        .map((l) => ({ step: parseInt(l.slice(0, 4), 16), end: Number(l.slice(5)) }))
+      const steps0 = pastaBody().steps
       const out = join(dir, 'assembly.00.hg19.fw.gz')
       const { fwi } = await writeAssembly(out, [
         { build: 'hg19', chrom: 'chr1', path: 0, steps: steps0 },
