@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { seededRandom } from '../src/core/random.js'
 import { parseRegion } from '../src/core/region.js'
 import { formatTileId } from '../src/core/tileId.js'
 import { openTileResolver } from '../src/resolver/node.js'
@@ -19,14 +20,6 @@ const REF = `${DATA}20.1-4000000.fa.gz`
 const VCF = `${DATA}1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz`
 const REGION = '20:2000001-2100000'
 const TILES = 200
-
-function rng(seed: number): (n: number) => number {
-  let s = seed
-  return (n) => {
-    s = (s * 1103515245 + 12345) % 2 ** 31
-    return s % n
-  }
-}
 
 const ms = (seconds: number[]) => (median(seconds) * 1000).toFixed(3)
 
@@ -64,7 +57,8 @@ export async function run(): Promise<string> {
     const buildSeconds = (performance.now() - t0) / 1000
     const local = openTileResolver(store)
     const m = await local.manifest()
-    const rand = rng(42)
+    const random = seededRandom(42)
+    const rand = (n: number) => Math.floor(random() * n)
     const ids: string[] = []
     const seen = new Set<string>()
     while (ids.length < TILES) {

@@ -14,13 +14,12 @@ import { encodeCounts, NO_REF_VARIANT } from '../src/library/counts.js'
 import { AssemblyReader } from '../src/formats/assembly/reader.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../src/store/manifest.js'
 import type { StoreManifest } from '../src/store/manifest.js'
-import { FIXTURES } from './shared.js'
+import { FIXTURES, named } from './shared.js'
 
 export const PATH = 0x35e
 export const SAMPLES = ['hu826751', 'hu34D5B9']
 export const SGLF = `${FIXTURES}l7g/fjt/035e.1.sglf.gz`
 const DERIVED = `${FIXTURES}derived/`
-const named = (name: string) => ({ name, handle: new LocalFile(name) })
 
 export interface FixtureStore {
   dir: string

@@ -10,6 +10,7 @@ import { CgfReader } from '../src/formats/cgf/reader.js'
 import { storeStats } from '../src/store/stats.js'
 import type { StoreStats } from '../src/store/stats.js'
 import { runCli } from './cli.js'
+import { named } from './shared.js'
 import { TESTDATA_VCF as VCF, testdataStore } from './testdataStore.js'
 
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100']
@@ -20,7 +21,7 @@ let stats: StoreStats
 
 beforeAll(async () => {
   stats = await storeStats((rel) => openFile(join(store, rel)), {
-    vcf: { name: VCF, handle: openFile(VCF) },
+    vcf: named(VCF),
     top: 3,
   })
 }, 60_000)
