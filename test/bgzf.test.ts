@@ -9,7 +9,7 @@ import { BgzfReader, crc32, parseGzi } from '../src/container/bgzf/reader.js'
 import { BGZF_BLOCK_INPUT, BgzfEncoder, writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { FormatError } from '../src/core/errors.js'
 import { openFile } from '../src/core/nodeFile.js'
-import { DATA, hasShared, hasTool, named } from './shared.js'
+import { DATA, hasTool, named, describeShared } from './shared.js'
 
 const reader = (path: string, gzi = `${path}.gzi`) => new BgzfReader(named(path), named(gzi))
 
@@ -240,7 +240,7 @@ describe('crc32', () => {
   })
 })
 
-describe.skipIf(!hasShared)('BgzfReader on a bgzip-made file', () => {
+describeShared('BgzfReader on a bgzip-made file', () => {
   it('reads random ranges of chr20 equal to the plain FASTA slice', async () => {
     const d = `${DATA}grch37-chr20/`
     const plain = readFileSync(`${d}20.1-4000000.fa`)

@@ -14,7 +14,7 @@ import { encodeCgf } from '../src/formats/cgf/encode.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import { writeCgfFile } from '../src/formats/cgf/writer.js'
 import { runCli } from './cli.js'
-import { FIXTURES, hasShared } from './shared.js'
+import { FIXTURES, describeShared } from './shared.js'
 
 const CGF = `${FIXTURES}generated/cgf3/`
 const SYNTH = `${CGF}synthetic-40.band`
@@ -40,7 +40,7 @@ const memReader = (bytes: Uint8Array, name = 'mem.cgf3') =>
 const inputs = (paths: [number, string][]) =>
   paths.map(([path, f]) => ({ path, band: parseBand(readFileSync(f, 'utf8'), f) }))
 
-describe.skipIf(!hasShared)('CGF v3: the cgft-generated files', () => {
+describeShared('CGF v3: the cgft-generated files', () => {
   it.each(CASES)('%s.cgf3 decodes to the band it was made from', async (name, paths) => {
     const reader = new CgfReader({ name, handle: new LocalFile(`${CGF}${name}.cgf3`) })
     const entries = await reader.getPaths()
@@ -248,83 +248,80 @@ describe('CGF v3: round trips', () => {
   })
 })
 
-describe.skipIf(!hasShared)(
-  'CGF v3: corrupt input gives a FormatError naming file and offset',
-  () => {
-    const good = new Uint8Array(readFileSync(`${CGF}two-path.cgf3`))
-    const decodeAll = async (bytes: Uint8Array) => {
-      const reader = memReader(bytes, 'bad.cgf3')
-      for (const e of await reader.getPaths()) {
-        await reader.band(e.path)
-        for (let t = 0; t < e.steps; t++) await reader.alleles(e.path, t)
-      }
+describeShared('CGF v3: corrupt input gives a FormatError naming file and offset', () => {
+  const good = new Uint8Array(readFileSync(`${CGF}two-path.cgf3`))
+  const decodeAll = async (bytes: Uint8Array) => {
+    const reader = memReader(bytes, 'bad.cgf3')
+    for (const e of await reader.getPaths()) {
+      await reader.band(e.path)
+      for (let t = 0; t < e.steps; t++) await reader.alleles(e.path, t)
     }
-    const rejects = async (bytes: Uint8Array, message?: RegExp) => {
-      const err = await decodeAll(bytes).then(
-        () => undefined,
-        (e: unknown) => e,
-      )
-      expect(err).toBeInstanceOf(FormatError)
-      expect((err as FormatError).file).toBe('bad.cgf3')
-      expect((err as FormatError).offset).toBeTypeOf('number')
-      if (message) expect((err as FormatError).message).toMatch(message)
-    }
-    const u64 = (bytes: Uint8Array, at: number, value: number) => {
-      const out = bytes.slice()
-      const dv = new DataView(out.buffer)
-      dv.setUint32(at, value % 2 ** 32, true)
-      dv.setUint32(at + 4, Math.floor(value / 2 ** 32), true)
-      return out
-    }
+  }
+  const rejects = async (bytes: Uint8Array, message?: RegExp) => {
+    const err = await decodeAll(bytes).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(FormatError)
+    expect((err as FormatError).file).toBe('bad.cgf3')
+    expect((err as FormatError).offset).toBeTypeOf('number')
+    if (message) expect((err as FormatError).message).toMatch(message)
+  }
+  const u64 = (bytes: Uint8Array, at: number, value: number) => {
+    const out = bytes.slice()
+    const dv = new DataView(out.buffer)
+    dv.setUint32(at, value % 2 ** 32, true)
+    dv.setUint32(at + 4, Math.floor(value / 2 ** 32), true)
+    return out
+  }
 
-    it('bad magic', async () => {
+  it('bad magic', async () => {
+    const bad = good.slice()
+    bad[1] = 0x21
+    await rejects(bad, /magic/)
+  })
+  it('a noc-inv CGF is refused (DESIGN decision 18)', async () => {
+    const v = new TextEncoder().encode('0.3.1,noc-inv')
+    const bad = new Uint8Array(good.length + v.length - 5)
+    bad.set(good.subarray(0, 8))
+    new DataView(bad.buffer).setUint32(8, v.length, true)
+    bad.set(v, 12)
+    bad.set(good.subarray(17), 12 + v.length)
+    await rejects(bad, /noc-inv/)
+  })
+  it('every truncation of the file', async () => {
+    for (let cut = 0; cut < good.length; cut += cut < 6700 ? 97 : 1)
+      await rejects(good.subarray(0, cut))
+  })
+  it('counts that would allocate gigabytes', async () => {
+    await rejects(u64(good, 26, 2 ** 40), /PathCount/) // PathCount
+    const tm = good.slice()
+    new DataView(tm.buffer).setUint32(34, 0xfffffff0, true) // TileMap length
+    await rejects(tm)
+    await rejects(u64(good, 6791 + 12, 2 ** 40)) // NTileStep of path 5
+    await rejects(u64(good, 6791 + 20, 3 * 2 ** 38)) // NOverflow
+    await rejects(u64(good, 7031, 2 ** 40)) // LoqTileStepHom size
+    await rejects(u64(good, 7031 + 80, 2 ** 40)) // LoqTileStepHom element count
+  })
+  it('size fields that disagree with the data', async () => {
+    // LoqTileStepHom declared 1 byte longer, LoqTileVariantHom 1 byte shorter (same total)
+    await rejects(u64(u64(good, 6951, 43), 6959, 48), /declared 43 bytes/)
+    await rejects(u64(good, 6791 + 12, 41)) // NTileStep
+    await rejects(u64(good, 6791 + 20, 42)) // NOverflow
+    await rejects(u64(good, 7031, 3), /disagree/) // LoqTileStepHom n = 3, VariantHom has 4
+  })
+  it('random byte corruption: a FormatError or a clean decode, never anything else', async () => {
+    const rand = seededRandom(99)
+    for (let k = 0; k < 1500; k++) {
       const bad = good.slice()
-      bad[1] = 0x21
-      await rejects(bad, /magic/)
-    })
-    it('a noc-inv CGF is refused (DESIGN decision 18)', async () => {
-      const v = new TextEncoder().encode('0.3.1,noc-inv')
-      const bad = new Uint8Array(good.length + v.length - 5)
-      bad.set(good.subarray(0, 8))
-      new DataView(bad.buffer).setUint32(8, v.length, true)
-      bad.set(v, 12)
-      bad.set(good.subarray(17), 12 + v.length)
-      await rejects(bad, /noc-inv/)
-    })
-    it('every truncation of the file', async () => {
-      for (let cut = 0; cut < good.length; cut += cut < 6700 ? 97 : 1)
-        await rejects(good.subarray(0, cut))
-    })
-    it('counts that would allocate gigabytes', async () => {
-      await rejects(u64(good, 26, 2 ** 40), /PathCount/) // PathCount
-      const tm = good.slice()
-      new DataView(tm.buffer).setUint32(34, 0xfffffff0, true) // TileMap length
-      await rejects(tm)
-      await rejects(u64(good, 6791 + 12, 2 ** 40)) // NTileStep of path 5
-      await rejects(u64(good, 6791 + 20, 3 * 2 ** 38)) // NOverflow
-      await rejects(u64(good, 7031, 2 ** 40)) // LoqTileStepHom size
-      await rejects(u64(good, 7031 + 80, 2 ** 40)) // LoqTileStepHom element count
-    })
-    it('size fields that disagree with the data', async () => {
-      // LoqTileStepHom declared 1 byte longer, LoqTileVariantHom 1 byte shorter (same total)
-      await rejects(u64(u64(good, 6951, 43), 6959, 48), /declared 43 bytes/)
-      await rejects(u64(good, 6791 + 12, 41)) // NTileStep
-      await rejects(u64(good, 6791 + 20, 42)) // NOverflow
-      await rejects(u64(good, 7031, 3), /disagree/) // LoqTileStepHom n = 3, VariantHom has 4
-    })
-    it('random byte corruption: a FormatError or a clean decode, never anything else', async () => {
-      const rand = seededRandom(99)
-      for (let k = 0; k < 1500; k++) {
-        const bad = good.slice()
-        for (let j = 1 + Math.floor(rand() * 3); j > 0; j--)
-          bad[Math.floor(rand() * (good.length - 6775)) + 6775] = Math.floor(rand() * 256)
-        await decodeAll(bad).catch((e: unknown) => {
-          if (!(e instanceof FormatError)) throw e
-        })
-      }
-    })
-  },
-)
+      for (let j = 1 + Math.floor(rand() * 3); j > 0; j--)
+        bad[Math.floor(rand() * (good.length - 6775)) + 6775] = Math.floor(rand() * 256)
+      await decodeAll(bad).catch((e: unknown) => {
+        if (!(e instanceof FormatError)) throw e
+      })
+    }
+  })
+})
 
 it('parseBands and encodeCgf agree on an empty band', () => {
   const [band] = parseBands('[ ]\n[ ]\n[[ ]]\n[[ ]]\n')

@@ -8,7 +8,7 @@ import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { decompressedChunks, readLines } from '../src/container/stream.js'
 import { ArgumentError, FormatError } from '../src/core/errors.js'
 import { seededRandom } from '../src/core/random.js'
-import { DATA, hasShared, hasTool, named } from './shared.js'
+import { DATA, hasTool, named, describeShared } from './shared.js'
 
 /** Deterministic multi-MB text with \n and \r\n endings, empty lines and no final newline. */
 function sourceText(): string {
@@ -113,7 +113,7 @@ describe('decompressedChunks / readLines', () => {
   })
 })
 
-describe.skipIf(!hasShared)('readLines on real data', () => {
+describeShared('readLines on real data', () => {
   it('reads the chr20 FASTA (BGZF by bgzip) equal to its first 4 Mb slice, stopping early', async () => {
     const plain = readFileSync(`${DATA}grch37-chr20/20.1-4000000.fa`, 'utf8').split('\n')
     if (plain[plain.length - 1] === '') plain.pop()

@@ -11,7 +11,7 @@ import { AbortError, ArgumentError, FormatError, NotFoundError } from '../src/co
 import { seededRandom } from '../src/core/random.js'
 import { parseTwoBit, TwoBitReader, type TwoBitRecord } from '../src/formats/twobit/reader.js'
 import { encodeTwoBit, writeTwoBitFile } from '../src/formats/twobit/writer.js'
-import { DATA, FIXTURES, hasShared } from './shared.js'
+import { DATA, FIXTURES, describeShared } from './shared.js'
 
 const TWOBIT = `${DATA}twobit/`
 const SIMPLE = `${FIXTURES}l7g/twobit/simple.2bit`
@@ -131,7 +131,7 @@ function toBigEndian(le: Uint8Array): Uint8Array {
   return out
 }
 
-describe.skipIf(!hasShared)('2bit reader on real files', () => {
+describeShared('2bit reader on real files', () => {
   const withFasta: [string, string][] = [
     [`${TWOBIT}volvox.2bit`, `${TWOBIT}volvox.2bit.fa`],
     [`${TWOBIT}volvox.long.2bit`, `${TWOBIT}volvox.2bit.fa`],
