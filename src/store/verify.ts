@@ -3,7 +3,6 @@
 // tile (IDs, order, spans, md5 of every sequence), and the path and library versions recompute;
 // the span file, tagset and assembly agree with the manifest; every CGF decodes fully against the
 // library, and the haplotypes it holds add up to the counts file. Browser-safe (StoreOpener).
-import SparkMD5 from 'spark-md5'
 import { TarReader } from '../container/tar/reader.js'
 import type { TarIndex } from '../container/tar/reader.js'
 import { LightningError, checkAbort } from '../core/errors.js'
@@ -23,6 +22,7 @@ import { NO_REF_VARIANT } from '../library/counts.js'
 import { readPathCounts, statStoreFiles, storeFileList } from './stats.js'
 import type { LoadedCounts, StoreOpener } from './stats.js'
 import { readText } from '../core/filehandle.js'
+import { md5Hex } from '../core/md5.js'
 
 /** One thing wrong with a store: the file, where in it (byte offset or 1-based line), and what. */
 export interface VerifyProblem {
@@ -54,7 +54,6 @@ export function formatProblem(p: VerifyProblem): string {
   return `${where.join(', ')}: ${p.message}`
 }
 
-const md5Hex = (s: string) => SparkMD5.hash(s)
 const hex3 = (v: number) => v.toString(16).padStart(3, '0')
 /** Uncompressed bytes read from a library tar at a time. */
 const TAR_WINDOW = 4 << 20

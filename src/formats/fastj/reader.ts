@@ -1,6 +1,5 @@
 // Browser-safe FastJ reader (spec §8): `>` + JSON header, the sequence wrapped at 50 columns, a
 // blank line. Validation follows upstream `fjt -T` (per record) and `fjt -t` (across records).
-import SparkMD5 from 'spark-md5'
 import { readLines } from '../../container/stream.js'
 import type { LineOptions } from '../../container/stream.js'
 import { FormatError, RuleError } from '../../core/errors.js'
@@ -8,6 +7,7 @@ import type { Place } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatTileId, parseTileId } from '../../core/tileId.js'
 import type { TileId } from '../../core/tileId.js'
+import { md5Hex } from '../../core/md5.js'
 
 /** `locus` entry `{"build":"<build> <chrom> <begin0> <end0>"}` (unreliable for spans, §8.4). */
 export interface FastjLocus {
@@ -66,8 +66,6 @@ export class FastjValidationError extends RuleError<FastjRule> {
     super('FastJ', rule, reason, place)
   }
 }
-
-const md5Hex = (s: string) => SparkMD5.hash(s)
 
 function parseLocus(value: unknown, place: Place): FastjLocus[] {
   if (!Array.isArray(value))

@@ -13,6 +13,7 @@ import type { Place } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath, formatTileId } from '../../core/tileId.js'
 import type { TileId } from '../../core/tileId.js'
+import { md5Hex } from '../../core/md5.js'
 
 /** One SGLF line: a library tile variant. */
 export interface SglfTile {
@@ -38,8 +39,6 @@ export class SglfValidationError extends RuleError<SglfRule> {
     super('SGLF', rule, reason, place)
   }
 }
-
-const md5Hex = (s: string) => SparkMD5.hash(s)
 
 // sglf-check's tile ID: hex fields split on '.', then exactly one '+' and a hex span.
 const SGLF_ID_RE =

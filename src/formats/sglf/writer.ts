@@ -1,11 +1,11 @@
 // Node-only SGLF writer (spec §7.1): `tileID+span,md5,sequence` lines through @fast-csv/format,
 // BGZF (+ .gzi) for a `.gz` name, plain otherwise.
-import { createHash } from 'node:crypto'
 import type { AbortOptions } from '../../core/errors.js'
 import { csvChunks, compressionFor, writeTextFile } from '../text-writer.js'
 import type { Compression } from '../text-writer.js'
 import { SglfValidator, sglfTileId } from './reader.js'
 import type { SglfTile } from './reader.js'
+import { md5Hex } from '../../core/md5.js'
 
 /** A tile to write; its md5 is computed here. */
 export interface SglfTileInput {
@@ -22,8 +22,6 @@ export function emptySglfTile(path: number): SglfTileInput {
   return { path, step: 0, variant: 0, span: 1, seq: '' }
 }
 
-const md5 = (s: string) => createHash('md5').update(s, 'latin1').digest('hex')
-
 /**
  * The rows of `tiles`, each checked against the §7.2 rules (acgt only, steps ascending, variants
  * 0,1,2,… within a step) unless `validate` is false.
@@ -36,7 +34,7 @@ async function* sglfRows(
   const validator = new SglfValidator(name)
   let line = 0
   for await (const t of tiles) {
-    const tile: SglfTile = { ...t, version: t.version ?? 0, md5: md5(t.seq), line: ++line }
+    const tile: SglfTile = { ...t, version: t.version ?? 0, md5: md5Hex(t.seq), line: ++line }
     if (validate) validator.check(tile)
     yield [sglfTileId(tile), tile.md5, tile.seq]
   }
