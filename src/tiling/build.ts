@@ -35,7 +35,7 @@ import { VcfHaplotypeSource } from './haplotypes.js'
 import { openReference } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
 import type { PathTags } from './tags.js'
-import { bandOf, PathLibraryBuilder, tilesFromEdits } from './tiles.js'
+import { PathLibraryBuilder, tilesFromEdits } from './tiles.js'
 import type { PathLibrary } from './tiles.js'
 
 export interface BuildOptions extends AbortOptions {
@@ -227,8 +227,15 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
           batch = []
           batchBytes = 0
         }
+        // one band buffer for every sample of the path
+        const variants = [new Int32Array(lib.nSteps), new Int32Array(lib.nSteps)] as const
+        const nocalls = [new Array<number[]>(lib.nSteps), new Array<number[]>(lib.nSteps)] as const
         for (let i = 0; i < nSamples; i++) {
-          const bytes = encodePathStruct(p.path, bandOf(lib, i), keys)
+          for (const a of [0, 1] as const) {
+            lib.haplotype(2 * i + a, variants[a])
+            lib.nocallLists(2 * i + a, nocalls[a])
+          }
+          const bytes = encodePathStruct(p.path, { variants, nocalls }, keys)
           spillAt[k * nSamples + i] = spillEnd + batchBytes
           spillLength[k * nSamples + i] = bytes.length
           batch.push(bytes)

@@ -58,7 +58,8 @@ export interface PathHaplotypes {
   /**
    * Edits of haplotype h inside this path (absolute coordinates, sorted, non-overlapping; an
    * insertion has start = end). Each haplotype may be asked once per path (nothing is cached, so
-   * memory stays per haplotype); a second call is an ArgumentError.
+   * memory stays per haplotype); a second call is an ArgumentError. Haplotypes carrying the same
+   * allele share its Edit object: do not modify them.
    */
   edits(h: number): Edit[]
   /** taken[h] = 1 once edits(h) was called. */
@@ -77,7 +78,10 @@ interface RecordRow {
   ref: string
   alts: string[]
   line: number
-  carriers: number[] // pairs: haplotype, allele (-1 = missing)
+  /** pairs: haplotype, allele (-1 = missing) */
+  carriers: Int32Array
+  /** the minimal edit of each allele (index allele + 1), made once for all its carriers */
+  edit: (Edit | null | undefined)[]
 }
 
 interface HapState {
@@ -124,6 +128,8 @@ export class VcfHaplotypeSource {
   readonly overlaps: OverlapSkip[] = []
   /** Records skipped for a REF mismatch (with `skipRefMismatch`): chrom and 1-based position. */
   readonly refMismatches: { chrom: string; pos: number }[] = []
+  /** parseRecord's scratch space for carriers, grown as needed */
+  private carrierBuffer = new Int32Array(1024)
 
   private constructor(
     readonly file: string,
@@ -318,7 +324,17 @@ export class VcfHaplotypeSource {
       if (!/^[acgtn]+$/i.test(a)) throw new FormatError(`expected ALT bases, got "${a}"`, place)
       return a.toLowerCase()
     })
-    const carriers: number[] = []
+    let carriers = this.carrierBuffer
+    let nCarriers = 0
+    const carry = (h: number, allele: number): void => {
+      if (nCarriers + 2 > carriers.length) {
+        const grown = new Int32Array(2 * carriers.length)
+        grown.set(carriers)
+        carriers = this.carrierBuffer = grown
+      }
+      carriers[nCarriers++] = h
+      carriers[nCarriers++] = allele
+    }
     const select = this.select
     const nAlt = alts.length
     if (v.FORMAT !== undefined && v.FORMAT.split(':').includes('GT')) {
@@ -339,14 +355,14 @@ export class VcfHaplotypeSource {
             if ((digits === 0) === !missing || k >= 2)
               throw new FormatError(`malformed genotype "${str.slice(start, end)}"`, place)
             if (c === 47 && i < end) this.unphased.add(this.samples[si] as string)
-            if (missing) carriers.push(2 * si + k, -1)
+            if (missing) carry(2 * si + k, -1)
             else if (allele > 0) {
               if (allele > nAlt)
                 throw new FormatError(
                   `genotype allele ${allele} but only ${nAlt} ALT alleles`,
                   place,
                 )
-              if ((alts[allele - 1] as string) !== '') carriers.push(2 * si + k, allele)
+              if ((alts[allele - 1] as string) !== '') carry(2 * si + k, allele)
             }
             k++
             allele = 0
@@ -356,7 +372,14 @@ export class VcfHaplotypeSource {
         }
       })
     }
-    return { pos: v.POS - 1, ref, alts, line: place.line, carriers }
+    return {
+      pos: v.POS - 1,
+      ref,
+      alts,
+      line: place.line,
+      carriers: carriers.slice(0, nCarriers),
+      edit: [],
+    }
   }
 
   /** REF against the reference: error, or drop and count with skipRefMismatch. */
@@ -449,10 +472,12 @@ function pathHaplotypes(
         onOverlap(h, r.pos)
         continue
       }
-      const e =
-        d === APPLY_WITHOUT_ANCHOR
-          ? minimal(r.pos + 1, r.ref.slice(1), alt.slice(1))
-          : minimal(r.pos, r.ref, alt)
+      let e: Edit | null | undefined
+      if (d === APPLY_WITHOUT_ANCHOR) e = minimal(r.pos + 1, r.ref.slice(1), alt.slice(1))
+      else {
+        e = r.edit[allele + 1]
+        if (e === undefined) e = r.edit[allele + 1] = minimal(r.pos, r.ref, alt) ?? null
+      }
       if (e) push(e)
       frozen = r.pos + rlen - 1
       prevInsert = alt.length > rlen

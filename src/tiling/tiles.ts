@@ -61,8 +61,11 @@ export interface PathLibrary {
   haplotype(h: number, out?: Int32Array): Int32Array
   /** no-call runs (flat [start, length, ...]) of haplotype h at anchor step; [] if none */
   nocalls(h: number, step: number): number[]
-  /** nocalls(h, s) of every step s (one shared, frozen [] for the steps without runs) */
-  nocallLists(h: number): number[][]
+  /**
+   * nocalls(h, s) of every step s (one shared, frozen [] for the steps without runs), written
+   * into `out` when given
+   */
+  nocallLists(h: number, out?: number[][]): number[][]
 }
 
 /** Runs of `n` in a sequence, flat [start, length, ...]. */
@@ -292,25 +295,17 @@ interface RawEntry {
   span: number
   seq: string
   count: number
-  /** next entry with the same hash key, -1 at the end of the chain */
+  /** next entry with the same sequence (at another step or span), -1 at the end of the chain */
   next: number
 }
 
 /** Shared by every step without no-calls; frozen so that no consumer can fill it. */
 const NO_RUNS = Object.freeze([]) as unknown as number[]
 
-/** A 30-bit FNV-1a hash of (step, span, seq): the key of a tile in the builder's index. */
-function tileKey(step: number, span: number, seq: string): number {
-  let h = Math.imul(0x811c9dc5 ^ step, 0x01000193)
-  h = Math.imul(h ^ span, 0x01000193)
-  for (let i = 0; i < seq.length; i++) h = Math.imul(h ^ seq.charCodeAt(i), 0x01000193)
-  return (h ^ (h >>> 15)) & 0x3fffffff
-}
-
 /**
  * Collects the tiles of every haplotype of one path, then numbers the variants. Memory: the
- * distinct tiles of the path (indexed by a hash of step, span and sequence, the sequence compared
- * on a hit) plus, per haplotype, only its non-reference tiles as (step, tile) pairs.
+ * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile)
+ * plus, per haplotype, only its non-reference tiles as (step, tile) pairs.
  */
 export class PathLibraryBuilder {
   private readonly nSteps: number
@@ -318,7 +313,7 @@ export class PathLibraryBuilder {
   private readonly refRuns: (number[] | undefined)[]
   private readonly covered: Int32Array
   private readonly raw: RawEntry[] = []
-  private readonly index = new Map<number, number>()
+  private readonly index = new Map<string, number>()
   /** per haplotype: flat (anchor step, raw entry) of its non-reference tiles */
   private readonly haps: (Int32Array | undefined)[]
   private readonly hapRuns: (Map<number, number[]> | undefined)[]
@@ -347,16 +342,15 @@ export class PathLibraryBuilder {
 
   /** The raw entry of a tile, added with count 0 if new. */
   private entry(step: number, span: number, seq: string): number {
-    const key = tileKey(step, span, seq)
-    const first = this.index.get(key)
+    const first = this.index.get(seq)
     let id = first ?? -1
     for (; id >= 0; id = (this.raw[id] as RawEntry).next) {
       const r = this.raw[id] as RawEntry
-      if (r.step === step && r.span === span && r.seq === seq) return id
+      if (r.step === step && r.span === span) return id
     }
     id = this.raw.length
     this.raw.push({ step, span, seq, count: 0, next: first ?? -1 })
-    this.index.set(key, id)
+    this.index.set(seq, id)
     return id
   }
 
@@ -478,9 +472,10 @@ export class PathLibraryBuilder {
         }
         return hapRuns[h]?.get(step) ?? refRuns[step] ?? NO_RUNS
       },
-      nocallLists(h: number): number[][] {
+      nocallLists(h: number, out = new Array<number[]>(nSteps)): number[][] {
         const pairs = pairsOf(h)
-        const out = new Array<number[]>(nSteps).fill(NO_RUNS)
+        out.length = nSteps
+        out.fill(NO_RUNS)
         for (const s of refRunSteps) out[s] = refRuns[s] as number[]
         for (let i = 0; i < pairs.length; i += 2) {
           const step = pairs[i] as number

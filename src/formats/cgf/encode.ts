@@ -17,6 +17,15 @@ export const LOQ_NONANCHOR = 2 ** 30
 /** Overflow holds u16 values; 0xFFFF is -1, so variants must stay below it. */
 export const MAX_VARIANT = 0xfffe
 
+/**
+ * What encodePathStruct reads of a band: a Band, or the same with typed arrays (the store build
+ * reuses two Int32Arrays for every sample).
+ */
+export interface PathStructBand {
+  variants: readonly [ArrayLike<number>, ArrayLike<number>]
+  nocalls: readonly [readonly (readonly number[])[], readonly (readonly number[])[]]
+}
+
 /** One path of the genome: its number and its band. */
 export interface CgfPathInput {
   path: number
@@ -73,7 +82,7 @@ class Bytes {
   }
 }
 
-function checkBand(path: number, band: Band): number {
+function checkBand(path: number, band: PathStructBand): number {
   const where = `path ${formatPath(path)}`
   const [a, b] = band.variants
   const n = a.length
@@ -108,14 +117,18 @@ function checkBand(path: number, band: Band): number {
   return n
 }
 
-function sameRuns(x: number[], y: number[]): boolean {
+function sameRuns(x: readonly number[], y: readonly number[]): boolean {
   if (x.length !== y.length) return false
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false
   return true
 }
 
 /** The PathStruct of one band (spec §10.3), cgft's writer rules (§10.5, §10.6). */
-export function encodePathStruct(path: number, band: Band, keys: Map<string, number>): Uint8Array {
+export function encodePathStruct(
+  path: number,
+  band: PathStructBand,
+  keys: Map<string, number>,
+): Uint8Array {
   checkPath(path)
   const n = checkBand(path, band)
   const [a, b] = band.variants
@@ -137,7 +150,7 @@ export function encodePathStruct(path: number, band: Band, keys: Map<string, num
   const hom = loqRecords()
   const het = loqRecords()
   const loqVariant = (x: number) => (x === -1 ? LOQ_NONANCHOR : x)
-  const pushRuns = (rec: typeof hom, runs: number[]) => {
+  const pushRuns = (rec: typeof hom, runs: readonly number[]) => {
     for (let i = 0; i < runs.length; i += 2) {
       rec.start.push(runs[i]!)
       rec.len.push(runs[i + 1]!)
