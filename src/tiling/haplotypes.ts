@@ -78,7 +78,7 @@ interface RecordRow {
   ref: string
   alts: string[]
   line: number
-  /** pairs: haplotype, allele (-1 = missing) */
+  /** pairs: haplotype, allele (-1 = missing); emptied once pathHaplotypes has indexed them */
   carriers: Int32Array
   /** the minimal edit of each allele (index allele + 1), made once for all its carriers */
   edit: (Edit | null | undefined)[]
@@ -91,6 +91,7 @@ interface HapState {
 }
 
 const DIGIT0 = 48
+const NO_CARRIERS = new Int32Array(0)
 
 /** The minimal edit: common prefix, then common suffix removed. */
 function minimal(start: number, ref: string, alt: string): Edit | undefined {
@@ -429,7 +430,8 @@ function pathHaplotypes(
     for (let i = 0; i < r.carriers.length; i += 2) counts[(r.carriers[i] as number) + 1]!++
   for (let h = 0; h < nHap; h++) counts[h + 1]! += counts[h] as number
   const recOf = new Int32Array(counts[nHap] as number)
-  const alleleOf = new Int32Array(counts[nHap] as number)
+  const wide = rows.some((r) => r.alts.length > 0x7fff)
+  const alleleOf = new (wide ? Int32Array : Int16Array)(counts[nHap] as number)
   const fill = counts.slice(0, nHap)
   rows.forEach((r, ri) => {
     for (let i = 0; i < r.carriers.length; i += 2) {
@@ -438,6 +440,8 @@ function pathHaplotypes(
       recOf[at] = ri
       alleleOf[at] = r.carriers[i + 1] as number
     }
+    // the index above holds them now: the path's carriers are kept once, not twice
+    r.carriers = NO_CARRIERS
   })
   const taken = new Uint8Array(nHap)
   const edits = (h: number): Edit[] => {

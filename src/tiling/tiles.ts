@@ -305,7 +305,7 @@ const NO_RUNS = Object.freeze([]) as unknown as number[]
 /**
  * Collects the tiles of every haplotype of one path, then numbers the variants. Memory: the
  * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile)
- * plus, per haplotype, only its non-reference tiles as (step, tile) pairs.
+ * plus, per haplotype, only its non-reference tiles (their entries, which know their step).
  */
 export class PathLibraryBuilder {
   private readonly nSteps: number
@@ -314,7 +314,7 @@ export class PathLibraryBuilder {
   private readonly covered: Int32Array
   private readonly raw: RawEntry[] = []
   private readonly index = new Map<string, number>()
-  /** per haplotype: flat (anchor step, raw entry) of its non-reference tiles */
+  /** per haplotype: the raw entries of its non-reference tiles, in step order */
   private readonly haps: (Int32Array | undefined)[]
   private readonly hapRuns: (Map<number, number[]> | undefined)[]
   private scratch = new Int32Array(256)
@@ -362,8 +362,8 @@ export class PathLibraryBuilder {
     if (!Number.isInteger(h) || h < 0 || h >= this.nHaplotypes)
       throw new ArgumentError(`haplotype ${h} out of range [0, ${this.nHaplotypes})`)
     if (this.haps[h]) throw new ArgumentError(`haplotype ${h} was added twice`)
-    if (this.scratch.length < 2 * tiles.length) this.scratch = new Int32Array(4 * tiles.length)
-    const pairs = this.scratch
+    if (this.scratch.length < tiles.length) this.scratch = new Int32Array(2 * tiles.length)
+    const ids = this.scratch
     let n = 0
     let runs: Map<number, number[]> | undefined
     let next = 0
@@ -374,13 +374,12 @@ export class PathLibraryBuilder {
       if (t.span === 1 && t.seq === this.refTiles[t.step]) continue
       const id = this.entry(t.step, t.span, t.seq)
       ;(this.raw[id] as RawEntry).count++
-      pairs[n++] = t.step
-      pairs[n++] = id
+      ids[n++] = id
       for (let s = t.step; s < next; s++) this.covered[s]!++
       // runs are kept where they differ from what the reference tile would give
       if (t.nocalls.length || this.refRuns[t.step]) (runs ??= new Map()).set(t.step, t.nocalls)
     }
-    this.haps[h] = pairs.slice(0, n)
+    this.haps[h] = ids.slice(0, n)
     this.hapRuns[h] = runs
   }
 
@@ -438,10 +437,11 @@ export class PathLibraryBuilder {
     const refRunSteps: number[] = []
     refRuns.forEach((r, s) => r && refRunSteps.push(s))
     const nHaplotypes = this.nHaplotypes
-    const pairsOf = (h: number): Int32Array => {
-      const pairs = haps[h]
-      if (!Number.isInteger(h) || !pairs) throw new ArgumentError(`haplotype ${h} out of range`)
-      return pairs
+    const stepOf = Int32Array.from(this.raw, (r) => r.step)
+    const idsOf = (h: number): Int32Array => {
+      const ids = haps[h]
+      if (!Number.isInteger(h) || !ids) throw new ArgumentError(`haplotype ${h} out of range`)
+      return ids
     }
     return {
       path: p,
@@ -450,36 +450,34 @@ export class PathLibraryBuilder {
       refVariant,
       nHaplotypes,
       haplotype(h: number, out = new Int32Array(nSteps)): Int32Array {
-        const pairs = pairsOf(h)
         out.set(refVariant)
-        for (let i = 0; i < pairs.length; i += 2) {
-          const step = pairs[i] as number
-          const id = pairs[i + 1] as number
+        for (const id of idsOf(h)) {
+          const step = stepOf[id] as number
           out[step] = finalOf[id] as number
           out.fill(-1, step + 1, step + (spanOf[id] as number))
         }
         return out
       },
       nocalls(h: number, step: number): number[] {
-        const pairs = pairsOf(h)
+        const ids = idsOf(h)
         if (!Number.isInteger(step) || step < 0 || step >= nSteps) return NO_RUNS
         // the last non-reference tile anchored at or before step: is step inside it?
-        const k = partitionPoint(pairs.length >> 1, (i) => (pairs[2 * i] as number) <= step) - 1
-        if (k >= 0) {
-          const anchor = pairs[2 * k] as number
-          if (step > anchor && step < anchor + (spanOf[pairs[2 * k + 1] as number] as number))
-            return NO_RUNS
+        const k = partitionPoint(ids.length, (i) => (stepOf[ids[i] as number] as number) <= step)
+        const id = ids[k - 1]
+        if (id !== undefined) {
+          const anchor = stepOf[id] as number
+          if (step > anchor && step < anchor + (spanOf[id] as number)) return NO_RUNS
         }
         return hapRuns[h]?.get(step) ?? refRuns[step] ?? NO_RUNS
       },
       nocallLists(h: number, out = new Array<number[]>(nSteps)): number[][] {
-        const pairs = pairsOf(h)
+        const ids = idsOf(h)
         out.length = nSteps
         out.fill(NO_RUNS)
         for (const s of refRunSteps) out[s] = refRuns[s] as number[]
-        for (let i = 0; i < pairs.length; i += 2) {
-          const step = pairs[i] as number
-          out.fill(NO_RUNS, step + 1, step + (spanOf[pairs[i + 1] as number] as number))
+        for (const id of ids) {
+          const step = stepOf[id] as number
+          out.fill(NO_RUNS, step + 1, step + (spanOf[id] as number))
         }
         for (const [s, runs] of hapRuns[h] ?? []) out[s] = runs
         return out
