@@ -231,6 +231,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
         const variants = [new Int32Array(lib.nSteps), new Int32Array(lib.nSteps)] as const
         const nocalls = [new Array<number[]>(lib.nSteps), new Array<number[]>(lib.nSteps)] as const
         for (let i = 0; i < nSamples; i++) {
+          if (i % 64 === 0) checkAbort(signal)
           for (const a of [0, 1] as const) {
             lib.haplotype(2 * i + a, variants[a])
             lib.nocallLists(2 * i + a, nocalls[a])
