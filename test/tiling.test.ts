@@ -481,13 +481,25 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('chr20:1-4 Mb, 300 samples',
       const p = ph.path
       const refSeq = await ref.fetch(p.chrom, p.start, p.end)
       const builder = new PathLibraryBuilder(p, refSeq, n)
+      // the same haplotypes through addEdits, which finds known tiles by their edits
+      const byEdits = new PathLibraryBuilder(p, refSeq, n)
       for (let h = 0; h < n; h++) {
-        const tiles = tilesFromEdits(p, refSeq, ph.edits(h))
+        const edits = ph.edits(h)
+        const tiles = tilesFromEdits(p, refSeq, edits)
         builder.add(h, tiles)
+        byEdits.addEdits(h, edits)
         const i = check.indexOf(h)
         if (i >= 0) direct[i]?.push(joinTiles(allTiles(p, builder.referenceTiles, tiles)))
       }
       const lib = builder.finish()
+      const lib2 = byEdits.finish()
+      expect(lib2.variants).toEqual(lib.variants)
+      expect(lib2.refVariant).toEqual(lib.refVariant)
+      const differ = Array.from({ length: n }, (_, h) => h).filter(
+        (h) => !Buffer.from(lib2.haplotype(h).buffer).equals(Buffer.from(lib.haplotype(h).buffer)),
+      )
+      expect(differ).toEqual([])
+      for (const h of check) expect(lib2.nocallLists(h)).toEqual(lib.nocallLists(h))
       for (let s = 0; s < lib.nSteps; s++) {
         const vs = lib.variants[s] as { count: number; md5: string; sequence: string }[]
         for (let i = 1; i < vs.length; i++) expect(vs[i - 1]!.count >= vs[i]!.count).toBe(true)

@@ -35,7 +35,7 @@ import { VcfHaplotypeSource } from './haplotypes.js'
 import { openReference } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
 import type { PathTags } from './tags.js'
-import { PathLibraryBuilder, tilesFromEdits } from './tiles.js'
+import { PathLibraryBuilder } from './tiles.js'
 import type { PathLibrary } from './tiles.js'
 
 export interface BuildOptions extends AbortOptions {
@@ -187,7 +187,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
               total: totalBases,
             })
           }
-          builder.add(h, tilesFromEdits(p, refSeq, ph.edits(h)))
+          builder.addEdits(h, ph.edits(h))
         }
         const lib = builder.finish()
         basesDone += p.end - p.start

@@ -108,6 +108,23 @@ function checkRef(p: PathTags, refSeq: string): void {
  */
 export function tilesFromEdits(p: PathTags, refSeq: string, edits: readonly Edit[]): Tile[] {
   checkRef(p, refSeq)
+  const tiles: Tile[] = []
+  cutTiles(p, edits, (a, b, ei) => {
+    const seq = tileSeq(p, refSeq, edits, ei, a, b)
+    tiles.push({ step: a, span: b - a + 1, seq, nocalls: nocallRuns(seq) })
+  })
+  return tiles
+}
+
+/**
+ * The steps of each tile an edit touches, in step order: visit(a, b, ei) for the tile of steps
+ * a..b, whose edits are among edits[ei..] (see tileEdit).
+ */
+function cutTiles(
+  p: PathTags,
+  edits: readonly Edit[],
+  visit: (a: number, b: number, ei: number) => void,
+): void {
   const nTags = p.tags.length
   const last = nTags // last step
   // touched step ranges and broken tags
@@ -140,11 +157,10 @@ export function tilesFromEdits(p: PathTags, refSeq: string, edits: readonly Edit
     }
     touched.push(lo, hi)
   }
-  if (touched.length === 0) return []
+  if (touched.length === 0) return
   const order: number[] = []
   for (let i = 0; i < touched.length; i += 2) order.push(i)
   order.sort((a, b) => (touched[a] as number) - (touched[b] as number))
-  const tiles: Tile[] = []
   let next = 0 // first step not yet in a tile
   let ei = 0 // edits before tiles already emitted
   for (const i of order) {
@@ -153,29 +169,74 @@ export function tilesFromEdits(p: PathTags, refSeq: string, edits: readonly Edit
     for (let a = lo; a <= hi; a = next) {
       let b = a
       while (b < last && broken.has(b)) b++
+      // edits in the tile: skip those wholly before (they ended in earlier tiles)
       const start = stepStart(p, a)
-      const end = stepEnd(p, b)
-      // edits in [start, end): skip those wholly before (they ended in earlier tiles)
       while (ei < edits.length && tileBefore(edits[ei] as Edit, start, p)) ei++
-      let seq = ''
-      let at = start
-      for (let k = ei; k < edits.length; k++) {
-        const e = edits[k] as Edit
-        if (e.start > end || (e.start === end && (e.end > e.start || end !== p.end))) break
-        if (e.end <= start && !(e.end === start && e.start === start && start === p.start)) continue
-        const s = Math.max(e.start, start)
-        const t = Math.min(e.end, end)
-        seq += refSeq.slice(at - p.start, s - p.start)
-        // a no-call run may reach over the tile's edges: keep the part inside
-        seq += e.end - e.start === e.alt.length ? e.alt.slice(s - e.start, t - e.start) : e.alt
-        at = t
-      }
-      seq += refSeq.slice(at - p.start, end - p.start)
-      tiles.push({ step: a, span: b - a + 1, seq, nocalls: nocallRuns(seq) })
+      visit(a, b, ei)
       next = b + 1
     }
   }
-  return tiles
+}
+
+/**
+ * Edit e's place in the tile [start, end): 1 if it and every later edit lie past the tile, 0 if
+ * it ended before the tile, -1 if it is in the tile.
+ */
+function tileEdit(e: Edit, start: number, end: number, p: PathTags): number {
+  if (e.start > end || (e.start === end && (e.end > e.start || end !== p.end))) return 1
+  if (e.end <= start && !(e.end === start && e.start === start && start === p.start)) return 0
+  return -1
+}
+
+/** What edit e puts in place of the reference [s, t) (a no-call run keeps the part inside). */
+function editPiece(e: Edit, s: number, t: number): string {
+  return e.end - e.start === e.alt.length ? e.alt.slice(s - e.start, t - e.start) : e.alt
+}
+
+/** The sequence of the tile of steps a..b given by cutTiles. */
+function tileSeq(
+  p: PathTags,
+  refSeq: string,
+  edits: readonly Edit[],
+  ei: number,
+  a: number,
+  b: number,
+): string {
+  const start = stepStart(p, a)
+  const end = stepEnd(p, b)
+  let seq = ''
+  let at = start
+  for (let k = ei; k < edits.length; k++) {
+    const e = edits[k] as Edit
+    const place = tileEdit(e, start, end, p)
+    if (place > 0) break
+    if (place === 0) continue
+    const s = Math.max(e.start, start)
+    const t = Math.min(e.end, end)
+    seq += refSeq.slice(at - p.start, s - p.start) + editPiece(e, s, t)
+    at = t
+  }
+  return seq + refSeq.slice(at - p.start, end - p.start)
+}
+
+/**
+ * A key that determines tileSeq(p, refSeq, edits, ei, a, b) — the steps and each edit's place
+ * and piece — and is much shorter than the sequence.
+ */
+function tileSignature(p: PathTags, edits: readonly Edit[], ei: number, a: number, b: number) {
+  const start = stepStart(p, a)
+  const end = stepEnd(p, b)
+  let key = `${a}+${b}`
+  for (let k = ei; k < edits.length; k++) {
+    const e = edits[k] as Edit
+    const place = tileEdit(e, start, end, p)
+    if (place > 0) break
+    if (place === 0) continue
+    const s = Math.max(e.start, start)
+    const t = Math.min(e.end, end)
+    key += `;${s},${t},${editPiece(e, s, t)}`
+  }
+  return key
 }
 
 /** Does edit e lie wholly before the tile starting at `start`? */
@@ -294,10 +355,15 @@ interface RawEntry {
   step: number
   span: number
   seq: string
+  /** nocallRuns(seq), for addEdits */
+  runs: number[]
   count: number
   /** next entry with the same sequence (at another step or span), -1 at the end of the chain */
   next: number
 }
+
+/** addEdits: a tile equal to the reference tile */
+const REF_TILE = -1
 
 /** Shared by every step without no-calls; frozen so that no consumer can fill it. */
 const NO_RUNS = Object.freeze([]) as unknown as number[]
@@ -314,10 +380,15 @@ export class PathLibraryBuilder {
   private readonly covered: Int32Array
   private readonly raw: RawEntry[] = []
   private readonly index = new Map<string, number>()
+  /** addEdits: tileSignature -> raw entry, or REF_TILE */
+  private readonly bySignature = new Map<string, number>()
   /** per haplotype: the raw entries of its non-reference tiles, in step order */
   private readonly haps: (Int32Array | undefined)[]
   private readonly hapRuns: (Map<number, number[]> | undefined)[]
+  /** the haplotype being added: its raw entries in scratch[0, nTaken), its runs */
   private scratch = new Int32Array(256)
+  private nTaken = 0
+  private takenRuns: Map<number, number[]> | undefined
 
   constructor(
     readonly path: PathTags,
@@ -341,7 +412,7 @@ export class PathLibraryBuilder {
   }
 
   /** The raw entry of a tile, added with count 0 if new. */
-  private entry(step: number, span: number, seq: string): number {
+  private entry(step: number, span: number, seq: string, runs: number[]): number {
     const first = this.index.get(seq)
     let id = first ?? -1
     for (; id >= 0; id = (this.raw[id] as RawEntry).next) {
@@ -349,7 +420,7 @@ export class PathLibraryBuilder {
       if (r.step === step && r.span === span) return id
     }
     id = this.raw.length
-    this.raw.push({ step, span, seq, count: 0, next: first ?? -1 })
+    this.raw.push({ step, span, seq, runs, count: 0, next: first ?? -1 })
     this.index.set(seq, id)
     return id
   }
@@ -359,28 +430,68 @@ export class PathLibraryBuilder {
    * from the reference (a tile equal to the reference tile counts as the reference).
    */
   add(h: number, tiles: readonly Tile[]): void {
-    if (!Number.isInteger(h) || h < 0 || h >= this.nHaplotypes)
-      throw new ArgumentError(`haplotype ${h} out of range [0, ${this.nHaplotypes})`)
-    if (this.haps[h]) throw new ArgumentError(`haplotype ${h} was added twice`)
-    if (this.scratch.length < tiles.length) this.scratch = new Int32Array(2 * tiles.length)
-    const ids = this.scratch
-    let n = 0
-    let runs: Map<number, number[]> | undefined
+    this.checkNew(h)
     let next = 0
     for (const t of tiles) {
       if (t.step < next || t.span < 1 || t.step + t.span > this.nSteps)
         throw new ArgumentError(`tile at step ${t.step} span ${t.span} out of order or range`)
       next = t.step + t.span
       if (t.span === 1 && t.seq === this.refTiles[t.step]) continue
-      const id = this.entry(t.step, t.span, t.seq)
-      ;(this.raw[id] as RawEntry).count++
-      ids[n++] = id
-      for (let s = t.step; s < next; s++) this.covered[s]!++
-      // runs are kept where they differ from what the reference tile would give
-      if (t.nocalls.length || this.refRuns[t.step]) (runs ??= new Map()).set(t.step, t.nocalls)
+      this.take(this.entry(t.step, t.span, t.seq, t.nocalls), t.nocalls)
     }
-    this.haps[h] = ids.slice(0, n)
-    this.hapRuns[h] = runs
+    this.close(h)
+  }
+
+  /**
+   * Add haplotype h from its edits in the path (what add(h, tilesFromEdits(...)) does): a tile
+   * whose steps and edits were seen before is found by that short signature, without building
+   * its sequence again.
+   */
+  addEdits(h: number, edits: readonly Edit[]): void {
+    this.checkNew(h)
+    const p = this.path
+    cutTiles(p, edits, (a, b, ei) => {
+      const key = tileSignature(p, edits, ei, a, b)
+      let id = this.bySignature.get(key)
+      if (id === undefined) {
+        const seq = tileSeq(p, this.refSeq, edits, ei, a, b)
+        id =
+          a === b && seq === this.refTiles[a]
+            ? REF_TILE
+            : this.entry(a, b - a + 1, seq, nocallRuns(seq))
+        this.bySignature.set(key, id)
+      }
+      if (id !== REF_TILE) this.take(id, (this.raw[id] as RawEntry).runs)
+    })
+    this.close(h)
+  }
+
+  private checkNew(h: number): void {
+    if (!Number.isInteger(h) || h < 0 || h >= this.nHaplotypes)
+      throw new ArgumentError(`haplotype ${h} out of range [0, ${this.nHaplotypes})`)
+    if (this.haps[h]) throw new ArgumentError(`haplotype ${h} was added twice`)
+    this.nTaken = 0
+    this.takenRuns = undefined
+  }
+
+  /** One non-reference tile of the haplotype being added. */
+  private take(id: number, runs: number[]): void {
+    const r = this.raw[id] as RawEntry
+    r.count++
+    if (this.nTaken === this.scratch.length) {
+      const grown = new Int32Array(2 * this.scratch.length)
+      grown.set(this.scratch)
+      this.scratch = grown
+    }
+    this.scratch[this.nTaken++] = id
+    for (let s = r.step; s < r.step + r.span; s++) this.covered[s]!++
+    // runs are kept where they differ from what the reference tile would give
+    if (runs.length || this.refRuns[r.step]) (this.takenRuns ??= new Map()).set(r.step, runs)
+  }
+
+  private close(h: number): void {
+    this.haps[h] = this.scratch.slice(0, this.nTaken)
+    this.hapRuns[h] = this.takenRuns
   }
 
   /** Number the variants and return the library; every haplotype must have been added. */
@@ -393,11 +504,13 @@ export class PathLibraryBuilder {
     // the reference tile of each step as a raw entry
     const refId = new Int32Array(nSteps)
     for (let s = 0; s < nSteps; s++) {
-      const id = this.entry(s, 1, this.refTiles[s] as string)
+      const seq = this.refTiles[s] as string
+      const id = this.entry(s, 1, seq, this.refRuns[s] ?? NO_RUNS)
       ;(this.raw[id] as RawEntry).count += this.nHaplotypes - (this.covered[s] as number)
       refId[s] = id
     }
     this.index.clear()
+    this.bySignature.clear()
     // per step: fill, merge, order
     const byStep: number[][] = Array.from({ length: nSteps }, () => [])
     this.raw.forEach((r, id) => (byStep[r.step] as number[]).push(id))
