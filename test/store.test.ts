@@ -16,10 +16,11 @@ import {
   formatComparison,
   referenceSource,
 } from '../scripts/compare-vcf.js'
-import { storeFiles } from '../src/store/manifest.js'
+import { parseManifest, storeFiles } from '../src/store/manifest.js'
+import { readFastaFile } from '../src/tiling/reference.js'
 import { buildStore } from '../src/tiling/build.js'
 import { runCli } from './cli.js'
-import { hasTool } from './shared.js'
+import { DATA, describeShared, hasTool } from './shared.js'
 
 const REF = 'testdata/chr20/20.1-4000000.fa.gz'
 const VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
@@ -177,3 +178,29 @@ describe.skipIf(!hasTool('bcftools'))(
     })
   },
 )
+
+describeShared('a store built from FASTA haplotype pairs (NAME.1.fa.gz, NAME.2.fa.gz)', () => {
+  const pairs = join(dir, 'pairs')
+  const files = SAMPLES.flatMap((s) =>
+    [1, 2].map((h) => `${DATA}grch37-chr20/haplotypes/${s}.${h}.fa.gz`),
+  )
+  beforeAll(async () => {
+    await buildStore({ reference: REF, fasta: files, out: pairs })
+  })
+
+  it('gives every haplotype file back byte for byte (ignoring case)', async () => {
+    for (const file of files) {
+      const [, sample, h] = /(\w+)\.([12])\.fa\.gz$/.exec(file)!
+      const r = await runCli('fasta', pairs, '--sample', sample!, '--haplotype', h!, '--width', '0')
+      const input = readFastaFile(file)[0]!.seq.toUpperCase()
+      expect(r.out.toString().split('\n')[1] === input).toBe(true)
+    }
+  })
+
+  it('records where the haplotypes came from', async () => {
+    const m = parseManifest(readFileSync(join(pairs, storeFiles.manifest), 'utf8'))
+    expect(m.samples.map((s) => s.name)).toEqual(SAMPLES)
+    expect(m.source.fasta).toEqual(files.map((f) => f.split('/').pop()))
+    expect(m.source.vcf).toBeUndefined()
+  })
+})

@@ -8,7 +8,8 @@ import { progressBar } from './progress.js'
 
 interface BuildCliOptions {
   reference: string
-  vcf: string
+  vcf?: string
+  fasta?: string[]
   out: string
   samples?: string
   pathLength?: string
@@ -24,7 +25,8 @@ export function registerBuild(program: Command): void {
     .command('build')
     .description('build a tiled store from a reference FASTA and a cohort VCF')
     .requiredOption('--reference <FASTA>', 'reference FASTA (plain, or bgzipped with .fai/.gzi)')
-    .requiredOption('--vcf <VCF>', 'cohort VCF (bgzipped or plain), sorted as the reference')
+    .option('--vcf <VCF>', 'cohort VCF (bgzipped or plain), sorted as the reference')
+    .option('--fasta <FILES...>', 'instead of --vcf: haplotype pairs NAME.1.fa[.gz] NAME.2.fa[.gz]')
     .requiredOption('--out <STORE>', 'store directory (replaced only when the build succeeds)')
     .option('--samples <LIST>', 'samples to take: A,B,C or a file with one name per line')
     .option('--path-length <BASES>', 'maximum bases per tile path (default 4000000)')
@@ -45,7 +47,8 @@ export function registerBuild(program: Command): void {
       try {
         const { manifest, overlaps, refMismatches } = await buildStore({
           reference: o.reference,
-          vcf: o.vcf,
+          ...(o.vcf ? { vcf: o.vcf } : {}),
+          ...(o.fasta ? { fasta: o.fasta } : {}),
           out: o.out,
           ...(o.samples ? { samples: parseSampleList(o.samples) } : {}),
           ...(pathLength ? { pathLength } : {}),

@@ -44,6 +44,8 @@ export interface StoreManifest {
   source: {
     reference: string
     vcf?: string
+    /** FASTA haplotype files, when the build read those instead of a VCF */
+    fasta?: string[]
     records?: number
     skippedOverlaps?: number
     skippedRefMismatches?: number

@@ -11,7 +11,7 @@ import { mkdir, open, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { writeTarBgzf } from '../container/tar/writer.js'
 import { writeFileAtomic } from '../core/atomic.js'
-import { checkAbort } from '../core/errors.js'
+import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
@@ -31,8 +31,12 @@ import { encodeCounts, NO_REF_VARIANT } from '../library/counts.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../store/manifest.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import { fastjRecordsOf } from './fastj.js'
+import { findFastaPairs, tileFastaHaplotype } from './fastaPairs.js'
+import type { FastaPair } from './fastaPairs.js'
 import { VcfHaplotypeSource } from './haplotypes.js'
+import type { OverlapSkip } from './haplotypes.js'
 import { openReference } from './reference.js'
+import type { ReferenceFasta } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
 import type { PathTags } from './tags.js'
 import { PathLibraryBuilder } from './tiles.js'
@@ -40,7 +44,10 @@ import type { PathLibrary } from './tiles.js'
 
 export interface BuildOptions extends AbortOptions {
   reference: string
-  vcf: string
+  /** the cohort as a VCF (bgzipped or plain) ... */
+  vcf?: string
+  /** ... or as Lightning-style FASTA haplotype pairs NAME.1.fa[.gz], NAME.2.fa[.gz] */
+  fasta?: string[]
   out: string
   /** only these samples, in this order */
   samples?: string[]
@@ -62,8 +69,74 @@ export interface BuildOptions extends AbortOptions {
 export interface BuildResult {
   manifest: StoreManifest
   /** overlapping variants skipped per haplotype, as bcftools consensus skips them */
-  overlaps: VcfHaplotypeSource['overlaps']
-  refMismatches: VcfHaplotypeSource['refMismatches']
+  overlaps: OverlapSkip[]
+  refMismatches: { chrom: string; pos: number }[]
+}
+
+/** Where the haplotypes come from: a cohort VCF or FASTA haplotype pairs. */
+interface HaplotypeInput {
+  samples: string[]
+  unphased: ReadonlySet<string>
+  overlaps: OverlapSkip[]
+  refMismatches: { chrom: string; pos: number }[]
+  /** Each path's library, in path order; `progress(p, h)` as haplotype h of path p is added. */
+  libraries(
+    paths: PathTags[],
+    progress: (p: PathTags, h: number) => void,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<PathLibrary>
+}
+
+/** A VCF streamed path by path: one path's records and tiles in memory at a time. */
+function vcfInput(source: VcfHaplotypeSource, ref: ReferenceFasta): HaplotypeInput {
+  return {
+    samples: source.samples,
+    unphased: source.unphased,
+    overlaps: source.overlaps,
+    refMismatches: source.refMismatches,
+    async *libraries(paths, progress, signal) {
+      const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
+      for await (const ph of source.paths(paths, { signal })) {
+        const p = byNumber.get(ph.path.path)!
+        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
+        const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
+        for (let h = 0; h < ph.nHaplotypes; h++) {
+          progress(p, h)
+          builder.addEdits(h, ph.edits(h))
+        }
+        yield builder.finish()
+      }
+    },
+  }
+}
+
+/**
+ * FASTA haplotype pairs: each file is read whole and cut at the tags it holds (a missing or
+ * altered tag makes a spanning tile), so every path's table is built at once. For the per-sample
+ * FASTA that tools like lightning take; cohorts belong in a VCF.
+ */
+function fastaInput(pairs: FastaPair[], ref: ReferenceFasta): HaplotypeInput {
+  return {
+    samples: pairs.map((p) => p.sample),
+    unphased: new Set(),
+    overlaps: [],
+    refMismatches: [],
+    async *libraries(paths, progress, signal) {
+      const builders = new Map<number, PathLibraryBuilder>()
+      for (const p of paths) {
+        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
+        builders.set(p.path, new PathLibraryBuilder(p, refSeq, 2 * pairs.length))
+      }
+      for (const [i, pair] of pairs.entries())
+        for (const [a, file] of pair.files.entries()) {
+          checkAbort(signal)
+          progress(paths[0]!, 2 * i + a)
+          for (const [path, tiles] of tileFastaHaplotype(file, paths))
+            builders.get(path)!.add(2 * i + a, tiles)
+        }
+      for (const p of paths) yield builders.get(p.path)!.finish()
+    },
+  }
 }
 
 /** `20.1-4000000.fa.gz` → `20.1-4000000`, made safe for `assembly.00.BUILD.fw.gz`. */
@@ -112,7 +185,7 @@ function countsOf(lib: PathLibrary): Uint8Array {
 }
 
 /** The variants the build left out, one per line (1-based POS, haplotype 1|2, '.' for all). */
-function skippedTsv(source: VcfHaplotypeSource): string {
+function skippedTsv(source: HaplotypeInput): string {
   const lines = ['#CHROM\tPOS\tSAMPLE\tHAPLOTYPE\tREASON']
   for (const o of source.overlaps)
     lines.push(`${o.chrom}\t${o.pos}\t${o.sample}\t${o.haplotype}\toverlaps an applied variant`)
@@ -124,11 +197,28 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
   const report = opts.onProgress ?? (() => undefined)
   const signal = opts.signal
   const ref = await openReference(opts.reference, { signal })
-  const source = await VcfHaplotypeSource.open(opts.vcf, ref, {
-    signal,
-    ...(opts.samples ? { samples: opts.samples } : {}),
-    ...(opts.skipRefMismatch ? { skipRefMismatch: true } : {}),
-  })
+  if ((opts.vcf === undefined) === (opts.fasta === undefined))
+    throw new ArgumentError('give the haplotypes as a VCF or as FASTA pairs (one of the two)')
+  let source: HaplotypeInput
+  if (opts.vcf !== undefined) {
+    const vcf = await VcfHaplotypeSource.open(opts.vcf, ref, {
+      signal,
+      ...(opts.samples ? { samples: opts.samples } : {}),
+      ...(opts.skipRefMismatch ? { skipRefMismatch: true } : {}),
+    })
+    source = vcfInput(vcf, ref)
+  } else {
+    let pairs = findFastaPairs(opts.fasta!)
+    if (opts.samples) {
+      const byName = new Map(pairs.map((p) => [p.sample, p]))
+      pairs = opts.samples.map((name) => {
+        const pair = byName.get(name)
+        if (!pair) throw new ArgumentError(`sample ${name} has no FASTA pair`)
+        return pair
+      })
+    }
+    source = fastaInput(pairs, ref)
+  }
   const build = opts.build ?? buildName(opts.reference)
   const names = { pick: 'picking tags', tile: 'tiling haplotypes', write: 'writing genomes' }
   const paths = await pickTags(ref, {
@@ -173,23 +263,17 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
     let libVersion: string
     const samples: StoreManifest['samples'] = []
     try {
-      const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
-      for await (const ph of source.paths(paths, { signal })) {
-        const p = byNumber.get(ph.path.path)!
-        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
-        const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
-        for (let h = 0; h < ph.nHaplotypes; h++) {
-          if (h % 64 === 0) {
-            checkAbort(signal)
-            report({
-              phase: names.tile,
-              done: basesDone + Math.round(((p.end - p.start) * h) / ph.nHaplotypes),
-              total: totalBases,
-            })
-          }
-          builder.addEdits(h, ph.edits(h))
-        }
-        const lib = builder.finish()
+      const progress = (p: PathTags, h: number) => {
+        if (h % 64 !== 0) return
+        checkAbort(signal)
+        report({
+          phase: names.tile,
+          done: basesDone + Math.round(((p.end - p.start) * h) / (2 * nSamples)),
+          total: totalBases,
+        })
+      }
+      for await (const lib of source.libraries(paths, progress, signal)) {
+        const p = lib.path
         basesDone += p.end - p.start
         report({ phase: names.tile, done: basesDone, total: totalBases })
 
@@ -287,7 +371,8 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
       samples,
       source: {
         reference: basename(opts.reference),
-        vcf: basename(opts.vcf),
+        ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
+        ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
         skippedOverlaps: source.overlaps.length,
         skippedRefMismatches: source.refMismatches.length,
       },
