@@ -23,7 +23,7 @@ export default tseslint.config(
       'src/cli/**',
       'src/tiling/**',
       'src/library/build*.ts',
-      'src/core/atomic.ts',
+      'src/core/atomicWrite.ts',
     ],
     rules: {
       'no-restricted-imports': [

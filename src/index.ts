@@ -2,7 +2,7 @@
 // parts — writers, the store build, local files.
 export * from './reader.js'
 export { openFile } from './core/nodeFile.js'
-export { writeFileAtomic, buildDirectoryAtomic } from './core/atomic.js'
+export { writeFileAtomic, buildDirectoryAtomic } from './core/atomicWrite.js'
 export {
   BgzfEncoder,
   bgzfBlock,

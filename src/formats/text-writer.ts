@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants, createGzip } from 'node:zlib'
 import { writeBgzfFile } from '../container/bgzf/writer.js'
-import { createAtomicWriteStream } from '../core/atomic.js'
+import { createAtomicWriteStream } from '../core/atomicWrite.js'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 

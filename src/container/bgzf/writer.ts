@@ -2,7 +2,7 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import { constants, crc32, deflateRawSync } from 'node:zlib'
-import { createAtomicWriteStream, writeFileAtomic } from '../../core/atomic.js'
+import { createAtomicWriteStream, writeFileAtomic } from '../../core/atomicWrite.js'
 
 /** Uncompressed bytes per block, as htslib's BGZF_BLOCK_SIZE: the deflated block always fits 64 KiB. */
 export const BGZF_BLOCK_INPUT = 0xff00

@@ -6,7 +6,7 @@
 import { once } from 'node:events'
 import { ArgumentError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
-import { createAtomicWriteStream } from '../../core/atomic.js'
+import { createAtomicWriteStream } from '../../core/atomicWrite.js'
 import { writeBgzfFile } from '../bgzf/writer.js'
 import type { BgzfWriterOptions } from '../bgzf/writer.js'
 

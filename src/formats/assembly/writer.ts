@@ -1,6 +1,6 @@
 // Node-only writer of `assembly.VV.REF.fw.gz` (BGZF, + .gzi) and its `.fwi` (spec §6.1, §6.3).
 import { writeBgzfFile } from '../../container/bgzf/writer.js'
-import { writeFileAtomic } from '../../core/atomic.js'
+import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { ArgumentError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import { checkPath, formatPath } from '../../core/tileId.js'

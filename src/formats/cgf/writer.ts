@@ -1,7 +1,7 @@
 // Node-only: write a CGF v3 file atomically (a temporary file renamed into place).
 import { checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
-import { writeFileAtomic } from '../../core/atomic.js'
+import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { encodeCgf } from './encode.js'
 import type { CgfEncodeOptions, CgfPathInput } from './encode.js'
 

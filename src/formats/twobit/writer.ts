@@ -1,6 +1,6 @@
 // UCSC 2bit writer (spec §3), Node-only for the file variant. Encodes like faToTwoBit: runs of
 // non-ACGT bases become N blocks (packed as T), runs of lower-case letters become mask blocks.
-import { writeFileAtomic } from '../../core/atomic.js'
+import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { ArgumentError } from '../../core/errors.js'
 import { TWOBIT_SIGNATURE, type TwoBitRecord } from './reader.js'
 
