@@ -91,6 +91,7 @@ export type {
   TileVariant,
   GenomeStep,
   Genome,
+  Carrier,
 } from './resolver/TileResolver.js'
 export { storeToVcf } from './store/vcf.js'
 export type { StoreVcfOptions } from './store/vcf.js'

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { parseRegion } from '../core/region.js'
 import { formatStepId } from '../core/tileId.js'
 import { openTileResolver } from '../resolver/node.js'
-import { write } from './io.js'
+import { parseSampleList, write } from './io.js'
 
 interface AssemblyOption {
   assembly?: string
@@ -44,5 +44,22 @@ export function registerResolver(program: Command): void {
           `${region.chrom}\t${t.start}\t${t.end}\t${formatStepId(t.path, t.step)}+${t.span.toString(16)}\n`,
       )
       await write(lines.join(''))
+    })
+  program
+    .command('carriers <store> <tileid>')
+    .description(
+      'samples carrying a tile variant: SAMPLE and its alleles (1 = carries, phase as in the CGF)',
+    )
+    .option('--samples <LIST>', 'only these samples: A,B,C or a file with one name per line')
+    .action(async (store: string, tileId: string, opts: { samples?: string }) => {
+      const r = openTileResolver(store)
+      const samples = opts.samples ? parseSampleList(opts.samples) : undefined
+      const carriers = await r.carriers(tileId, { samples })
+      await write(carriers.map((c) => `${c.sample}\t${c.alleles[0]}|${c.alleles[1]}\n`).join(''))
+      const total = samples?.length ?? (await r.samples()).length
+      const haplotypes = carriers.reduce((a, c) => a + c.alleles[0] + c.alleles[1], 0)
+      process.stderr.write(
+        `${carriers.length} of ${total} samples carry ${tileId} (${haplotypes} of ${2 * total} haplotypes)\n`,
+      )
     })
 }

@@ -102,6 +102,14 @@ export interface GenomeStep extends StepAlleles {
   path: number
 }
 
+/** A sample carrying a tile variant: 1 per allele (A, B) that carries it, and per allele
+ * whether the tile holds no-calls there (the variant was then matched with `n` as wildcard). */
+export interface Carrier {
+  sample: string
+  alleles: [number, number]
+  nocall: [boolean, boolean]
+}
+
 /** What `genome(sample)` answers. */
 export interface Genome {
   readonly sample: ManifestSample
@@ -428,19 +436,63 @@ export class TileResolver {
     })
   }
 
+  /**
+   * Which samples carry tile variant `tileId` (at its anchor step), on which alleles, and which
+   * have a no-call in it: one PathStruct read per sample, `samples` (default all) in manifest
+   * order. A population query: `carriers.length` over `samples` is the variant's carrier
+   * frequency within that group.
+   */
+  carriers(
+    tileId: string | TileId,
+    opts: AbortOptions & { samples?: string[] | undefined } = {},
+  ): Promise<Carrier[]> {
+    return guard(opts, async () => {
+      const id = this.parseId(tileId)
+      const m = await this.manifest(opts)
+      const wanted = opts.samples ? new Set(opts.samples) : undefined
+      if (wanted)
+        for (const name of wanted)
+          if (!m.samples.some((s) => s.name === name))
+            throw new NotFoundError(`${this.location}: no sample '${name}'`)
+      const samples = m.samples.filter((s) => !wanted || wanted.has(s.name))
+      const out: (Carrier | undefined)[] = new Array(samples.length)
+      let next = 0
+      // a few CGF reads in flight at once (each is a header scan, then one PathStruct)
+      const worker = async () => {
+        for (let i = next++; i < samples.length; i = next++) {
+          const at = await this.cgfOf(samples[i]!).alleles(id.path, id.step, signalOf(opts))
+          const alleles = at.variants.map((v) => (v === id.variant ? 1 : 0))
+          const nocall = at.nocalls.map((r) => r.length > 0)
+          if (alleles[0] || alleles[1])
+            out[i] = {
+              sample: samples[i]!.name,
+              alleles: [alleles[0]!, alleles[1]!],
+              nocall: [nocall[0]!, nocall[1]!],
+            }
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(8, samples.length) }, worker))
+      return out.filter((c): c is Carrier => c !== undefined)
+    })
+  }
+
   /** One genome of the store. NotFoundError when the manifest does not list `sample`. */
   genome(sample: string, opts: AbortOptions = {}): Promise<Genome> {
     return guard(opts, async () => {
       const m = await this.manifest(opts)
       const s = m.samples.find((x) => x.name === sample)
       if (!s) throw new NotFoundError(`${this.location}: no sample '${sample}'`)
-      let cgf = this.cgfs.get(s.name)
-      if (!cgf) {
-        cgf = new CgfReader(this.file(s.cgf))
-        this.cgfs.set(s.name, cgf)
-      }
-      return new StoreGenome(this, s, cgf, m.tagLength)
+      return new StoreGenome(this, s, this.cgfOf(s), m.tagLength)
     })
+  }
+
+  private cgfOf(s: ManifestSample): CgfReader {
+    let cgf = this.cgfs.get(s.name)
+    if (!cgf) {
+      cgf = new CgfReader(this.file(s.cgf))
+      this.cgfs.set(s.name, cgf)
+    }
+    return cgf
   }
 
   /** @internal for StoreGenome */
