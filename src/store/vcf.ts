@@ -8,7 +8,7 @@ import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { NamedFile } from '../core/filehandle.js'
 import { readText } from '../core/filehandle.js'
 import type { Region } from '../core/region.js'
-import { formatStepId } from '../core/tileId.js'
+import { formatPath, formatStepId } from '../core/tileId.js'
 import { AssemblyReader } from '../formats/assembly/reader.js'
 import { CgfReader } from '../formats/cgf/reader.js'
 import type { DecodedPath } from '../formats/cgf/pathStruct.js'
@@ -72,9 +72,12 @@ async function readPathTiles(
   })
   const { steps, ends } = await asm.pathSteps(p.path, opts)
   if (steps.length !== p.steps || steps[steps.length - 1] !== p.steps - 1)
-    throw new FormatError(`path ${formatStepId(p.path, 0)}: the assembly skips steps`, {
-      file: asm.gz.name,
-    })
+    throw new FormatError(
+      `path ${formatPath(p.path)}: the assembly skips steps (a store built from its own reference never does)`,
+      {
+        file: asm.gz.name,
+      },
+    )
   const starts = Float64Array.from(ends, (_, s) => (s === 0 ? p.start : ends[s - 1]! - m.tagLength))
 
   const sequences: string[][] = new Array<string[]>(p.steps)
