@@ -193,6 +193,30 @@ function editPiece(e: Edit, s: number, t: number): string {
   return e.end - e.start === e.alt.length ? e.alt.slice(s - e.start, t - e.start) : e.alt
 }
 
+/**
+ * Call `piece(s, t, alt)` for each edit inside the tile [start, end) of steps a..b, in order:
+ * the reference [s, t) it replaces (clipped to the tile) and what replaces it. `ei` is the first
+ * edit not wholly before the tile.
+ */
+function tilePieces(
+  p: PathTags,
+  edits: readonly Edit[],
+  ei: number,
+  start: number,
+  end: number,
+  piece: (s: number, t: number, alt: string) => void,
+): void {
+  for (let k = ei; k < edits.length; k++) {
+    const e = edits[k] as Edit
+    const place = tileEdit(e, start, end, p)
+    if (place > 0) break
+    if (place === 0) continue
+    const s = Math.max(e.start, start)
+    const t = Math.min(e.end, end)
+    piece(s, t, editPiece(e, s, t))
+  }
+}
+
 /** The sequence of the tile of steps a..b given by cutTiles. */
 function tileSeq(
   p: PathTags,
@@ -206,16 +230,10 @@ function tileSeq(
   const end = stepEnd(p, b)
   let seq = ''
   let at = start
-  for (let k = ei; k < edits.length; k++) {
-    const e = edits[k] as Edit
-    const place = tileEdit(e, start, end, p)
-    if (place > 0) break
-    if (place === 0) continue
-    const s = Math.max(e.start, start)
-    const t = Math.min(e.end, end)
-    seq += refSeq.slice(at - p.start, s - p.start) + editPiece(e, s, t)
+  tilePieces(p, edits, ei, start, end, (s, t, alt) => {
+    seq += refSeq.slice(at - p.start, s - p.start) + alt
     at = t
-  }
+  })
   return seq + refSeq.slice(at - p.start, end - p.start)
 }
 
@@ -224,18 +242,10 @@ function tileSeq(
  * and piece — and is much shorter than the sequence.
  */
 function tileSignature(p: PathTags, edits: readonly Edit[], ei: number, a: number, b: number) {
-  const start = stepStart(p, a)
-  const end = stepEnd(p, b)
   let key = `${a}+${b}`
-  for (let k = ei; k < edits.length; k++) {
-    const e = edits[k] as Edit
-    const place = tileEdit(e, start, end, p)
-    if (place > 0) break
-    if (place === 0) continue
-    const s = Math.max(e.start, start)
-    const t = Math.min(e.end, end)
-    key += `;${s},${t},${editPiece(e, s, t)}`
-  }
+  tilePieces(p, edits, ei, stepStart(p, a), stepEnd(p, b), (s, t, alt) => {
+    key += `;${s},${t},${alt}`
+  })
   return key
 }
 
