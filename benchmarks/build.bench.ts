@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { table, timeCommand } from './lib.js'
 import { mib, STORE_PARTS, storeBreakdown } from './storeSize.js'
+import type { BuildStats } from './build.driver.js'
 
 const RUNS = 3
 const REF = fileURLToPath(new URL('../testdata/chr20/20.1-4000000.fa.gz', import.meta.url))
@@ -14,15 +15,6 @@ const VCF = fileURLToPath(
   new URL('../testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz', import.meta.url),
 )
 const DRIVER = fileURLToPath(new URL('build.driver.ts', import.meta.url))
-
-interface BuildStats {
-  seconds: number
-  samples: number
-  paths: number
-  steps: number
-  variants: number
-  overlaps: number
-}
 
 export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-bench-build-'))

@@ -3,6 +3,16 @@
 //   npx tsx benchmarks/build.driver.ts REFERENCE VCF OUT [PATH_LENGTH]
 import { buildStore } from '../src/tiling/build.js'
 
+/** The summary this driver prints. */
+export interface BuildStats {
+  seconds: number
+  samples: number
+  paths: number
+  steps: number
+  variants: number
+  overlaps: number
+}
+
 const [reference, vcf, out, pathLength] = process.argv.slice(2)
 if (!reference || !vcf || !out)
   throw new Error('usage: build.driver.ts REFERENCE VCF OUT [PATH_LENGTH]')
@@ -13,13 +23,12 @@ const { manifest, overlaps } = await buildStore({
   out,
   ...(pathLength ? { pathLength: Number(pathLength) } : {}),
 })
-console.log(
-  JSON.stringify({
-    seconds: (performance.now() - t0) / 1000,
-    samples: manifest.samples.length,
-    paths: manifest.paths.length,
-    steps: manifest.paths.reduce((a, p) => a + p.steps, 0),
-    variants: manifest.paths.reduce((a, p) => a + p.variants, 0),
-    overlaps: overlaps.length,
-  }),
-)
+const stats: BuildStats = {
+  seconds: (performance.now() - t0) / 1000,
+  samples: manifest.samples.length,
+  paths: manifest.paths.length,
+  steps: manifest.paths.reduce((a, p) => a + p.steps, 0),
+  variants: manifest.paths.reduce((a, p) => a + p.variants, 0),
+  overlaps: overlaps.length,
+}
+console.log(JSON.stringify(stats))

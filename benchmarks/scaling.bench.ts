@@ -8,6 +8,7 @@ import { simulateCohort } from '../scripts/simulate-cohort.js'
 import { table, timeCommand } from './lib.js'
 import type { Measure } from './lib.js'
 import { mib, storeBreakdown } from './storeSize.js'
+import type { BuildStats } from './build.driver.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const REF = join(ROOT, 'testdata/chr20/20.1-4000000.fa.gz')
@@ -22,14 +23,6 @@ const BUILD_RUNS = (n: number) => (n >= 5_000 ? 1 : 3)
 const VIEW_RUNS = 3
 /** the fallback path length when the default (one 4 Mb path) build fails */
 const SHORT_PATHS = 1_000_000
-
-interface BuildStats {
-  seconds: number
-  samples: number
-  paths: number
-  steps: number
-  variants: number
-}
 
 interface Row {
   n: number
