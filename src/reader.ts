@@ -127,3 +127,39 @@ export type { TileLibrary } from './formats/band/reconstruct.js'
 export { alignTile } from './variants/align.js'
 export { TileVariantCaller, tilesToVcf, vcfHeader } from './variants/vcf.js'
 export type { ProgressCallback, Progress } from './core/progress.js'
+export { parseExpression } from './query/expr/parse.js'
+export type { ExprNode, UnaryOp, BinaryOp } from './query/expr/parse.js'
+export { compileExpression, compileCondition } from './query/expr/compile.js'
+export type {
+  Scope,
+  Variable,
+  ValueType,
+  ExprType,
+  ExprValue,
+  CompiledExpression,
+  CompiledCondition,
+} from './query/expr/compile.js'
+export { ExpressionError } from './query/expr/error.js'
+export { resolveGroups, groupStatistic } from './query/groups.js'
+export type { SampleGroup, ResolveGroupsOptions, GroupStatistic } from './query/groups.js'
+export { SampleTable, SampleTableBuilder, SAMPLE_NAME_KEY } from './samples/table.js'
+export type { SampleField, FieldType, FieldValue, Alignment } from './samples/table.js'
+export { parseFmf, formatFmf } from './samples/fmf.js'
+export type { TextLine } from './samples/fmf.js'
+export { parseTsv } from './samples/tsv.js'
+export { parsePed } from './samples/ped.js'
+export {
+  readSampleTable,
+  readStoreSamples,
+  parseSampleTable,
+  detectSampleFormat,
+  textLines,
+  SAMPLE_FORMATS,
+  SAMPLES_FILE,
+} from './samples/read.js'
+export type {
+  SampleFormat,
+  ParsedSamples,
+  ReadSamplesOptions,
+  StoreSamples,
+} from './samples/read.js'
