@@ -5,6 +5,7 @@ import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
 import { registerVcf } from './vcf.js'
 import { registerResolver } from './resolver.js'
+import { registerSamples } from './samples.js'
 import { registerStats } from './stats.js'
 import { registerVerify } from './verify.js'
 
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerVcf(program)
   registerFasta(program)
   registerResolver(program)
+  registerSamples(program)
   registerStats(program)
   registerVerify(program)
 }
