@@ -3,9 +3,11 @@
 //
 // Types: numbers, strings, and conditions (what comparisons, `&&`, `||`, `!` and `in` give). As in
 // BGT's kexpr, a condition counts as 1 or 0 in arithmetic and a number as a condition when it is
-// not 0 (NaN, as from 0/0, is false). Strings never mix with either: `pop == 3` or `pop + 1` is an
-// error at compile time, not a silent false. A record that lacks the value of a key the
-// expression names does not match (kexpr reports an unset variable and BGT skips the record).
+// not 0 (NaN, as from 0/0, is false; kexpr rounds a real first, so 0.3 is false there). Numbers
+// are doubles throughout (kexpr keeps integers apart and rounds `2**-1` to 1). Strings never mix
+// with numbers: `pop == 3` or `pop + 1` is an error at compile time, not a silent false. A record
+// that lacks the value of a key the expression names does not match (kexpr reports an unset
+// variable and BGT skips the record).
 
 import { ExpressionError } from './error.js'
 import { parseExpression } from './parse.js'
