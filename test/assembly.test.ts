@@ -13,7 +13,7 @@ import {
   parseFwi,
 } from '../src/formats/assembly/reader.js'
 import { formatAssembly, writeAssembly } from '../src/formats/assembly/writer.js'
-import { FIXTURES, hasTool, named, describeShared } from './shared.js'
+import { FIXTURES, hasTool, named } from './shared.js'
 
 const D = `${FIXTURES}derived/`
 const reader = (base: string) =>
@@ -51,7 +51,7 @@ describe('.fwi arithmetic (spec §6.3)', () => {
   })
 })
 
-describeShared('assembly fixtures', () => {
+describe('assembly fixtures', () => {
   const hg19 = reader(`${D}assembly.00.hg19.035e.fw`)
   const g1k = reader(`${D}assembly.00.human_g1k_v37.035e.fw`)
 

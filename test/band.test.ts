@@ -6,7 +6,7 @@ import { reconstructAlleles } from '../src/formats/band/reconstruct.js'
 import { joinAllele, readFastj } from '../src/formats/fastj/reader.js'
 import type { FastjRecord } from '../src/formats/fastj/reader.js'
 import { readSglfPath } from '../src/formats/sglf/reader.js'
-import { FIXTURES, md5, named, describeShared } from './shared.js'
+import { FIXTURES, md5, named } from './shared.js'
 
 const FJT = `${FIXTURES}l7g/fjt/`
 const TBH = `${FIXTURES}l7g/tileband-hash/`
@@ -32,7 +32,7 @@ describe('band helpers', () => {
   })
 })
 
-describeShared('band from FastJ + SGLF, and back (spec §9, §12)', () => {
+describe('band from FastJ + SGLF, and back (spec §9, §12)', () => {
   it('035e.fj + 035e.sglf → 035e.band', async () => {
     const lib = await readSglfPath(named(`${FJT}035e.sglf.gz`))
     const band = bandFromFastj(await records(`${FJT}035e.fj`), lib)

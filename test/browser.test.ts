@@ -11,7 +11,6 @@ import { makeFixtureStore } from './fixtureStore.js'
 import type { FixtureStore } from './fixtureStore.js'
 import { serveDirectory } from './httpServer.js'
 import type { StaticServer } from './httpServer.js'
-import { hasShared } from './shared.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const hasChromium = existsSync(CHROMIUM)
@@ -37,7 +36,7 @@ try {
 </script>
 </body></html>`
 
-describe.skipIf(!hasShared || !hasChromium)('reader bundle in headless Chromium', () => {
+describe.skipIf(!hasChromium)('reader bundle in headless Chromium', () => {
   let store: FixtureStore
   let server: StaticServer
   let work: string

@@ -14,7 +14,7 @@ import { encodeCgf } from '../src/formats/cgf/encode.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import { writeCgfFile } from '../src/formats/cgf/writer.js'
 import { runCli } from './cli.js'
-import { FIXTURES, describeShared } from './shared.js'
+import { FIXTURES } from './shared.js'
 
 const CGF = `${FIXTURES}generated/cgf3/`
 const SYNTH = `${CGF}synthetic-40.band`
@@ -40,7 +40,7 @@ const memReader = (bytes: Uint8Array, name = 'mem.cgf3') =>
 const inputs = (paths: [number, string][]) =>
   paths.map(([path, f]) => ({ path, band: parseBand(readFileSync(f, 'utf8'), f) }))
 
-describeShared('CGF v3: the cgft-generated files', () => {
+describe('CGF v3: the cgft-generated files', () => {
   it.each(CASES)('%s.cgf3 decodes to the band it was made from', async (name, paths) => {
     const reader = new CgfReader({ name, handle: new LocalFile(`${CGF}${name}.cgf3`) })
     const entries = await reader.getPaths()
@@ -248,7 +248,7 @@ describe('CGF v3: round trips', () => {
   })
 })
 
-describeShared('CGF v3: corrupt input gives a FormatError naming file and offset', () => {
+describe('CGF v3: corrupt input gives a FormatError naming file and offset', () => {
   const good = new Uint8Array(readFileSync(`${CGF}two-path.cgf3`))
   const decodeAll = async (bytes: Uint8Array) => {
     const reader = memReader(bytes, 'bad.cgf3')

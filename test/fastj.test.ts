@@ -14,7 +14,7 @@ import {
 } from '../src/formats/fastj/reader.js'
 import type { FastjRecord, FastjRule } from '../src/formats/fastj/reader.js'
 import { fastjToCsv, formatFastjRecord, writeFastj } from '../src/formats/fastj/writer.js'
-import { FIXTURES, md5, named, describeShared } from './shared.js'
+import { FIXTURES, md5, named } from './shared.js'
 
 const FJT = `${FIXTURES}l7g/fjt/`
 const GOOD = [
@@ -52,7 +52,7 @@ describe('FastJ header', () => {
   })
 })
 
-describeShared('FastJ fixtures', () => {
+describe('FastJ fixtures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fastj-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -1,5 +1,6 @@
-// A store directory made from the shared fixtures (path 035e = hg19 chrM), laid out as
-// src/store/manifest.ts describes, until the store builder can make one. Node-only test helper.
+// A store directory made from the vendored fixtures in testdata/fixtures (path 035e = hg19 chrM),
+// laid out as src/store/manifest.ts describes, until the store builder can make one. Node-only
+// test helper.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

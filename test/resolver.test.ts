@@ -16,7 +16,7 @@ import type { FixtureStore } from './fixtureStore.js'
 import { serveDirectory } from './httpServer.js'
 import type { StaticServer } from './httpServer.js'
 import { runCli } from './cli.js'
-import { FIXTURES, md5, named, describeShared } from './shared.js'
+import { FIXTURES, md5, named } from './shared.js'
 
 // Spec §1.4: ends of steps 00..09 of 035e on hg19 chrM.
 const HG19_ENDS = [244, 469, 961, 1396, 1769, 2227, 2722, 3114, 3339, 3564]
@@ -47,7 +47,7 @@ describe('cut', () => {
   })
 })
 
-describeShared('TileResolver on the 035e fixture store', () => {
+describe('TileResolver on the 035e fixture store', () => {
   let store: FixtureStore
   let server: StaticServer
   let sglf: SglfPath

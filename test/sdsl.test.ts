@@ -12,7 +12,7 @@ import {
   parseEncVector,
   parseVlcVector,
 } from '../src/formats/cgf/sdsl/index.js'
-import { FIXTURES, describeShared } from './shared.js'
+import { FIXTURES } from './shared.js'
 
 const origin = { file: 'test', base: 0 }
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
@@ -103,7 +103,7 @@ describe('sdsl vectors: the byte vectors of spec §10.7', () => {
   })
 })
 
-describeShared('sdsl vectors of synthetic-40.cgf3 (spec §10.9 byte map)', () => {
+describe('sdsl vectors of synthetic-40.cgf3 (spec §10.9 byte map)', () => {
   const file = new Uint8Array(readFileSync(`${FIXTURES}generated/cgf3/synthetic-40.cgf3`))
   const table: [number, number, 'enc' | 'vlc', number[]][] = [
     [7023, 42, 'enc', [20, 35]],

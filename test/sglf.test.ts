@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { readLines } from '../src/container/stream.js'
 import {
   PathVersionHasher,
@@ -19,7 +19,7 @@ import {
 } from '../src/formats/sglf/reader.js'
 import type { SglfRule } from '../src/formats/sglf/reader.js'
 import { emptySglfTile, formatSglf, writeSglf } from '../src/formats/sglf/writer.js'
-import { FIXTURES, hasTool, md5, named, describeShared } from './shared.js'
+import { FIXTURES, hasTool, md5, named } from './shared.js'
 
 const TL = `${FIXTURES}l7g/tile-lib/`
 const FJT = `${FIXTURES}l7g/fjt/`
@@ -39,7 +39,7 @@ async function rejection(path: string): Promise<SglfValidationError> {
   return err as SglfValidationError
 }
 
-describeShared('SGLF validation (spec §7.2, upstream sglf-check tests)', () => {
+describe('SGLF validation (spec §7.2, upstream sglf-check tests)', () => {
   // sglf-check-tests.sh expects these to pass, 035e-empty-seq.sglf included: an empty sequence
   // with the md5 of the empty string is allowed (it is how an empty path is written).
   for (const name of ['a0', 'a1', 'b0', 'b1', 'empty-seq']) {
@@ -111,7 +111,7 @@ describeShared('SGLF validation (spec §7.2, upstream sglf-check tests)', () => 
   })
 })
 
-describeShared('SGLF versions (spec §5.5)', () => {
+describe('SGLF versions (spec §5.5)', () => {
   it('035e-a0: the manifest of the spec and path version 5348a05d…', async () => {
     const manifest =
       '035e.00.0000.000+1:334516bc19d4674fb2dda0e79ffc6bb5 035e.00.0001.000+1:518554e62ea861081f11e6348e9e1b00 035e.00.0001.001+1:250c92b24bd81afc8da369ccfe4aa963'
@@ -149,7 +149,7 @@ describeShared('SGLF versions (spec §5.5)', () => {
   })
 })
 
-describeShared('SGLF streaming (3.7 MB 035e.1.sglf.gz)', () => {
+describe('SGLF streaming (3.7 MB 035e.1.sglf.gz)', () => {
   it('yields each step after reading at most one line past it', async () => {
     let consumed = 0
     async function* counted() {
@@ -201,7 +201,7 @@ describeShared('SGLF streaming (3.7 MB 035e.1.sglf.gz)', () => {
   })
 })
 
-describeShared('SGLF writer', () => {
+describe('SGLF writer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sglf-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -1,5 +1,7 @@
-// Where the shared fixtures and real data live, and whether they are present. Tests that read
-// them are grouped with `describeShared`, so a clone without ../shared still runs green.
+// Where the test fixtures and real data live. The small upstream Lightning fixtures are vendored
+// in testdata/fixtures (provenance and licences in testdata/README.md), so every test on them runs
+// in a fresh clone. Only the large real data stays in ../shared/data: tests that read it are grouped
+// with `describeShared` and skip, with a message, when it is absent.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
@@ -8,12 +10,13 @@ import { createHash } from 'node:crypto'
 import type { NamedFile } from '../src/core/filehandle.js'
 import { openFile } from '../src/core/nodeFile.js'
 
+/** Upstream l7g/lightning test files, cgft-generated CGFs and files derived from them (vendored). */
+export const FIXTURES = fileURLToPath(new URL('../testdata/fixtures/', import.meta.url))
 export const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url))
-export const FIXTURES = `${SHARED}fixtures/lightning/`
+/** Large real data (whole chr20, 2bit files of other projects), never copied into the repository. */
 export const DATA = `${SHARED}data/`
-export const hasShared = existsSync(FIXTURES) && existsSync(DATA)
-if (!hasShared)
-  console.warn(`../shared is absent (${SHARED}): tests on shared fixtures and data are skipped`)
+export const hasShared = existsSync(DATA)
+if (!hasShared) console.warn(`../shared is absent (${SHARED}): tests on its real data are skipped`)
 
 /** Is a command-line tool on PATH? */
 export function hasTool(name: string): boolean {
@@ -27,11 +30,11 @@ export const named = (path: string): NamedFile => ({ name: path, handle: openFil
 export const md5 = (s: string | Uint8Array): string => createHash('md5').update(s).digest('hex')
 
 /**
- * `describe` for tests that read ../shared. Without it the group is reported as skipped and its
+ * `describe` for tests that read ../shared/data. Without it the group is reported as skipped and its
  * body never runs (vitest's skipIf still runs a group's body to collect it, and top-level reads
  * of fixtures there would fail).
  */
 export function describeShared(name: string, body: () => void): void {
   if (hasShared) describe(name, body)
-  else describe.skip(name, () => it(`needs ${SHARED}`, () => undefined))
+  else describe.skip(name, () => it(`needs ${DATA}`, () => undefined))
 }

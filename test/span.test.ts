@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { FormatError } from '../src/core/errors.js'
 import { SpanTable, parseSpanLine, readSpans } from '../src/formats/span/reader.js'
 import { formatSpanCsv, writeSpanFile } from '../src/formats/span/writer.js'
-import { FIXTURES, named, describeShared } from './shared.js'
+import { FIXTURES, named } from './shared.js'
 
 describe('span CSV lines (spec §5.4)', () => {
   it('parses decimal spans and accepts an explicit ,1', () => {
@@ -40,7 +40,7 @@ describe('span CSV lines (spec §5.4)', () => {
   })
 })
 
-describeShared('span fixture', () => {
+describe('span fixture', () => {
   const fixture = `${FIXTURES}derived/tilelib-035e/span.035e.csv.gz`
   const dir = mkdtempSync(join(tmpdir(), 'span-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -8,7 +8,7 @@ import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { TagsetReader, type TagsetOptions } from '../src/formats/tagset/reader.js'
 import { encodeTagset2bit, writeTagset2bit } from '../src/formats/tagset/writer.js'
 import { parseTwoBit } from '../src/formats/twobit/reader.js'
-import { FIXTURES, describeShared } from './shared.js'
+import { FIXTURES } from './shared.js'
 
 const TAGSET_035E = `${FIXTURES}l7g/fjcsv2sglf/035e.tagset`
 const TAGSET_0000 = `${FIXTURES}l7g/pasta-assay/tagset-0000.gz`
@@ -22,7 +22,7 @@ const mem = (data: string | Uint8Array, name: string, opts: TagsetOptions = {}) 
     opts,
   )
 
-describeShared('tagset forms on the fixtures', () => {
+describe('tagset forms on the fixtures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tagset-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

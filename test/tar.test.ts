@@ -7,7 +7,7 @@ import { TarIndex, TarReader } from '../src/container/tar/reader.js'
 import { writeTarBgzf } from '../src/container/tar/writer.js'
 import { ArgumentError, FormatError, NotFoundError } from '../src/core/errors.js'
 import { openFile } from '../src/core/nodeFile.js'
-import { FIXTURES, hasTool, describeShared } from './shared.js'
+import { FIXTURES, hasTool } from './shared.js'
 
 const hasTools = hasTool('bgzip') && hasTool('tar')
 
@@ -174,7 +174,7 @@ describe('TarIndex.parse', () => {
   })
 })
 
-describeShared('the tilelib-035e fixture', () => {
+describe('the tilelib-035e fixture', () => {
   const base = `${FIXTURES}derived/tilelib-035e/035e.tar.gz`
   it('holds 035e.00.0018.2bit at 934912 (4431 bytes), a 2bit file of 31 sequences', async () => {
     const r = TarReader.open(base, openFile)
@@ -201,7 +201,7 @@ describeShared('the tilelib-035e fixture', () => {
   })
 })
 
-describeShared('TarReader.members', () => {
+describe('TarReader.members', () => {
   it('streams every member of the derived 035e library equal to its ranged read', async () => {
     const dir = `${FIXTURES}derived/tilelib-035e/`
     const reader = TarReader.open(`${dir}035e.tar.gz`, openFile)

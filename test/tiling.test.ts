@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { DATA, FIXTURES, hasShared, hasTool, describeShared } from './shared.js'
+import { DATA, FIXTURES, hasShared, hasTool } from './shared.js'
 import { openReference, referenceFromSequences, parseFastaText } from '../src/tiling/reference.js'
 import type { ReferenceFasta } from '../src/tiling/reference.js'
 import {
@@ -528,7 +528,7 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('chr20:1-4 Mb, 300 samples',
   }, 60_000)
 })
 
-describeShared('Lightning FASTA pairs', () => {
+describe('Lightning FASTA pairs', () => {
   const dir = `${FIXTURES}lightning/`
   const refText = readFileSync(`${dir}ref.fasta`, 'latin1')
   const refSeqs = parseFastaText(refText, 'ref.fasta')
