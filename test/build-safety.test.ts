@@ -4,13 +4,14 @@
 // build cannot place are listed and counted, and verify holds the manifest to that list; every
 // file's md5 is in the manifest, so verify names a damaged file itself; an interrupted build
 // (a real child process, killed) removes its temporary directory, or a later build does.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   truncateSync,
   writeFileSync,
@@ -472,5 +473,22 @@ describe('interrupted builds', () => {
     const b = await build('--vcf', GOOD, '--out', out)
     expect(b.code).toBe(0)
     expect(readdirSync(parent).sort()).toEqual([live, 'store'])
+  })
+
+  it('a store a killed build had moved aside is put back, not removed', async () => {
+    const parent = mkdtempSync(join(dir, 'old-'))
+    const out = join(parent, 'store')
+    expect((await build('--vcf', GOOD, '--out', out)).code).toBe(0)
+    const before = snapshot(out)
+    // a run killed between moving the old store aside and renaming the new one into place
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    renameSync(out, join(parent, `.store.tmp-${dead}-0123abcd.old`))
+    const r = await build('--vcf', GOOD, '--out', out)
+    expect(r.code).toBe(1)
+    expect(errorLines(r.err)).toEqual([
+      `lightning-tiles: --out ${out} already holds a lightning-tiles store: give --force to replace it`,
+    ])
+    expect(readdirSync(parent)).toEqual(['store'])
+    expect(snapshot(out)).toEqual(before)
   })
 })
