@@ -47,7 +47,10 @@ const at = (seq: string, pos: number) => seq[pos - 1]!
 const other = (b: string) => (b === 'A' ? 'C' : 'A')
 
 /** Build into a fresh `out`; return the error it raised (or undefined) and what is left in dir. */
-async function attempt(file: string, opts: { skipRefMismatch?: boolean; out?: string } = {}) {
+async function attempt(
+  file: string,
+  opts: { skipRefMismatch?: boolean; out?: string; force?: boolean } = {},
+) {
   const out = opts.out ?? join(dir, `store-${Math.random().toString(36).slice(2)}`)
   let error: unknown
   try {
@@ -148,7 +151,7 @@ describe('build: bad input gives a clear error and leaves no store behind', () =
       ['S2', false],
     ])
     const bad = vcf('bad.vcf', ['S1'], [rec('chr9', 10, 'A', 'G', '0|1')])
-    const second = await attempt(bad, { out: first.out })
+    const second = await attempt(bad, { out: first.out, force: true })
     expect(second.error).toBeInstanceOf(FormatError)
     expect(readFileSync(join(first.out, 'manifest.json'), 'utf8')).toBe(before)
     expect(second.leftovers).toEqual([])

@@ -192,7 +192,7 @@ describeShared('a store built from FASTA haplotype pairs (NAME.1.fa.gz, NAME.2.f
     for (const file of files) {
       const [, sample, h] = /(\w+)\.([12])\.fa\.gz$/.exec(file)!
       const r = await runCli('fasta', pairs, '--sample', sample!, '--haplotype', h!, '--width', '0')
-      const input = readFastaFile(file)[0]!.seq.toUpperCase()
+      const input = (await readFastaFile(file))[0]!.seq.toUpperCase()
       expect(r.out.toString().split('\n')[1] === input).toBe(true)
     }
   })

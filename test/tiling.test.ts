@@ -544,7 +544,7 @@ describe('Lightning FASTA pairs', () => {
     ])
   })
 
-  it('cuts each haplotype at its tags and joins it back; a changed tag spans', () => {
+  it('cuts each haplotype at its tags and joins it back; a changed tag spans', async () => {
     for (const set of ['pipeline1', 'spanningtile']) {
       const pairs = findFastaPairs(
         ['input1.1.fasta', 'input1.2.fasta', 'input2.2.fasta', 'input2.1.fasta'].map(
@@ -554,7 +554,7 @@ describe('Lightning FASTA pairs', () => {
       expect(pairs.map((p) => p.sample)).toEqual(['input1', 'input2'])
       for (const pair of pairs)
         for (const f of pair.files) {
-          const tiles = tileFastaHaplotype(f, paths)
+          const tiles = await tileFastaHaplotype(f, paths)
           const hap = parseFastaText(readFileSync(f, 'latin1'), f)
           for (const p of paths) {
             const seq = hap.find((r) => r.name === p.chrom)?.seq as string
@@ -567,7 +567,9 @@ describe('Lightning FASTA pairs', () => {
           }
         }
     }
-    const span = tileFastaHaplotype(`${dir}spanningtile/input2.2.fasta`, paths).get(0) as Tile[]
+    const span = (await tileFastaHaplotype(`${dir}spanningtile/input2.2.fasta`, paths)).get(
+      0,
+    ) as Tile[]
     expect(span.map((t) => [t.step, t.span])).toEqual([
       [0, 1],
       [1, 1],
@@ -577,7 +579,7 @@ describe('Lightning FASTA pairs', () => {
     expect(() => findFastaPairs([`${dir}a.1.fasta`])).toThrow(/sample a lacks haplotype 2/)
   })
 
-  it('numbers the variants over the cohort', () => {
+  it('numbers the variants over the cohort', async () => {
     const pairs = findFastaPairs(
       ['input1.1.fasta', 'input1.2.fasta', 'input2.1.fasta', 'input2.2.fasta'].map(
         (f) => `${dir}spanningtile/${f}`,
@@ -586,9 +588,9 @@ describe('Lightning FASTA pairs', () => {
     const p = paths[0] as PathTags
     const refSeq = refSeqs[0]?.seq as string
     const b = new PathLibraryBuilder(p, refSeq, 4)
-    pairs.forEach((pair, si) =>
-      pair.files.forEach((f, k) => b.add(2 * si + k, tileFastaHaplotype(f, [p]).get(0) as Tile[])),
-    )
+    for (const [si, pair] of pairs.entries())
+      for (const [k, f] of pair.files.entries())
+        b.add(2 * si + k, (await tileFastaHaplotype(f, [p])).get(0) as Tile[])
     const lib = b.finish()
     expect([0, 1, 2, 3].map((h) => Array.from(lib.haplotype(h)))).toEqual([
       [0, 0, 0, 0, 0],

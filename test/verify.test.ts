@@ -2,7 +2,7 @@
 // byte in a library tar, compressed or not; a truncated CGF; a manifest naming a missing genome;
 // a tampered manifest version) is reported with its file, place and expectation, and the CLI
 // exits non-zero.
-import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
@@ -67,8 +67,13 @@ describe('verify', () => {
     expect(stdout).toBe(
       `OK ${store}: 4 paths, ${r.checked.steps.toLocaleString('en-US')} tile steps, ` +
         `${lines.toLocaleString('en-US')} tile variants (md5 checked), 3 genomes decoded, ` +
-        `${r.checked.files} files\n`,
+        `${r.checked.files} files, ${r.checked.hashed} file hashes (size, md5)\n`,
     )
+    // every file of the store but manifest.json is hashed
+    const all = readdirSync(store, { recursive: true, withFileTypes: true }).filter((e) =>
+      e.isFile(),
+    )
+    expect(r.checked.hashed).toBe(all.length - 1)
   })
 
   it('reports a flipped byte in the compressed library tar (BGZF CRC)', async () => {
@@ -102,9 +107,11 @@ describe('verify', () => {
     writeFileSync(tar, bytes)
     const r = await verify(dir)
     const hits = r.problems.filter((p) => p.file === 'library/0002.tar.gz')
-    expect(hits.length).toBeGreaterThan(0)
-    // either the inflater rejects the stream or the CRC of what it produced fails; both name block k
-    expect(formatProblem(hits[0]!)).toMatch(
+    expect(hits.length).toBeGreaterThan(1)
+    // first the file's md5 against the manifest, then what the BGZF reader finds: either the
+    // inflater rejects the stream or the CRC of what it produced fails; both name block k
+    expect(formatProblem(hits[0]!)).toMatch(/^library\/0002.tar.gz: md5 of the contents is /)
+    expect(formatProblem(hits[1]!)).toMatch(
       new RegExp(
         `^library/0002.tar.gz, offset ${starts[k]}: (BGZF block data does not match its CRC-32|cannot inflate)`,
       ),
@@ -156,8 +163,12 @@ describe('verify', () => {
     const problems = r.problems.map(formatProblem)
     expect(problems.length).toBeGreaterThan(0)
     // nothing else is blamed: the counts are not compared with an incomplete set of genomes
-    expect(problems.every((p) => p.startsWith('genomes/HG00097.cgf3, '))).toBe(true)
-    expect(problems[0]).toMatch(
+    expect(problems.every((p) => /^genomes\/HG00097\.cgf3[:,] /.test(p))).toBe(true)
+    // first its size against the manifest, then where the CGF reader ran out of bytes
+    expect(problems[0]).toBe(
+      `genomes/HG00097.cgf3: ${Math.floor(size / 2)} bytes, manifest.json records ${size}: the file is damaged or truncated`,
+    )
+    expect(problems[1]).toMatch(
       /^genomes\/HG00097\.cgf3, offset \d+: .*(need \d+ bytes|file ends|truncated|past the end)/,
     )
     const { code, stdout } = await runCli('verify', dir)

@@ -1,4 +1,6 @@
 // lightning-tiles build: reference FASTA + cohort VCF → tiled store.
+import { constants } from 'node:os'
+import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { formatPath } from '../core/tileId.js'
@@ -6,11 +8,40 @@ import { buildStore } from '../tiling/build.js'
 import { parseSampleList } from './io.js'
 import { progressBar } from './progress.js'
 
+/**
+ * SIGINT and SIGTERM abort the build, which then removes its temporary directory; the command
+ * exits 128 + the signal number (130, 143) as a shell does. A second signal exits at once (a later
+ * build removes what is left).
+ */
+function abortOnSignals(): {
+  signal: AbortSignal
+  received: () => NodeJS.Signals | undefined
+  dispose: () => void
+} {
+  const controller = new AbortController()
+  let received: NodeJS.Signals | undefined
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (received) process.exit(128 + constants.signals[received])
+    received = sig
+    controller.abort()
+  }
+  const signals = ['SIGINT', 'SIGTERM'] as const
+  for (const sig of signals) process.on(sig, onSignal)
+  return {
+    signal: controller.signal,
+    received: () => received,
+    dispose: () => {
+      for (const sig of signals) process.off(sig, onSignal)
+    },
+  }
+}
+
 interface BuildCliOptions {
   reference: string
   vcf?: string
   fasta?: string[]
   out: string
+  force?: boolean
   samples?: string
   pathLength?: string
   pathBed?: string
@@ -27,7 +58,11 @@ export function registerBuild(program: Command): void {
     .requiredOption('--reference <FASTA>', 'reference FASTA (plain, or bgzipped with .fai/.gzi)')
     .option('--vcf <VCF>', 'cohort VCF (bgzipped or plain), sorted as the reference')
     .option('--fasta <FILES...>', 'instead of --vcf: haplotype pairs NAME.1.fa[.gz] NAME.2.fa[.gz]')
-    .requiredOption('--out <STORE>', 'store directory (replaced only when the build succeeds)')
+    .requiredOption(
+      '--out <STORE>',
+      'store directory: new or empty (written only when the build succeeds)',
+    )
+    .option('--force', 'replace the store already at --out (never a file or another directory)')
     .option('--samples <LIST>', 'samples to take: A,B,C or a file with one name per line')
     .option('--path-length <BASES>', 'maximum bases per tile path (default 4000000)')
     .option('--path-bed <BED>', 'path boundaries (e.g. cytobands) instead of --path-length')
@@ -44,12 +79,14 @@ export function registerBuild(program: Command): void {
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
       const bar = progressBar()
       const t0 = performance.now()
+      const interrupt = abortOnSignals()
       try {
-        const { manifest, overlaps, refMismatches } = await buildStore({
+        const { manifest, overlaps, refMismatches, unplaced } = await buildStore({
           reference: o.reference,
           ...(o.vcf ? { vcf: o.vcf } : {}),
           ...(o.fasta ? { fasta: o.fasta } : {}),
           out: o.out,
+          ...(o.force ? { force: true } : {}),
           ...(o.samples ? { samples: parseSampleList(o.samples) } : {}),
           ...(pathLength ? { pathLength } : {}),
           ...(o.pathBed ? { pathBed: o.pathBed } : {}),
@@ -58,6 +95,7 @@ export function registerBuild(program: Command): void {
           ...(o.fastj ? { fastj: true } : {}),
           ...(o.cgftTileMap ? { fullTileMap: true } : {}),
           onProgress: bar.onProgress,
+          signal: interrupt.signal,
         })
         bar.stop()
         const steps = manifest.paths.reduce((a, p) => a + p.steps, 0)
@@ -72,10 +110,24 @@ export function registerBuild(program: Command): void {
             `  samples ${manifest.samples.length}, paths ${paths.length} (${range}), tiles ${steps}, tile variants ${variants}`,
             `  library version ${manifest.libraryVersion}`,
             `  skipped ${overlaps.length} overlapping variant(s) (as bcftools consensus does)` +
-              (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : ''),
+              (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : '') +
+              (unplaced.length ? `, ${unplaced.length} record(s) on contigs no path covers` : '') +
+              (overlaps.length + refMismatches.length + unplaced.length
+                ? ` (listed in ${o.out}/skipped.tsv)`
+                : ''),
           ].join('\n') + '\n',
         )
+      } catch (err) {
+        const sig = interrupt.received()
+        if (sig === undefined) throw err
+        bar.stop()
+        process.stderr.write(
+          `lightning-tiles: build interrupted by ${sig}; ${o.out} left as it was\n`,
+        )
+        const code = 128 + constants.signals[sig]
+        throw new CommanderError(code, 'lightning-tiles.interrupted', `interrupted by ${sig}`)
       } finally {
+        interrupt.dispose()
         bar.stop()
       }
     })

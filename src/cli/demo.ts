@@ -81,6 +81,8 @@ export function registerDemo(program: Command): void {
           reference: join(data, REFERENCE),
           vcf,
           out: o.out,
+          // the demo rebuilds its own store on every run (never a directory that is not a store)
+          force: true,
           onProgress: bar.onProgress,
         })
       } finally {

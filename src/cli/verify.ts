@@ -40,7 +40,10 @@ export function registerVerify(program: Command): void {
         await write(
           `OK ${store}: ${plural(c.paths, 'path')}, ${plural(c.steps, 'tile step')}, ` +
             `${plural(c.tiles, 'tile variant')} (md5 checked), ${plural(c.samples, 'genome')} decoded, ` +
-            `${plural(c.files, 'file')}\n`,
+            `${plural(c.files, 'file')}` +
+            (c.hashed
+              ? `, ${plural(c.hashed, 'file hash', 'file hashes')} (size, md5)\n`
+              : '; manifest.json records no file hashes (a store built before them): contents checked by format only\n'),
         )
         return
       }

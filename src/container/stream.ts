@@ -152,6 +152,11 @@ async function* gzipChunks(
         next = await reader.read()
       } catch (err) {
         if (err instanceof FormatError || (err as Error).name === 'AbortError') throw err
+        // Node's zlib says so when the input ends inside the deflate data or before the trailer
+        if ((err as { code?: unknown }).code === 'Z_BUF_ERROR')
+          throw new FormatError('truncated gzip: the file ends inside the compressed data', {
+            file: name,
+          })
         throw new FormatError(
           `gzip data is corrupt, truncated or (in a browser) has more than one member: ${(err as Error).message}`,
           { file: name },
@@ -164,6 +169,32 @@ async function* gzipChunks(
   } finally {
     await reader.cancel().catch(() => undefined)
   }
+}
+
+/** Size of the empty block that ends every BGZF file (SAM spec §4.1.2). */
+const BGZF_EOF_SIZE = 28
+
+/**
+ * FormatError unless the BGZF `file` ends with the empty EOF block. For files read by index rather
+ * than streamed to the end (an indexed reference): one cut at a block boundary reads as complete.
+ */
+export async function checkBgzfEof(file: NamedFile, opts: AbortOptions = {}): Promise<void> {
+  const readOpts = opts.signal ? { signal: opts.signal } : {}
+  const { size } = await file.handle.stat()
+  const at = Math.max(0, size - BGZF_EOF_SIZE)
+  const tail = await file.handle.read(size - at, at, readOpts)
+  let eof = false
+  try {
+    const b = bgzfBlockAt(tail, 0, file.name, at)
+    eof = b !== undefined && b.size === BGZF_EOF_SIZE && b.dataSize === 0
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err
+  }
+  if (!eof)
+    throw new FormatError('BGZF file has no EOF block: it is probably truncated', {
+      file: file.name,
+      offset: size,
+    })
 }
 
 /**

@@ -1,15 +1,63 @@
 // Node-only: write files and directories so that a failure never leaves a half-written result.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
 
+// `.NAME.tmp-PID-HEX`: the pid lets a later run tell the leftovers of a dead process from the
+// work of a live one (removeStaleTemps).
 function tempName(target: string): string {
   return join(
     dirname(target),
     `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`,
   )
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  )
+
+/**
+ * Remove what killed runs left beside `target`: temporary files or directories of `target` whose
+ * process is gone. A `.old` copy (the previous `target`, moved aside while the new one was renamed
+ * into place) is put back when the run died before `target` existed again, never removed then.
+ * Returns the names removed or restored. Temporary names hold no host name: on a file system shared
+ * by several machines a live run elsewhere may look dead here (the same pid being free locally).
+ */
+export async function removeStaleTemps(target: string): Promise<string[]> {
+  const dir = dirname(target)
+  const prefix = `.${basename(target)}.tmp-`
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+  const done: string[] = []
+  for (const name of names) {
+    const m = /^(\d+)-[0-9a-f]{8}(\.old)?$/.exec(name.slice(prefix.length))
+    if (!name.startsWith(prefix) || !m || isAlive(Number(m[1]))) continue
+    const file = join(dir, name)
+    if (m[2] && !(await exists(target))) await rename(file, target)
+    else await rm(file, { recursive: true, force: true })
+    done.push(name)
+  }
+  return done
 }
 
 /** Write `data` to a temporary file beside `target`, then rename it into place. */
@@ -55,14 +103,15 @@ export function createAtomicWriteStream(target: string): AtomicStream {
 
 /**
  * Build a directory under a temporary name beside `target` and rename it into place when `fill`
- * succeeds. An existing `target` is replaced only then; on failure the temporary directory is
- * removed and `target` is untouched.
+ * succeeds. An existing `target` is replaced only then; on failure (an abort too) the temporary
+ * directory is removed and `target` is untouched. Leftovers of killed runs are removed first.
  */
 export async function buildDirectoryAtomic<T>(
   target: string,
   fill: (dir: string) => Promise<T>,
 ): Promise<T> {
   await mkdir(dirname(target), { recursive: true })
+  await removeStaleTemps(target)
   const tmp = tempName(target)
   await mkdir(tmp)
   try {

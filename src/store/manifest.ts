@@ -46,12 +46,26 @@ export interface StoreManifest {
     vcf?: string
     /** FASTA haplotype files, when the build read those instead of a VCF */
     fasta?: string[]
+    /** VCF data lines read */
     records?: number
     skippedOverlaps?: number
     skippedRefMismatches?: number
+    /** records on a reference contig that no path covers (paths from a BED without it) */
+    skippedUnplaced?: number
   }
   created: string
   tool: string
+  /**
+   * Size and md5 of every other file of the store, by name relative to the store (sorted), so that
+   * a damaged file is named by its own content (store/fileHashes.ts). Stores built before it lack it.
+   */
+  files?: Record<string, FileHash>
+}
+
+/** A file's size in bytes and the md5 (hex) of its bytes. */
+export interface FileHash {
+  size: number
+  md5: string
 }
 
 /** Relative file names inside a store. */
@@ -119,6 +133,22 @@ export function parseManifest(text: string, file = storeFiles.manifest): StoreMa
     )
     need(!names.has(s.name), `sample '${s.name}' is listed twice`, file)
     names.add(s.name)
+  }
+  if (o.files !== undefined) {
+    need(typeof o.files === 'object' && o.files !== null, 'files must be an object', file)
+    for (const [rel, h] of Object.entries(o.files)) {
+      // names are opened relative to the store: never above it
+      need(
+        rel !== '' && !rel.startsWith('/') && !rel.split('/').includes('..'),
+        `files: '${rel}' is not a name inside the store`,
+        file,
+      )
+      need(
+        Number.isSafeInteger(h?.size) && h.size >= 0 && /^[0-9a-f]{32}$/.test(h.md5),
+        `files: '${rel}' needs a size and an md5 (32 hex digits)`,
+        file,
+      )
+    }
   }
   let last = -1
   for (const p of o.paths) {

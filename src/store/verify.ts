@@ -23,6 +23,8 @@ import { readPathCounts, statStoreFiles, storeFileList } from './stats.js'
 import type { LoadedCounts, StoreOpener } from './stats.js'
 import { readText } from '../core/filehandle.js'
 import { md5Hex } from '../core/md5.js'
+import { checkFileHashes } from './fileHashes.js'
+import { checkSkipped } from './skipped.js'
 
 /** One thing wrong with a store: the file, where in it (byte offset or 1-based line), and what. */
 export interface VerifyProblem {
@@ -37,7 +39,15 @@ export interface VerifyResult {
   /** problems past the per-file limit, counted but not listed */
   suppressed: number
   /** what was checked */
-  checked: { files: number; paths: number; steps: number; tiles: number; samples: number }
+  checked: {
+    files: number
+    /** files whose size and md5 were checked against the manifest (0: it records none) */
+    hashed: number
+    paths: number
+    steps: number
+    tiles: number
+    samples: number
+  }
 }
 
 export interface VerifyOptions extends AbortOptions {
@@ -68,7 +78,7 @@ class Verifier {
   readonly problems: VerifyProblem[] = []
   suppressed = 0
   private readonly perFile = new Map<string, number>()
-  readonly checked = { files: 0, paths: 0, steps: 0, tiles: 0, samples: 0 }
+  readonly checked = { files: 0, hashed: 0, paths: 0, steps: 0, tiles: 0, samples: 0 }
   /** files that could not be stat'ed; their checks are skipped */
   readonly absent = new Set<string>()
 
@@ -156,6 +166,33 @@ async function checkFilesExist(v: Verifier, m: StoreManifest): Promise<void> {
         `missing or unreadable (${st.error.message}); manifest.json names it as ${f.role}`,
       )
   })
+}
+
+/**
+ * Every file against the size and md5 the manifest records (first, so that a damaged file is named
+ * by its own bytes), and skipped.tsv against the manifest's counts of what the build skipped.
+ */
+async function checkHashesAndSkipped(v: Verifier, m: StoreManifest): Promise<void> {
+  if (m.files) {
+    const files = m.files
+    const problems = await checkFileHashes(v.open, files, {
+      signal: v.opts.signal,
+      onFile: (done, total) => v.report('hashing files', done, total),
+    })
+    for (const p of problems) if (!v.absent.has(p.file)) v.problem(p.file, p.message)
+    v.checked.hashed = Object.keys(files).length
+  }
+  if (v.absent.has(storeFiles.skipped)) return
+  try {
+    const text = await readText(
+      v.open(storeFiles.skipped),
+      v.opts.signal ? { signal: v.opts.signal } : {},
+    )
+    for (const p of checkSkipped(m, text))
+      v.problem(storeFiles.skipped, p.message, p.line === undefined ? {} : { line: p.line })
+  } catch (err) {
+    v.caught(storeFiles.skipped, err)
+  }
 }
 
 /** The counts file of a path, checked against the manifest; undefined if unusable. */
@@ -745,6 +782,7 @@ export async function verifyStore(
   const m = await loadManifest(v)
   if (!m) return result()
   await checkFilesExist(v, m)
+  await checkHashesAndSkipped(v, m)
 
   const tags = await checkTagset(v, m)
   const counts = new Map<number, LoadedCounts>()

@@ -1,45 +1,42 @@
-// Build a tiled store from a reference FASTA and a cohort VCF (the main job, DESIGN "Data flow"):
-// pick tags → tagset + assembly; stream the VCF path by path → tiles per haplotype → per-path
-// library (SGLF, 2bit-tar, counts, spans) and one PathStruct per sample; finally one CGF per
-// sample and manifest.json. Everything is written into a temporary directory renamed into place.
+// Build a tiled store from a reference FASTA and a cohort VCF (the main job, DESIGN "Data flow"),
+// as a pipeline of stages that each check the abort signal and report progress:
+//
+//   tags        reference → paths and their tags (tags.ts)
+//   assembly    paths → tagset.2bit and the assembly
+//   haplotypes  the VCF (or FASTA pairs), path by path → a path library (tiles per haplotype)
+//   library     path library → SGLF, 2bit tar, counts of the path; its manifest entry and spans
+//   genotypes   path library → every sample's PathStruct (spilled); at the end one CGF per sample
+//   manifest    what was built and skipped → skipped.tsv and the manifest (the writer adds hashes)
+//
+// Everything is written through a StoreWriter (store/writer.ts: the same layout table the readers
+// use) into a temporary directory renamed into place when the store is complete.
 //
 // Memory: one path at a time — the path's reference, its records (carriers in typed arrays), its
-// distinct tiles and each haplotype's non-reference tiles. Every sample's PathStruct of the path
-// is appended to a spill file in the temporary directory as soon as it is encoded, and each CGF
-// is assembled from that file at the end, so no N × paths structs are held.
-import { mkdir, open, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
-import { writeTarBgzf } from '../container/tar/writer.js'
-import { writeFileAtomic } from '../core/atomicWrite.js'
-import { ArgumentError, checkAbort } from '../core/errors.js'
+// distinct tiles and each haplotype's non-reference tiles; PathStructs go to a spill file.
+import { basename } from 'node:path'
+import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
-import { writeAssembly } from '../formats/assembly/writer.js'
 import { encodeCgfFromStructs, encodePathStruct } from '../formats/cgf/encode.js'
 import { DEFAULT_TILE_MAP } from '../formats/cgf/defaultTileMap.js'
 import { HEXIT_TILE_MAP, tileMapKeys } from '../formats/cgf/tileMap.js'
 import { libraryVersion, PathVersionHasher } from '../formats/sglf/reader.js'
-import { writeFastj } from '../formats/fastj/writer.js'
-import { writeSglf } from '../formats/sglf/writer.js'
 import type { SglfTileInput } from '../formats/sglf/writer.js'
-import { writeSpanFile } from '../formats/span/writer.js'
-import { writeTagset2bit } from '../formats/tagset/writer.js'
 import { encodeTwoBit } from '../formats/twobit/writer.js'
-import { buildDirectoryAtomic } from '../core/atomicWrite.js'
 import { encodeCounts, NO_REF_VARIANT } from '../library/counts.js'
-import { STORE_FORMAT, STORE_FORMAT_VERSION, storeFiles } from '../store/manifest.js'
-import type { ManifestPath, StoreManifest } from '../store/manifest.js'
+import { STORE_FORMAT, STORE_FORMAT_VERSION } from '../store/manifest.js'
+import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
+import { StoreWriter, prepareStoreTarget } from '../store/writer.js'
+import type { ManifestDraft } from '../store/writer.js'
 import { fastjRecordsOf } from './fastj.js'
-import { findFastaPairs, tileFastaHaplotype } from './fastaPairs.js'
-import type { FastaPair } from './fastaPairs.js'
-import { VcfHaplotypeSource } from './haplotypes.js'
 import type { OverlapSkip } from './haplotypes.js'
-import { openReference } from './reference.js'
+import { openInputs } from './inputs.js'
+import type { HaplotypeInput } from './inputs.js'
+import { PathStructSpill } from './pathStructSpill.js'
 import type { ReferenceFasta } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
 import type { PathTags } from './tags.js'
-import { PathLibraryBuilder } from './tiles.js'
 import type { PathLibrary } from './tiles.js'
 
 export interface BuildOptions extends AbortOptions {
@@ -48,7 +45,10 @@ export interface BuildOptions extends AbortOptions {
   vcf?: string
   /** ... or as Lightning-style FASTA haplotype pairs NAME.1.fa[.gz], NAME.2.fa[.gz] */
   fasta?: string[]
+  /** the store directory: new, empty, or (with `force`) an existing store to replace */
   out: string
+  /** replace an existing store at `out` (never a file or a directory that is not a store) */
+  force?: boolean
   /** only these samples, in this order */
   samples?: string[]
   /** maximum bases per path (default 4,000,000) */
@@ -71,72 +71,14 @@ export interface BuildResult {
   /** overlapping variants skipped per haplotype, as bcftools consensus skips them */
   overlaps: OverlapSkip[]
   refMismatches: { chrom: string; pos: number }[]
+  /** records on reference contigs that no path covers (a path BED without them) */
+  unplaced: { chrom: string; pos: number }[]
 }
 
-/** Where the haplotypes come from: a cohort VCF or FASTA haplotype pairs. */
-interface HaplotypeInput {
-  samples: string[]
-  unphased: ReadonlySet<string>
-  overlaps: OverlapSkip[]
-  refMismatches: { chrom: string; pos: number }[]
-  /** Each path's library, in path order; `progress(p, h)` as haplotype h of path p is added. */
-  libraries(
-    paths: PathTags[],
-    progress: (p: PathTags, h: number) => void,
-    signal: AbortSignal | undefined,
-  ): AsyncGenerator<PathLibrary>
-}
-
-/** A VCF streamed path by path: one path's records and tiles in memory at a time. */
-function vcfInput(source: VcfHaplotypeSource, ref: ReferenceFasta): HaplotypeInput {
-  return {
-    samples: source.samples,
-    unphased: source.unphased,
-    overlaps: source.overlaps,
-    refMismatches: source.refMismatches,
-    async *libraries(paths, progress, signal) {
-      const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
-      for await (const ph of source.paths(paths, { signal })) {
-        const p = byNumber.get(ph.path.path)!
-        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
-        const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
-        for (let h = 0; h < ph.nHaplotypes; h++) {
-          progress(p, h)
-          builder.addEdits(h, ph.edits(h))
-        }
-        yield builder.finish()
-      }
-    },
-  }
-}
-
-/**
- * FASTA haplotype pairs: each file is read whole and cut at the tags it holds (a missing or
- * altered tag makes a spanning tile), so every path's table is built at once. For the per-sample
- * FASTA that tools like lightning take; cohorts belong in a VCF.
- */
-function fastaInput(pairs: FastaPair[], ref: ReferenceFasta): HaplotypeInput {
-  return {
-    samples: pairs.map((p) => p.sample),
-    unphased: new Set(),
-    overlaps: [],
-    refMismatches: [],
-    async *libraries(paths, progress, signal) {
-      const builders = new Map<number, PathLibraryBuilder>()
-      for (const p of paths) {
-        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
-        builders.set(p.path, new PathLibraryBuilder(p, refSeq, 2 * pairs.length))
-      }
-      for (const [i, pair] of pairs.entries())
-        for (const [a, file] of pair.files.entries()) {
-          checkAbort(signal)
-          progress(paths[0]!, 2 * i + a)
-          for (const [path, tiles] of tileFastaHaplotype(file, paths))
-            builders.get(path)!.add(2 * i + a, tiles)
-        }
-      for (const p of paths) yield builders.get(p.path)!.finish()
-    },
-  }
+/** What every stage gets: the abort signal and the progress callback. */
+interface Run {
+  signal: AbortSignal | undefined
+  report: ProgressCallback
 }
 
 /** `20.1-4000000.fa.gz` → `20.1-4000000`, made safe for `assembly.00.BUILD.fw.gz`. */
@@ -145,6 +87,147 @@ export function buildName(reference: string): string {
     .replace(/\.(gz|bgz)$/, '')
     .replace(/\.(fa|fasta|fna)$/, '')
     .replace(/[^\w.-]/g, '_')
+}
+
+export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
+  const run: Run = { signal: opts.signal, report: opts.onProgress ?? (() => undefined) }
+  // refuse a bad --out before any work: the writer checks again before it replaces anything
+  await prepareStoreTarget(opts.out, opts)
+  const { ref, source } = await openInputs(opts)
+  const build = opts.build ?? buildName(opts.reference)
+  const paths = await tagsStage(ref, opts, run)
+  const tileMap = opts.fullTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
+  const keys = tileMapKeys(tileMap)
+
+  const manifest = await StoreWriter.write(
+    opts.out,
+    async (w) => {
+      await assemblyStage(w, paths, build, run)
+      const spill = await PathStructSpill.create(
+        w.scratchFile('.pathstructs'),
+        paths.length,
+        source.samples.length,
+      )
+      try {
+        const library: LibraryPath[] = []
+        for await (const lib of haplotypesStage(source, paths, run)) {
+          library.push(await libraryStage(w, lib, run))
+          await genotypesOfPath(spill, lib, keys, run)
+          if (opts.fastj) await fastjOfPath(w, lib, source.samples, build, run)
+        }
+        await w.span(library.flatMap((l) => l.spans))
+        const version = libraryVersion(new Map(library.map((l) => [l.path.path, l.path.version])))
+        const samples = await genotypesStage(w, spill, source, version, tileMap, run)
+        return await manifestStage(w, { opts, ref, source, build, version, library, samples })
+      } finally {
+        await spill.close()
+      }
+    },
+    { force: opts.force ?? false, signal: opts.signal, onProgress: run.report },
+  )
+  return {
+    manifest,
+    overlaps: source.overlaps,
+    refMismatches: source.refMismatches,
+    unplaced: source.unplaced,
+  }
+}
+
+/** tags: the paths over the reference and their tags. */
+function tagsStage(ref: ReferenceFasta, opts: BuildOptions, run: Run): Promise<PathTags[]> {
+  return pickTags(ref, {
+    signal: run.signal,
+    ...(opts.pathLength ? { pathLength: opts.pathLength } : {}),
+    ...(opts.pathBed ? { boundaries: readPathBed(opts.pathBed) } : {}),
+    onProgress: (p) =>
+      run.report({ phase: `picking tags (${p.phase})`, done: p.done, total: p.total }),
+  })
+}
+
+/** assembly: tagset.2bit and the assembly of every path's step ends. */
+async function assemblyStage(
+  w: StoreWriter,
+  paths: PathTags[],
+  build: string,
+  run: Run,
+): Promise<void> {
+  const phase = 'writing tagset and assembly'
+  run.report({ phase, done: 0, total: paths.length })
+  await w.tagset(new Map(paths.map((p) => [p.path, p.tags])))
+  checkAbort(run.signal)
+  await w.assembly(
+    build,
+    paths.map((p) => ({
+      build,
+      chrom: p.chrom,
+      path: p.path,
+      steps: Array.from({ length: stepCount(p) }, (_, s) => ({ step: s, end: stepEnd(p, s) })),
+    })),
+  )
+  run.report({ phase, done: paths.length, total: paths.length })
+}
+
+/** haplotypes: each path's library in path order, progress in reference bases. */
+async function* haplotypesStage(
+  source: HaplotypeInput,
+  paths: PathTags[],
+  run: Run,
+): AsyncGenerator<PathLibrary> {
+  const phase = 'tiling haplotypes'
+  const nHaplotypes = 2 * source.samples.length
+  const total = paths.reduce((a, p) => a + p.end - p.start, 0)
+  let done = 0
+  const progress = (p: PathTags, h: number) => {
+    if (h % 64 !== 0) return
+    checkAbort(run.signal)
+    run.report({ phase, done: done + Math.round(((p.end - p.start) * h) / nHaplotypes), total })
+  }
+  for await (const lib of source.libraries(paths, progress, run.signal)) {
+    done += lib.path.end - lib.path.start
+    run.report({ phase, done, total })
+    yield lib
+  }
+}
+
+/** One path's library as the store holds it. */
+interface LibraryPath {
+  path: ManifestPath
+  /** tile variants spanning more than one step */
+  spans: { path: number; step: number; variant: number; span: number }[]
+}
+
+/** library: the path's SGLF, 2bit tar and counts; its manifest entry and spanning variants. */
+async function libraryStage(w: StoreWriter, lib: PathLibrary, run: Run): Promise<LibraryPath> {
+  const p = lib.path
+  await w.sglf(p.path, sglfTiles(lib))
+  await w.libraryTar(p.path, tarMembers(lib))
+  await w.counts(p.path, countsOf(lib))
+  checkAbort(run.signal)
+  const hasher = new PathVersionHasher()
+  const spans: LibraryPath['spans'] = []
+  let variants = 0
+  for (const t of sglfTiles(lib)) {
+    hasher.add({ ...t, version: 0, md5: '' })
+    variants++
+    if (t.span !== 1) spans.push({ path: t.path, step: t.step, variant: t.variant, span: t.span })
+  }
+  const { chrom, start, end } = p
+  const path = {
+    path: p.path,
+    chrom,
+    start,
+    end,
+    steps: lib.nSteps,
+    variants,
+    version: hasher.digest(),
+  }
+  return { path, spans }
+}
+
+function* sglfTiles(lib: PathLibrary): Generator<SglfTileInput> {
+  for (let s = 0; s < lib.nSteps; s++)
+    for (const [i, v] of (lib.variants[s] ?? []).entries())
+      yield { path: lib.path.path, step: s, variant: i, span: v.span, seq: v.sequence }
 }
 
 /** The 2bit member `PPPP.00.SSSS.2bit` of every step: its variants in order, lower case. */
@@ -159,12 +242,6 @@ function* tarMembers(lib: PathLibrary): Generator<{ name: string; data: Uint8Arr
     // DESIGN decision 10: lower case, no mask blocks (readers lower-case what they read)
     yield { name: `${stepId}.2bit`, data: encodeTwoBit(records, { maskBlocks: false }) }
   }
-}
-
-function* sglfTiles(lib: PathLibrary): Generator<SglfTileInput> {
-  for (let s = 0; s < lib.nSteps; s++)
-    for (const [i, v] of (lib.variants[s] ?? []).entries())
-      yield { path: lib.path.path, step: s, variant: i, span: v.span, seq: v.sequence }
 }
 
 function countsOf(lib: PathLibrary): Uint8Array {
@@ -184,204 +261,96 @@ function countsOf(lib: PathLibrary): Uint8Array {
   return encodeCounts({ stepStart, count, span, refVariant })
 }
 
-/** The variants the build left out, one per line (1-based POS, haplotype 1|2, '.' for all). */
-function skippedTsv(source: HaplotypeInput): string {
-  const lines = ['#CHROM\tPOS\tSAMPLE\tHAPLOTYPE\tREASON']
-  for (const o of source.overlaps)
-    lines.push(`${o.chrom}\t${o.pos}\t${o.sample}\t${o.haplotype}\toverlaps an applied variant`)
-  for (const r of source.refMismatches) lines.push(`${r.chrom}\t${r.pos}\t.\t.\tREF mismatch`)
-  return lines.join('\n') + '\n'
+/** genotypes, per path: every sample's PathStruct of the path, into the spill file. */
+async function genotypesOfPath(
+  spill: PathStructSpill,
+  lib: PathLibrary,
+  keys: Map<string, number>,
+  run: Run,
+): Promise<void> {
+  const nSamples = lib.nHaplotypes / 2
+  // one band buffer for every sample of the path
+  const variants = [new Int32Array(lib.nSteps), new Int32Array(lib.nSteps)] as const
+  const nocalls = [new Array<number[]>(lib.nSteps), new Array<number[]>(lib.nSteps)] as const
+  spill.beginPath(lib.path.path)
+  for (let i = 0; i < nSamples; i++) {
+    if (i % 64 === 0) checkAbort(run.signal)
+    for (const a of [0, 1] as const) {
+      lib.haplotype(2 * i + a, variants[a])
+      lib.nocallLists(2 * i + a, nocalls[a])
+    }
+    await spill.add(i, encodePathStruct(lib.path.path, { variants, nocalls }, keys))
+  }
+  await spill.endPath()
 }
 
-export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
-  const report = opts.onProgress ?? (() => undefined)
-  const signal = opts.signal
-  const ref = await openReference(opts.reference, { signal })
-  if ((opts.vcf === undefined) === (opts.fasta === undefined))
-    throw new ArgumentError('give the haplotypes as a VCF or as FASTA pairs (one of the two)')
-  let source: HaplotypeInput
-  if (opts.vcf !== undefined) {
-    const vcf = await VcfHaplotypeSource.open(opts.vcf, ref, {
-      signal,
-      ...(opts.samples ? { samples: opts.samples } : {}),
-      ...(opts.skipRefMismatch ? { skipRefMismatch: true } : {}),
-    })
-    source = vcfInput(vcf, ref)
-  } else {
-    let pairs = findFastaPairs(opts.fasta!)
-    if (opts.samples) {
-      const byName = new Map(pairs.map((p) => [p.sample, p]))
-      pairs = opts.samples.map((name) => {
-        const pair = byName.get(name)
-        if (!pair) throw new ArgumentError(`sample ${name} has no FASTA pair`)
-        return pair
-      })
-    }
-    source = fastaInput(pairs, ref)
+/** With `fastj`: every sample's FastJ of the path. */
+async function fastjOfPath(
+  w: StoreWriter,
+  lib: PathLibrary,
+  samples: string[],
+  build: string,
+  run: Run,
+): Promise<void> {
+  for (const [i, sample] of samples.entries()) {
+    checkAbort(run.signal)
+    await w.fastj(sample, lib.path.path, fastjRecordsOf(lib, i, build))
   }
-  const build = opts.build ?? buildName(opts.reference)
-  const names = { pick: 'picking tags', tile: 'tiling haplotypes', write: 'writing genomes' }
-  const paths = await pickTags(ref, {
-    signal,
-    ...(opts.pathLength ? { pathLength: opts.pathLength } : {}),
-    ...(opts.pathBed ? { boundaries: readPathBed(opts.pathBed) } : {}),
-    onProgress: (p) =>
-      report({ phase: `${names.pick} (${p.phase})`, done: p.done, total: p.total }),
-  })
+}
 
-  const manifest = await buildDirectoryAtomic(opts.out, async (dir) => {
-    await mkdir(join(dir, 'library'))
-    await mkdir(join(dir, 'sglf'))
-    await mkdir(join(dir, 'genomes'))
-    await writeTagset2bit(join(dir, storeFiles.tagset), new Map(paths.map((p) => [p.path, p.tags])))
-    await writeAssembly(
-      join(dir, storeFiles.assembly(build)),
-      paths.map((p) => ({
-        build,
-        chrom: p.chrom,
-        path: p.path,
-        steps: Array.from({ length: stepCount(p) }, (_, s) => ({ step: s, end: stepEnd(p, s) })),
-      })),
-      { signal, fwi: join(dir, storeFiles.assemblyFwi(build)) },
-    )
+/** genotypes, at the end: one CGF per sample from its spilled PathStructs. */
+async function genotypesStage(
+  w: StoreWriter,
+  spill: PathStructSpill,
+  source: HaplotypeInput,
+  version: string,
+  tileMap: string,
+  run: Run,
+): Promise<ManifestSample[]> {
+  const samples: ManifestSample[] = []
+  for (const [i, name] of source.samples.entries()) {
+    checkAbort(run.signal)
+    const cgf = encodeCgfFromStructs(await spill.structsOf(i), { libraryVersion: version, tileMap })
+    samples.push({ name, phased: !source.unphased.has(name), cgf: await w.genome(name, cgf) })
+    run.report({ phase: 'writing genomes', done: i + 1, total: source.samples.length })
+  }
+  return samples
+}
 
-    const nSamples = source.samples.length
-    const tileMap = opts.fullTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
-    const keys = tileMapKeys(tileMap)
-    // PathStruct of (path k, sample i) at spillAt[k * nSamples + i] in the spill file
-    const spillFile = join(dir, '.pathstructs')
-    const spill = await open(spillFile, 'w+')
-    const spillAt = new Float64Array(paths.length * nSamples)
-    const spillLength = new Uint32Array(paths.length * nSamples)
-    let spillEnd = 0
-    const spilled: number[] = []
-    const spans: { path: number; step: number; variant: number; span: number }[] = []
-    const pathVersions = new Map<number, string>()
-    const manifestPaths: ManifestPath[] = []
-    const totalBases = paths.reduce((a, p) => a + p.end - p.start, 0)
-    let basesDone = 0
-    let libVersion: string
-    const samples: StoreManifest['samples'] = []
-    try {
-      const progress = (p: PathTags, h: number) => {
-        if (h % 64 !== 0) return
-        checkAbort(signal)
-        report({
-          phase: names.tile,
-          done: basesDone + Math.round(((p.end - p.start) * h) / (2 * nSamples)),
-          total: totalBases,
-        })
-      }
-      for await (const lib of source.libraries(paths, progress, signal)) {
-        const p = lib.path
-        basesDone += p.end - p.start
-        report({ phase: names.tile, done: basesDone, total: totalBases })
-
-        await writeSglf(join(dir, storeFiles.sglf(p.path)), sglfTiles(lib), { signal })
-        await writeTarBgzf(join(dir, storeFiles.libraryTar(p.path)), tarMembers(lib))
-        await writeFileAtomic(join(dir, storeFiles.libraryCounts(p.path)), countsOf(lib))
-        const hasher = new PathVersionHasher()
-        let nVariants = 0
-        for (const t of sglfTiles(lib)) {
-          hasher.add({ ...t, version: 0, md5: '' })
-          nVariants++
-          if (t.span !== 1)
-            spans.push({ path: t.path, step: t.step, variant: t.variant, span: t.span })
-        }
-        const version = hasher.digest()
-        pathVersions.set(p.path, version)
-        manifestPaths.push({
-          path: p.path,
-          chrom: p.chrom,
-          start: p.start,
-          end: p.end,
-          steps: lib.nSteps,
-          variants: nVariants,
-          version,
-        })
-        const k = spilled.length
-        spilled.push(p.path)
-        let batch: Uint8Array[] = []
-        let batchBytes = 0
-        const flush = async (): Promise<void> => {
-          if (batchBytes === 0) return
-          const { bytesWritten } = await spill.writev(batch, spillEnd)
-          if (bytesWritten !== batchBytes) throw new Error(`short write to ${spillFile}`)
-          spillEnd += batchBytes
-          batch = []
-          batchBytes = 0
-        }
-        // one band buffer for every sample of the path
-        const variants = [new Int32Array(lib.nSteps), new Int32Array(lib.nSteps)] as const
-        const nocalls = [new Array<number[]>(lib.nSteps), new Array<number[]>(lib.nSteps)] as const
-        for (let i = 0; i < nSamples; i++) {
-          if (i % 64 === 0) checkAbort(signal)
-          for (const a of [0, 1] as const) {
-            lib.haplotype(2 * i + a, variants[a])
-            lib.nocallLists(2 * i + a, nocalls[a])
-          }
-          const bytes = encodePathStruct(p.path, { variants, nocalls }, keys)
-          spillAt[k * nSamples + i] = spillEnd + batchBytes
-          spillLength[k * nSamples + i] = bytes.length
-          batch.push(bytes)
-          batchBytes += bytes.length
-          if (batchBytes >= 1 << 22) await flush()
-          if (opts.fastj) {
-            const file = join(dir, storeFiles.fastj(source.samples[i]!, p.path))
-            await mkdir(dirname(file), { recursive: true })
-            await writeFastj(file, fastjRecordsOf(lib, i, build), { signal })
-          }
-        }
-        await flush()
-      }
-
-      await writeSpanFile(join(dir, storeFiles.span), spans, { signal })
-      libVersion = libraryVersion(pathVersions)
-      for (let i = 0; i < nSamples; i++) {
-        checkAbort(signal)
-        const name = source.samples[i]!
-        const cgf = storeFiles.genome(name)
-        const structs: { path: number; bytes: Uint8Array }[] = []
-        for (const [k, path] of spilled.entries()) {
-          const bytes = new Uint8Array(spillLength[k * nSamples + i]!)
-          const { bytesRead } = await spill.read(bytes, 0, bytes.length, spillAt[k * nSamples + i]!)
-          if (bytesRead !== bytes.length) throw new Error(`short read from ${spillFile}`)
-          structs.push({ path, bytes })
-        }
-        await writeFileAtomic(
-          join(dir, cgf),
-          encodeCgfFromStructs(structs, { libraryVersion: libVersion, tileMap }),
-        )
-        samples.push({ name, phased: !source.unphased.has(name), cgf })
-        report({ phase: names.write, done: i + 1, total: nSamples })
-      }
-    } finally {
-      await spill.close()
-    }
-    await rm(spillFile)
-
-    const m: StoreManifest = {
-      format: STORE_FORMAT,
-      formatVersion: STORE_FORMAT_VERSION,
-      build,
-      tagLength: 24,
-      libraryVersion: libVersion,
-      contigs: ref.contigs.map((c) => ({ name: c.name, length: c.length })),
-      paths: manifestPaths,
-      samples,
-      source: {
-        reference: basename(opts.reference),
-        ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
-        ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
-        skippedOverlaps: source.overlaps.length,
-        skippedRefMismatches: source.refMismatches.length,
-      },
-      created: new Date().toISOString(),
-      tool: 'lightning-tiles',
-    }
-    await writeFileAtomic(join(dir, storeFiles.skipped), skippedTsv(source))
-    await writeFileAtomic(join(dir, storeFiles.manifest), JSON.stringify(m, null, 2) + '\n')
-    return m
-  })
-  return { manifest, overlaps: source.overlaps, refMismatches: source.refMismatches }
+/** manifest: skipped.tsv and the manifest of what was built, read and skipped. */
+async function manifestStage(
+  w: StoreWriter,
+  b: {
+    opts: BuildOptions
+    ref: ReferenceFasta
+    source: HaplotypeInput
+    build: string
+    version: string
+    library: LibraryPath[]
+    samples: ManifestSample[]
+  },
+): Promise<ManifestDraft> {
+  const { opts, source } = b
+  await w.skipped(source)
+  return {
+    format: STORE_FORMAT,
+    formatVersion: STORE_FORMAT_VERSION,
+    build: b.build,
+    tagLength: 24,
+    libraryVersion: b.version,
+    contigs: b.ref.contigs.map((c) => ({ name: c.name, length: c.length })),
+    paths: b.library.map((l) => l.path),
+    samples: b.samples,
+    source: {
+      reference: basename(opts.reference),
+      ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
+      ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
+      ...(source.records !== undefined ? { records: source.records } : {}),
+      skippedOverlaps: source.overlaps.length,
+      skippedRefMismatches: source.refMismatches.length,
+      skippedUnplaced: source.unplaced.length,
+    },
+    created: new Date().toISOString(),
+    tool: 'lightning-tiles',
+  }
 }

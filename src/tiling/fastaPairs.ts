@@ -4,6 +4,7 @@
 // (tiles.ts tilesFromSequence).
 import { basename } from 'node:path'
 import { ArgumentError, FormatError } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
 import { readFastaFile } from './reference.js'
 import type { PathTags } from './tags.js'
 import type { Tile } from './tiles.js'
@@ -39,8 +40,12 @@ export function findFastaPairs(files: readonly string[]): FastaPair[] {
 }
 
 /** The tiles of every path (by path number) of one haplotype FASTA file. */
-export function tileFastaHaplotype(file: string, paths: readonly PathTags[]): Map<number, Tile[]> {
-  const seqs = new Map(readFastaFile(file).map((r) => [r.name, r.seq]))
+export async function tileFastaHaplotype(
+  file: string,
+  paths: readonly PathTags[],
+  opts: AbortOptions = {},
+): Promise<Map<number, Tile[]>> {
+  const seqs = new Map((await readFastaFile(file, opts)).map((r) => [r.name, r.seq]))
   const byChrom = new Map<string, PathTags[]>()
   for (const p of paths) {
     const list = byChrom.get(p.chrom) ?? []

@@ -1,5 +1,5 @@
-// Haplotypes of a cohort, path by path, as edits to the reference. A cohort VCF (plain or
-// bgzipped, read as a zlib stream line by line, records parsed by @gmod/vcf) is read once. For
+// Haplotypes of a cohort, path by path, as edits to the reference. A cohort VCF (plain, gzip or
+// BGZF, read line by line through container/stream, records parsed by @gmod/vcf) is read once. For
 // each path the records that start in it are kept in a compact form: per record only the
 // haplotypes that carry a non-reference or missing allele. A haplotype's edits are then derived
 // on demand with the rules of `bcftools consensus -H 1|2`, so memory is bounded by the records of
@@ -22,16 +22,16 @@
 //   FormatError naming the position, or with `skipRefMismatch` the record is skipped and counted.
 // - Contigs absent from the reference, records out of order (position or contig going back, or
 //   contigs not in the order of the paths), duplicate sample names, malformed GT: FormatError with
-//   file and line.
-import { createReadStream } from 'node:fs'
-import { createGunzip } from 'node:zlib'
-import { createInterface } from 'node:readline'
+//   file and line. So is a truncated file (container/stream): the VCF is always read to its end.
+// - Records on a reference contig that no path covers (paths from a BED without that contig) are
+//   skipped and listed in `unplaced`; every data line is counted in `records`.
 import VCFParser from '@gmod/vcf'
+import { LocalFile } from 'generic-filehandle2'
+import { readLines } from '../container/stream.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { APPLY_WITHOUT_ANCHOR, SKIP, consensusDecision } from '../variants/consensus.js'
 import type { ReferenceFasta } from './reference.js'
-import { isGzip } from './reference.js'
 import type { PathTags } from './tags.js'
 
 /** The reference bases [start, end) (0-based, on the path's contig) replaced by `alt` (lower case). */
@@ -108,16 +108,10 @@ function minimal(start: number, ref: string, alt: string): Edit | undefined {
   return { start: start + i, end: start + ref.length - j, alt: alt.slice(i, alt.length - j) }
 }
 
-async function* readLines(file: string): AsyncGenerator<string> {
-  const raw = createReadStream(file)
-  const input = isGzip(file) ? raw.pipe(createGunzip()) : raw
-  const rl = createInterface({ input, crlfDelay: Infinity })
-  try {
-    for await (const line of rl) yield line
-  } finally {
-    rl.close()
-    raw.destroy()
-  }
+/** The lines of a VCF (plain, gzip or BGZF); a truncated file is a FormatError naming it. */
+async function* vcfLines(file: string, opts: AbortOptions): AsyncGenerator<string> {
+  for await (const { text } of readLines({ name: file, handle: new LocalFile(file) }, opts))
+    yield text
 }
 
 /** A cohort VCF read once, path by path. */
@@ -129,6 +123,10 @@ export class VcfHaplotypeSource {
   readonly overlaps: OverlapSkip[] = []
   /** Records skipped for a REF mismatch (with `skipRefMismatch`): chrom and 1-based position. */
   readonly refMismatches: { chrom: string; pos: number }[] = []
+  /** Records on a reference contig no path covers (paths from a BED without it), skipped. */
+  readonly unplaced: { chrom: string; pos: number }[] = []
+  /** Data lines read so far (every record once `paths` has run to the end). */
+  records = 0
   /** parseRecord's scratch space for carriers, grown as needed */
   private carrierBuffer = new Int32Array(1024)
 
@@ -152,7 +150,7 @@ export class VcfHaplotypeSource {
     opts: VcfSourceOptions = {},
   ): Promise<VcfHaplotypeSource> {
     checkAbort(opts.signal)
-    const lines = readLines(file)
+    const lines = vcfLines(file, opts)
     const header: string[] = []
     let lineNo = 0
     for (;;) {
@@ -228,6 +226,7 @@ export class VcfHaplotypeSource {
         this.lineNo++
         const line = next.value
         if (line === '' || line.startsWith('#')) continue
+        this.records++
         const tab = line.indexOf('\t')
         const chrom = tab < 0 ? line : line.slice(0, tab)
         const place = { file, line: this.lineNo }
@@ -249,7 +248,14 @@ export class VcfHaplotypeSource {
           lastChrom = chrom
           lastPos = -1
         }
-        if (!order.has(chrom)) continue
+        if (!order.has(chrom)) {
+          const end = line.indexOf('\t', tab + 1)
+          const pos = Number(line.slice(tab + 1, end < 0 ? undefined : end))
+          if (tab < 0 || !Number.isInteger(pos) || pos < 1)
+            throw new FormatError('expected a positive integer POS', place)
+          this.unplaced.push({ chrom, pos })
+          continue
+        }
         const row = this.parseRecord(line, place)
         if (row.pos + row.ref.length > this.ref.length(chrom))
           throw new FormatError(
@@ -305,6 +311,14 @@ export class VcfHaplotypeSource {
       // advance the state of haplotypes the consumer did not ask for
       for (let h = 0; h < nHap; h++) if (!hp.taken[h]) hp.edits(h)
     }
+    // Read to the end: records on contigs without a path are counted, and a truncated file or a
+    // misplaced record after the last path is an error, not a silently shorter store.
+    const extra = pending ?? (done ? undefined : await nextRecord())
+    if (extra)
+      throw new FormatError(
+        `record at ${extra.chrom}:${extra.row.pos + 1} lies after the last path`,
+        { file, line: extra.row.line },
+      )
   }
 
   private parseRecord(line: string, place: { file: string; line: number }): RecordRow {

@@ -2,11 +2,17 @@
 // through @gmod/indexedfasta), or plain/gzipped without an index (read whole: small inputs only).
 // Sequences are always returned in lower case: Lightning tags and tiles are lower case, so the
 // reference's soft-masking carries no meaning here.
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
-import { gunzipSync } from 'node:zlib'
+import { closeSync, existsSync, openSync, readSync } from 'node:fs'
 import { LocalFile } from 'generic-filehandle2'
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta'
-import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../core/errors.js'
+import { checkBgzfEof, decompressedChunks } from '../container/stream.js'
+import {
+  ArgumentError,
+  FormatError,
+  LightningError,
+  NotFoundError,
+  checkAbort,
+} from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 
 export interface ReferenceContig {
@@ -55,12 +61,16 @@ class IndexedReference implements ReferenceFasta {
     const b = Math.max(0, start)
     const e = Math.min(len, end)
     if (e <= b) return ''
-    const seq = await this.fasta.getSequence(
-      chrom,
-      b,
-      e,
-      opts.signal ? { signal: opts.signal } : {},
-    )
+    let seq: string | undefined
+    try {
+      seq = await this.fasta.getSequence(chrom, b, e, opts.signal ? { signal: opts.signal } : {})
+    } catch (err) {
+      if (err instanceof LightningError || (err as Error).name === 'AbortError') throw err
+      // a damaged or truncated file under a valid index: zlib or range errors from the reader
+      throw new FormatError(`cannot read ${chrom}:${b + 1}-${e}: ${(err as Error).message}`, {
+        file: this.file,
+      })
+    }
     if (seq === undefined || seq.length !== e - b)
       throw new FormatError(
         `expected ${e - b} bases of ${chrom} at ${b}, got ${seq?.length ?? 0}`,
@@ -135,11 +145,18 @@ export function parseFastaText(text: string, file: string): { name: string; seq:
   return out
 }
 
-/** Read a whole FASTA file (plain or gzip/bgzip) into memory. */
-export function readFastaFile(file: string): { name: string; seq: string }[] {
-  let buf = readFileSync(file)
-  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf)
-  return parseFastaText(buf.toString('latin1'), file)
+/**
+ * Read a whole FASTA file (plain, gzip or BGZF) into memory. A truncated gzip or BGZF file (cut
+ * inside the data, or a BGZF file without its EOF block) is a FormatError naming it.
+ */
+export async function readFastaFile(
+  file: string,
+  opts: AbortOptions = {},
+): Promise<{ name: string; seq: string }[]> {
+  const parts: Uint8Array[] = []
+  for await (const chunk of decompressedChunks({ name: file, handle: new LocalFile(file) }, opts))
+    parts.push(chunk)
+  return parseFastaText(Buffer.concat(parts).toString('latin1'), file)
 }
 
 /** Does the file start with the gzip magic bytes? */
@@ -153,14 +170,30 @@ export function isGzip(file: string): boolean {
   }
 }
 
+/** FormatError for a reference that cannot be tiled: no sequences, or no bases in any. */
+function checkNotEmpty(ref: ReferenceFasta): ReferenceFasta {
+  if (ref.contigs.length === 0)
+    throw new FormatError('the reference holds no sequences (expected ">NAME" lines and bases)', {
+      file: ref.file,
+    })
+  if (ref.contigs.every((c) => c.length === 0))
+    throw new FormatError('every sequence of the reference is empty', { file: ref.file })
+  return ref
+}
+
 /**
  * Open a reference FASTA. Uses FILE.fai (and FILE.gzi for a bgzipped file) when present; a file
- * without .fai is read whole into memory.
+ * without .fai is read whole into memory. A reference without sequences or bases, or a truncated
+ * compressed file, is a FormatError.
  */
 export async function openReference(
   file: string,
   opts: AbortOptions = {},
 ): Promise<ReferenceFasta> {
+  return checkNotEmpty(await openFasta(file, opts))
+}
+
+async function openFasta(file: string, opts: AbortOptions): Promise<ReferenceFasta> {
   checkAbort(opts.signal)
   if (!existsSync(file)) throw new ArgumentError(`reference ${file} does not exist`)
   const compressed = isGzip(file)
@@ -173,6 +206,8 @@ export async function openReference(
           gzi: new LocalFile(`${file}.gzi`),
         })
       : new IndexedFasta({ fasta: new LocalFile(file), fai: new LocalFile(`${file}.fai`) })
+    // read by index, never to its end: only the EOF block tells a file cut at a block boundary
+    if (compressed) await checkBgzfEof({ name: file, handle: new LocalFile(file) }, opts)
     try {
       const names = await fasta.getSequenceNames(opts.signal ? { signal: opts.signal } : {})
       const sizes = await fasta.getSequenceSizes(opts.signal ? { signal: opts.signal } : {})
@@ -184,7 +219,7 @@ export async function openReference(
       })
     }
   }
-  return new InMemoryReference(file, readFastaFile(file))
+  return new InMemoryReference(file, await readFastaFile(file, opts))
 }
 
 /** A reference held in memory (tests, FASTA read elsewhere). */
