@@ -16,7 +16,8 @@ import {
   formatComparison,
   referenceSource,
 } from '../scripts/compare-vcf.js'
-import { parseManifest, storeFiles } from '../src/store/manifest.js'
+import { storeFiles } from '../src/store/layout.js'
+import { parseManifest } from '../src/store/manifest.js'
 import { readFastaFile } from '../src/tiling/reference.js'
 import { buildStore } from '../src/tiling/build.js'
 import { runCli } from './cli.js'

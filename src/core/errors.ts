@@ -50,9 +50,20 @@ export class RuleError<R extends string> extends ValidationError {
   }
 }
 
-/** A lookup for something the store or file does not hold (tile, member, sample, path). */
+/**
+ * A lookup for something the store or file does not hold (tile, member, sample, path), or a file
+ * that cannot be read at all (then `file` names it).
+ */
 export class NotFoundError extends LightningError {
   override name = 'NotFoundError'
+  readonly file: string | undefined
+  readonly reason: string
+
+  constructor(reason: string, place: Pick<Place, 'file'> = {}) {
+    super(`${describe(place)}${reason}`)
+    this.reason = reason
+    this.file = place.file
+  }
 }
 
 /** A caller asked for something out of range or malformed (bad tile ID string, bad region). */
