@@ -19,6 +19,7 @@ import type { RefAccessor } from '../variants/normalize.js'
 import { tilesToVcf } from '../variants/vcf.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../variants/vcf.js'
 
+/** Which genotypes `storeToVcf` writes. */
 export interface StoreVcfOptions extends AbortOptions {
   /** only these samples, in this order (default: all) */
   samples?: string[] | undefined

@@ -43,6 +43,7 @@ export interface PathStats extends Omit<ManifestPath, 'version'> {
   maxVariantsPerStep: number
 }
 
+/** A tile position with many variants, and where it lies. */
 export interface VariableTile {
   /** `PPPP.VV.SSSS` */
   id: string
@@ -55,12 +56,14 @@ export interface VariableTile {
   end: number
 }
 
+/** Files and bytes of one part of the store. */
 export interface PartSize {
   part: StorePart
   files: number
   bytes: number
 }
 
+/** What `storeStats` reports. */
 export interface StoreStats {
   build: string
   libraryVersion: string
@@ -85,6 +88,7 @@ export interface StoreStats {
   vcf?: { name: string; bytes: number; ratio: number }
 }
 
+/** Options of `storeStats`. */
 export interface StatsOptions extends AbortOptions {
   /** the input VCF.gz, to compare sizes */
   vcf?: NamedFile | undefined

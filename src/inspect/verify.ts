@@ -30,6 +30,7 @@ export interface VerifyProblem {
   message: string
 }
 
+/** What `verifyStore` found and what it checked. */
 export interface VerifyResult {
   problems: VerifyProblem[]
   /** problems past the per-file limit, counted but not listed */
@@ -38,6 +39,7 @@ export interface VerifyResult {
   checked: { files: number; paths: number; steps: number; tiles: number; samples: number }
 }
 
+/** Options of `verifyStore`. */
 export interface VerifyOptions extends AbortOptions {
   onProgress?: ProgressCallback
   /** problems listed per file before the rest are only counted (default 20) */

@@ -28,6 +28,7 @@ import type { StoreOptions, StoreSource } from '../store/Store.js'
 import { alignedCuts, cutEnd, cutStart } from './cut.js'
 import type { Anchor } from './cut.js'
 
+/** Options of the coordinate questions. */
 export interface TileQueryOptions extends AbortOptions {
   /** Assembly build (the REF of `assembly.00.REF.fw.gz`); default the manifest's build. */
   assembly?: string | undefined

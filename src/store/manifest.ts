@@ -7,6 +7,7 @@ import { storeFiles } from './layout.js'
 export const STORE_FORMAT = 'lightning-tiles-store'
 export const STORE_FORMAT_VERSION = 1
 
+/** One tile path of the store: where it lies on the reference and how many steps and variants. */
 export interface ManifestPath {
   /** path number (PPPP in hex in file names) */
   path: number
@@ -22,6 +23,7 @@ export interface ManifestPath {
   version: string
 }
 
+/** One genome of the store and its CGF. */
 export interface ManifestSample {
   name: string
   /** false when any genotype of the sample was unphased (written order kept) */
@@ -30,6 +32,7 @@ export interface ManifestSample {
   cgf: string
 }
 
+/** What manifest.json holds: the store's format, build, contigs, paths, samples and source. */
 export interface StoreManifest {
   format: typeof STORE_FORMAT
   formatVersion: number

@@ -212,6 +212,7 @@ const BLOCK_CACHE = 32
  * caller; a caller's signal aborts that caller only.
  */
 export class BgzfReader {
+  /** The BGZF file and its `.gzi`. */
   readonly file: NamedFile
   readonly gziFile: NamedFile
   private readonly table: Lazy<GziTable>

@@ -13,6 +13,7 @@ import { BgzfReader } from '../bgzf/reader.js'
 import { decompressedChunks } from '../stream.js'
 import type { StreamOptions } from '../stream.js'
 
+/** A member as the `.tai` lists it. */
 export interface TarEntry {
   name: string
   /** Offset of the member's data in the uncompressed tar. */
@@ -22,7 +23,9 @@ export interface TarEntry {
 
 /** The members of a `.tai`, in file order. */
 export class TarIndex {
+  /** The `.tai`, for messages. */
   readonly file: string
+  /** Member names, and their data offsets and sizes in the uncompressed tar, in `.tai` order. */
   readonly names: readonly string[]
   readonly offsets: Float64Array
   readonly sizes: Float64Array
@@ -69,10 +72,12 @@ export class TarIndex {
     return new TarIndex(file, names, offsets, sizes)
   }
 
+  /** Number of members. */
   get length(): number {
     return this.names.length
   }
 
+  /** The member called `name`, or undefined. */
   get(name: string): TarEntry | undefined {
     const i = this.byName.get(name)
     return i === undefined ? undefined : { name, offset: this.offsets[i]!, size: this.sizes[i]! }
@@ -109,6 +114,7 @@ export function parseUstarHeader(block: Uint8Array): UstarHeader | undefined {
   return { name: prefix ? `${prefix}/${name}` : name, size: parseInt(size, 8) }
 }
 
+/** The three files of a 2bit-tar library. */
 export interface TarFiles {
   /** The BGZF-compressed tar, `X.tar.gz`. */
   tar: NamedFile
@@ -123,6 +129,7 @@ export interface TarFiles {
  * shared by every caller; a caller's signal aborts that caller only.
  */
 export class TarReader {
+  /** The `.tar.gz`, `.gzi` and `.tai` read. */
   readonly files: TarFiles
   /** The uncompressed tar, for reads by offset (`read(length, position)`). */
   readonly bgzf: BgzfReader

@@ -15,6 +15,7 @@ import { readU64 } from './sdsl/intVector.js'
 import { parseHexitEntries } from './tileMap.js'
 import type { TileMapEntry } from './tileMap.js'
 
+/** The header fields of a CGF v3 file (spec §10). */
 export interface CgfHeader {
   /** CGFVersion, "0.3.1" */
   version: string
@@ -153,6 +154,7 @@ export class CgfReader {
     return this.index.get(opts)
   }
 
+  /** The header (read once with the path index). */
   async getHeader(opts: AbortOptions = {}): Promise<CgfHeader> {
     return (await this.getIndex(opts)).header
   }

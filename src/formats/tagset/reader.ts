@@ -12,6 +12,7 @@ import { Lazy } from '../../core/shared.js'
 /** Tag length of every upstream Lightning tagset (spec §1.1). */
 export const DEFAULT_TAG_LENGTH = 24
 
+/** Options of TagsetReader. */
 export interface TagsetOptions {
   /** The path a one-tag-per-line text file belongs to; default taken from a name like `035e.tagset` or `tagset-0000.gz`. */
   path?: number | undefined
@@ -19,6 +20,7 @@ export interface TagsetOptions {
   tagLength?: number | undefined
 }
 
+/** The form a tagset file is in: `tagset.2bit`, a FASTA tag library, or one tag per line. */
 export type TagsetForm = '2bit' | 'fasta' | 'text'
 
 /** The tags around a tile: '' where the tile has none (step 0 has no start tag, the last step no end tag). */
@@ -39,6 +41,7 @@ function basename(name: string): string {
   return name.slice(name.replace(/[?#].*$/, '').lastIndexOf('/') + 1)
 }
 
+/** The tags of every path of a tagset, in any of its three forms (spec §2). */
 export class TagsetReader {
   readonly file: NamedFile
   private readonly opts: TagsetOptions

@@ -14,16 +14,19 @@ import {
 
 export const TWOBIT_SIGNATURE = 0x1a412743
 
+/** A named sequence of a 2bit file. */
 export interface TwoBitRecord {
   name: string
   sequence: string
 }
 
+/** How bases are given back. */
 export interface TwoBitDecodeOptions {
   /** Return every base in lower case (Lightning's convention) instead of UCSC's N/mask casing. */
   lowercase?: boolean | undefined
 }
 
+/** Options of `TwoBitReader.sequence`. */
 export interface TwoBitSequenceOptions extends AbortOptions, TwoBitDecodeOptions {}
 
 /** The 16-byte file header. */
@@ -435,6 +438,7 @@ export class TwoBitReader {
     }
   }
 
+  /** Bases in a sequence. */
   async sequenceLength(seqName: string, opts: AbortOptions = {}): Promise<number> {
     return (await this.recordHeader(seqName, opts)).dnaSize
   }
