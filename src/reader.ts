@@ -1,32 +1,67 @@
-// The browser-safe entry point `lightning-tiles/reader`: the resolver, the readers, VCF export,
-// stats and verify — nothing that imports Node modules (no writers, no LocalFile). Bundles with
-// esbuild --platform=browser as is.
-export * from './core/errors.js'
-export * from './core/hex.js'
-export * from './core/tileId.js'
-export * from './core/region.js'
-export * from './core/filehandle.js'
+// The browser-safe entry point `lightning-tiles/reader`: a store and the questions it answers
+// (Store, TileResolver, VCF export, stats, verify), the readers of every format, errors and types.
+// Nothing here imports Node modules; it bundles with esbuild --platform=browser as is. Parsers of
+// single lines and blocks, caches and stream plumbing stay internal.
+
+// errors, tile IDs, regions
+export {
+  LightningError,
+  FormatError,
+  ValidationError,
+  RuleError,
+  NotFoundError,
+  ArgumentError,
+  AbortError,
+} from './core/errors.js'
+export type { AbortOptions, Place } from './core/errors.js'
+export { parseTileId, formatTileId, formatStepId, formatPath } from './core/tileId.js'
+export type { TileId, TilePosition } from './core/tileId.js'
+export { parseRegion, formatRegion } from './core/region.js'
+export type { Region } from './core/region.js'
+export type { ProgressCallback, Progress } from './core/progress.js'
+
+// files: any GenericFilehandle (generic-filehandle2), named for messages
 export { RemoteFile, BlobFile } from 'generic-filehandle2'
 export type { GenericFilehandle } from 'generic-filehandle2'
-export {
-  BgzfReader,
-  parseGzi,
-  crc32,
-  bgzfBlockAt,
-  inflateBgzfBlocks,
-  BGZF_MAX_BLOCK,
-} from './container/bgzf/reader.js'
-export type { GziTable, BgzfBlockInfo } from './container/bgzf/reader.js'
-export { decompressedChunks, readLines } from './container/stream.js'
-export type { StreamOptions, LineOptions } from './container/stream.js'
-export { TarIndex, TarReader } from './container/tar/reader.js'
-export type { TarEntry, TarFiles } from './container/tar/reader.js'
-export {
-  TwoBitReader,
-  parseTwoBit,
-  parseTwoBitHeader,
-  TWOBIT_SIGNATURE,
-} from './formats/twobit/reader.js'
+export type { NamedFile } from './core/filehandle.js'
+
+// a store and what it answers
+export { Store } from './store/Store.js'
+export type { StoreSource, StoreOpener, StoreOptions, StepCounts } from './store/Store.js'
+export { storeFiles } from './store/layout.js'
+export type { StoreFile, StorePart } from './store/layout.js'
+export type { StoreManifest, ManifestPath, ManifestSample } from './store/manifest.js'
+export type { CountsHeader, LoadedCounts } from './library/counts.js'
+export { TileResolver } from './resolver/TileResolver.js'
+export type {
+  TileQueryOptions,
+  TileSequence,
+  TileLocation,
+  TileVariant,
+  GenomeStep,
+  Genome,
+  Carrier,
+} from './resolver/TileResolver.js'
+export { storeToVcf } from './export/vcf.js'
+export type { StoreVcfOptions } from './export/vcf.js'
+export { storeStats } from './inspect/stats.js'
+export type {
+  StoreStats,
+  StatsOptions,
+  PathStats,
+  VariableTile,
+  PartSize,
+} from './inspect/stats.js'
+export { verifyStore, formatProblem } from './inspect/verify.js'
+export type { VerifyResult, VerifyProblem, VerifyOptions } from './inspect/verify.js'
+
+// containers: BGZF with its .gzi, 2bit-tar with its .tai
+export { BgzfReader } from './container/bgzf/reader.js'
+export { TarIndex, TarReader, parseUstarHeader } from './container/tar/reader.js'
+export type { TarEntry, TarFiles, UstarHeader } from './container/tar/reader.js'
+
+// formats
+export { TwoBitReader, parseTwoBit } from './formats/twobit/reader.js'
 export type {
   TwoBitRecord,
   TwoBitHeader,
@@ -36,15 +71,7 @@ export type {
 } from './formats/twobit/reader.js'
 export { TagsetReader, DEFAULT_TAG_LENGTH } from './formats/tagset/reader.js'
 export type { TagsetOptions, TagsetForm, TileTags } from './formats/tagset/reader.js'
-export {
-  AssemblyReader,
-  parseFwi,
-  parseAssemblyBlock,
-  parseAssemblyName,
-  fwiNextOffset,
-  ASSEMBLY_LINE_BYTES,
-  ASSEMBLY_LINE_WIDTH,
-} from './formats/assembly/reader.js'
+export { AssemblyReader } from './formats/assembly/reader.js'
 export type {
   AssemblyPathInfo,
   AssemblySteps,
@@ -52,22 +79,16 @@ export type {
   ReferenceInterval,
   AssemblyReaderOptions,
 } from './formats/assembly/reader.js'
-export { SpanTable, readSpans, parseSpanLine } from './formats/span/reader.js'
+export { SpanTable, readSpans } from './formats/span/reader.js'
 export type { SpanEntry } from './formats/span/reader.js'
 export {
   readSglfTiles,
   readSglfPath,
   readSglfPaths,
-  sglfTiles,
-  sglfSteps,
-  sglfPaths,
-  parseSglfLine,
-  sglfTileId,
-  SglfValidator,
-  SglfValidationError,
-  PathVersionHasher,
   sglfPathVersions,
   libraryVersion,
+  SglfValidator,
+  SglfValidationError,
 } from './formats/sglf/reader.js'
 export type {
   SglfTile,
@@ -76,59 +97,34 @@ export type {
   SglfRule,
   SglfReadOptions,
 } from './formats/sglf/reader.js'
-export * from './formats/band/band.js'
+export { parseBand, parseBands, formatBand } from './formats/band/band.js'
+export type { Band } from './formats/band/band.js'
 export { reconstructAllele, reconstructAlleles } from './formats/band/reconstruct.js'
-export { parseManifest, storeFiles, STORE_FORMAT, STORE_FORMAT_VERSION } from './store/manifest.js'
-export type { StoreManifest, ManifestPath, ManifestSample } from './store/manifest.js'
-export { TileResolver } from './resolver/TileResolver.js'
+export type { TileLibrary } from './formats/band/reconstruct.js'
+export { bandFromFastj } from './formats/band/fromFastj.js'
+export {
+  CgfReader,
+  encodeCgf,
+  decodedToBand,
+  formatHiqBand,
+  concordance,
+} from './formats/cgf/index.js'
 export type {
-  StoreOpener,
-  StoreSource,
-  TileResolverOptions,
-  TileQueryOptions,
-  TileSequence,
-  TileLocation,
-  TileVariant,
-  GenomeStep,
-  Genome,
-  Carrier,
-} from './resolver/TileResolver.js'
-export { storeToVcf } from './store/vcf.js'
-export type { StoreVcfOptions } from './store/vcf.js'
-export { storeStats, storeFileList, readPathCounts, readStoreManifest } from './store/stats.js'
-export type {
-  StoreStats,
-  StatsOptions,
-  PathStats,
-  VariableTile,
-  PartSize,
-  StorePart,
-  StoreFile,
-  LoadedCounts,
-} from './store/stats.js'
-export { verifyStore, formatProblem } from './store/verify.js'
-export type { VerifyResult, VerifyProblem, VerifyOptions } from './store/verify.js'
-export * from './formats/cgf/index.js'
+  CgfHeader,
+  CgfPathEntry,
+  CgfEncodeOptions,
+  CgfPathInput,
+  DecodedPath,
+  StepAlleles,
+  Concordance,
+} from './formats/cgf/index.js'
 export {
   readFastj,
-  fastjRecords,
-  parseFastjHeader,
   validateFastj,
-  validateFastjRecord,
-  validateFastjTiling,
   FastjValidationError,
-  tagmaskMd5,
   joinAllele,
-  fastjCsvRows,
 } from './formats/fastj/reader.js'
 export type { FastjRecord, FastjHeader, FastjLocus, FastjRule } from './formats/fastj/reader.js'
-export { bandFromFastj, matchVariant, nocallRuns } from './formats/band/fromFastj.js'
-export type { TileLibrary } from './formats/band/reconstruct.js'
-export { alignTile } from './variants/align.js'
-export { TileVariantCaller, tilesToVcf, vcfHeader } from './variants/vcf.js'
-export type { ProgressCallback, Progress } from './core/progress.js'
-export { parseExpression } from './query/expr/parse.js'
-export type { ExprNode, UnaryOp, BinaryOp } from './query/expr/parse.js'
 export { compileExpression, compileCondition } from './query/expr/compile.js'
 export type {
   Scope,
@@ -140,22 +136,15 @@ export type {
   CompiledCondition,
 } from './query/expr/compile.js'
 export { ExpressionError } from './query/expr/error.js'
-export { resolveGroups, groupStatistic } from './query/groups.js'
-export type { SampleGroup, ResolveGroupsOptions, GroupStatistic } from './query/groups.js'
-export { SampleTable, SampleTableBuilder, SAMPLE_NAME_KEY } from './samples/table.js'
-export type { SampleField, FieldType, FieldValue, Alignment } from './samples/table.js'
-export { parseFmf, formatFmf } from './samples/fmf.js'
-export type { TextLine } from './samples/fmf.js'
-export { parseTsv } from './samples/tsv.js'
-export { parsePed } from './samples/ped.js'
+export { resolveGroups } from './query/groups.js'
+export type { SampleGroup, ResolveGroupsOptions } from './query/groups.js'
+export { SampleTable } from './samples/table.js'
+export type { SampleField, FieldType, FieldValue } from './samples/table.js'
 export {
   readSampleTable,
   readStoreSamples,
   parseSampleTable,
-  detectSampleFormat,
-  textLines,
   SAMPLE_FORMATS,
-  SAMPLES_FILE,
 } from './samples/read.js'
 export type {
   SampleFormat,

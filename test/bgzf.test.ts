@@ -80,7 +80,7 @@ describe('BGZF writer and reader', () => {
 
   it('reads back every byte, whole and in random ranges across block boundaries', async () => {
     const r = reader(path)
-    expect(Buffer.from(await r.read(0, data.length)).equals(data)).toBe(true)
+    expect(Buffer.from(await r.read(data.length, 0)).equals(data)).toBe(true)
     const { uncompressed } = await r.index()
     const rnd = lcg(5)
     for (let t = 0; t < 300; t++) {
@@ -88,11 +88,11 @@ describe('BGZF writer and reader', () => {
       const b = uncompressed[1 + rnd(uncompressed.length - 1)]!
       const off = t % 2 ? rnd(data.length) : Math.max(0, b - 1 - rnd(100))
       const len = Math.min(data.length - off, rnd(t % 5 ? 1000 : 3 * BGZF_BLOCK_INPUT))
-      const got = await r.read(off, len)
+      const got = await r.read(len, off)
       expect(got.length).toBe(len)
       expect(Buffer.from(got).equals(data.subarray(off, off + len))).toBe(true)
     }
-    expect(Buffer.from(await r.read(data.length - 1, 1))[0]).toBe(data[data.length - 1])
+    expect(Buffer.from(await r.read(1, data.length - 1))[0]).toBe(data[data.length - 1])
   })
 
   it('is read back by @gmod/bgzf-filehandle, every byte and across block boundaries', async () => {
@@ -152,16 +152,16 @@ describe('BGZF writer and reader', () => {
     const blockStart = gzi.compressed[40]!
     writeFileSync(cut, full.subarray(0, blockStart + 1000))
     const r = reader(cut, `${path}.gzi`)
-    const err = await expectFormatError(r.read(gzi.uncompressed[40]! + 10, 10), cut)
+    const err = await expectFormatError(r.read(10, gzi.uncompressed[40]! + 10), cut)
     expect(err.offset).toBe(blockStart)
     expect(err.message).toMatch(/truncated/)
     // Data before the cut still reads.
-    const ok = await r.read(gzi.uncompressed[39]!, 100)
+    const ok = await r.read(100, gzi.uncompressed[39]!)
     expect(
       Buffer.from(ok).equals(data.subarray(gzi.uncompressed[39]!, gzi.uncompressed[39]! + 100)),
     ).toBe(true)
     // Reading past the end of the data is an error, not a short result.
-    await expectFormatError(reader(path).read(data.length - 5, 10), path)
+    await expectFormatError(reader(path).read(10, data.length - 5), path)
   })
 
   it('turns corrupt length fields, data and .gzi into typed errors, without hanging', async () => {
@@ -176,7 +176,7 @@ describe('BGZF writer and reader', () => {
       len = 3 * BGZF_BLOCK_INPUT,
     ) => {
       writeFileSync(bad, bytes)
-      return expectFormatError(reader(bad, `${path}.gzi`).read(u, len), bad)
+      return expectFormatError(reader(bad, `${path}.gzi`).read(len, u), bad)
     }
     // BSIZE of block 10 made smaller and larger.
     for (const delta of [-200, 300]) {
@@ -200,31 +200,31 @@ describe('BGZF writer and reader', () => {
     huge.writeBigUInt64LE(1n << 60n, 0)
     const badGzi = join(dir, 'bad.gzi')
     writeFileSync(badGzi, huge)
-    await expectFormatError(reader(path, badGzi).read(0, 10), badGzi)
+    await expectFormatError(reader(path, badGzi).read(10, 0), badGzi)
     const back = Buffer.from(gziBytes)
     back.writeBigUInt64LE(5n, 8 + 16 * 3)
     writeFileSync(badGzi, back)
-    expect((await expectFormatError(reader(path, badGzi).read(0, 10), badGzi)).offset).toBe(
+    expect((await expectFormatError(reader(path, badGzi).read(10, 0), badGzi)).offset).toBe(
       8 + 16 * 3,
     )
     // A .gzi of another file: its blocks do not line up with this file's.
     const other = join(dir, 'other.bgz')
     await writeBgzfFile(other, [data.subarray(12345)])
-    await expectFormatError(reader(path, `${other}.gzi`).read(gzi.uncompressed[20]!, 200_000), path)
+    await expectFormatError(reader(path, `${other}.gzi`).read(200_000, gzi.uncompressed[20]!), path)
   })
 
   it('fails a load of a missing .gzi and retries it next time', async () => {
     const gzi = join(dir, 'late.gzi')
     const r = reader(path, gzi)
-    await expect(r.read(0, 1)).rejects.toThrow()
+    await expect(r.read(1, 0)).rejects.toThrow()
     copyFileSync(`${path}.gzi`, gzi)
-    expect(Buffer.from(await r.read(0, 100)).equals(data.subarray(0, 100))).toBe(true)
+    expect(Buffer.from(await r.read(100, 0)).equals(data.subarray(0, 100))).toBe(true)
   })
 
   it('honours an aborted signal', async () => {
     const ac = new AbortController()
     ac.abort()
-    await expect(reader(path).read(0, 10, { signal: ac.signal })).rejects.toThrow(/abort/)
+    await expect(reader(path).read(10, 0, { signal: ac.signal })).rejects.toThrow(/abort/)
   })
 })
 
@@ -249,7 +249,7 @@ describeShared('BgzfReader on a bgzip-made file', () => {
     for (let t = 0; t < 100; t++) {
       const off = rnd(plain.length - 200_000)
       const len = rnd(200_000)
-      expect(Buffer.from(await r.read(off, len)).equals(plain.subarray(off, off + len))).toBe(true)
+      expect(Buffer.from(await r.read(len, off)).equals(plain.subarray(off, off + len))).toBe(true)
     }
   })
 })

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ArgumentError, FormatError } from '../src/core/errors.js'
+import { AbortError, ArgumentError, FormatError } from '../src/core/errors.js'
+import { Lru } from '../src/core/lru.js'
+import { Lazy, abortable, memo } from '../src/core/shared.js'
 import { formatTileId, parseTileId } from '../src/core/tileId.js'
 import { formatRegion, parseRegion } from '../src/core/region.js'
 
@@ -51,5 +53,69 @@ describe('errors', () => {
     const e = new FormatError('expected a tab', { file: 'a.fw', line: 3, offset: 40 })
     expect(e.message).toBe('a.fw, line 3, offset 40: expected a tab')
     expect(e.file).toBe('a.fw')
+  })
+})
+
+describe('Lru', () => {
+  it('drops the least recently used entries past its capacity, by weight', () => {
+    const lru = new Lru<string, number>(10)
+    lru.set('a', 1, 4)
+    lru.set('b', 2, 4)
+    expect(lru.get('a')).toBe(1) // a is now the most recent
+    lru.set('c', 3, 4) // 12 > 10: b goes
+    expect([lru.peek('a'), lru.peek('b'), lru.peek('c')]).toEqual([1, undefined, 3])
+    expect([lru.size, lru.weight]).toEqual([2, 8])
+    lru.reweigh('c', 9) // a goes, c stays however heavy
+    expect([lru.peek('a'), lru.peek('c'), lru.weight]).toEqual([undefined, 3, 9])
+    lru.set('d', 4, 20)
+    expect([lru.size, lru.peek('d'), lru.weight]).toEqual([1, 4, 20])
+  })
+})
+
+describe('shared loads', () => {
+  /** A load that settles when the test says so, counting how often it started. */
+  function deferred() {
+    let starts = 0
+    let settle: { resolve: (v: string) => void; reject: (e: Error) => void } | undefined
+    const make = () => {
+      starts++
+      return new Promise<string>((resolve, reject) => (settle = { resolve, reject }))
+    }
+    return { make, settle: () => settle!, starts: () => starts }
+  }
+
+  it('rejects an aborted caller at once; the others get the value of the one load', async () => {
+    const d = deferred()
+    const cache = new Map<string, Promise<string>>()
+    const ac = new AbortController()
+    const a = memo(cache, 'k', d.make, { signal: ac.signal })
+    const b = memo(cache, 'k', d.make)
+    ac.abort()
+    await expect(a).rejects.toBeInstanceOf(AbortError)
+    d.settle().resolve('v')
+    expect(await b).toBe('v')
+    expect(await memo(cache, 'k', d.make, { signal: new AbortController().signal })).toBe('v')
+    expect(d.starts()).toBe(1)
+  })
+
+  it('forgets a failed load, so the next call starts it again', async () => {
+    const d = deferred()
+    const lazy = new Lazy(d.make)
+    const first = lazy.get()
+    d.settle().reject(new Error('HTTP 500'))
+    await expect(first).rejects.toThrow('HTTP 500')
+    const second = lazy.get()
+    d.settle().resolve('v')
+    expect(await second).toBe('v')
+    expect(d.starts()).toBe(2)
+  })
+
+  it('weighs a load in a weighted Lru once it has resolved', async () => {
+    const lru = new Lru<string, Promise<string>>(100)
+    await memo(lru, 'x', async () => 'abc', { weigh: (v) => v.length })
+    expect(lru.weight).toBe(3)
+    await expect(abortable(Promise.resolve(1), AbortSignal.abort())).rejects.toBeInstanceOf(
+      AbortError,
+    )
   })
 })

@@ -10,6 +10,8 @@ export interface StaticServer {
   /** body bytes sent since start (or the last reset) */
   bytesSent: number
   requests: number
+  /** answer the next request for `urlPath` (e.g. '/manifest.json') with `status` instead */
+  failNext(urlPath: string, status?: number): void
   reset(): void
   close(): Promise<void>
 }
@@ -26,9 +28,16 @@ export async function serveDirectory(
   extra: Record<string, string> = {},
 ): Promise<StaticServer> {
   const state = { bytesSent: 0, requests: 0 }
+  const faults = new Map<string, number>()
   const server = createServer((req, res) => {
     state.requests++
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const fault = faults.get(urlPath)
+    if (fault !== undefined) {
+      faults.delete(urlPath)
+      res.writeHead(fault).end()
+      return
+    }
     const file = extra[urlPath] ?? normalize(join(root, urlPath))
     if (!extra[urlPath] && !file.startsWith(normalize(root) + sep)) {
       res.writeHead(403).end()
@@ -82,6 +91,9 @@ export async function serveDirectory(
     },
     get requests() {
       return state.requests
+    },
+    failNext(urlPath: string, status = 500) {
+      faults.set(urlPath, status)
     },
     reset() {
       state.bytesSent = 0

@@ -8,12 +8,13 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { openFile } from '../src/core/nodeFile.js'
+import { openStore } from '../src/store/node.js'
+import { storeFiles } from '../src/store/layout.js'
 import { seededRandom } from '../src/core/random.js'
 import { ExpressionError } from '../src/query/expr/error.js'
 import { groupStatistic, resolveGroups } from '../src/query/groups.js'
 import { formatFmf } from '../src/samples/fmf.js'
 import {
-  SAMPLES_FILE,
   parseSampleTable,
   readSampleTable,
   readStoreSamples,
@@ -239,14 +240,7 @@ function snapshot(dir: string): Map<string, string> {
 describeShared('a store of the 300 testdata samples with the 1000 Genomes panel', () => {
   const built = testdataStore('samples-', VCF_SAMPLES, 1_500_000)
   const { dir: store, tmp } = built
-  const open = (rel: string) => openFile(join(store, rel))
-  const storeTable = async () =>
-    (
-      await readStoreSamples(
-        open,
-        built.manifest.samples.map((s) => s.name),
-      )
-    ).table
+  const storeTable = async () => (await readStoreSamples(openStore(store))).table
 
   it('has no metadata until one is imported', async () => {
     const r = await runCli('samples', store)
@@ -271,7 +265,7 @@ describeShared('a store of the 300 testdata samples with the 1000 Genomes panel'
     const r = await runCli('samples', store, '--import', PANEL)
     expect(r.code, r.err).toBe(0)
     const after = snapshot(store)
-    after.delete(SAMPLES_FILE)
+    after.delete(storeFiles.samples)
     expect(after).toEqual(before)
     const panelRows = Number(sh(`tail -n +2 ${PANEL} | grep -c .`))
     expect(r.stdout).toContain(
@@ -281,7 +275,7 @@ describeShared('a store of the 300 testdata samples with the 1000 Genomes panel'
     expect(r.stdout).toContain('store samples without metadata: 0\n')
     expect(r.stdout).toContain(`not in the store, left out: ${panelRows - 300}: `)
     // one FMF line per store sample, in store order
-    const fmf = readFileSync(join(store, SAMPLES_FILE), 'utf8').trim().split('\n')
+    const fmf = readFileSync(join(store, storeFiles.samples), 'utf8').trim().split('\n')
     expect(fmf.map((l) => l.split('\t')[0])).toEqual(VCF_SAMPLES)
   })
 
@@ -402,7 +396,7 @@ describeShared('a store of the 300 testdata samples with the 1000 Genomes panel'
       'HG00097\tA',
       'HG00099\t',
     ])
-    const kept = readFileSync(join(store, SAMPLES_FILE), 'utf8')
+    const kept = readFileSync(join(store, storeFiles.samples), 'utf8')
     const none = join(tmp, 'none.tsv')
     writeFileSync(none, 'id\tcohort\nX1\tA\nX2\tB\n')
     const bad = await runCli('samples', store, '--import', none)
@@ -412,7 +406,7 @@ describeShared('a store of the 300 testdata samples with the 1000 Genomes panel'
     )
     const malformed = await runCli('samples', store, '--import', meta, '--format', 'ped')
     expect(malformed.err).toMatch(/^lightning-tiles: .*two\.tsv, line 1: expected 6 columns/)
-    expect(readFileSync(join(store, SAMPLES_FILE), 'utf8')).toBe(kept)
+    expect(readFileSync(join(store, storeFiles.samples), 'utf8')).toBe(kept)
     expect((await runCli('samples', store, '--import', meta, '--format', 'csv')).err).toBe(
       "lightning-tiles: --format must be one of fmf, tsv, ped, panel, not 'csv'\n",
     )
@@ -445,7 +439,7 @@ describeShared('a store of the 300 testdata samples with the 1000 Genomes panel'
         )
         execFileSync(bgt.path, ['import', prefix(), bcf])
       }
-      copyFileSync(join(store, SAMPLES_FILE), `${prefix()}.spl`)
+      copyFileSync(join(store, storeFiles.samples), `${prefix()}.spl`)
     }
     /** The samples of `bgt view -s EXPR ...` (its VCF header). */
     const bgtView = (...args: string[]) => {
@@ -462,7 +456,9 @@ describeShared('a store of the 300 testdata samples with the 1000 Genomes panel'
         .split('\t')
         .slice(9)
     const fmfSamples = (expr: string) =>
-      execFileSync(bgt.path, ['fmf', '-n', join(store, SAMPLES_FILE), expr], { encoding: 'utf8' })
+      execFileSync(bgt.path, ['fmf', '-n', join(store, storeFiles.samples), expr], {
+        encoding: 'utf8',
+      })
         .split('\n')
         .filter(Boolean)
 

@@ -7,8 +7,9 @@ import { gunzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openFile } from '../src/core/nodeFile.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
-import { storeStats } from '../src/store/stats.js'
-import type { StoreStats } from '../src/store/stats.js'
+import { storeStats } from '../src/inspect/stats.js'
+import type { StoreStats } from '../src/inspect/stats.js'
+import { Store } from '../src/store/Store.js'
 import { runCli } from './cli.js'
 import { named } from './shared.js'
 import { TESTDATA_VCF as VCF, testdataStore } from './testdataStore.js'
@@ -20,10 +21,13 @@ const { tmp, dir: store } = built
 let stats: StoreStats
 
 beforeAll(async () => {
-  stats = await storeStats((rel) => openFile(join(store, rel)), {
-    vcf: named(VCF),
-    top: 3,
-  })
+  stats = await storeStats(
+    Store.open((rel) => openFile(join(store, rel))),
+    {
+      vcf: named(VCF),
+      top: 3,
+    },
+  )
 }, 60_000)
 
 const hexPath = (p: number) => p.toString(16).padStart(4, '0')
@@ -160,7 +164,7 @@ describe('stats', () => {
 
   it('names a store that is not there', async () => {
     const nothing = join(tmp, 'nothing')
-    await expect(storeStats((rel) => openFile(join(nothing, rel)))).rejects.toThrow(
+    await expect(storeStats(Store.open((rel) => openFile(join(nothing, rel))))).rejects.toThrow(
       /^manifest\.json: cannot be read \(.*ENOENT/,
     )
   })

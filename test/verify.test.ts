@@ -11,8 +11,9 @@ import { writeBgzfFile } from '../src/container/bgzf/writer.js'
 import { openFile } from '../src/core/nodeFile.js'
 import { parseTwoBit } from '../src/formats/twobit/reader.js'
 import { parseManifest } from '../src/store/manifest.js'
-import { formatProblem, verifyStore } from '../src/store/verify.js'
-import type { VerifyResult } from '../src/store/verify.js'
+import { formatProblem, verifyStore } from '../src/inspect/verify.js'
+import type { VerifyResult } from '../src/inspect/verify.js'
+import { Store } from '../src/store/Store.js'
 import { runCli } from './cli.js'
 import { testdataStore } from './testdataStore.js'
 
@@ -31,7 +32,10 @@ function copy(): string {
 }
 
 const verify = (dir: string): Promise<VerifyResult> =>
-  verifyStore((rel) => openFile(join(dir, rel)), { maxProblemsPerFile: 10_000 })
+  verifyStore(
+    Store.open((rel) => openFile(join(dir, rel))),
+    { maxProblemsPerFile: 10_000 },
+  )
 
 /** SGLF lines of a path, read with zlib (independent of our readers). */
 function sglfLines(dir: string, path: string): string[] {

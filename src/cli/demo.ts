@@ -9,13 +9,13 @@ import { openFile } from '../core/nodeFile.js'
 import { formatRegion } from '../core/region.js'
 import type { Region } from '../core/region.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
-import { openTileResolver } from '../resolver/node.js'
-import type { TileResolver } from '../resolver/TileResolver.js'
-import { storeStats } from '../store/stats.js'
+import { TileResolver } from '../resolver/TileResolver.js'
+import { storeStats } from '../inspect/stats.js'
+import { openStore } from '../store/node.js'
 import { buildStore } from '../tiling/build.js'
 import { write } from './io.js'
 import { progressBar } from './progress.js'
-import { formatStats, storeOpener } from './stats.js'
+import { formatStats } from './stats.js'
 
 const DATA = 'testdata/chr20'
 const REFERENCE = '20.1-4000000.fa.gz'
@@ -90,12 +90,11 @@ export function registerDemo(program: Command): void {
       }
       await write(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`)
 
-      const stats = await storeStats(storeOpener(o.out), {
-        vcf: { name: vcf, handle: openFile(vcf) },
-      })
+      const store = openStore(o.out)
+      const stats = await storeStats(store, { vcf: { name: vcf, handle: openFile(vcf) } })
       await write(formatStats(stats, o.out) + '\n\n')
 
-      const resolver = openTileResolver(o.out)
+      const resolver = new TileResolver(store)
       const top = stats.mostVariable[0]
       if (!top) return
       // the most variable tile: its variants with cohort counts, one variant's bases and place

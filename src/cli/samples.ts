@@ -4,11 +4,12 @@ import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { joinLocation } from '../core/filehandle.js'
 import { openFile } from '../core/nodeFile.js'
-import { SAMPLE_FORMATS, SAMPLES_FILE, readStoreSamples } from '../samples/read.js'
+import { SAMPLE_FORMATS, readStoreSamples } from '../samples/read.js'
 import type { SampleFormat } from '../samples/read.js'
 import type { SampleTable } from '../samples/table.js'
 import { importStoreSamples } from '../samples/writer.js'
-import { readStoreManifest } from '../store/stats.js'
+import { storeFiles } from '../store/layout.js'
+import { openStore } from '../store/node.js'
 import { write } from './io.js'
 
 interface SamplesOptions {
@@ -41,19 +42,14 @@ async function importMetadata(store: string, file: string, format: string | unde
       `store samples with metadata: ${matched} of ${r.table.size}`,
       `store samples without metadata: ${listed(r.withoutMetadata)}`,
       `samples of ${file} not in the store, left out: ${listed(r.notInStore)}`,
-      `wrote ${joinLocation(store, SAMPLES_FILE)}`,
+      `wrote ${joinLocation(store, storeFiles.samples)}`,
       '',
     ].join('\n'),
   )
 }
 
 async function listSamples(store: string, expr: string | undefined) {
-  const open = (rel: string) => openFile(joinLocation(store, rel))
-  const manifest = await readStoreManifest(open)
-  const { table, hasMetadata } = await readStoreSamples(
-    open,
-    manifest.samples.map((s) => s.name),
-  )
+  const { table, hasMetadata } = await readStoreSamples(openStore(store))
   const rows = expr === undefined ? table.names.map((_, i) => i) : table.select(expr)
   const lines = [['sample', ...table.fields.map((f) => f.key)].join('\t')]
   for (const r of rows)

@@ -2,17 +2,13 @@
 // most variable tiles) and its size by part, next to the input VCF.gz when given.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import { joinLocation } from '../core/filehandle.js'
 import { openFile } from '../core/nodeFile.js'
 import { formatPath } from '../core/tileId.js'
-import { storeStats } from '../store/stats.js'
-import type { StoreOpener, StorePart, StoreStats } from '../store/stats.js'
+import { storeStats } from '../inspect/stats.js'
+import type { StoreStats } from '../inspect/stats.js'
+import type { StorePart } from '../store/layout.js'
+import { openStore } from '../store/node.js'
 import { write } from './io.js'
-
-/** Open the files of a store given as a directory or an http(s) URL. */
-export function storeOpener(store: string): StoreOpener {
-  return (rel) => openFile(joinLocation(store, rel))
-}
 
 const PART_LABELS: Record<StorePart, string> = {
   manifest: 'manifest.json (+ skipped.tsv)',
@@ -153,7 +149,7 @@ export function registerStats(program: Command): void {
       const top = o.top === undefined ? 5 : Number(o.top)
       if (!Number.isInteger(top) || top < 0)
         throw new ArgumentError(`--top must be a non-negative integer, got '${o.top}'`)
-      const stats = await storeStats(storeOpener(store), {
+      const stats = await storeStats(openStore(store), {
         top,
         ...(o.vcf ? { vcf: { name: o.vcf, handle: openFile(o.vcf) } } : {}),
       })

@@ -1,10 +1,9 @@
 // lightning-tiles vcf: the store's genotypes as normalised, left-aligned multi-sample VCF.
 import type { Command } from 'commander'
-import { joinLocation } from '../core/filehandle.js'
-import { openFile } from '../core/nodeFile.js'
 import { parseRegion } from '../core/region.js'
+import { storeToVcf } from '../export/vcf.js'
 import { compressionFor, writeTextFile } from '../formats/text-writer.js'
-import { storeToVcf } from '../store/vcf.js'
+import { openStore } from '../store/node.js'
 import { parseSampleList, write } from './io.js'
 
 interface VcfCliOptions {
@@ -38,7 +37,7 @@ export function registerVcf(program: Command): void {
       'write here (bgzipped with .gzi when it ends in .gz) instead of stdout',
     )
     .action(async (store: string, o: VcfCliOptions) => {
-      const out = storeToVcf((rel) => openFile(joinLocation(store, rel)), {
+      const out = storeToVcf(openStore(store), {
         ...(o.samples ? { samples: parseSampleList(o.samples) } : {}),
         ...(o.region ? { region: parseRegion(o.region) } : {}),
       })

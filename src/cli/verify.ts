@@ -2,10 +2,10 @@
 // problem (file, offset or line, what was expected) and exit non-zero on any.
 import type { Command } from 'commander'
 import { ArgumentError, ValidationError } from '../core/errors.js'
-import { formatProblem, verifyStore } from '../store/verify.js'
+import { formatProblem, verifyStore } from '../inspect/verify.js'
+import { openStore } from '../store/node.js'
 import { write } from './io.js'
 import { progressBar } from './progress.js'
-import { storeOpener } from './stats.js'
 
 const int = (n: number) => n.toLocaleString('en-US')
 const plural = (n: number, one: string, many = `${one}s`) => `${int(n)} ${n === 1 ? one : many}`
@@ -28,7 +28,7 @@ export function registerVerify(program: Command): void {
       const bar = progressBar()
       let result
       try {
-        result = await verifyStore(storeOpener(store), {
+        result = await verifyStore(openStore(store), {
           onProgress: bar.onProgress,
           maxProblemsPerFile: max,
         })

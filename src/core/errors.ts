@@ -21,9 +21,13 @@ export class LightningError extends Error {
 /** Input that does not follow its format: names the file, the position and what was expected. */
 export class FormatError extends LightningError {
   override name = 'FormatError'
+  /** The file (or URL) the problem is in, when known. */
   readonly file: string | undefined
+  /** Byte offset of the problem in the file, when known. */
   readonly offset: number | undefined
+  /** 1-based line of the problem, when known. */
   readonly line: number | undefined
+  /** What was wrong, without the place. */
   readonly reason: string
 
   constructor(reason: string, place: Place = {}) {
@@ -50,9 +54,22 @@ export class RuleError<R extends string> extends ValidationError {
   }
 }
 
-/** A lookup for something the store or file does not hold (tile, member, sample, path). */
+/**
+ * A lookup for something the store or file does not hold (tile, member, sample, path), or a file
+ * that cannot be read at all (then `file` names it).
+ */
 export class NotFoundError extends LightningError {
   override name = 'NotFoundError'
+  /** The file that cannot be read, when that is the problem. */
+  readonly file: string | undefined
+  /** What was not found, without the file. */
+  readonly reason: string
+
+  constructor(reason: string, place: Pick<Place, 'file'> = {}) {
+    super(`${describe(place)}${reason}`)
+    this.reason = reason
+    this.file = place.file
+  }
 }
 
 /** A caller asked for something out of range or malformed (bad tile ID string, bad region). */

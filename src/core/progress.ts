@@ -7,4 +7,5 @@ export interface Progress {
   total: number
 }
 
+/** Called with the progress of a long operation. */
 export type ProgressCallback = (progress: Progress) => void

@@ -42,11 +42,19 @@ export function countsHeaderSize(nSteps: number): number {
   return 16 + 4 * (nSteps + 1)
 }
 
+/** The header of a counts file: its sizes and step table. */
+export interface CountsHeader {
+  nSteps: number
+  nVariants: number
+  /** index of each step's variant 0; the last entry = nVariants */
+  stepStart: Uint32Array
+}
+
+/** A whole counts file. */
+export interface LoadedCounts extends CountsHeader, PathCounts {}
+
 /** Parse the header: the step table. `bytes` holds at least countsHeaderSize(nSteps) bytes. */
-export function parseCountsHeader(
-  bytes: Uint8Array,
-  file: string,
-): { nSteps: number; nVariants: number; stepStart: Uint32Array } {
+export function parseCountsHeader(bytes: Uint8Array, file: string): CountsHeader {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC)
     throw new FormatError(`expected a counts file starting '${MAGIC}'`, { file, offset: 0 })
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -79,6 +87,27 @@ export function countsRanges(
     counts: [base + 4 * first, 4 * n],
     spans: [base + 4 * nVariants + 4 * first, 4 * n],
     refVariants: [base + 8 * nVariants, 4 * nSteps],
+  }
+}
+
+/** Parse a whole counts file, checking its size against its header. */
+export function parseCounts(bytes: Uint8Array, file: string): LoadedCounts {
+  const { nSteps, nVariants, stepStart } = parseCountsHeader(bytes, file)
+  const r = countsRanges(nSteps, nVariants, 0, nVariants)
+  const size = r.refVariants[0] + r.refVariants[1]
+  if (bytes.length !== size)
+    throw new FormatError(
+      `${bytes.length} bytes, expected ${size} for ${nSteps} steps and ${nVariants} variants`,
+      { file, offset: Math.min(bytes.length, size) },
+    )
+  const slice = ([at, len]: [number, number]) => readU32s(bytes.subarray(at, at + len))
+  return {
+    nSteps,
+    nVariants,
+    stepStart,
+    count: slice(r.counts),
+    span: slice(r.spans),
+    refVariant: slice(r.refVariants),
   }
 }
 

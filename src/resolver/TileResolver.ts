@@ -1,10 +1,7 @@
 // TileResolver: one object that answers tile, coordinate and genome questions about a store
-// (DESIGN "A store on disk"), on disk, over HTTP or from Blobs. Browser-safe: files come from a
-// GenericFilehandle map, an opener function, or a base URL (RemoteFile). Every index is loaded
-// once through a memoised promise that is dropped on failure; one tile costs one `.tai` lookup
-// (cached) plus one ranged BGZF read.
-import type { GenericFilehandle } from 'generic-filehandle2'
-import { TarReader } from '../container/tar/reader.js'
+// (DESIGN "A store on disk"), on disk, over HTTP or from Blobs. It reads nothing itself: every
+// file comes through its Store, which loads each index once and keeps bounded caches. One tile
+// costs one `.tai` lookup (cached) plus one ranged BGZF read. Browser-safe.
 import {
   AbortError,
   ArgumentError,
@@ -13,49 +10,25 @@ import {
   checkAbort,
 } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
-import { isUrl, joinLocation, openRemote, readText } from '../core/filehandle.js'
-import type { NamedFile } from '../core/filehandle.js'
+import { mapLimit } from '../core/mapLimit.js'
 import type { Region } from '../core/region.js'
+import { memo } from '../core/shared.js'
 import { formatPath, formatStepId, formatTileId, parseTileId } from '../core/tileId.js'
 import type { TileId } from '../core/tileId.js'
-import { AssemblyReader } from '../formats/assembly/reader.js'
 import type { AssemblyTile } from '../formats/assembly/reader.js'
 import type { Band } from '../formats/band/band.js'
 import { maskNocalls } from '../formats/band/reconstruct.js'
-import { CgfReader } from '../formats/cgf/reader.js'
+import type { CgfReader } from '../formats/cgf/reader.js'
 import type { StepAlleles } from '../formats/cgf/pathStruct.js'
-import { parseTwoBit } from '../formats/twobit/reader.js'
-import {
-  NO_REF_VARIANT,
-  countsHeaderSize,
-  countsRanges,
-  parseCountsHeader,
-  readU32s,
-} from '../library/counts.js'
-import { parseManifest, storeFiles } from '../store/manifest.js'
-import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
+import { NO_REF_VARIANT } from '../library/counts.js'
+import { storeFiles } from '../store/layout.js'
+import type { ManifestSample, StoreManifest } from '../store/manifest.js'
+import { Store } from '../store/Store.js'
+import type { StoreOptions, StoreSource } from '../store/Store.js'
 import { alignedCuts, cutEnd, cutStart } from './cut.js'
 import type { Anchor } from './cut.js'
-import { Lru, memo } from '../core/lru.js'
 
-/** Opens a file of the store by its path relative to the store root (e.g. `library/035e.tar.gz`). */
-export type StoreOpener = (relPath: string) => GenericFilehandle
-
-/**
- * Where a store is: a base URL (`http(s)://`), a directory path (then `open` is needed, see
- * `openTileResolver` in resolver/node.ts), an opener function, or the files themselves keyed by
- * their relative paths.
- */
-export type StoreSource =
-  string | StoreOpener | Map<string, GenericFilehandle> | Record<string, GenericFilehandle>
-
-export interface TileResolverOptions {
-  /** Opens relative paths under a string location that is not a URL (Node: LocalFile). */
-  open?: ((location: string) => GenericFilehandle) | undefined
-  /** Decoded tar members (one step's variants each) kept in memory; default 4096. */
-  memberCacheSize?: number | undefined
-}
-
+/** Options of the coordinate questions. */
 export interface TileQueryOptions extends AbortOptions {
   /** Assembly build (the REF of `assembly.00.REF.fw.gz`); default the manifest's build. */
   assembly?: string | undefined
@@ -125,14 +98,6 @@ export interface Genome {
   sequence(haplotype: 0 | 1, region: Region, opts?: TileQueryOptions): Promise<string>
 }
 
-interface CountsHead {
-  nSteps: number
-  nVariants: number
-  stepStart: Uint32Array
-}
-
-const DEFAULT_MEMBER_CACHE = 4096
-
 /** Rethrow an error caused by an aborted signal as our AbortError (fetch throws DOMException). */
 async function guard<T>(opts: AbortOptions, run: () => Promise<T>): Promise<T> {
   checkAbort(opts.signal)
@@ -144,168 +109,39 @@ async function guard<T>(opts: AbortOptions, run: () => Promise<T>): Promise<T> {
   }
 }
 
-function signalOf(opts: AbortOptions): { signal?: AbortSignal } {
-  return opts.signal ? { signal: opts.signal } : {}
-}
+/** CGF reads in flight at once for a population query (each a header scan, then a PathStruct). */
+const CGF_READS = 8
 
+/** Tile, coordinate and genome questions about one store. */
 export class TileResolver {
-  /** Name of the store in messages (its location, or 'store'). */
-  readonly location: string
-  private readonly opener: StoreOpener
-  private readonly handles = new Map<string, GenericFilehandle>()
-  private manifestP: Promise<StoreManifest> | undefined
-  private readonly tars = new Map<number, TarReader>()
-  private readonly countsHeads = new Map<number, Promise<CountsHead>>()
-  private readonly refVariants = new Map<number, Promise<Uint32Array | undefined>>()
-  private readonly assemblies = new Map<string, AssemblyReader>()
-  private readonly cgfs = new Map<string, CgfReader>()
-  private readonly members: Lru<string, Promise<string[]>>
+  /** The store read (its files, manifest and caches). */
+  readonly store: Store
 
-  private constructor(location: string, opener: StoreOpener, opts: TileResolverOptions) {
-    this.location = location
-    this.opener = opener
-    this.members = new Lru(opts.memberCacheSize ?? DEFAULT_MEMBER_CACHE)
+  constructor(store: Store) {
+    this.store = store
   }
 
   /**
-   * A resolver over `source`. A string is a URL (RemoteFile) or, with `opts.open`, a directory;
-   * nothing is read until the first question.
+   * A resolver over `source`: a URL, an opener function or a map of files (see Store.open); in
+   * Node, `openTileResolver` also takes a directory. Nothing is read until the first question.
    */
-  static open(source: StoreSource, opts: TileResolverOptions = {}): TileResolver {
-    if (typeof source === 'string') {
-      const base = source
-      const open = opts.open ?? (isUrl(base) ? openRemote : undefined)
-      if (!open)
-        throw new ArgumentError(
-          `${base} is not an http(s) URL: pass opts.open to read a directory (openTileResolver in Node)`,
-        )
-      return new TileResolver(base, (rel) => open(joinLocation(base, rel)), opts)
-    }
-    if (typeof source === 'function') return new TileResolver('store', source, opts)
-    const files = source instanceof Map ? source : new Map(Object.entries(source))
-    return new TileResolver(
-      'store',
-      (rel) => {
-        const fh = files.get(rel)
-        if (!fh) throw new NotFoundError(`the store has no file ${rel}`)
-        return fh
-      },
-      opts,
-    )
+  static open(source: StoreSource, opts: StoreOptions = {}): TileResolver {
+    return new TileResolver(Store.open(source, opts))
   }
 
-  private file(rel: string): NamedFile {
-    let handle = this.handles.get(rel)
-    if (!handle) {
-      handle = this.opener(rel)
-      this.handles.set(rel, handle)
-    }
-    const name = this.location === 'store' ? rel : joinLocation(this.location, rel)
-    return { name, handle }
+  /** Name of the store in messages (its location, or 'store'). */
+  get location(): string {
+    return this.store.location
   }
 
   /** The store's manifest.json (read once). */
   manifest(opts: AbortOptions = {}): Promise<StoreManifest> {
-    return guard(opts, () => {
-      if (!this.manifestP) {
-        const f = this.file(storeFiles.manifest)
-        const p = readText(f.handle, signalOf(opts)).then((text) => parseManifest(text, f.name))
-        this.manifestP = p
-        p.catch(() => {
-          if (this.manifestP === p) this.manifestP = undefined
-        })
-      }
-      return this.manifestP
-    })
+    return guard(opts, () => this.store.manifest(opts))
   }
 
   /** The samples of the store, in manifest order. */
   async samples(opts: AbortOptions = {}): Promise<ManifestSample[]> {
     return (await this.manifest(opts)).samples
-  }
-
-  private async pathInfo(path: number, opts: AbortOptions): Promise<ManifestPath> {
-    const m = await this.manifest(opts)
-    const p = m.paths.find((x) => x.path === path)
-    if (!p) throw new NotFoundError(`${this.location}: the store has no path ${formatPath(path)}`)
-    return p
-  }
-
-  private tar(path: number): TarReader {
-    let t = this.tars.get(path)
-    if (!t) {
-      t = new TarReader({
-        tar: this.file(storeFiles.libraryTar(path)),
-        gzi: this.file(storeFiles.libraryGzi(path)),
-        tai: this.file(storeFiles.libraryTai(path)),
-      })
-      this.tars.set(path, t)
-    }
-    return t
-  }
-
-  /** Every variant of one step, in variant order: one ranged read of its tar member, cached. */
-  private stepVariants(path: number, step: number, opts: AbortOptions): Promise<string[]> {
-    const name = formatStepId(path, step)
-    return memo(this.members, name, async () => {
-      const tar = this.tar(path)
-      const bytes = await tar.read(`${name}.2bit`, opts)
-      const where = `${tar.files.tar.name}:${name}.2bit`
-      const records = parseTwoBit(bytes, where, { lowercase: true })
-      return records.map((r, variant) => {
-        const want = formatTileId({ path, version: 0, step, variant })
-        if (r.name !== want)
-          throw new FormatError(`sequence ${variant} is named ${r.name}, expected ${want}`, {
-            file: where,
-          })
-        return r.sequence
-      })
-    })
-  }
-
-  private countsHead(path: number, nSteps: number, opts: AbortOptions): Promise<CountsHead> {
-    return memo(this.countsHeads, path, async () => {
-      const f = this.file(storeFiles.libraryCounts(path))
-      const bytes = await f.handle.read(countsHeaderSize(nSteps), 0, signalOf(opts))
-      const head = parseCountsHeader(bytes, f.name)
-      if (head.nSteps !== nSteps)
-        throw new FormatError(`${head.nSteps} steps, the manifest says ${nSteps}`, {
-          file: f.name,
-          offset: 8,
-        })
-      return head
-    })
-  }
-
-  /** Spans (and counts, when asked) of every variant at a step, from the counts file. */
-  private async stepCounts(
-    path: number,
-    step: number,
-    withCounts: boolean,
-    opts: AbortOptions,
-  ): Promise<{ spans: Uint32Array; counts: Uint32Array | undefined }> {
-    const info = await this.pathInfo(path, opts)
-    if (!(Number.isInteger(step) && step >= 0 && step < info.steps))
-      throw new NotFoundError(
-        `${this.location}: path ${formatPath(path)} has no step ${formatPath(step)} (${info.steps} steps)`,
-      )
-    const head = await this.countsHead(path, info.steps, opts)
-    checkAbort(opts.signal)
-    const first = head.stepStart[step]!
-    const n = head.stepStart[step + 1]! - first
-    const r = countsRanges(head.nSteps, head.nVariants, first, n)
-    const f = this.file(storeFiles.libraryCounts(path))
-    const read = async ([at, len]: [number, number]) => {
-      const bytes = await f.handle.read(len, at, signalOf(opts))
-      if (bytes.length !== len)
-        throw new FormatError(`short read of ${len} bytes`, { file: f.name, offset: at })
-      return readU32s(bytes)
-    }
-    const [spans, counts] = await Promise.all([
-      read(r.spans),
-      withCounts ? read(r.counts) : Promise.resolve(undefined),
-    ])
-    return { spans, counts }
   }
 
   private parseId(tileId: string | TileId): TileId {
@@ -315,16 +151,25 @@ export class TileResolver {
     return id
   }
 
+  /** The library and the counts file must list the same variants at a step. */
+  private checkVariantCount(path: number, step: number, counts: number, library: number): void {
+    if (counts !== library)
+      throw new FormatError(
+        `step ${formatStepId(path, step)} has ${counts} variants in the counts file, ${library} in the library`,
+        { file: this.store.file(storeFiles.libraryCounts(path)).name },
+      )
+  }
+
   /** The bases of a tile variant (tags included) with its span and tags. */
   sequence(tileId: string | TileId, opts: AbortOptions = {}): Promise<TileSequence> {
     return guard(opts, async () => {
       const id = this.parseId(tileId)
       const { path, step, variant } = id
-      const info = await this.pathInfo(path, opts)
-      const m = await this.manifest(opts)
+      const info = await this.store.path(path, opts)
+      const m = await this.store.manifest(opts)
       const [seqs, { spans }] = await Promise.all([
-        this.stepVariants(path, step, opts),
-        this.stepCounts(path, step, false, opts),
+        this.store.tiles(path, step, opts),
+        this.store.stepCounts(path, step, opts),
       ])
       checkAbort(opts.signal)
       const sequence = seqs[variant]
@@ -332,11 +177,7 @@ export class TileResolver {
         throw new NotFoundError(
           `${this.location}: no tile ${formatTileId({ path, version: 0, step, variant })} (step has ${seqs.length} variants)`,
         )
-      if (spans.length !== seqs.length)
-        throw new FormatError(
-          `step ${formatStepId(path, step)} has ${spans.length} variants in the counts file, ${seqs.length} in the library`,
-          { file: this.file(storeFiles.libraryCounts(path)).name },
-        )
+      this.checkVariantCount(path, step, spans.length, seqs.length)
       const span = spans[variant]!
       if (id.span !== undefined && id.span !== span)
         throw new NotFoundError(`${this.location}: tile ${formatTileId(id)} has span ${span}`)
@@ -355,28 +196,6 @@ export class TileResolver {
     })
   }
 
-  private assembly(build: string): AssemblyReader {
-    let a = this.assemblies.get(build)
-    if (!a) {
-      if (!/^[\w.-]+$/.test(build)) throw new ArgumentError(`bad assembly name '${build}'`)
-      a = new AssemblyReader({
-        gz: this.file(storeFiles.assembly(build)),
-        gzi: this.file(storeFiles.assemblyGzi(build)),
-        fwi: this.file(storeFiles.assemblyFwi(build)),
-      })
-      this.assemblies.set(build, a)
-    }
-    return a
-  }
-
-  private async assemblyFor(
-    name: string | undefined,
-    opts: AbortOptions,
-  ): Promise<[AssemblyReader, string]> {
-    const build = name ?? (await this.manifest(opts)).build
-    return [this.assembly(build), build]
-  }
-
   /**
    * The reference interval of a tile (0-based half-open, its span included) on `assembly`
    * (default: the store's build). A tile ID without `+SPAN` takes the span from the library.
@@ -390,12 +209,13 @@ export class TileResolver {
       const id = this.parseId(tileId)
       let span = id.span
       if (span === undefined) {
-        const { spans } = await this.stepCounts(id.path, id.step, false, opts)
+        const { spans } = await this.store.stepCounts(id.path, id.step, opts)
         span = spans[id.variant]
         if (span === undefined)
           throw new NotFoundError(`${this.location}: no tile ${formatTileId(id)}`)
       }
-      const [reader, build] = await this.assemblyFor(assembly, opts)
+      const build = assembly ?? (await this.store.manifest(opts)).build
+      const reader = await this.store.assembly(build, opts)
       const r = await reader.tileInterval(id.path, id.step, span, opts)
       return { chrom: r.chrom, start: r.start, end: r.end, span, assembly: build }
     })
@@ -409,7 +229,7 @@ export class TileResolver {
     opts: TileQueryOptions = {},
   ): Promise<AssemblyTile[]> {
     return guard(opts, async () => {
-      const [reader] = await this.assemblyFor(opts.assembly, opts)
+      const reader = await this.store.assembly(opts.assembly, opts)
       return reader.tilesOverlapping(chrom, start, end, opts)
     })
   }
@@ -418,14 +238,10 @@ export class TileResolver {
   variants(path: number, step: number, opts: AbortOptions = {}): Promise<TileVariant[]> {
     return guard(opts, async () => {
       const [seqs, { spans, counts }] = await Promise.all([
-        this.stepVariants(path, step, opts),
-        this.stepCounts(path, step, true, opts),
+        this.store.tiles(path, step, opts),
+        this.store.stepCounts(path, step, { ...opts, counts: true }),
       ])
-      if (spans.length !== seqs.length)
-        throw new FormatError(
-          `step ${formatStepId(path, step)} has ${spans.length} variants in the counts file, ${seqs.length} in the library`,
-          { file: this.file(storeFiles.libraryCounts(path)).name },
-        )
+      this.checkVariantCount(path, step, spans.length, seqs.length)
       return seqs.map((sequence, variant) => ({
         id: formatTileId({ path, version: 0, step, variant, span: spans[variant]! }),
         variant,
@@ -448,76 +264,40 @@ export class TileResolver {
   ): Promise<Carrier[]> {
     return guard(opts, async () => {
       const id = this.parseId(tileId)
-      const m = await this.manifest(opts)
+      const m = await this.store.manifest(opts)
       const wanted = opts.samples ? new Set(opts.samples) : undefined
       if (wanted)
         for (const name of wanted)
           if (!m.samples.some((s) => s.name === name))
             throw new NotFoundError(`${this.location}: no sample '${name}'`)
       const samples = m.samples.filter((s) => !wanted || wanted.has(s.name))
-      const out: (Carrier | undefined)[] = new Array(samples.length)
-      let next = 0
-      // a few CGF reads in flight at once (each is a header scan, then one PathStruct)
-      const worker = async () => {
-        for (let i = next++; i < samples.length; i = next++) {
-          const at = await this.cgfOf(samples[i]!).alleles(id.path, id.step, signalOf(opts))
+      const found = await mapLimit(
+        samples,
+        CGF_READS,
+        async (s): Promise<Carrier | undefined> => {
+          const at = await this.store.cgf(s).alleles(id.path, id.step, opts)
           const alleles = at.variants.map((v) => (v === id.variant ? 1 : 0))
           const nocall = at.nocalls.map((r) => r.length > 0)
-          if (alleles[0] || alleles[1])
-            out[i] = {
-              sample: samples[i]!.name,
-              alleles: [alleles[0]!, alleles[1]!],
-              nocall: [nocall[0]!, nocall[1]!],
-            }
-        }
-      }
-      await Promise.all(Array.from({ length: Math.min(8, samples.length) }, worker))
-      return out.filter((c): c is Carrier => c !== undefined)
+          if (!alleles[0] && !alleles[1]) return undefined
+          return {
+            sample: s.name,
+            alleles: [alleles[0]!, alleles[1]!],
+            nocall: [nocall[0]!, nocall[1]!],
+          }
+        },
+        opts.signal,
+      )
+      return found.filter((c): c is Carrier => c !== undefined)
     })
   }
 
   /** One genome of the store. NotFoundError when the manifest does not list `sample`. */
   genome(sample: string, opts: AbortOptions = {}): Promise<Genome> {
     return guard(opts, async () => {
-      const m = await this.manifest(opts)
-      const s = m.samples.find((x) => x.name === sample)
-      if (!s) throw new NotFoundError(`${this.location}: no sample '${sample}'`)
-      return new StoreGenome(this, s, this.cgfOf(s), m.tagLength)
+      const s = await this.store.sample(sample, opts)
+      const m = await this.store.manifest(opts)
+      return new StoreGenome(this.store, s, this.store.cgf(s), m.tagLength)
     })
-  }
-
-  private cgfOf(s: ManifestSample): CgfReader {
-    let cgf = this.cgfs.get(s.name)
-    if (!cgf) {
-      cgf = new CgfReader(this.file(s.cgf))
-      this.cgfs.set(s.name, cgf)
-    }
-    return cgf
-  }
-
-  /** @internal for StoreGenome */
-  _assemblyFor(name: string | undefined, opts: AbortOptions): Promise<[AssemblyReader, string]> {
-    return this.assemblyFor(name, opts)
-  }
-
-  /** @internal for StoreGenome: the reference tile's variant per step, if the counts file has it */
-  _refVariants(path: number, opts: AbortOptions): Promise<Uint32Array | undefined> {
-    return memo(this.refVariants, path, async () => {
-      const info = await this.pathInfo(path, opts)
-      const head = await this.countsHead(path, info.steps, opts)
-      const [at, len] = countsRanges(head.nSteps, head.nVariants, 0, 0).refVariants
-      const bytes = await this.file(storeFiles.libraryCounts(path)).handle.read(
-        len,
-        at,
-        signalOf(opts),
-      )
-      return bytes.length === len ? readU32s(bytes) : undefined
-    })
-  }
-
-  /** @internal for StoreGenome */
-  _stepVariants(path: number, step: number, opts: AbortOptions): Promise<string[]> {
-    return this.stepVariants(path, step, opts)
   }
 }
 
@@ -543,18 +323,18 @@ class StoreGenome implements Genome {
   private readonly bands = new Map<number, Promise<Band>>()
 
   constructor(
-    private readonly resolver: TileResolver,
+    private readonly store: Store,
     readonly sample: ManifestSample,
     private readonly cgf: CgfReader,
     private readonly tagLength: number,
   ) {}
 
   private band(path: number, opts: AbortOptions): Promise<Band> {
-    return memo(this.bands, path, () => this.cgf.band(path, opts))
+    return memo(this.bands, path, () => this.cgf.band(path), opts)
   }
 
   private async overlapping(region: Region, opts: TileQueryOptions) {
-    const [reader] = await this.resolver._assemblyFor(opts.assembly, opts)
+    const reader = await this.store.assembly(opts.assembly, opts)
     const tiles = await reader.tilesOverlapping(region.chrom, region.start, region.end, opts)
     return { reader, ranges: groupByPath(tiles), tiles }
   }
@@ -637,14 +417,14 @@ class StoreGenome implements Genome {
     if (i < 0) return
     const a = anchors[i]!
     const b = anchors[i + 1]!
-    const refVariants = await this.resolver._refVariants(path, opts)
+    const refVariants = await this.store.referenceVariants(path, opts)
     if (!refVariants) return
     const ref = new Array<string>(b.ref - a.ref)
     for (const t of pathTiles) {
       if (t.end <= a.ref || t.start >= b.ref) continue
       const rv = refVariants[t.step]
       if (rv === undefined || rv === NO_REF_VARIANT) return
-      const tile = (await this.resolver._stepVariants(path, t.step, opts))[rv]
+      const tile = (await this.store.tiles(path, t.step, opts))[rv]
       if (tile === undefined || tile.length !== t.end - t.start) return
       for (let pos = Math.max(t.start, a.ref); pos < Math.min(t.end, b.ref); pos++)
         ref[pos - a.ref] = tile[pos - t.start]!
@@ -706,9 +486,7 @@ class StoreGenome implements Genome {
 
     const anchorSteps: number[] = []
     for (let s = t0 + 1; s <= t1 && s < N; s++) if (v[s] !== -1) anchorSteps.push(s)
-    const libs = await Promise.all(
-      anchorSteps.map((s) => this.resolver._stepVariants(path, s, opts)),
-    )
+    const libs = await Promise.all(anchorSteps.map((s) => this.store.tiles(path, s, opts)))
     checkAbort(opts.signal)
     const anchors: Anchor[] =
       t0 < 0

@@ -1,12 +1,12 @@
-// Node-only: open a store by directory path or URL (LocalFile or RemoteFile per file).
-import { openFile } from '../core/nodeFile.js'
+// Node-only: a TileResolver over a store directory or URL.
+import { openStore } from '../store/node.js'
+import type { StoreOptions } from '../store/Store.js'
 import { TileResolver } from './TileResolver.js'
-import type { TileResolverOptions } from './TileResolver.js'
 
 /** A TileResolver over a store directory or an http(s):// URL. */
 export function openTileResolver(
   location: string,
-  opts: Omit<TileResolverOptions, 'open'> = {},
+  opts: Omit<StoreOptions, 'open'> = {},
 ): TileResolver {
-  return TileResolver.open(location, { ...opts, open: openFile })
+  return new TileResolver(openStore(location, opts))
 }

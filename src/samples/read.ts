@@ -4,7 +4,8 @@ import { ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { readText } from '../core/filehandle.js'
 import type { NamedFile } from '../core/filehandle.js'
-import type { StoreOpener } from '../resolver/TileResolver.js'
+import { storeFiles } from '../store/layout.js'
+import type { Store } from '../store/Store.js'
 import { readLines } from '../container/stream.js'
 import { parseFmf } from './fmf.js'
 import type { TextLine } from './fmf.js'
@@ -16,7 +17,6 @@ export const SAMPLE_FORMATS = ['fmf', 'tsv', 'ped', 'panel'] as const
 export type SampleFormat = (typeof SAMPLE_FORMATS)[number]
 
 /** The store member holding its sample metadata, in BGT's FMF. */
-export const SAMPLES_FILE = 'samples.fmf'
 
 const FMF_FIELD = /^[^:\t]*:[A-Za-z]:/
 
@@ -110,19 +110,25 @@ function isMissingFile(err: unknown): boolean {
   )
 }
 
-/** Read a store's samples.fmf and align it to the store's `samples` (from its manifest). */
+/** Read a store's samples.fmf and align it to the store's samples (manifest order). */
 export async function readStoreSamples(
-  open: StoreOpener,
-  samples: readonly string[],
+  store: Store,
   opts: AbortOptions = {},
 ): Promise<StoreSamples> {
+  const samples = (await store.manifest(opts)).samples.map((s) => s.name)
   let text: string
   try {
-    text = await readText(open(SAMPLES_FILE), opts.signal ? { signal: opts.signal } : {})
+    text = await readText(
+      store.file(storeFiles.samples).handle,
+      opts.signal ? { signal: opts.signal } : {},
+    )
   } catch (err) {
     if (!isMissingFile(err)) throw err
     const table = SampleTable.ofNames(samples)
     return { table, hasMetadata: false, notInStore: [], withoutMetadata: [...samples] }
   }
-  return { ...parseFmf(textLines(text), SAMPLES_FILE).alignTo(samples), hasMetadata: true }
+  return {
+    ...parseFmf(textLines(text), store.file(storeFiles.samples).name).alignTo(samples),
+    hasMetadata: true,
+  }
 }

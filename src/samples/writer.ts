@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
-import { isUrl, joinLocation } from '../core/filehandle.js'
+import { isUrl } from '../core/filehandle.js'
 import type { NamedFile } from '../core/filehandle.js'
-import { openFile } from '../core/nodeFile.js'
-import { readStoreManifest } from '../store/stats.js'
+import { storeFiles } from '../store/layout.js'
+import { openStore } from '../store/node.js'
 import { formatFmf } from './fmf.js'
-import { SAMPLES_FILE, readSampleTable } from './read.js'
+import { readSampleTable } from './read.js'
 import type { SampleFormat } from './read.js'
 import type { Alignment, SampleTable } from './table.js'
 
@@ -21,7 +21,7 @@ function checkLocal(store: string): void {
 /** Write `table` as the store's samples.fmf (replacing any). */
 export async function writeStoreSamples(store: string, table: SampleTable): Promise<void> {
   checkLocal(store)
-  await writeFileAtomic(join(store, SAMPLES_FILE), formatFmf(table))
+  await writeFileAtomic(join(store, storeFiles.samples), formatFmf(table))
 }
 
 export interface ImportSamplesOptions extends AbortOptions {
@@ -46,7 +46,7 @@ export async function importStoreSamples(
 ): Promise<ImportedSamples> {
   checkLocal(store)
   const signal = opts.signal ? { signal: opts.signal } : {}
-  const manifest = await readStoreManifest((rel) => openFile(joinLocation(store, rel)), signal)
+  const manifest = await openStore(store).manifest(signal)
   const { table, format } = await readSampleTable(file, { ...signal, format: opts.format })
   const aligned = table.alignTo(manifest.samples.map((s) => s.name))
   if (aligned.notInStore.length === table.size && table.size > 0)

@@ -1,11 +1,13 @@
-// The store's manifest.json (this project's addition to the l7g files) and the file layout it
-// describes. Browser-safe: the resolver reads it over HTTP.
+// The store's manifest.json (this project's addition to the l7g files): what the store holds and
+// how it was built. Browser-safe: the Store reads it over HTTP.
 import { FormatError } from '../core/errors.js'
 import { formatPath } from '../core/tileId.js'
+import { storeFiles } from './layout.js'
 
 export const STORE_FORMAT = 'lightning-tiles-store'
 export const STORE_FORMAT_VERSION = 1
 
+/** One tile path of the store: where it lies on the reference and how many steps and variants. */
 export interface ManifestPath {
   /** path number (PPPP in hex in file names) */
   path: number
@@ -21,6 +23,7 @@ export interface ManifestPath {
   version: string
 }
 
+/** One genome of the store and its CGF. */
 export interface ManifestSample {
   name: string
   /** false when any genotype of the sample was unphased (written order kept) */
@@ -29,6 +32,7 @@ export interface ManifestSample {
   cgf: string
 }
 
+/** What manifest.json holds: the store's format, build, contigs, paths, samples and source. */
 export interface StoreManifest {
   format: typeof STORE_FORMAT
   formatVersion: number
@@ -66,26 +70,6 @@ export interface StoreManifest {
 export interface FileHash {
   size: number
   md5: string
-}
-
-/** Relative file names inside a store. */
-export const storeFiles = {
-  manifest: 'manifest.json',
-  /** variants the build skipped: overlaps (per haplotype, as bcftools consensus) and REF mismatches */
-  skipped: 'skipped.tsv',
-  tagset: 'tagset.2bit',
-  assembly: (build: string) => `assembly.00.${build}.fw.gz`,
-  assemblyGzi: (build: string) => `assembly.00.${build}.fw.gz.gzi`,
-  assemblyFwi: (build: string) => `assembly.00.${build}.fw.fwi`,
-  libraryTar: (path: number) => `library/${formatPath(path)}.tar.gz`,
-  libraryGzi: (path: number) => `library/${formatPath(path)}.tar.gz.gzi`,
-  libraryTai: (path: number) => `library/${formatPath(path)}.tar.tai`,
-  libraryCounts: (path: number) => `library/${formatPath(path)}.counts.bin`,
-  span: 'library/span.csv.gz',
-  sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
-  genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
-  fastj: (sample: string, path: number) =>
-    `fastj/${encodeURIComponent(sample)}/${formatPath(path)}.fj.gz`,
 }
 
 function need(cond: boolean, what: string, file: string): asserts cond {

@@ -5,8 +5,10 @@
 import { unzip } from '@gmod/bgzf-filehandle'
 import { ArgumentError, FormatError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
+import { readAt } from '../../core/filehandle.js'
 import type { NamedFile } from '../../core/filehandle.js'
-import { Lru, memo } from '../../core/lru.js'
+import { Lru } from '../../core/lru.js'
+import { Lazy, memo } from '../../core/shared.js'
 import { partitionPoint } from '../../core/search.js'
 
 /** Largest possible BGZF block (BSIZE is a u16 holding size − 1). */
@@ -204,11 +206,16 @@ export async function inflateBgzfBlocks(
 /** Inflated blocks a BgzfReader keeps (64 KiB each). */
 const BLOCK_CACHE = 32
 
-/** Random access to the uncompressed bytes of a BGZF file through its `.gzi`. */
+/**
+ * Random access to the uncompressed bytes of a BGZF file through its `.gzi`: `read(length,
+ * position)` as a GenericFilehandle reads. The `.gzi` and inflated blocks are shared by every
+ * caller; a caller's signal aborts that caller only.
+ */
 export class BgzfReader {
+  /** The BGZF file and its `.gzi`. */
   readonly file: NamedFile
   readonly gziFile: NamedFile
-  private table: Promise<GziTable> | undefined
+  private readonly table: Lazy<GziTable>
   /** Inflated blocks by block index: reads of neighbouring members (a whole path, a region) then
    * inflate and CRC-check each block once instead of once per member. */
   private readonly blocks = new Lru<number, Promise<Uint8Array>>(BLOCK_CACHE)
@@ -216,41 +223,41 @@ export class BgzfReader {
   constructor(file: NamedFile, gzi: NamedFile) {
     this.file = file
     this.gziFile = gzi
+    this.table = new Lazy(async () => parseGzi(await gzi.handle.readFile(), gzi.name))
   }
 
   /** The `.gzi` block table (loaded once; a failed load is retried on the next call). */
   index(opts: AbortOptions = {}): Promise<GziTable> {
-    if (!this.table) {
-      this.table = this.gziFile.handle
-        .readFile(opts.signal ? { signal: opts.signal } : {})
-        .then((bytes) => parseGzi(bytes, this.gziFile.name))
-      this.table.catch(() => {
-        this.table = undefined
-      })
-    }
-    return this.table
+    return this.table.get(opts)
   }
 
   /**
-   * `length` uncompressed bytes from uncompressed `offset`, with one ranged read of the file.
-   * Reading past the end of the data is a FormatError (the caller's offsets come from an index).
+   * `length` uncompressed bytes from uncompressed offset `position`, with one ranged read of the
+   * file. Reading past the end of the data is a FormatError (positions come from an index).
    */
-  async read(offset: number, length: number, opts: AbortOptions = {}): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0)
-      throw new ArgumentError(`bad BGZF read of ${length} bytes at ${offset}`)
+  async read(length: number, position: number, opts: AbortOptions = {}): Promise<Uint8Array> {
+    if (
+      !Number.isSafeInteger(position) ||
+      position < 0 ||
+      !Number.isSafeInteger(length) ||
+      length < 0
+    )
+      throw new ArgumentError(`bad BGZF read of ${length} bytes at ${position}`)
     if (length === 0) return new Uint8Array(0)
     checkAbort(opts.signal)
     const table = await this.index(opts)
     const us = table.uncompressed
-    const i = lastAtOrBelow(us, offset)
+    const i = lastAtOrBelow(us, position)
     const blockEnd = i + 1 < us.length ? us[i + 1]! : Infinity
-    if (offset + length <= blockEnd && blockEnd < Infinity) {
+    const from = position - us[i]!
+    if (position + length <= blockEnd && blockEnd < Infinity) {
       // within one whole block: inflate it once for every reader of its neighbours
-      const block = await memo(this.blocks, i, () => this.readRange(table, us[i]!, blockEnd, opts))
-      return block.slice(offset - us[i]!, offset - us[i]! + length)
+      const block = await memo(this.blocks, i, () => this.readRange(table, us[i]!, blockEnd), opts)
+      return block.slice(from, from + length)
     }
-    const data = await this.readRange(table, offset, offset + length, opts)
-    return data.subarray(offset - us[i]!, offset - us[i]! + length)
+    // this caller's own read: its signal cancels the request itself
+    const data = await this.readRange(table, position, position + length, opts.signal)
+    return data.subarray(from, from + length)
   }
 
   /** Inflate the blocks covering [offset, end): the data from the start of the first block. */
@@ -258,19 +265,17 @@ export class BgzfReader {
     table: GziTable,
     offset: number,
     end: number,
-    opts: AbortOptions,
+    signal?: AbortSignal,
   ): Promise<Uint8Array> {
     const length = end - offset
     const { compressed: cs, uncompressed: us } = table
-    checkAbort(opts.signal)
     const n = cs.length
     const i = lastAtOrBelow(us, offset)
     const j = lastAtOrBelow(us, end - 1) + 1
     const start = cs[i]!
     const want = (j < n ? cs[j]! : cs[n - 1]! + BGZF_MAX_BLOCK) - start
     const name = this.file.name
-    const buf = await this.file.handle.read(want, start, opts.signal ? { signal: opts.signal } : {})
-    checkAbort(opts.signal)
+    const buf = await readAt(this.file.handle, want, start, { signal })
 
     const blocks: BgzfBlockInfo[] = []
     let at = 0
@@ -310,9 +315,7 @@ export class BgzfReader {
       u += block.dataSize
       at += block.size
     }
-    const data = await inflateBgzfBlocks(buf, blocks, name, start)
-    checkAbort(opts.signal)
-    return data
+    return inflateBgzfBlocks(buf, blocks, name, start)
   }
 }
 

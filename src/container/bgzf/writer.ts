@@ -13,6 +13,7 @@ export const BGZF_EOF = Uint8Array.from([
   0, 0, 0, 0, 0, 0,
 ])
 
+/** Options of the BGZF writers. */
 export interface BgzfWriterOptions {
   /** zlib level 0–9; htslib's bgzip default is the zlib default (6). */
   level?: number

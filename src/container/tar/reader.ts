@@ -1,16 +1,19 @@
 // Browser-safe: read members of a BGZF-compressed tar by name through its tarindexer `.tai`
 // (spec §4.3) and the `.gzi`, with one ranged read per member. Only the `.tai` is trusted for
-// where a member lies: upstream tars may carry GNU or pax headers.
+// where a member lies: upstream tars may carry GNU or pax headers. The ustar header parser is
+// written here (as the writer is) for `verify`, which checks each header against the `.tai`.
 import type { GenericFilehandle } from 'generic-filehandle2'
 import { concatBytes } from '../../core/bytes.js'
 import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import { readText } from '../../core/filehandle.js'
 import type { NamedFile } from '../../core/filehandle.js'
+import { Lazy } from '../../core/shared.js'
 import { BgzfReader } from '../bgzf/reader.js'
 import { decompressedChunks } from '../stream.js'
 import type { StreamOptions } from '../stream.js'
 
+/** A member as the `.tai` lists it. */
 export interface TarEntry {
   name: string
   /** Offset of the member's data in the uncompressed tar. */
@@ -20,7 +23,9 @@ export interface TarEntry {
 
 /** The members of a `.tai`, in file order. */
 export class TarIndex {
+  /** The `.tai`, for messages. */
   readonly file: string
+  /** Member names, and their data offsets and sizes in the uncompressed tar, in `.tai` order. */
   readonly names: readonly string[]
   readonly offsets: Float64Array
   readonly sizes: Float64Array
@@ -67,16 +72,49 @@ export class TarIndex {
     return new TarIndex(file, names, offsets, sizes)
   }
 
+  /** Number of members. */
   get length(): number {
     return this.names.length
   }
 
+  /** The member called `name`, or undefined. */
   get(name: string): TarEntry | undefined {
     const i = this.byName.get(name)
     return i === undefined ? undefined : { name, offset: this.offsets[i]!, size: this.sizes[i]! }
   }
 }
 
+/** What a ustar member header says: the member's name (prefix/name joined) and size. */
+export interface UstarHeader {
+  name: string
+  size: number
+}
+
+/**
+ * Parse the 512-byte ustar header `block`. Undefined when it is not one: no `ustar` magic, a
+ * size that is not octal, or a checksum that does not add up.
+ */
+export function parseUstarHeader(block: Uint8Array): UstarHeader | undefined {
+  if (block.length !== 512) return undefined
+  const text = (a: number, b: number) => {
+    let s = ''
+    for (let i = a; i < b && block[i] !== 0; i++) s += String.fromCharCode(block[i]!)
+    return s
+  }
+  if (text(257, 262) !== 'ustar') return undefined
+  // the checksum: every byte summed with its own eight-byte field read as spaces
+  let sum = 8 * 0x20
+  for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += block[i]!
+  const stored = text(148, 156).trim()
+  const size = text(124, 136).trim()
+  if (!/^[0-7]+$/.test(stored) || parseInt(stored, 8) !== sum || !/^[0-7]+$/.test(size))
+    return undefined
+  const prefix = text(345, 500)
+  const name = text(0, 100)
+  return { name: prefix ? `${prefix}/${name}` : name, size: parseInt(size, 8) }
+}
+
+/** The three files of a 2bit-tar library. */
 export interface TarFiles {
   /** The BGZF-compressed tar, `X.tar.gz`. */
   tar: NamedFile
@@ -86,15 +124,22 @@ export interface TarFiles {
   tai: NamedFile
 }
 
-/** Members of a `X.tar.gz` + `.gzi` + `X.tar.tai` by name. */
+/**
+ * Members of a `X.tar.gz` + `.gzi` + `X.tar.tai` by name. The `.tai` and inflated blocks are
+ * shared by every caller; a caller's signal aborts that caller only.
+ */
 export class TarReader {
+  /** The `.tar.gz`, `.gzi` and `.tai` read. */
   readonly files: TarFiles
+  /** The uncompressed tar, for reads by offset (`read(length, position)`). */
   readonly bgzf: BgzfReader
-  private tai: Promise<TarIndex> | undefined
+  private readonly tai: Lazy<TarIndex>
 
   constructor(files: TarFiles) {
     this.files = files
     this.bgzf = new BgzfReader(files.tar, files.gzi)
+    const { name, handle } = files.tai
+    this.tai = new Lazy(async () => TarIndex.parse(await readText(handle), name))
   }
 
   /** Open `location` (`X.tar.gz`, a path or URL) and its `.gzi` and `.tai` with `open`. */
@@ -111,16 +156,7 @@ export class TarReader {
 
   /** The `.tai` (loaded once; a failed load is retried on the next call). */
   index(opts: AbortOptions = {}): Promise<TarIndex> {
-    if (!this.tai) {
-      const { name, handle } = this.files.tai
-      this.tai = readText(handle, opts.signal ? { signal: opts.signal } : {}).then((text) =>
-        TarIndex.parse(text, name),
-      )
-      this.tai.catch(() => {
-        this.tai = undefined
-      })
-    }
-    return this.tai
+    return this.tai.get(opts)
   }
 
   /** The bytes of member `name`. */
@@ -128,7 +164,7 @@ export class TarReader {
     checkAbort(opts.signal)
     const entry = (await this.index(opts)).get(name)
     if (!entry) throw new NotFoundError(`tar member ${name} is not in ${this.files.tai.name}`)
-    return this.bgzf.read(entry.offset, entry.size, opts)
+    return this.bgzf.read(entry.size, entry.offset, opts)
   }
 
   /**

@@ -10,11 +10,13 @@ import { createAtomicWriteStream } from '../../core/atomicWrite.js'
 import { writeBgzfFile } from '../bgzf/writer.js'
 import type { BgzfWriterOptions } from '../bgzf/writer.js'
 
+/** A member to write: its name and bytes. */
 export interface TarMember {
   name: string
   data: Uint8Array
 }
 
+/** Options of writeTarBgzf. */
 export interface TarWriterOptions extends BgzfWriterOptions, AbortOptions {
   /** Modification time of every member, seconds since 1970 (default 0, for reproducible files). */
   mtime?: number

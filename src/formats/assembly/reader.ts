@@ -4,10 +4,11 @@ import { BgzfReader } from '../../container/bgzf/reader.js'
 import { readLines } from '../../container/stream.js'
 import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
+import { readText } from '../../core/filehandle.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath } from '../../core/tileId.js'
 import { partitionPoint } from '../../core/search.js'
-import { memo } from '../../core/lru.js'
+import { Lazy, memo } from '../../core/shared.js'
 
 /** A data line: `%04x\t%10d\n`. */
 export const ASSEMBLY_LINE_BYTES = 15
@@ -192,7 +193,8 @@ interface Loaded {
 /**
  * Tile ↔ reference coordinates from an assembly (spec §6). Coordinates are 0-based half-open. A
  * path starts at the previous path's end on the same chromosome (DESIGN decision 7). One build per
- * file is assumed (as upstream ships them): paths are looked up by number.
+ * file is assumed (as upstream ships them): paths are looked up by number. The index and each
+ * path's block are loaded once and shared; a caller's signal aborts that caller only.
  */
 export class AssemblyReader {
   readonly gz: NamedFile
@@ -200,7 +202,7 @@ export class AssemblyReader {
   private readonly gzi: NamedFile | undefined
   private readonly fwi: NamedFile | undefined
   private readonly bodyOf: AssemblyReaderOptions['bodyOf']
-  private loaded: Promise<Loaded> | undefined
+  private readonly loaded: Lazy<Loaded>
   private bgzf: BgzfReader | undefined
   private readonly stepCache = new Map<number, Promise<AssemblySteps>>()
 
@@ -210,25 +212,21 @@ export class AssemblyReader {
     this.fwi = opts.fwi
     this.bodyOf = opts.bodyOf
     this.tagLength = opts.tagLength ?? 24
+    const fwi = this.fwi
+    this.loaded = new Lazy(() => (fwi && this.gzi ? this.loadIndex(fwi) : this.scan()))
   }
 
   private load(opts: AbortOptions): Promise<Loaded> {
-    if (!this.loaded) {
-      this.loaded = this.fwi && this.gzi ? this.loadIndex(this.fwi, opts) : this.scan(opts)
-      this.loaded.catch(() => {
-        this.loaded = undefined
-      })
-    }
-    return this.loaded
+    return this.loaded.get(opts)
   }
 
-  private async loadIndex(fwi: NamedFile, opts: AbortOptions): Promise<Loaded> {
-    const bytes = await fwi.handle.readFile(opts.signal ? { signal: opts.signal } : {})
-    return { paths: parseFwi(new TextDecoder().decode(bytes), fwi.name), blocks: undefined }
+  private async loadIndex(fwi: NamedFile): Promise<Loaded> {
+    const text = await readText(fwi.handle)
+    return { paths: parseFwi(text, fwi.name), blocks: undefined }
   }
 
   /** No index: read the whole file once, keeping every block as typed arrays. */
-  private async scan(opts: AbortOptions): Promise<Loaded> {
+  private async scan(): Promise<Loaded> {
     const file = this.gz.name
     const paths: AssemblyPathInfo[] = []
     const blocks = new Map<number, AssemblySteps>()
@@ -245,7 +243,7 @@ export class AssemblyReader {
       steps = []
       ends = []
     }
-    for await (const { text, line } of readLines(this.gz, opts)) {
+    for await (const { text, line } of readLines(this.gz)) {
       const lineBytes = text.length + 1
       if (text.startsWith('>')) {
         close()
@@ -302,16 +300,15 @@ export class AssemblyReader {
 
   /** The reported steps and ends of one path (reads only that block's bytes when indexed). */
   pathSteps(path: number, opts: AbortOptions = {}): Promise<AssemblySteps> {
-    return memo(this.stepCache, path, () => this.readSteps(path, opts))
+    return memo(this.stepCache, path, () => this.readSteps(path), opts)
   }
 
-  private async readSteps(path: number, opts: AbortOptions): Promise<AssemblySteps> {
-    const loaded = await this.load(opts)
-    const [info] = await this.info(path, opts)
+  private async readSteps(path: number): Promise<AssemblySteps> {
+    const loaded = await this.load({})
+    const [info] = await this.info(path, {})
     if (loaded.blocks) return loaded.blocks.get(path)!
-    checkAbort(opts.signal)
     this.bgzf ??= new BgzfReader(this.gz, this.gzi!)
-    const bytes = await this.bgzf.read(info.offset, info.size, opts)
+    const bytes = await this.bgzf.read(info.size, info.offset)
     return parseAssemblyBlock(bytes, this.gz.name, info.offset)
   }
 
@@ -326,7 +323,7 @@ export class AssemblyReader {
     }
     this.bgzf ??= new BgzfReader(this.gz, this.gzi!)
     const at = info.offset + info.size - ASSEMBLY_LINE_WIDTH
-    const bytes = await this.bgzf.read(at, ASSEMBLY_LINE_WIDTH, opts)
+    const bytes = await this.bgzf.read(ASSEMBLY_LINE_WIDTH, at, opts)
     return parseAssemblyBlock(bytes, this.gz.name, at).ends[0]!
   }
 

@@ -3,6 +3,7 @@
 import { ArgumentError } from '../../core/errors.js'
 import type { DecodedPath } from './pathStruct.js'
 
+/** Steps compared between two genomes and how many agree. */
 export interface Concordance {
   /** steps that are high quality (not Loq) in both genomes */
   hiq: number

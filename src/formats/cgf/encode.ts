@@ -32,6 +32,7 @@ export interface CgfPathInput {
   band: Band
 }
 
+/** Options of the CGF encoder. */
 export interface CgfEncodeOptions {
   /** LibraryVersion string (the store build writes the §5.5 library version hash); default "0.1.0" */
   libraryVersion?: string

@@ -1,11 +1,12 @@
 // CGF v3 reader over any GenericFilehandle (browser-safe). Paths are found by one sequential scan
 // (PathStructOffset is wrong after the first path in cgft files, spec §10.10); each PathStruct is
-// then read with one range request and parsed on demand.
-import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../core/errors.js'
+// then read with one range request and parsed on demand. The scan and each PathStruct are loaded
+// once and shared; a caller's signal aborts that caller only.
+import { ArgumentError, FormatError, NotFoundError } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { formatPath } from '../../core/tileId.js'
-import { memo } from '../../core/lru.js'
+import { Lazy, memo } from '../../core/shared.js'
 import type { Band } from '../band/band.js'
 import { CGF_MAGIC, CGF_VERSION } from './encode.js'
 import { CgfPath, decodedToBand, pathStructLayout, pathStructLength } from './pathStruct.js'
@@ -14,6 +15,7 @@ import { readU64 } from './sdsl/intVector.js'
 import { parseHexitEntries } from './tileMap.js'
 import type { TileMapEntry } from './tileMap.js'
 
+/** The header fields of a CGF v3 file (spec §10). */
 export interface CgfHeader {
   /** CGFVersion, "0.3.1" */
   version: string
@@ -49,20 +51,18 @@ class Window {
   constructor(
     private readonly file: NamedFile,
     readonly size: number,
-    private readonly signal: AbortSignal | undefined,
   ) {}
 
-  async get(at: number, len: number, what: string): Promise<Uint8Array> {
+  /** `len` bytes at `at`, from the window or a new window read there. */
+  async get(len: number, at: number, what: string): Promise<Uint8Array> {
     if (at + len > this.size)
       throw new FormatError(`${what}: needs ${len} bytes, the file ends after ${this.size - at}`, {
         file: this.file.name,
         offset: at,
       })
     if (at < this.start || at + len > this.start + this.buf.length) {
-      checkAbort(this.signal)
       const want = Math.min(Math.max(len, WINDOW), this.size - at)
-      const opts = this.signal ? { signal: this.signal } : {}
-      this.buf = await this.file.handle.read(want, at, opts)
+      this.buf = await this.file.handle.read(want, at)
       this.start = at
       if (this.buf.length < len)
         throw new FormatError(`${what}: short read`, { file: this.file.name, offset: at })
@@ -71,27 +71,30 @@ class Window {
   }
 }
 
+/** A CGF v3 genome file: its header, its paths, and each path's variants and no-calls. */
 export class CgfReader {
-  private index: Promise<CgfIndex> | undefined
+  private readonly index: Lazy<CgfIndex>
   private readonly paths = new Map<number, Promise<CgfPath>>()
 
-  constructor(private readonly file: NamedFile) {}
+  constructor(private readonly file: NamedFile) {
+    this.index = new Lazy(() => this.scan())
+  }
 
   private fail(reason: string, offset: number): FormatError {
     return new FormatError(reason, { file: this.file.name, offset })
   }
 
-  private async scan(opts: AbortOptions): Promise<CgfIndex> {
+  private async scan(): Promise<CgfIndex> {
     const { size } = await this.file.handle.stat()
-    const w = new Window(this.file, size, opts.signal)
+    const w = new Window(this.file, size)
     const origin = (base: number) => ({ file: this.file.name, base })
-    const magic = await w.get(0, 8, 'Magic')
+    const magic = await w.get(8, 0, 'Magic')
     if (!magic.every((b, i) => b === CGF_MAGIC[i]))
       throw this.fail('not a CGF v3 file: the magic is not {"cgf.b"', 0)
     let at = 8
     const str = async (what: string) => {
-      const len = new DataView((await w.get(at, 4, what)).slice().buffer).getUint32(0, true)
-      const text = new TextDecoder().decode(await w.get(at + 4, len, what))
+      const len = new DataView((await w.get(4, at, what)).slice().buffer).getUint32(0, true)
+      const text = new TextDecoder().decode(await w.get(len, at + 4, what))
       at += 4 + len
       return text
     }
@@ -104,14 +107,14 @@ export class CgfReader {
     if (version !== CGF_VERSION)
       throw this.fail(`unsupported CGF version '${version}', expected '${CGF_VERSION}'`, 8)
     const libraryVersion = await str('LibraryVersion')
-    const pathCount = readU64(await w.get(at, 8, 'PathCount'), 0, origin(at), 'PathCount')
+    const pathCount = readU64(await w.get(8, at, 'PathCount'), 0, origin(at), 'PathCount')
     const countAt = at
     at += 8
     const tileMapAt = at
     const tileMap = await str('TileMap')
     if (pathCount * 8 > size - at)
       throw this.fail(`PathCount ${pathCount} does not fit in the file`, countAt)
-    const offsets = await w.get(at, 8 * pathCount, 'PathStructOffset')
+    const offsets = await w.get(8 * pathCount, at, 'PathStructOffset')
     const pathStructOffsets: number[] = []
     for (let i = 0; i < pathCount; i++)
       pathStructOffsets.push(readU64(offsets, 8 * i, origin(at), 'PathStructOffset'))
@@ -123,16 +126,16 @@ export class CgfReader {
       const avail = size - at
       let need = 12
       let layout = pathStructLayout(
-        await w.get(at, Math.min(avail, 64), 'PathStruct'),
+        await w.get(Math.min(avail, 64), at, 'PathStruct'),
         origin(at),
         avail,
       )
       while (typeof layout === 'number' && layout > need) {
         need = layout
-        layout = pathStructLayout(await w.get(at, need, 'PathStruct'), origin(at), avail)
+        layout = pathStructLayout(await w.get(need, at, 'PathStruct'), origin(at), avail)
       }
       if (typeof layout === 'number') throw this.fail('PathStruct is truncated', at)
-      const sizes = await w.get(at + layout.sizesAt, 80, 'vector sizes')
+      const sizes = await w.get(80, at + layout.sizesAt, 'vector sizes')
       const length = pathStructLength(layout, sizes, origin(at), avail)
       if (byPath.has(layout.path))
         throw this.fail(`path ${formatPath(layout.path)} appears twice`, at)
@@ -148,13 +151,10 @@ export class CgfReader {
   }
 
   private getIndex(opts: AbortOptions = {}): Promise<CgfIndex> {
-    if (!this.index) {
-      this.index = this.scan(opts)
-      this.index.catch(() => (this.index = undefined))
-    }
-    return this.index
+    return this.index.get(opts)
   }
 
+  /** The header (read once with the path index). */
   async getHeader(opts: AbortOptions = {}): Promise<CgfHeader> {
     return (await this.getIndex(opts)).header
   }
@@ -166,20 +166,15 @@ export class CgfReader {
 
   /** Parsed PathStruct of `path` (memoised). */
   async getPath(path: number, opts: AbortOptions = {}): Promise<CgfPath> {
-    return memo(this.paths, path, () => this.loadPath(path, opts))
+    return memo(this.paths, path, () => this.loadPath(path), opts)
   }
 
-  private async loadPath(path: number, opts: AbortOptions): Promise<CgfPath> {
-    const index = await this.getIndex(opts)
+  private async loadPath(path: number): Promise<CgfPath> {
+    const index = await this.getIndex()
     const entry = index.byPath.get(path)
     if (!entry)
       throw new NotFoundError(`${this.file.name}: path ${formatPath(path)} is not in this CGF`)
-    checkAbort(opts.signal)
-    const bytes = await this.file.handle.read(
-      entry.length,
-      entry.offset,
-      opts.signal ? { signal: opts.signal } : {},
-    )
+    const bytes = await this.file.handle.read(entry.length, entry.offset)
     if (bytes.length !== entry.length) throw this.fail('PathStruct: short read', entry.offset)
     return new CgfPath(bytes, { file: this.file.name, base: entry.offset }, index.hexitEntries)
   }

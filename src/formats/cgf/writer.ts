@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { encodeCgf } from './encode.js'
 import type { CgfEncodeOptions, CgfPathInput } from './encode.js'
 
+/** Encode paths of one genome as a CGF v3 file at `file`, atomically. */
 export async function writeCgfFile(
   file: string,
   paths: Iterable<CgfPathInput>,

@@ -37,6 +37,7 @@ export interface FastjHeader {
   notes: string[]
 }
 
+/** One FastJ record: its JSON header and its bases. */
 export interface FastjRecord {
   header: FastjHeader
   seq: string

@@ -139,6 +139,7 @@ export class SglfValidator {
   }
 }
 
+/** Options of the SGLF readers. */
 export interface SglfReadOptions extends LineOptions {
   /** Check every tile with SglfValidator (md5, acgt, order). Off by default. */
   validate?: boolean

@@ -1,16 +1,18 @@
 // Tagset reader (spec §2), browser-safe. Reads the three forms: `tagset.2bit` (one sequence per
 // path named PPPP.VV, tags concatenated), a FASTA tag library (`>PPPP.VV`, plain/gzip/BGZF) and a
 // per-path text list with one tag per line. Answers the tags of a path and of a tile.
-import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../../core/errors.js'
+import { ArgumentError, FormatError, NotFoundError } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
 import { hex } from '../../core/hex.js'
 import { readLines } from '../../container/stream.js'
 import { TWOBIT_SIGNATURE, TwoBitReader } from '../twobit/reader.js'
+import { Lazy } from '../../core/shared.js'
 
 /** Tag length of every upstream Lightning tagset (spec §1.1). */
 export const DEFAULT_TAG_LENGTH = 24
 
+/** Options of TagsetReader. */
 export interface TagsetOptions {
   /** The path a one-tag-per-line text file belongs to; default taken from a name like `035e.tagset` or `tagset-0000.gz`. */
   path?: number | undefined
@@ -18,6 +20,7 @@ export interface TagsetOptions {
   tagLength?: number | undefined
 }
 
+/** The form a tagset file is in: `tagset.2bit`, a FASTA tag library, or one tag per line. */
 export type TagsetForm = '2bit' | 'fasta' | 'text'
 
 /** The tags around a tile: '' where the tile has none (step 0 has no start tag, the last step no end tag). */
@@ -38,41 +41,40 @@ function basename(name: string): string {
   return name.slice(name.replace(/[?#].*$/, '').lastIndexOf('/') + 1)
 }
 
+/** The tags of every path of a tagset, in any of its three forms (spec §2). */
 export class TagsetReader {
   readonly file: NamedFile
   private readonly opts: TagsetOptions
-  private loadP: Promise<Loaded> | undefined
+  private readonly loaded: Lazy<Loaded>
 
   constructor(file: NamedFile, opts: TagsetOptions = {}) {
     this.file = file
     this.opts = opts
     if (opts.tagLength !== undefined && !(Number.isInteger(opts.tagLength) && opts.tagLength > 0))
       throw new ArgumentError(`tag length must be a positive integer, got ${opts.tagLength}`)
+    this.loaded = new Lazy(() => this.read())
   }
 
+  /** The tags, loaded once and shared (`opts.signal` aborts this caller only). */
   private load(opts: AbortOptions): Promise<Loaded> {
-    this.loadP ??= this.read(opts).catch((err: unknown) => {
-      this.loadP = undefined
-      throw err
-    })
-    return this.loadP
+    return this.loaded.get(opts)
   }
 
-  private async read(opts: AbortOptions): Promise<Loaded> {
-    const head = await this.file.handle.read(4, 0, opts.signal ? { signal: opts.signal } : {})
+  private async read(): Promise<Loaded> {
+    const head = await this.file.handle.read(4, 0)
     const sig = head.length === 4 ? new DataView(head.buffer, head.byteOffset, 4) : undefined
     if (
       sig &&
       (sig.getUint32(0, true) === TWOBIT_SIGNATURE || sig.getUint32(0, false) === TWOBIT_SIGNATURE)
     )
-      return this.read2bit(opts)
-    return this.readText(opts)
+      return this.read2bit()
+    return this.readText()
   }
 
-  private async read2bit(opts: AbortOptions): Promise<Loaded> {
+  private async read2bit(): Promise<Loaded> {
     const twoBit = new TwoBitReader(this.file)
     const names = new Map<number, string>()
-    for (const name of await twoBit.sequenceNames(opts)) {
+    for (const name of await twoBit.sequenceNames()) {
       const m = SEQ_NAME.exec(name)
       if (!m)
         throw new FormatError(`tagset sequence name '${name}', expected PPPP.VV`, {
@@ -86,7 +88,7 @@ export class TagsetReader {
     return { form: '2bit', tagLength: this.opts.tagLength ?? DEFAULT_TAG_LENGTH, twoBit, names }
   }
 
-  private async readText(opts: AbortOptions): Promise<Loaded> {
+  private async readText(): Promise<Loaded> {
     const file = this.file.name
     const tags = new Map<number, string[]>()
     let form: 'fasta' | 'text' | undefined
@@ -107,7 +109,7 @@ export class TagsetReader {
       tags.set(current.path, list)
     }
     const textTags: string[] = []
-    for await (const { text, line } of readLines(this.file, opts)) {
+    for await (const { text, line } of readLines(this.file)) {
       const t = text.trim()
       if (!t) continue
       if (form === undefined) form = t.startsWith('>') ? 'fasta' : 'text'
@@ -139,7 +141,6 @@ export class TagsetReader {
         textTags.push(tag)
       }
     }
-    checkAbort(opts.signal)
     if (form === 'fasta') {
       finishRecord()
       return { form, tagLength: tagLength ?? DEFAULT_TAG_LENGTH, tags }

@@ -6,6 +6,7 @@ import { checkPath } from '../../core/tileId.js'
 import { encodeTwoBit, writeTwoBitFile } from '../twobit/writer.js'
 import type { TwoBitRecord } from '../twobit/reader.js'
 
+/** Options of the tagset writer. */
 export interface TagsetWriteOptions {
   /** Library version in the sequence names (`PPPP.VV`), default 0. */
   version?: number | undefined

@@ -3,7 +3,7 @@
 import type { NamedFile } from '../../core/filehandle.js'
 import { concatBytes } from '../../core/bytes.js'
 import { partitionPoint } from '../../core/search.js'
-import { memo } from '../../core/lru.js'
+import { Lazy, memo } from '../../core/shared.js'
 import {
   ArgumentError,
   FormatError,
@@ -14,16 +14,19 @@ import {
 
 export const TWOBIT_SIGNATURE = 0x1a412743
 
+/** A named sequence of a 2bit file. */
 export interface TwoBitRecord {
   name: string
   sequence: string
 }
 
+/** How bases are given back. */
 export interface TwoBitDecodeOptions {
   /** Return every base in lower case (Lightning's convention) instead of UCSC's N/mask casing. */
   lowercase?: boolean | undefined
 }
 
+/** Options of `TwoBitReader.sequence`. */
 export interface TwoBitSequenceOptions extends AbortOptions, TwoBitDecodeOptions {}
 
 /** The 16-byte file header. */
@@ -344,11 +347,12 @@ export function parseTwoBit(
 /** A 2bit file read through a GenericFilehandle (local file, URL or Blob). */
 export class TwoBitReader {
   readonly file: NamedFile
-  private indexP: Promise<{ header: TwoBitHeader; index: TwoBitIndex }> | undefined
+  private readonly index: Lazy<{ header: TwoBitHeader; index: TwoBitIndex }>
   private records = new Map<string, Promise<TwoBitRecordHeader>>()
 
   constructor(file: NamedFile) {
     this.file = file
+    this.index = new Lazy(() => this.readIndex())
   }
 
   /** Read exactly `length` bytes at `position`, in bounded chunks; a short read is an error. */
@@ -376,26 +380,19 @@ export class TwoBitReader {
     return parts.length === 1 ? parts[0]! : concatBytes(parts)
   }
 
+  /** The header and index, loaded once and shared (`opts.signal` aborts this caller only). */
   private loadIndex(opts: AbortOptions): Promise<{ header: TwoBitHeader; index: TwoBitIndex }> {
-    this.indexP ??= this.readIndex(opts).catch((err: unknown) => {
-      this.indexP = undefined
-      throw err
-    })
-    return this.indexP
+    return this.index.get(opts)
   }
 
-  private async readIndex(
-    opts: AbortOptions,
-  ): Promise<{ header: TwoBitHeader; index: TwoBitIndex }> {
+  private async readIndex(): Promise<{ header: TwoBitHeader; index: TwoBitIndex }> {
     const name = this.file.name
-    const readOpts = opts.signal ? { signal: opts.signal } : {}
-    const head = await this.file.handle.read(HEADER_SIZE, 0, readOpts)
+    const head = await this.file.handle.read(HEADER_SIZE, 0)
     const header = parseTwoBitHeader(head, name)
     const entryGuess = 1 + 16 + (header.version === 1 ? 8 : 4)
     let want = Math.min(header.sequenceCount * entryGuess, INDEX_FIRST_READ)
     for (;;) {
-      checkAbort(opts.signal)
-      const bytes = await this.file.handle.read(want, HEADER_SIZE, readOpts)
+      const bytes = await this.file.handle.read(want, HEADER_SIZE)
       const parsed = parseIndex(bytes, header, name)
       if ('index' in parsed) return { header, index: parsed.index }
       // The end of the file was reached: the count or a name size is wrong.
@@ -420,8 +417,11 @@ export class TwoBitReader {
     const i = index.byName.get(seqName)
     if (i === undefined)
       throw new NotFoundError(`${this.file.name}: no sequence named '${seqName}'`)
-    return memo(this.records, seqName, () =>
-      this.readRecordHeader(seqName, index.offsets[i]!, header.littleEndian, opts),
+    return memo(
+      this.records,
+      seqName,
+      () => this.readRecordHeader(seqName, index.offsets[i]!, header.littleEndian),
+      opts,
     )
   }
 
@@ -429,16 +429,16 @@ export class TwoBitReader {
     seqName: string,
     offset: number,
     le: boolean,
-    opts: AbortOptions,
   ): Promise<TwoBitRecordHeader> {
-    let bytes = await this.readExact(RECORD_FIXED, offset, `record of '${seqName}'`, opts)
+    let bytes = await this.readExact(RECORD_FIXED, offset, `record of '${seqName}'`, {})
     for (;;) {
       const h = parseRecordHeader(bytes, offset, offset, le, this.file.name, seqName)
       if (!('need' in h)) return h
-      bytes = await this.readExact(h.need, offset, `record header of '${seqName}'`, opts)
+      bytes = await this.readExact(h.need, offset, `record header of '${seqName}'`, {})
     }
   }
 
+  /** Bases in a sequence. */
   async sequenceLength(seqName: string, opts: AbortOptions = {}): Promise<number> {
     return (await this.recordHeader(seqName, opts)).dnaSize
   }

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { ArgumentError } from '../../core/errors.js'
 import { TWOBIT_SIGNATURE, type TwoBitRecord } from './reader.js'
 
+/** Options of the 2bit writer. */
 export interface TwoBitWriteOptions {
   /** 0 (32-bit offsets, the default and what Lightning uses) or 1 (64-bit offsets). */
   version?: 0 | 1 | undefined

@@ -1,26 +1,25 @@
 // Genotypes of a store back as VCF (`lightning-tiles vcf`). Each path's reference comes from its
 // reference tiles (the counts file names them), each sample's tiles from its CGF; the variants
 // engine (src/variants) aligns every distinct tile variant once, normalises and left-aligns the
-// differences and merges them into sorted multi-sample biallelic records. Browser-safe.
-import { TarReader } from '../container/tar/reader.js'
+// differences and merges them into sorted multi-sample biallelic records. Every file is read
+// through the Store; CGFs a few at a time, so a cohort of any size keeps few files open.
+// Browser-safe.
 import type { AbortOptions } from '../core/errors.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
-import type { NamedFile } from '../core/filehandle.js'
-import { readText } from '../core/filehandle.js'
+import { mapLimit } from '../core/mapLimit.js'
 import type { Region } from '../core/region.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
-import { AssemblyReader } from '../formats/assembly/reader.js'
-import { CgfReader } from '../formats/cgf/reader.js'
 import type { DecodedPath } from '../formats/cgf/pathStruct.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
-import { NO_REF_VARIANT, parseCountsHeader, readU32s, countsRanges } from '../library/counts.js'
-import type { StoreOpener } from '../resolver/TileResolver.js'
+import { NO_REF_VARIANT } from '../library/counts.js'
+import { storeFiles } from '../store/layout.js'
+import type { ManifestPath, StoreManifest } from '../store/manifest.js'
+import type { Store } from '../store/Store.js'
 import type { RefAccessor } from '../variants/normalize.js'
 import { tilesToVcf } from '../variants/vcf.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../variants/vcf.js'
-import { parseManifest, storeFiles } from './manifest.js'
-import type { ManifestPath, StoreManifest } from './manifest.js'
 
+/** Which genotypes `storeToVcf` writes. */
 export interface StoreVcfOptions extends AbortOptions {
   /** only these samples, in this order (default: all) */
   samples?: string[] | undefined
@@ -42,34 +41,21 @@ interface PathTiles {
 /** Bases left of a region that left-aligned indels may reach. */
 const MARGIN = 10_000
 
+/** CGFs read at once: enough to hide latency, few enough open files for any cohort size. */
+const CGF_READS = 16
+
 async function readPathTiles(
-  file: (rel: string) => NamedFile,
+  store: Store,
   m: StoreManifest,
   p: ManifestPath,
   opts: AbortOptions,
 ): Promise<PathTiles> {
-  const counts = file(storeFiles.libraryCounts(p.path))
-  const bytes = await counts.handle.readFile(opts.signal ? { signal: opts.signal } : {})
-  const head = parseCountsHeader(bytes, counts.name)
-  if (head.nSteps !== p.steps)
-    throw new FormatError(`${head.nSteps} steps, the manifest says ${p.steps}`, {
-      file: counts.name,
+  const counts = await store.counts(p.path, opts)
+  if (counts.nSteps !== p.steps)
+    throw new FormatError(`${counts.nSteps} steps, the manifest says ${p.steps}`, {
+      file: store.file(storeFiles.libraryCounts(p.path)).name,
     })
-  const r = countsRanges(head.nSteps, head.nVariants, 0, head.nVariants)
-  const slice = ([at, n]: [number, number]) => readU32s(bytes.subarray(at, at + n))
-  const spans = slice(r.spans)
-  const refVariant = slice(r.refVariants)
-  if (refVariant.length !== head.nSteps)
-    throw new FormatError('no reference-variant table (store built by an older version?)', {
-      file: counts.name,
-    })
-
-  const asm = new AssemblyReader({
-    gz: file(storeFiles.assembly(m.build)),
-    gzi: file(storeFiles.assemblyGzi(m.build)),
-    fwi: file(storeFiles.assemblyFwi(m.build)),
-    tagLength: m.tagLength,
-  })
+  const asm = await store.assembly(m.build, opts)
   const { steps, ends } = await asm.pathSteps(p.path, opts)
   if (steps.length !== p.steps || steps[steps.length - 1] !== p.steps - 1)
     throw new FormatError(
@@ -81,11 +67,7 @@ async function readPathTiles(
   const starts = Float64Array.from(ends, (_, s) => (s === 0 ? p.start : ends[s - 1]! - m.tagLength))
 
   const sequences: string[][] = new Array<string[]>(p.steps)
-  const tar = new TarReader({
-    tar: file(storeFiles.libraryTar(p.path)),
-    gzi: file(storeFiles.libraryGzi(p.path)),
-    tai: file(storeFiles.libraryTai(p.path)),
-  })
+  const tar = store.library(p.path)
   for await (const { name, data } of tar.members(opts)) {
     const step = parseInt(name.split('.')[2] ?? '', 16)
     if (!(step >= 0 && step < p.steps))
@@ -96,9 +78,9 @@ async function readPathTiles(
     starts,
     ends: Float64Array.from(ends),
     sequences,
-    refVariant,
-    spans,
-    stepStart: head.stepStart,
+    refVariant: counts.refVariant,
+    spans: counts.span,
+    stepStart: counts.stepStart,
   }
 }
 
@@ -165,15 +147,10 @@ function blockOf(
 
 /** The store's genotypes as VCF lines (header first), streamed path by path. */
 export async function* storeToVcf(
-  open: StoreOpener,
+  store: Store,
   opts: StoreVcfOptions = {},
 ): AsyncGenerator<string> {
-  const file = (rel: string): NamedFile => ({ name: rel, handle: open(rel) })
-  const mf = file(storeFiles.manifest)
-  const m = parseManifest(
-    await readText(mf.handle, opts.signal ? { signal: opts.signal } : {}),
-    mf.name,
-  )
+  const m = await store.manifest(opts)
   const wanted = opts.samples ?? m.samples.map((s) => s.name)
   const samples = wanted.map((name) => {
     const s = m.samples.find((x) => x.name === name)
@@ -188,18 +165,22 @@ export async function* storeToVcf(
       !region ||
       (p.chrom === region.chrom && p.end > region.start - MARGIN && p.start < region.end + MARGIN),
   )
-  const cgfs = samples.map((s) => new CgfReader(file(s.cgf)))
 
   // reference of each contig: the reference tiles of its paths (only the paths read)
   const references = new Map<string, { start: number; seq: string[] }>()
   async function* blocks(): AsyncGenerator<TileBlock> {
     for (const p of paths) {
       checkAbort(opts.signal)
-      const t = await readPathTiles(file, m, p, opts)
+      const t = await readPathTiles(store, m, p, opts)
       let ref = references.get(p.chrom)
       if (!ref) references.set(p.chrom, (ref = { start: p.start, seq: [] }))
       ref.seq.push(pathReference(t, m.tagLength))
-      const genomes = await Promise.all(cgfs.map((c) => c.decodePath(p.path, opts)))
+      const genomes = await mapLimit(
+        samples,
+        CGF_READS,
+        (s) => store.cgf(s).decodePath(p.path, opts),
+        opts.signal,
+      )
       yield blockOf(p.chrom, p, t, genomes, region)
     }
   }

@@ -2,29 +2,28 @@
 // manifest names exist; per path the counts file, the SGLF and the 2bit-tar library agree tile by
 // tile (IDs, order, spans, md5 of every sequence), and the path and library versions recompute;
 // the span file, tagset and assembly agree with the manifest; every CGF decodes fully against the
-// library, and the haplotypes it holds add up to the counts file. Browser-safe (StoreOpener).
-import { TarReader } from '../container/tar/reader.js'
+// library, and the haplotypes it holds add up to the counts file. Browser-safe: every file comes
+// through the Store; problems name files by their path in the store.
+import { parseUstarHeader } from '../container/tar/reader.js'
 import type { TarIndex } from '../container/tar/reader.js'
 import { LightningError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { md5Hex } from '../core/md5.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatPath, formatStepId, formatTileId } from '../core/tileId.js'
-import { AssemblyReader } from '../formats/assembly/reader.js'
-import { CgfReader } from '../formats/cgf/reader.js'
 import type { DecodedPath } from '../formats/cgf/pathStruct.js'
 import { PathVersionHasher, libraryVersion, readSglfTiles } from '../formats/sglf/reader.js'
 import { readSpans } from '../formats/span/reader.js'
-import { TagsetReader } from '../formats/tagset/reader.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
-import { parseManifest, storeFiles } from './manifest.js'
-import type { ManifestPath, StoreManifest } from './manifest.js'
 import { NO_REF_VARIANT } from '../library/counts.js'
-import { readPathCounts, statStoreFiles, storeFileList } from './stats.js'
-import type { LoadedCounts, StoreOpener } from './stats.js'
+import type { LoadedCounts } from '../library/counts.js'
+import { storeFileList, storeFiles } from '../store/layout.js'
+import type { ManifestPath, StoreManifest } from '../store/manifest.js'
+import type { Store } from '../store/Store.js'
+import { statStoreFiles } from './stats.js'
+import { checkFileHashes } from '../store/fileHashes.js'
 import { readText } from '../core/filehandle.js'
-import { md5Hex } from '../core/md5.js'
-import { checkFileHashes } from './fileHashes.js'
-import { checkSkipped } from './skipped.js'
+import { checkSkipped } from '../store/skipped.js'
 
 /** One thing wrong with a store: the file, where in it (byte offset or 1-based line), and what. */
 export interface VerifyProblem {
@@ -34,6 +33,7 @@ export interface VerifyProblem {
   message: string
 }
 
+/** What `verifyStore` found and what it checked. */
 export interface VerifyResult {
   problems: VerifyProblem[]
   /** problems past the per-file limit, counted but not listed */
@@ -50,6 +50,7 @@ export interface VerifyResult {
   }
 }
 
+/** Options of `verifyStore`. */
 export interface VerifyOptions extends AbortOptions {
   onProgress?: ProgressCallback
   /** problems listed per file before the rest are only counted (default 20) */
@@ -83,7 +84,7 @@ class Verifier {
   readonly absent = new Set<string>()
 
   constructor(
-    readonly open: StoreOpener,
+    readonly store: Store,
     readonly opts: VerifyOptions,
   ) {}
 
@@ -123,11 +124,11 @@ class Verifier {
     if ('offset' in e && typeof e.offset === 'number') place.offset = e.offset
     if ('line' in e && typeof (e as { line?: unknown }).line === 'number')
       place.line = (e as { line: number }).line
-    this.problem(e.file ?? file, e.reason ?? e.message, place)
-  }
-
-  named(rel: string) {
-    return { name: rel, handle: this.open(rel) }
+    this.problem(
+      e.file === undefined ? file : this.store.relative(e.file),
+      e.reason ?? e.message,
+      place,
+    )
   }
 
   report(phase: string, done: number, total: number): void {
@@ -137,19 +138,17 @@ class Verifier {
 
 /** The manifest, or undefined after recording why it cannot be read. */
 async function loadManifest(v: Verifier): Promise<StoreManifest | undefined> {
-  const file = storeFiles.manifest
   try {
-    const text = await readText(v.open(file), v.opts.signal ? { signal: v.opts.signal } : {})
-    return parseManifest(text, file)
+    return await v.store.manifest({ signal: v.opts.signal })
   } catch (err) {
-    v.caught(file, err)
+    v.caught(storeFiles.manifest, err)
     return undefined
   }
 }
 
 async function checkFilesExist(v: Verifier, m: StoreManifest): Promise<void> {
   const files = storeFileList(m)
-  const stats = await statStoreFiles(v.open, files, {
+  const stats = await statStoreFiles(v.store, files, {
     signal: v.opts.signal,
     onFile: (done) => v.report('checking files', done, files.length),
   })
@@ -175,7 +174,7 @@ async function checkFilesExist(v: Verifier, m: StoreManifest): Promise<void> {
 async function checkHashesAndSkipped(v: Verifier, m: StoreManifest): Promise<void> {
   if (m.files) {
     const files = m.files
-    const problems = await checkFileHashes(v.open, files, {
+    const problems = await checkFileHashes((rel) => v.store.file(rel).handle, files, {
       signal: v.opts.signal,
       onFile: (done, total) => v.report('hashing files', done, total),
     })
@@ -185,7 +184,7 @@ async function checkHashesAndSkipped(v: Verifier, m: StoreManifest): Promise<voi
   if (v.absent.has(storeFiles.skipped)) return
   try {
     const text = await readText(
-      v.open(storeFiles.skipped),
+      v.store.file(storeFiles.skipped).handle,
       v.opts.signal ? { signal: v.opts.signal } : {},
     )
     for (const p of checkSkipped(m, text))
@@ -201,7 +200,7 @@ async function checkCounts(v: Verifier, p: ManifestPath): Promise<LoadedCounts |
   if (v.absent.has(file)) return undefined
   let c: LoadedCounts
   try {
-    c = await readPathCounts(v.open, p.path, { signal: v.opts.signal })
+    c = await v.store.counts(p.path, { signal: v.opts.signal })
   } catch (err) {
     v.caught(file, err)
     return undefined
@@ -258,7 +257,7 @@ async function checkSglf(
   let expected = 0
   let lines = 0
   try {
-    for await (const t of readSglfTiles(v.named(file), { signal: v.opts.signal })) {
+    for await (const t of readSglfTiles(v.store.file(file), { signal: v.opts.signal })) {
       lines++
       const id = formatTileId({ ...t })
       const place = { line: t.line }
@@ -343,20 +342,6 @@ function stepVariantOf(c: LoadedCounts, i: number): [number, number] | undefined
   return [lo, i - c.stepStart[lo]!]
 }
 
-/** The ustar name of a header block (prefix/name), or undefined if it is not a ustar header. */
-function ustarName(h: Uint8Array): { name: string; size: number } | undefined {
-  const text = (a: number, b: number) => {
-    let s = ''
-    for (let i = a; i < b && h[i] !== 0; i++) s += String.fromCharCode(h[i]!)
-    return s
-  }
-  if (text(257, 262) !== 'ustar') return undefined
-  const prefix = text(345, 500)
-  const name = text(0, 100)
-  const size = parseInt(text(124, 136).trim(), 8)
-  return { name: prefix ? `${prefix}/${name}` : name, size }
-}
-
 /**
  * Read every member of a path's 2bit-tar (in windows of consecutive members, so every BGZF block
  * holding them is inflated and CRC-checked once), and check each against its `.tai` entry, the
@@ -376,7 +361,7 @@ async function checkTar(
   const taiFile = storeFiles.libraryTai(p.path)
   if ([file, taiFile, storeFiles.libraryGzi(p.path)].some((f) => v.absent.has(f))) return undefined
   const signal = v.opts.signal
-  const tar = TarReader.open(file, v.open)
+  const tar = v.store.library(p.path)
   let index: TarIndex
   try {
     index = await tar.index({ signal })
@@ -419,7 +404,7 @@ async function checkTar(
     const last = entries[to - 1]!
     let bytes: Uint8Array
     try {
-      bytes = await tar.bgzf.read(from, last.offset + last.size - from, { signal })
+      bytes = await tar.bgzf.read(last.offset + last.size - from, from, { signal })
     } catch (err) {
       v.caught(file, err)
       complete = false
@@ -431,11 +416,11 @@ async function checkTar(
       const e = entries[k]!
       const name = `${formatStepId(p.path, e.step)}.2bit`
       const where = `member ${name} (data at uncompressed offset ${e.offset})`
-      const header = ustarName(bytes.subarray(e.offset - 512 - from, e.offset - from))
+      const header = parseUstarHeader(bytes.subarray(e.offset - 512 - from, e.offset - from))
       if (!header || header.name !== name || header.size !== e.size)
         v.problem(
           file,
-          `${where}: the tar header before it is ${header ? `'${header.name}' of ${header.size} bytes` : 'not a ustar header'}, the .tai says '${name}' of ${e.size} bytes`,
+          `${where}: the tar header before it is ${header ? `'${header.name}' of ${header.size} bytes` : 'not a ustar header (or its checksum is wrong)'}, the .tai says '${name}' of ${e.size} bytes`,
         )
       const first = c.stepStart[e.step]!
       const n = c.stepStart[e.step + 1]! - first
@@ -507,9 +492,9 @@ async function checkTagset(v: Verifier, m: StoreManifest): Promise<Map<number, s
   const out = new Map<number, string[]>()
   const file = storeFiles.tagset
   if (v.absent.has(file)) return out
-  const reader = new TagsetReader(v.named(file), { tagLength: m.tagLength })
   const signal = v.opts.signal
   try {
+    const reader = await v.store.tagset({ signal })
     const paths = await reader.paths({ signal })
     const want = m.paths.map((p) => p.path)
     if (paths.join() !== want.join())
@@ -539,14 +524,9 @@ async function checkAssembly(v: Verifier, m: StoreManifest): Promise<void> {
   const gzi = storeFiles.assemblyGzi(m.build)
   const fwi = storeFiles.assemblyFwi(m.build)
   if ([file, gzi, fwi].some((f) => v.absent.has(f))) return
-  const reader = new AssemblyReader({
-    gz: v.named(file),
-    gzi: v.named(gzi),
-    fwi: v.named(fwi),
-    tagLength: m.tagLength,
-  })
   const signal = v.opts.signal
   try {
+    const reader = await v.store.assembly(m.build, { signal })
     const infos = await reader.paths({ signal })
     const got = infos.map((i) => i.path)
     const want = m.paths.map((p) => p.path)
@@ -601,7 +581,7 @@ async function checkSpanFile(
   for (const [path, c] of counts) seen.set(path, new Uint8Array(c.nVariants))
   try {
     let line = 0
-    for await (const e of readSpans(v.named(file), { signal: v.opts.signal })) {
+    for await (const e of readSpans(v.store.file(file), { signal: v.opts.signal })) {
       line++
       const id = formatTileId({
         path: e.path,
@@ -708,7 +688,7 @@ async function checkGenomes(
       allRead = false
       continue
     }
-    const reader = new CgfReader(v.named(s.cgf))
+    const reader = v.store.cgf(s)
     try {
       const header = await reader.getHeader({ signal: v.opts.signal })
       if (header.libraryVersion !== m.libraryVersion)
@@ -773,11 +753,8 @@ async function checkGenomes(
 }
 
 /** Check a store; resolves to every problem found (none: the store is intact). */
-export async function verifyStore(
-  open: StoreOpener,
-  opts: VerifyOptions = {},
-): Promise<VerifyResult> {
-  const v = new Verifier(open, opts)
+export async function verifyStore(store: Store, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const v = new Verifier(store, opts)
   const result = () => ({ problems: v.problems, suppressed: v.suppressed, checked: v.checked })
   const m = await loadManifest(v)
   if (!m) return result()

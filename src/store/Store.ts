@@ -1,0 +1,329 @@
+// Store: the one reader of a store's files (DESIGN "A store on disk"), under the TileResolver, VCF
+// export, stats and verify. It knows the layout (layout.ts), reads the manifest once, and keeps
+// bounded caches of what the readers above it load, in the manner of noodles' `Repository` over
+// an `Adapter` and GMOD's lazily memoised headers:
+//   - decoded data, bounded by bytes (default 128 MiB): each step's tile sequences (a library tar
+//     member), each path's counts header, reference-variant table and whole counts file;
+//   - readers, bounded by count (their memory is not known up front): library tar readers (each a
+//     `.tai` plus up to 2 MiB of inflated BGZF blocks; default 16), genome (CGF) readers (each a
+//     path index plus the PathStructs read; default 64) and assembly readers (default 4).
+// So a store of 20,000 samples never holds 20,000 readers. Every shared load runs without any
+// caller's signal; each caller's signal aborts that caller only (core/shared.ts).
+// Browser-safe: files come from a URL (RemoteFile), an opener function or a map of files;
+// `openStore` (store/node.ts) opens a directory in Node.
+import type { GenericFilehandle } from 'generic-filehandle2'
+import { TarReader } from '../container/tar/reader.js'
+import { ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import {
+  isUrl,
+  joinLocation,
+  openRemote,
+  readAt,
+  readText,
+  unreadable,
+} from '../core/filehandle.js'
+import type { NamedFile } from '../core/filehandle.js'
+import { Lru } from '../core/lru.js'
+import { Lazy, memo } from '../core/shared.js'
+import { formatPath, formatStepId, formatTileId } from '../core/tileId.js'
+import { AssemblyReader } from '../formats/assembly/reader.js'
+import { CgfReader } from '../formats/cgf/reader.js'
+import { TagsetReader } from '../formats/tagset/reader.js'
+import { parseTwoBit } from '../formats/twobit/reader.js'
+import {
+  countsHeaderSize,
+  countsRanges,
+  parseCounts,
+  parseCountsHeader,
+  readU32s,
+} from '../library/counts.js'
+import type { CountsHeader, LoadedCounts } from '../library/counts.js'
+import { storeFiles } from './layout.js'
+import { parseManifest } from './manifest.js'
+import type { ManifestPath, ManifestSample, StoreManifest } from './manifest.js'
+
+/** Opens a file of the store by its path relative to the store root (e.g. `library/035e.tar.gz`). */
+export type StoreOpener = (relPath: string) => GenericFilehandle
+
+/**
+ * Where a store is: a base URL (`http(s)://`), a directory path (then `open` is needed, or
+ * `openStore` in Node), an opener function, or the files themselves keyed by their relative paths.
+ */
+export type StoreSource =
+  string | StoreOpener | Map<string, GenericFilehandle> | Record<string, GenericFilehandle>
+
+/** How a Store opens its files and how much it keeps. */
+export interface StoreOptions {
+  /** Opens a location under a string source that is not a URL (Node: a LocalFile). */
+  open?: ((location: string) => GenericFilehandle) | undefined
+  /** Bytes of decoded data kept (tile sequences, counts tables); default 128 MiB. */
+  cacheBytes?: number | undefined
+  /** Library (tar) readers kept, one per path; default 16. */
+  libraryReaders?: number | undefined
+  /** Genome (CGF) readers kept, one per sample; default 64. */
+  genomeReaders?: number | undefined
+}
+
+/** One step's variants from the counts file: spans, and cohort counts when asked for. */
+export interface StepCounts {
+  spans: Uint32Array
+  counts: Uint32Array | undefined
+}
+
+const DEFAULT_CACHE_BYTES = 128 << 20
+const DEFAULT_LIBRARY_READERS = 16
+const DEFAULT_GENOME_READERS = 64
+const ASSEMBLY_READERS = 4
+/** Bytes a JS string costs beyond its characters (a rough V8 header), for cache weights. */
+const STRING_OVERHEAD = 24
+
+/** The files of one store, read through bounded caches. */
+export class Store {
+  /** The store's directory or URL, or 'store' when opened from an opener or a map of files. */
+  readonly location: string
+  private readonly opener: StoreOpener
+  private readonly base: string | undefined
+  private readonly manifestLoad: Lazy<StoreManifest>
+  private readonly data: Lru<string, Promise<unknown>>
+  private readonly libraries: Lru<number, TarReader>
+  private readonly genomes: Lru<string, CgfReader>
+  private readonly assemblies = new Lru<string, AssemblyReader>(ASSEMBLY_READERS)
+  private tagsetReader: TagsetReader | undefined
+
+  private constructor(base: string | undefined, opener: StoreOpener, opts: StoreOptions) {
+    this.base = base
+    this.location = base ?? 'store'
+    this.opener = opener
+    this.data = new Lru(opts.cacheBytes ?? DEFAULT_CACHE_BYTES)
+    this.libraries = new Lru(opts.libraryReaders ?? DEFAULT_LIBRARY_READERS)
+    this.genomes = new Lru(opts.genomeReaders ?? DEFAULT_GENOME_READERS)
+    this.manifestLoad = new Lazy(async () => {
+      const f = this.file(storeFiles.manifest)
+      const text = await readText(f.handle).catch((err: unknown) => unreadable(f.name, err))
+      return parseManifest(text, f.name)
+    })
+  }
+
+  /**
+   * The store at `source`. A string is a URL (read with range requests) or, with `opts.open`, a
+   * directory; nothing is read until the first question.
+   */
+  static open(source: StoreSource, opts: StoreOptions = {}): Store {
+    if (typeof source === 'string') {
+      const base = source
+      const open = opts.open ?? (isUrl(base) ? openRemote : undefined)
+      if (!open)
+        throw new ArgumentError(
+          `${base} is not an http(s) URL: pass opts.open to read a directory (openStore in Node)`,
+        )
+      return new Store(base, (rel) => open(joinLocation(base, rel)), opts)
+    }
+    if (typeof source === 'function') return new Store(undefined, source, opts)
+    const files = source instanceof Map ? source : new Map(Object.entries(source))
+    return new Store(
+      undefined,
+      (rel) => {
+        const fh = files.get(rel)
+        if (!fh) throw new NotFoundError(`the store has no file ${rel}`)
+        return fh
+      },
+      opts,
+    )
+  }
+
+  /**
+   * A file of the store by its relative path (see `storeFiles`), named for messages by its full
+   * location (or by `rel` when the store has no location).
+   */
+  file(rel: string): NamedFile {
+    const name = this.base === undefined ? rel : joinLocation(this.base, rel)
+    return { name, handle: this.opener(rel) }
+  }
+
+  /** A file name from `file(rel).name` (or an error's `file`) back as its path in the store. */
+  relative(name: string): string {
+    if (this.base === undefined) return name
+    const prefix = joinLocation(this.base, '')
+    return name.startsWith(prefix) ? name.slice(prefix.length) : name
+  }
+
+  /** The store's manifest.json, read once. */
+  manifest(opts: AbortOptions = {}): Promise<StoreManifest> {
+    return this.manifestLoad.get(opts)
+  }
+
+  /** A path of the manifest; NotFoundError when the store has no such path. */
+  async path(path: number, opts: AbortOptions = {}): Promise<ManifestPath> {
+    const p = (await this.manifest(opts)).paths.find((x) => x.path === path)
+    if (!p) throw new NotFoundError(`${this.location}: the store has no path ${formatPath(path)}`)
+    return p
+  }
+
+  /** A sample of the manifest; NotFoundError when the store has no such sample. */
+  async sample(name: string, opts: AbortOptions = {}): Promise<ManifestSample> {
+    const s = (await this.manifest(opts)).samples.find((x) => x.name === name)
+    if (!s) throw new NotFoundError(`${this.location}: no sample '${name}'`)
+    return s
+  }
+
+  /** The 2bit-tar tile library of a path (`library/PPPP.tar.gz` + `.gzi` + `.tai`). */
+  library(path: number): TarReader {
+    let tar = this.libraries.get(path)
+    if (!tar) {
+      tar = new TarReader({
+        tar: this.file(storeFiles.libraryTar(path)),
+        gzi: this.file(storeFiles.libraryGzi(path)),
+        tai: this.file(storeFiles.libraryTai(path)),
+      })
+      this.libraries.set(path, tar)
+    }
+    return tar
+  }
+
+  /** A value in the byte-bounded cache of decoded data, loaded by `make` when absent. */
+  private cached<T>(
+    key: string,
+    make: () => Promise<T>,
+    weigh: (value: T) => number,
+    opts: AbortOptions,
+  ): Promise<T> {
+    return memo(this.data as Lru<string, Promise<T>>, key, make, { signal: opts.signal, weigh })
+  }
+
+  /**
+   * Every variant of one step, in variant order, as lower-case bases with tags: one ranged read of
+   * its library member, cached.
+   */
+  tiles(path: number, step: number, opts: AbortOptions = {}): Promise<string[]> {
+    const name = formatStepId(path, step)
+    const load = async () => {
+      const tar = this.library(path)
+      const bytes = await tar.read(`${name}.2bit`)
+      const where = `${tar.files.tar.name}:${name}.2bit`
+      return parseTwoBit(bytes, where, { lowercase: true }).map((r, variant) => {
+        const want = formatTileId({ path, version: 0, step, variant })
+        if (r.name !== want)
+          throw new FormatError(`sequence ${variant} is named ${r.name}, expected ${want}`, {
+            file: where,
+          })
+        return r.sequence
+      })
+    }
+    const weigh = (seqs: string[]) =>
+      seqs.reduce((a, s) => a + s.length + STRING_OVERHEAD, STRING_OVERHEAD)
+    return this.cached(`tiles ${name}`, load, weigh, opts)
+  }
+
+  /** The header of a path's counts file (its step table), checked against the manifest. */
+  countsHeader(path: number, opts: AbortOptions = {}): Promise<CountsHeader> {
+    const load = async () => {
+      const { steps } = await this.path(path)
+      const f = this.file(storeFiles.libraryCounts(path))
+      const bytes = await readAt(f.handle, countsHeaderSize(steps), 0).catch((err: unknown) =>
+        unreadable(f.name, err),
+      )
+      const head = parseCountsHeader(bytes, f.name)
+      if (head.nSteps !== steps)
+        throw new FormatError(`${head.nSteps} steps, the manifest says ${steps}`, {
+          file: f.name,
+          offset: 8,
+        })
+      return head
+    }
+    return this.cached(`counts header ${path}`, load, (h) => h.stepStart.byteLength, opts)
+  }
+
+  /**
+   * Spans (and cohort counts, with `opts.counts`) of every variant at a step: one or two ranged
+   * reads of the counts file after its header.
+   */
+  async stepCounts(
+    path: number,
+    step: number,
+    opts: AbortOptions & { counts?: boolean | undefined } = {},
+  ): Promise<StepCounts> {
+    const info = await this.path(path, opts)
+    if (!(Number.isInteger(step) && step >= 0 && step < info.steps))
+      throw new NotFoundError(
+        `${this.location}: path ${formatPath(path)} has no step ${formatPath(step)} (${info.steps} steps)`,
+      )
+    const head = await this.countsHeader(path, opts)
+    const first = head.stepStart[step]!
+    const n = head.stepStart[step + 1]! - first
+    const r = countsRanges(head.nSteps, head.nVariants, first, n)
+    const f = this.file(storeFiles.libraryCounts(path))
+    const read = async ([at, len]: [number, number]) => {
+      const bytes = await readAt(f.handle, len, at, opts)
+      if (bytes.length !== len)
+        throw new FormatError(`short read of ${len} bytes`, { file: f.name, offset: at })
+      return readU32s(bytes)
+    }
+    const [spans, counts] = await Promise.all([
+      read(r.spans),
+      opts.counts ? read(r.counts) : Promise.resolve(undefined),
+    ])
+    return { spans, counts }
+  }
+
+  /**
+   * The reference tile's variant at each step of a path (NO_REF_VARIANT inside a spanning one),
+   * or undefined for a counts file written before the table existed.
+   */
+  referenceVariants(path: number, opts: AbortOptions = {}): Promise<Uint32Array | undefined> {
+    const load = async () => {
+      const head = await this.countsHeader(path)
+      const [at, len] = countsRanges(head.nSteps, head.nVariants, 0, 0).refVariants
+      const bytes = await this.file(storeFiles.libraryCounts(path)).handle.read(len, at)
+      return bytes.length === len ? readU32s(bytes) : undefined
+    }
+    return this.cached(`reference variants ${path}`, load, (r) => r?.byteLength ?? 0, opts)
+  }
+
+  /** A path's whole counts file (every variant's count and span, the reference tiles), cached. */
+  counts(path: number, opts: AbortOptions = {}): Promise<LoadedCounts> {
+    const load = async () => {
+      const f = this.file(storeFiles.libraryCounts(path))
+      const bytes = await f.handle.readFile().catch((err: unknown) => unreadable(f.name, err))
+      return parseCounts(bytes, f.name)
+    }
+    const weigh = (c: LoadedCounts) =>
+      c.stepStart.byteLength + c.count.byteLength + c.span.byteLength + c.refVariant.byteLength
+    return this.cached(`counts ${path}`, load, weigh, opts)
+  }
+
+  /** The assembly of `build` (default: the store's), with the store's tag length. */
+  async assembly(build?: string, opts: AbortOptions = {}): Promise<AssemblyReader> {
+    const m = await this.manifest(opts)
+    const name = build ?? m.build
+    let a = this.assemblies.get(name)
+    if (!a) {
+      if (!/^[\w.-]+$/.test(name)) throw new ArgumentError(`bad assembly name '${name}'`)
+      a = new AssemblyReader({
+        gz: this.file(storeFiles.assembly(name)),
+        gzi: this.file(storeFiles.assemblyGzi(name)),
+        fwi: this.file(storeFiles.assemblyFwi(name)),
+        tagLength: m.tagLength,
+      })
+      this.assemblies.set(name, a)
+    }
+    return a
+  }
+
+  /** The CGF of a sample of the manifest. */
+  cgf(sample: ManifestSample): CgfReader {
+    let cgf = this.genomes.get(sample.name)
+    if (!cgf) {
+      cgf = new CgfReader(this.file(sample.cgf))
+      this.genomes.set(sample.name, cgf)
+    }
+    return cgf
+  }
+
+  /** The tagset (`tagset.2bit`), with the store's tag length. */
+  async tagset(opts: AbortOptions = {}): Promise<TagsetReader> {
+    const { tagLength } = await this.manifest(opts)
+    this.tagsetReader ??= new TagsetReader(this.file(storeFiles.tagset), { tagLength })
+    return this.tagsetReader
+  }
+}

@@ -1,0 +1,86 @@
+// Which file of a store holds what (DESIGN "A store on disk"): the one place that names the
+// relative paths, for the reader (Store), the build and the inspections. Browser-safe.
+import { formatPath } from '../core/tileId.js'
+import type { StoreManifest } from './manifest.js'
+
+/** Relative file names inside a store. */
+export const storeFiles = {
+  manifest: 'manifest.json',
+  /** variants the build skipped: overlaps (per haplotype, as bcftools consensus) and REF mismatches */
+  skipped: 'skipped.tsv',
+  /** sample metadata (BGT's FMF), set by `samples --import`; optional, never hashed: editing it
+   * must not touch genotypes or the manifest */
+  samples: 'samples.fmf',
+  tagset: 'tagset.2bit',
+  assembly: (build: string) => `assembly.00.${build}.fw.gz`,
+  assemblyGzi: (build: string) => `assembly.00.${build}.fw.gz.gzi`,
+  assemblyFwi: (build: string) => `assembly.00.${build}.fw.fwi`,
+  libraryTar: (path: number) => `library/${formatPath(path)}.tar.gz`,
+  libraryGzi: (path: number) => `library/${formatPath(path)}.tar.gz.gzi`,
+  libraryTai: (path: number) => `library/${formatPath(path)}.tar.tai`,
+  libraryCounts: (path: number) => `library/${formatPath(path)}.counts.bin`,
+  span: 'library/span.csv.gz',
+  sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
+  sglfGzi: (path: number) => `sglf/${formatPath(path)}.sglf.gz.gzi`,
+  genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
+  fastj: (sample: string, path: number) =>
+    `fastj/${encodeURIComponent(sample)}/${formatPath(path)}.fj.gz`,
+}
+
+/** The parts a store's bytes are counted in. */
+export type StorePart =
+  'manifest' | 'tagset' | 'assembly' | 'libraryTar' | 'sglf' | 'spanCounts' | 'genomes' | 'fastj'
+
+/** A file of a store, the part it belongs to, and whether a complete store must have it. */
+export interface StoreFile {
+  rel: string
+  part: StorePart
+  required: boolean
+  /** what names it, for messages: e.g. "the CGF of sample HG00096" */
+  role: string
+}
+
+/** Every file a manifest names (SGLF and its `.gzi` are optional, DESIGN "A store on disk"). */
+export function storeFileList(m: StoreManifest): StoreFile[] {
+  const f = (rel: string, part: StorePart, role: string, required = true): StoreFile => ({
+    rel,
+    part,
+    required,
+    role,
+  })
+  const out: StoreFile[] = [
+    f(storeFiles.manifest, 'manifest', 'the manifest'),
+    // what the build skipped (overlapping variants, REF mismatches); stores before it lack it
+    f(storeFiles.skipped, 'manifest', 'the list of skipped variants', false),
+    f(storeFiles.tagset, 'tagset', 'the tagset'),
+    f(storeFiles.assembly(m.build), 'assembly', 'the assembly'),
+    f(storeFiles.assemblyGzi(m.build), 'assembly', 'the assembly .gzi'),
+    f(storeFiles.assemblyFwi(m.build), 'assembly', 'the assembly .fwi'),
+  ]
+  for (const p of m.paths) {
+    const id = formatPath(p.path)
+    out.push(
+      f(storeFiles.libraryTar(p.path), 'libraryTar', `the 2bit-tar library of path ${id}`),
+      f(storeFiles.libraryGzi(p.path), 'libraryTar', `the library .gzi of path ${id}`),
+      f(storeFiles.libraryTai(p.path), 'libraryTar', `the library .tai of path ${id}`),
+      f(storeFiles.libraryCounts(p.path), 'spanCounts', `the counts file of path ${id}`),
+      f(storeFiles.sglf(p.path), 'sglf', `the SGLF of path ${id}`, false),
+      f(storeFiles.sglfGzi(p.path), 'sglf', `the SGLF .gzi of path ${id}`, false),
+    )
+  }
+  out.push(f(storeFiles.span, 'spanCounts', 'the span file'))
+  for (const s of m.samples) out.push(f(s.cgf, 'genomes', `the CGF of sample ${s.name}`))
+  return out
+}
+
+/** Per-sample FastJ files (`build --fastj`), all optional. */
+export function storeFastjList(m: StoreManifest): StoreFile[] {
+  return m.samples.flatMap((s) =>
+    m.paths.map((p) => ({
+      rel: storeFiles.fastj(s.name, p.path),
+      part: 'fastj' as const,
+      required: false,
+      role: `the FastJ of sample ${s.name}, path ${formatPath(p.path)}`,
+    })),
+  )
+}
