@@ -328,6 +328,12 @@ describe('synthetic VCFs against bcftools csq', () => {
     expect(r.alleles[0]!.find((c) => c.transcript.id === 'ENST00000202578')!.reportedAt).toBe(
       hap[1],
     )
+    // a tile variant's unanchored edit: ADAM33's 7-bp deletion as csq reports it on the testdata
+    const del = await predictor.haplotype([allele(3649633, 'TCTGGACT', '')])
+    const anchored = { chrom: '20', pos: 3649631, ref: 'ATCTGGACT', alt: 'A' }
+    expect(bcsqEntries(anchored, del.alleles[0]!)).toContain(
+      'frameshift|ADAM33|ENST00000356518|protein_coding|-|804QVQMPRSCLW*>804HAKILPLV|3649632ATCTGGACT>A',
+    )
     await expect(predictor.haplotype([allele(3679907, 'G', 'A')])).rejects.toThrow(
       '20:3679907: REF G does not match the reference C',
     )

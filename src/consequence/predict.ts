@@ -107,13 +107,26 @@ export class ConsequencePredictor {
   }
 
   /**
-   * Consequences of one haplotype: `alleles` on one chromosome, each a VCF-style allele (REF
-   * must match the reference). Alleles in the same codon, or inside one frameshift, combine.
+   * Consequences of one haplotype: `alleles` on one chromosome, VCF-style (REF must match the
+   * reference). Alleles in the same codon, or inside one frameshift, combine. An allele with an
+   * empty REF or ALT (an unanchored edit, as a tile variant's alignment gives them) gets the
+   * reference base before it, as a VCF writes it; the result refers to that anchored allele.
    */
   async haplotype(
-    alleles: readonly Allele[],
+    input: readonly Allele[],
     opts: AbortOptions = {},
   ): Promise<HaplotypeConsequences> {
+    const alleles: Allele[] = []
+    for (const a of input) {
+      if (a.ref !== '' && a.alt !== '') {
+        alleles.push(a)
+        continue
+      }
+      const b = a.pos > 0 ? await this.reference.bases(a.chrom, a.pos - 1, a.pos, opts) : ''
+      if (b.length !== 1)
+        throw new ArgumentError(`${a.chrom}:${a.pos + 1}: no reference base before the edit`)
+      alleles.push({ chrom: a.chrom, pos: a.pos - 1, ref: b + a.ref, alt: b + a.alt })
+    }
     const located = alleles.map((a) => this.locate(a))
     for (const [i, a] of alleles.entries()) {
       if (!located[i]) continue
@@ -175,4 +188,14 @@ export function consequence(
 /** Does the consequence include a protein effect (csq's "compound" part)? */
 export function hasProteinEffect(c: TranscriptConsequence): boolean {
   return c.types.some((t) => PROTEIN_TYPES.has(t))
+}
+
+/** Consequences of one haplotype's alleles (see ConsequencePredictor.haplotype). */
+export function consequences(
+  model: GeneModel,
+  reference: SequenceSource,
+  alleles: readonly Allele[],
+  opts: AbortOptions = {},
+): Promise<HaplotypeConsequences> {
+  return new ConsequencePredictor(model, reference).haplotype(alleles, opts)
 }
