@@ -152,3 +152,20 @@ export type {
   ReadSamplesOptions,
   StoreSamples,
 } from './samples/read.js'
+export { GeneModel, isCodingBiotype } from './genes/model.js'
+export type { Gene, Transcript, Interval, Strand, GeneModelStats } from './genes/model.js'
+export { readGeneModel, GENE_FILE_FORMATS } from './genes/read.js'
+export type { GeneFileFormat, ReadGenesOptions } from './genes/read.js'
+export { ConsequencePredictor, consequences } from './consequence/predict.js'
+export type { HaplotypeConsequences, AlleleLocation, LocatedAllele } from './consequence/predict.js'
+export { annotateVcf } from './consequence/vcf.js'
+export type { AnnotatedRecord, AnnotateVcfOptions } from './consequence/vcf.js'
+export { bcsqEntries, formatBcsq, formatProtein, csqBiotype } from './consequence/bcsq.js'
+export { CONSEQUENCE_TYPES, soTerm } from './consequence/types.js'
+export type {
+  Allele,
+  ConsequenceType,
+  ProteinChange,
+  TranscriptConsequence,
+} from './consequence/types.js'
+export type { SequenceSource } from './consequence/reference.js'

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
+import { registerCsq } from './csq.js'
 import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
 import { registerVcf } from './vcf.js'
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerSamples(program)
   registerStats(program)
   registerVerify(program)
+  registerCsq(program)
 }
