@@ -29,6 +29,7 @@ import { createInterface } from 'node:readline'
 import VCFParser from '@gmod/vcf'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { checkInputFile } from '../core/nodeFile.js'
 import { APPLY_WITHOUT_ANCHOR, SKIP, consensusDecision } from '../variants/consensus.js'
 import type { ReferenceFasta } from './reference.js'
 import { isGzip } from './reference.js'
@@ -111,6 +112,8 @@ function minimal(start: number, ref: string, alt: string): Edit | undefined {
 async function* readLines(file: string): AsyncGenerator<string> {
   const raw = createReadStream(file)
   const input = isGzip(file) ? raw.pipe(createGunzip()) : raw
+  // pipe() does not pass the file's errors on: without this one would crash the process
+  if (input !== raw) raw.on('error', (err) => input.destroy(err))
   const rl = createInterface({ input, crlfDelay: Infinity })
   try {
     for await (const line of rl) yield line
@@ -152,6 +155,7 @@ export class VcfHaplotypeSource {
     opts: VcfSourceOptions = {},
   ): Promise<VcfHaplotypeSource> {
     checkAbort(opts.signal)
+    await checkInputFile(file, 'VCF')
     const lines = readLines(file)
     const header: string[] = []
     let lineNo = 0

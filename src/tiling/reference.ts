@@ -6,8 +6,9 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import { gunzipSync } from 'node:zlib'
 import { LocalFile } from 'generic-filehandle2'
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta'
-import { ArgumentError, FormatError, NotFoundError, checkAbort } from '../core/errors.js'
+import { FormatError, NotFoundError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { checkInputFile } from '../core/nodeFile.js'
 
 export interface ReferenceContig {
   name: string
@@ -162,7 +163,7 @@ export async function openReference(
   opts: AbortOptions = {},
 ): Promise<ReferenceFasta> {
   checkAbort(opts.signal)
-  if (!existsSync(file)) throw new ArgumentError(`reference ${file} does not exist`)
+  await checkInputFile(file, 'reference')
   const compressed = isGzip(file)
   const hasFai = existsSync(`${file}.fai`)
   if (hasFai && (!compressed || existsSync(`${file}.gzi`))) {
