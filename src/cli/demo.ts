@@ -5,17 +5,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { LightningError } from '../core/errors.js'
-import { openFile } from '../core/nodeFile.js'
 import { formatRegion } from '../core/region.js'
 import type { Region } from '../core/region.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
-import { openTileResolver } from '../resolver/node.js'
 import type { TileResolver } from '../resolver/TileResolver.js'
-import { storeStats } from '../store/stats.js'
-import { buildStore } from '../tiling/build.js'
-import { write } from './io.js'
-import { progressBar } from './progress.js'
-import { formatStats, storeOpener } from './stats.js'
+import { opener, openStore, storeOpener, write } from './io.js'
+import { formatStats } from './stats.js'
 
 const DATA = 'testdata/chr20'
 const REFERENCE = '20.1-4000000.fa.gz'
@@ -70,8 +65,13 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('build a store from testdata/ (chr20:1–4 Mb, 300 samples) and query it')
     .option('--out <STORE>', 'where to build the store', 'demo-store')
-    .action(async (o: { out: string }) => {
+    .action(async (o: { out: string }, cmd: Command) => {
       const data = findData()
+      const [{ buildStore }, { storeStats }, { progressBar }] = await Promise.all([
+        import('../tiling/build.js'),
+        import('../store/stats.js'),
+        import('./progress.js'),
+      ])
       const vcf = join(data, VCF)
       await write(`Building ${o.out} from ${DATA}/${REFERENCE} and ${DATA}/${VCF} ...\n`)
       const bar = progressBar()
@@ -88,12 +88,12 @@ export function registerDemo(program: Command): void {
       }
       await write(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`)
 
-      const stats = await storeStats(storeOpener(o.out), {
-        vcf: { name: vcf, handle: openFile(vcf) },
+      const stats = await storeStats(storeOpener(o.out, cmd), {
+        vcf: { name: vcf, handle: opener(cmd)(vcf) },
       })
       await write(formatStats(stats, o.out) + '\n\n')
 
-      const resolver = openTileResolver(o.out)
+      const resolver = await openStore(o.out, cmd)
       const top = stats.mostVariable[0]
       if (!top) return
       // the most variable tile: its variants with cohort counts, one variant's bases and place
@@ -140,13 +140,13 @@ export function registerDemo(program: Command): void {
         }
       }
       lines.push(
-        `3. lightning-tiles fasta ${o.out} --sample S --haplotype H --region ${formatRegion(region)}   (${tRegion} each)`,
+        `3. lightning-tiles fasta ${o.out} --sample S --haplotype H -r ${formatRegion(region)}   (${tRegion} each)`,
         ...rows.map(([name, seq]) => `   ${name.padEnd(10)} ${seq}`),
         `   ${''.padEnd(10)} ${differences(rows.map((r) => r[1]))}`,
         '',
         ...(await mostVariableIn(resolver, { chrom: loc.chrom, start: 2_000_000, end: 2_100_000 })),
         '',
-        `Next: lightning-tiles vcf ${o.out} --region 20:1000000-1010000 | head; lightning-tiles verify ${o.out}`,
+        `Next: lightning-tiles vcf ${o.out} -r 20:1000000-1010000 | head; lightning-tiles verify ${o.out}`,
         '',
       )
       await write(lines.join('\n'))
