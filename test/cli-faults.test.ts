@@ -20,7 +20,7 @@ import {
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { constants as osConstants, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveDirectory } from './httpServer.js'
@@ -65,6 +65,8 @@ interface Fault {
   node?: boolean
   /** pipe stdout into `head -1` (the reader goes away) */
   head?: boolean
+  /** send this signal once a temporary file appears in the sandbox (the user presses ^C) */
+  interrupt?: NodeJS.Signals
   /** prepare the sandbox (run before the sandbox is snapshotted) */
   setup?: (c: Ctx) => void
   /** expected exit status */
@@ -246,6 +248,12 @@ const FAULTS: Fault[] = [
     code: 1,
     stderr: /^lightning-tiles: --write-index needs a BGZF output: -o FILE\.vcf\.gz$/,
   },
+  ...(['SIGINT', 'SIGTERM'] as const).map((signal): Fault => ({
+    name: `vcf -o interrupted by ${signal}: the temporary file is removed`,
+    args: (c) => ['vcf', c.store, '-r', '20:2000001-2990000', '-o', join(c.sandbox, 'x.vcf.gz')],
+    interrupt: signal,
+    code: 128 + osConstants.signals[signal],
+  })),
   // --- the reader of stdout goes away: quiet, status 0 (bcftools is killed by SIGPIPE instead)
   ...(
     [
@@ -542,7 +550,11 @@ interface Run {
   stderr: string
 }
 
-function run(argv: string[], head: boolean): Promise<Run> {
+function run(
+  argv: string[],
+  head: boolean,
+  interrupt?: () => Promise<NodeJS.Signals>,
+): Promise<Run> {
   const [cmd, args] = head
     ? ['bash', ['-c', `"$@" | head -1 >/dev/null; exit \${PIPESTATUS[0]}`, 'bash', ...argv]]
     : [argv[0]!, argv.slice(1)]
@@ -553,9 +565,10 @@ function run(argv: string[], head: boolean): Promise<Run> {
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', reject)
-    child.on('close', (code) =>
+    void interrupt?.().then((signal) => child.kill(signal))
+    child.on('close', (code, signal) =>
       resolve({
-        code,
+        code: code ?? 128 + osConstants.signals[signal!],
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
       }),
@@ -629,7 +642,17 @@ describe.skipIf(!built)(
         const before = snapshot(ctx.sandbox)
         const args = f.args(ctx)
         const argv = f.node ? [process.execPath, ...args] : [process.execPath, BIN, ...args]
-        const r = await run(argv, f.head === true)
+        const interrupt = f.interrupt
+        const r = await run(
+          argv,
+          f.head === true,
+          interrupt &&
+            (async () => {
+              while (!readdirSync(ctx.sandbox).some((n) => n.includes('.tmp-')))
+                await new Promise((resolve) => setTimeout(resolve, 10))
+              return interrupt
+            }),
+        )
         const lines = r.stderr.split('\n').filter((l) => l !== '')
         const shown = f.node ? `node -e …` : `lightning-tiles ${args.join(' ')}`
         table.push(

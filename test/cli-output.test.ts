@@ -2,7 +2,16 @@
 // read; several regions (-r A,B and -R FILE) select what bcftools view -r selects; tiles prints IDs
 // that tile and locate take; --samples-file is --samples from a file; --version is the package's.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -99,6 +108,27 @@ describe('vcf with several regions', () => {
     const byList = await ok('vcf', four.dir, '-r', [A, B, C, D].join(','))
     expect(await ok('vcf', four.dir, '-R', bed)).toBe(byList)
     expect(await ok('vcf', four.dir, '-R', tsv)).toBe(byList)
+  })
+
+  it('-o through a symbolic link keeps the link; -o -, /dev/stdout and a pipe work', async () => {
+    const expected = await ok('vcf', four.dir, '-r', A)
+    const target = join(tmp, 'target.vcf')
+    const link = join(tmp, 'link.vcf')
+    writeFileSync(target, 'old\n')
+    symlinkSync(target, link)
+    await ok('vcf', four.dir, '-r', A, '-o', link)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(target, 'utf8')).toBe(expected)
+    expect(await ok('vcf', four.dir, '-r', A, '-o', '-')).toBe(expected)
+    if (existsSync('dist/esm/cli/main.js')) {
+      const args = ['bin/lightning-tiles.js', 'vcf', four.dir, '-r', A, '-o', '/dev/stdout']
+      expect(execFileSync(process.execPath, args, { encoding: 'utf8' })).toBe(expected)
+      // a pipe (bash process substitution) is written in place, not replaced
+      const piped = join(tmp, 'piped.vcf')
+      const script = `"$@" -o >(cat > '${piped}'); wait $!`
+      execFileSync('bash', ['-c', script, 'bash', process.execPath, ...args.slice(0, -2)])
+      expect(readFileSync(piped, 'utf8')).toBe(expected)
+    }
   })
 
   it('--samples-file gives what --samples gives; the older --region still works', async () => {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { checkInputFile } from '../core/nodeFile.js'
-import { checkOutputFile, opener, openOutput, readStdin, write } from './io.js'
+import { checkOutputFile, opener, openOutput, outputPath, readStdin, write } from './io.js'
 
 interface EncodeOptions {
   path: string[]
@@ -32,8 +32,9 @@ export function registerCgf(program: Command): void {
         import('../formats/cgf/reader.js'),
       ])
       const paths = opts.path.map(parseCgfPath)
+      const output = outputPath(opts.output)
       if (opts.input !== undefined) await checkInputFile(opts.input, '--input')
-      if (opts.output !== undefined) await checkOutputFile(opts.output)
+      if (output !== undefined) await checkOutputFile(output)
       const name = opts.input ?? 'stdin'
       const { readFile } = await import('node:fs/promises')
       const text = opts.input ? await readFile(opts.input, 'utf8') : await readStdin()
@@ -44,11 +45,11 @@ export function registerCgf(program: Command): void {
         )
       const input = paths.map((path, i) => ({ path, band: bands[i]! }))
       const bytes = encodeCgf(input, { libraryVersion: opts.libraryVersion })
-      if (opts.output === undefined) {
+      if (output === undefined) {
         await write(bytes)
         return
       }
-      const out = await openOutput(opts.output)
+      const out = await openOutput(output)
       try {
         out.stream.write(bytes)
         await out.commit()

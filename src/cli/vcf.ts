@@ -14,6 +14,7 @@ import {
   checkOutputFile,
   checkStore,
   openOutput,
+  outputPath,
   regionsOf,
   sampleNames,
   storeOpener,
@@ -201,18 +202,19 @@ export function registerVcf(program: Command): void {
   addRegionOptions(cmd, 'only records overlapping')
     .option(
       '-o, --output <FILE>',
-      'write here instead of stdout: FILE.vcf as text, FILE.vcf.gz as BGZF (bgzip)',
+      'write here instead of stdout (-): FILE.vcf as text, FILE.vcf.gz as BGZF (bgzip)',
     )
     .option('--write-index', 'with -o FILE.vcf.gz: also write its CSI index FILE.vcf.gz.csi')
     .action(async (store: string, o: VcfCliOptions, command: Command) => {
-      if (o.output !== undefined) {
-        if (/\.bcf$/i.test(o.output))
+      const output = outputPath(o.output)
+      if (output !== undefined) {
+        if (/\.bcf$/i.test(output))
           throw new ArgumentError(
-            `-o ${o.output}: BCF is not written; write .vcf.gz and convert with bcftools view -Ob`,
+            `-o ${output}: BCF is not written; write .vcf.gz and convert with bcftools view -Ob`,
           )
-        if (o.writeIndex && !isBgzfName(o.output))
+        if (o.writeIndex && !isBgzfName(output))
           throw new ArgumentError(`--write-index needs a BGZF output: -o FILE.vcf.gz`)
-        await checkOutputFile(o.output)
+        await checkOutputFile(output)
       } else if (o.writeIndex) {
         throw new ArgumentError('--write-index needs -o FILE.vcf.gz')
       }
@@ -226,11 +228,11 @@ export function registerVcf(program: Command): void {
       )
       const regions = await regionsOf(o, manifest, true)
       const lines = vcfLines(open, samples, regions, manifest.paths)
-      if (o.output === undefined) {
+      if (output === undefined) {
         for await (const chunk of batches(lines)) await write(chunk)
         return
       }
       const maxLength = Math.max(0, ...manifest.contigs.map((c) => c.length))
-      await writeVcfFile(o.output, lines, o.writeIndex ? { maxLength } : undefined)
+      await writeVcfFile(output, lines, o.writeIndex ? { maxLength } : undefined)
     })
 }
