@@ -187,6 +187,19 @@ const FAULTS: Fault[] = [
     code: 3,
     stderr: /^NotFoundError: VCF .*none\.vcf\.gz: no such file or directory$/,
   },
+  ...(['none', 'bgzf'] as const).map((compression): Fault => ({
+    name: `writeTextFile() (${compression}) into a missing folder: a rejection, no crash`,
+    node: true,
+    args: (c) =>
+      nodeApi(
+        `import { writeTextFile } from './src/index.ts'
+           async function* slow() { await new Promise((r) => setTimeout(r, 50)); yield 'x' }
+           await writeTextFile('${c.sandbox}/no/x.txt', slow(), '${compression}')
+             .catch((e) => { console.error(e.message); process.exitCode = 3 })`,
+      ),
+    code: 3,
+    stderr: /^ENOENT: no such file or directory, open '.*\/no\/\.x\.txt\.tmp-/,
+  })),
   {
     name: '--samples-file given a directory',
     args: (c) => ['vcf', c.store, '-S', c.sandbox],

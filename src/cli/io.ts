@@ -150,6 +150,7 @@ function directStream(path: string): AtomicStream {
     stream.on('close', resolve)
     stream.on('error', reject)
   })
+  closed.catch(() => undefined) // reported by commit() (see createAtomicWriteStream)
   return {
     stream,
     async commit() {

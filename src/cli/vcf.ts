@@ -119,6 +119,8 @@ async function* batches(source: AsyncIterable<string>): AsyncGenerator<string> {
 }
 
 async function writeTo(stream: Writable, data: string | Uint8Array): Promise<void> {
+  // a stream that failed already never drains
+  if (stream.errored) throw stream.errored
   if (!stream.write(data)) await once(stream, 'drain')
 }
 
