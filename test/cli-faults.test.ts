@@ -376,6 +376,36 @@ const FAULTS: Fault[] = [
     stderr: /^lightning-tiles: .*: tile 0000\.00\.0100\.000\+5 has span 1$/,
   },
   {
+    name: 'locate of a tile variant the step does not have',
+    args: (c) => ['locate', c.store, '0000.00.0100.0ff+1'],
+    code: 1,
+    stderr: /^lightning-tiles: .*: no tile 0000\.00\.0100\.0ff \(step has \d+ variants?\)$/,
+  },
+  {
+    name: 'locate with the wrong span',
+    args: (c) => ['locate', c.store, '0000.00.0100.000+5'],
+    code: 1,
+    stderr: /^lightning-tiles: .*: tile 0000\.00\.0100\.000\+5 has span 1$/,
+  },
+  {
+    name: 'carriers of a tile variant the step does not have',
+    args: (c) => ['carriers', c.store, '0000.00.0100.0ff'],
+    code: 1,
+    stderr: /^lightning-tiles: .*: no tile 0000\.00\.0100\.0ff \(step has \d+ variants?\)$/,
+  },
+  {
+    name: 'carriers with the wrong span',
+    args: (c) => ['carriers', c.store, '0000.00.0100.000+5'],
+    code: 1,
+    stderr: /^lightning-tiles: .*: tile 0000\.00\.0100\.000\+5 has span 1$/,
+  },
+  {
+    name: 'carriers of a step past the path',
+    args: (c) => ['carriers', c.store, '0000.00.ffff.000'],
+    code: 1,
+    stderr: /^lightning-tiles: .*: path 0000 has no step ffff/,
+  },
+  {
     name: 'locate on an assembly the store does not have',
     args: (c) => ['locate', c.store, TILE, '--assembly', 'hg38'],
     code: 1,

@@ -35,6 +35,10 @@ export function registerCgf(program: Command): void {
       const output = outputPath(opts.output)
       if (opts.input !== undefined) await checkInputFile(opts.input, '--input')
       if (output !== undefined) await checkOutputFile(output)
+      if (opts.input === undefined && process.stdin.isTTY)
+        throw new ArgumentError(
+          'give the bands with -i FILE or on standard input (it is a terminal)',
+        )
       const name = opts.input ?? 'stdin'
       const { readFile } = await import('node:fs/promises')
       const text = opts.input ? await readFile(opts.input, 'utf8') : await readStdin()

@@ -50,6 +50,7 @@ export function registerResolver(program: Command): void {
     .option('--assembly <BUILD>', "assembly build (default: the store's)")
     .action(async (store: string, tileId: string, opts: AssemblyOption, cmd: Command) => {
       const r = await openStore(store, cmd)
+      await r.sequence(tileId) // the tile must exist, with the span given (locate trusts it)
       const loc = await r.locate(tileId, await assemblyOf(store, r, opts))
       const id = tileId.trim().toLowerCase().replace(/\+.*$/, '')
       await write(`${loc.chrom}\t${loc.start}\t${loc.end}\t${id}+${loc.span.toString(16)}\n`)
@@ -119,6 +120,7 @@ export function registerResolver(program: Command): void {
   ).action(async (store: string, tileId: string, opts: SampleOptions, cmd: Command) => {
     const r = await openStore(store, cmd)
     const samples = await sampleNames(opts)
+    await r.sequence(tileId) // the tile must exist, with the span given (carriers reads neither)
     const carriers = await r.carriers(tileId, { samples })
     await write(carriers.map((c) => `${c.sample}\t${c.alleles[0]}|${c.alleles[1]}\n`).join(''))
     const total = samples?.length ?? (await r.samples()).length
