@@ -382,12 +382,6 @@ const FAULTS: Fault[] = [
     stderr: /^lightning-tiles: .*: no tile 0000\.00\.0100\.0ff \(step has \d+ variants?\)$/,
   },
   {
-    name: 'locate with the wrong span',
-    args: (c) => ['locate', c.store, '0000.00.0100.000+5'],
-    code: 1,
-    stderr: /^lightning-tiles: .*: tile 0000\.00\.0100\.000\+5 has span 1$/,
-  },
-  {
     name: 'carriers of a tile variant the step does not have',
     args: (c) => ['carriers', c.store, '0000.00.0100.0ff'],
     code: 1,

@@ -50,7 +50,9 @@ export function registerResolver(program: Command): void {
     .option('--assembly <BUILD>', "assembly build (default: the store's)")
     .action(async (store: string, tileId: string, opts: AssemblyOption, cmd: Command) => {
       const r = await openStore(store, cmd)
-      await r.sequence(tileId) // the tile must exist, with the span given (locate trusts it)
+      // the variant must exist; a +SPAN is taken as given (on another assembly a position's span
+      // may differ from the library's)
+      await r.sequence(tileId.replace(/\+.*$/, ''))
       const loc = await r.locate(tileId, await assemblyOf(store, r, opts))
       const id = tileId.trim().toLowerCase().replace(/\+.*$/, '')
       await write(`${loc.chrom}\t${loc.start}\t${loc.end}\t${id}+${loc.span.toString(16)}\n`)
