@@ -7,7 +7,7 @@ import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import type { GenericFilehandle } from 'generic-filehandle2'
 import type { AtomicStream } from '../core/atomicWrite.js'
-import { ArgumentError, FormatError } from '../core/errors.js'
+import { ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
 import { isUrl, joinLocation } from '../core/filehandle.js'
 import type { RemoteOptions } from '../core/filehandle.js'
 import { checkInputFile, fileError, openFile } from '../core/nodeFile.js'
@@ -75,7 +75,7 @@ export async function checkStore(store: string): Promise<void> {
   try {
     await checkInputFile(joinLocation(store, 'manifest.json'), 'store manifest')
   } catch (err) {
-    if ((err as Error).name !== 'NotFoundError') throw err
+    if (!(err instanceof NotFoundError)) throw err
     throw new ArgumentError(`${store} is not a lightning-tiles store: it has no manifest.json`)
   }
 }
