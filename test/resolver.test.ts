@@ -267,7 +267,7 @@ describe('TileResolver on the 035e fixture store', () => {
         'MT\t2201\t3338\t035e.00.0006.000+1\n',
       )
       expect(await run('tiles', loc, 'chrM:245-469')).toBe(
-        'chrM\t220\t469\t035e.00.0001+1\nchrM\t445\t961\t035e.00.0002+1\n',
+        'chrM\t220\t469\t035e.00.0001.02e+1\nchrM\t445\t961\t035e.00.0002.000+1\n',
       )
     }
   })

@@ -211,8 +211,9 @@ describe('verify', () => {
   })
 
   it('reports a store that is not there', async () => {
-    const { code, stdout } = await runCli('verify', join(tmp, 'nothing'))
+    const { code, stdout, err } = await runCli('verify', join(tmp, 'nothing'))
     expect(code).toBe(1)
-    expect(stdout).toMatch(/^manifest\.json: .*ENOENT/)
+    expect(stdout).toBe('')
+    expect(err).toMatch(/^lightning-tiles: store .*nothing: no such file or directory\n$/)
   })
 })

@@ -4,9 +4,8 @@ import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { formatPath } from '../core/tileId.js'
-import { buildStore } from '../tiling/build.js'
-import { parseSampleList } from './io.js'
-import { progressBar } from './progress.js'
+import { addSampleOptions, sampleNames } from './io.js'
+import type { SampleOptions } from './io.js'
 
 /**
  * SIGINT and SIGTERM abort the build, which then removes its temporary directory; the command
@@ -36,13 +35,12 @@ function abortOnSignals(): {
   }
 }
 
-interface BuildCliOptions {
+interface BuildCliOptions extends SampleOptions {
   reference: string
   vcf?: string
   fasta?: string[]
   out: string
   force?: boolean
-  samples?: string
   pathLength?: string
   pathBed?: string
   build?: string
@@ -52,7 +50,7 @@ interface BuildCliOptions {
 }
 
 export function registerBuild(program: Command): void {
-  program
+  const cmd = program
     .command('build')
     .description('build a tiled store from a reference FASTA and a cohort VCF')
     .requiredOption('--reference <FASTA>', 'reference FASTA (plain, or bgzipped with .fai/.gzi)')
@@ -63,7 +61,7 @@ export function registerBuild(program: Command): void {
       'store directory: new or empty (written only when the build succeeds)',
     )
     .option('--force', 'replace the store already at --out (never a file or another directory)')
-    .option('--samples <LIST>', 'samples to take: A,B,C or a file with one name per line')
+  addSampleOptions(cmd, 'samples to take')
     .option('--path-length <BASES>', 'maximum bases per tile path (default 4000000)')
     .option('--path-bed <BED>', 'path boundaries (e.g. cytobands) instead of --path-length')
     .option('--build <NAME>', 'assembly build name (default: the reference file name)')
@@ -77,6 +75,12 @@ export function registerBuild(program: Command): void {
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
+      const samples = await sampleNames(o)
+      // loaded here, not at start-up: the other commands need none of it
+      const [{ buildStore }, { progressBar }] = await Promise.all([
+        import('../tiling/build.js'),
+        import('./progress.js'),
+      ])
       const bar = progressBar()
       const t0 = performance.now()
       const interrupt = abortOnSignals()
@@ -87,7 +91,7 @@ export function registerBuild(program: Command): void {
           ...(o.fasta ? { fasta: o.fasta } : {}),
           out: o.out,
           ...(o.force ? { force: true } : {}),
-          ...(o.samples ? { samples: parseSampleList(o.samples) } : {}),
+          ...(samples ? { samples } : {}),
           ...(pathLength ? { pathLength } : {}),
           ...(o.pathBed ? { pathBed: o.pathBed } : {}),
           ...(o.build ? { build: o.build } : {}),

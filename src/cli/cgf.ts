@@ -1,14 +1,8 @@
 // lightning-tiles cgf encode|decode: band text ↔ CGF v3 (spec §9, §10).
-import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import { openFile } from '../core/nodeFile.js'
-import { formatBand, parseBands } from '../formats/band/band.js'
-import { encodeCgf } from '../formats/cgf/encode.js'
-import { formatHiqBand } from '../formats/cgf/pathStruct.js'
-import { CgfReader, parseCgfPath } from '../formats/cgf/reader.js'
-import { writeCgfFile } from '../formats/cgf/writer.js'
-import { readStdin, write } from './io.js'
+import { checkInputFile } from '../core/nodeFile.js'
+import { checkOutputFile, opener, openOutput, outputPath, readStdin, write } from './io.js'
 
 interface EncodeOptions {
   path: string[]
@@ -32,8 +26,21 @@ export function registerCgf(program: Command): void {
     .option('-i, --input <FILE>', 'band file (default: standard input)')
     .option('-o, --output <FILE>', 'write the CGF here atomically (default: standard output)')
     .action(async (opts: EncodeOptions) => {
+      const [{ parseBands }, { encodeCgf }, { parseCgfPath }] = await Promise.all([
+        import('../formats/band/band.js'),
+        import('../formats/cgf/encode.js'),
+        import('../formats/cgf/reader.js'),
+      ])
       const paths = opts.path.map(parseCgfPath)
+      const output = outputPath(opts.output)
+      if (opts.input !== undefined) await checkInputFile(opts.input, '--input')
+      if (output !== undefined) await checkOutputFile(output)
+      if (opts.input === undefined && process.stdin.isTTY)
+        throw new ArgumentError(
+          'give the bands with -i FILE or on standard input (it is a terminal)',
+        )
       const name = opts.input ?? 'stdin'
+      const { readFile } = await import('node:fs/promises')
       const text = opts.input ? await readFile(opts.input, 'utf8') : await readStdin()
       const bands = parseBands(text, name)
       if (bands.length !== paths.length)
@@ -41,17 +48,33 @@ export function registerCgf(program: Command): void {
           `${name} holds ${bands.length} bands for ${paths.length} --path values`,
         )
       const input = paths.map((path, i) => ({ path, band: bands[i]! }))
-      const encodeOpts = { libraryVersion: opts.libraryVersion }
-      if (opts.output) await writeCgfFile(opts.output, input, encodeOpts)
-      else await write(encodeCgf(input, encodeOpts))
+      const bytes = encodeCgf(input, { libraryVersion: opts.libraryVersion })
+      if (output === undefined) {
+        await write(bytes)
+        return
+      }
+      const out = await openOutput(output)
+      try {
+        out.stream.write(bytes)
+        await out.commit()
+      } catch (err) {
+        await out.abort()
+        throw err
+      }
     })
   cgf
     .command('decode <file>')
     .description('print the band of every path (or one) of a CGF v3 file')
     .option('--path <PPPP>', 'only this tile path (hex)')
     .option('--hiq', 'high-quality view (cgft -q): -2 for a step with no-calls, no run lines')
-    .action(async (file: string, opts: DecodeOptions) => {
-      const reader = new CgfReader({ name: file, handle: openFile(file) })
+    .action(async (file: string, opts: DecodeOptions, cmd: Command) => {
+      await checkInputFile(file, 'CGF')
+      const [{ formatBand }, { formatHiqBand }, { CgfReader, parseCgfPath }] = await Promise.all([
+        import('../formats/band/band.js'),
+        import('../formats/cgf/pathStruct.js'),
+        import('../formats/cgf/reader.js'),
+      ])
+      const reader = new CgfReader({ name: file, handle: opener(cmd)(file) })
       const paths =
         opts.path !== undefined
           ? [parseCgfPath(opts.path)]

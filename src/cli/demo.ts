@@ -5,16 +5,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { LightningError } from '../core/errors.js'
-import { openFile } from '../core/nodeFile.js'
 import { formatRegion } from '../core/region.js'
 import type { Region } from '../core/region.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
 import { TileResolver } from '../resolver/TileResolver.js'
-import { storeStats } from '../inspect/stats.js'
-import { openStore } from '../store/node.js'
-import { buildStore } from '../tiling/build.js'
-import { write } from './io.js'
-import { progressBar } from './progress.js'
+import { cliStore, opener, write } from './io.js'
 import { formatStats } from './stats.js'
 
 const DATA = 'testdata/chr20'
@@ -70,8 +65,13 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('build a store from testdata/ (chr20:1–4 Mb, 300 samples) and query it')
     .option('--out <STORE>', 'where to build the store', 'demo-store')
-    .action(async (o: { out: string }) => {
+    .action(async (o: { out: string }, cmd: Command) => {
       const data = findData()
+      const [{ buildStore }, { storeStats }, { progressBar }] = await Promise.all([
+        import('../tiling/build.js'),
+        import('../inspect/stats.js'),
+        import('./progress.js'),
+      ])
       const vcf = join(data, VCF)
       await write(`Building ${o.out} from ${DATA}/${REFERENCE} and ${DATA}/${VCF} ...\n`)
       const bar = progressBar()
@@ -90,8 +90,10 @@ export function registerDemo(program: Command): void {
       }
       await write(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`)
 
-      const store = openStore(o.out)
-      const stats = await storeStats(store, { vcf: { name: vcf, handle: openFile(vcf) } })
+      const store = await cliStore(o.out, cmd)
+      const stats = await storeStats(store, {
+        vcf: { name: vcf, handle: opener(cmd)(vcf) },
+      })
       await write(formatStats(stats, o.out) + '\n\n')
 
       const resolver = new TileResolver(store)
@@ -141,13 +143,13 @@ export function registerDemo(program: Command): void {
         }
       }
       lines.push(
-        `3. lightning-tiles fasta ${o.out} --sample S --haplotype H --region ${formatRegion(region)}   (${tRegion} each)`,
+        `3. lightning-tiles fasta ${o.out} --sample S --haplotype H -r ${formatRegion(region)}   (${tRegion} each)`,
         ...rows.map(([name, seq]) => `   ${name.padEnd(10)} ${seq}`),
         `   ${''.padEnd(10)} ${differences(rows.map((r) => r[1]))}`,
         '',
         ...(await mostVariableIn(resolver, { chrom: loc.chrom, start: 2_000_000, end: 2_100_000 })),
         '',
-        `Next: lightning-tiles vcf ${o.out} --region 20:1000000-1010000 | head; lightning-tiles verify ${o.out}`,
+        `Next: lightning-tiles vcf ${o.out} -r 20:1000000-1010000 | head; lightning-tiles verify ${o.out}`,
         '',
       )
       await write(lines.join('\n'))

@@ -9,8 +9,7 @@ import type { SampleFormat } from '../samples/read.js'
 import type { SampleTable } from '../samples/table.js'
 import { importStoreSamples } from '../samples/writer.js'
 import { storeFiles } from '../store/layout.js'
-import { openStore } from '../store/node.js'
-import { write } from './io.js'
+import { cliStore, write } from './io.js'
 
 interface SamplesOptions {
   import?: string
@@ -48,8 +47,8 @@ async function importMetadata(store: string, file: string, format: string | unde
   )
 }
 
-async function listSamples(store: string, expr: string | undefined) {
-  const { table, hasMetadata } = await readStoreSamples(openStore(store))
+async function listSamples(store: string, expr: string | undefined, cmd: Command) {
+  const { table, hasMetadata } = await readStoreSamples(await cliStore(store, cmd))
   const rows = expr === undefined ? table.names.map((_, i) => i) : table.select(expr)
   const lines = [['sample', ...table.fields.map((f) => f.key)].join('\t')]
   for (const r of rows)
@@ -78,10 +77,10 @@ export function registerSamples(program: Command): void {
       '--format <FORMAT>',
       `format of the --import file: ${SAMPLE_FORMATS.join('|')} (default: detected)`,
     )
-    .action(async (store: string, expr: string | undefined, opts: SamplesOptions) => {
+    .action(async (store: string, expr: string | undefined, opts: SamplesOptions, cmd: Command) => {
       if (opts.import === undefined) {
         if (opts.format !== undefined) throw new ArgumentError('--format goes with --import')
-        return listSamples(store, expr)
+        return listSamples(store, expr, cmd)
       }
       if (expr !== undefined) throw new ArgumentError('give either --import FILE or EXPR, not both')
       return importMetadata(store, opts.import, opts.format)

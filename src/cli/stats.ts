@@ -2,13 +2,11 @@
 // most variable tiles) and its size by part, next to the input VCF.gz when given.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import { openFile } from '../core/nodeFile.js'
+import { checkInputFile } from '../core/nodeFile.js'
 import { formatPath } from '../core/tileId.js'
-import { storeStats } from '../inspect/stats.js'
 import type { StoreStats } from '../inspect/stats.js'
 import type { StorePart } from '../store/layout.js'
-import { openStore } from '../store/node.js'
-import { write } from './io.js'
+import { cliStore, opener, write } from './io.js'
 
 const PART_LABELS: Record<StorePart, string> = {
   manifest: 'manifest.json (+ skipped.tsv)',
@@ -145,13 +143,16 @@ export function registerStats(program: Command): void {
     .option('--vcf <VCF.gz>', 'the input VCF.gz, to compare the store size with')
     .option('--json', 'print the numbers as JSON')
     .option('--top <N>', 'list the N most variable tiles (default 5)')
-    .action(async (store: string, o: StatsCliOptions) => {
+    .action(async (store: string, o: StatsCliOptions, cmd: Command) => {
       const top = o.top === undefined ? 5 : Number(o.top)
       if (!Number.isInteger(top) || top < 0)
         throw new ArgumentError(`--top must be a non-negative integer, got '${o.top}'`)
-      const stats = await storeStats(openStore(store), {
+      const opened = await cliStore(store, cmd)
+      if (o.vcf) await checkInputFile(o.vcf, '--vcf')
+      const { storeStats } = await import('../inspect/stats.js')
+      const stats = await storeStats(opened, {
         top,
-        ...(o.vcf ? { vcf: { name: o.vcf, handle: openFile(o.vcf) } } : {}),
+        ...(o.vcf ? { vcf: { name: o.vcf, handle: opener(cmd)(o.vcf) } } : {}),
       })
       await write(o.json ? JSON.stringify(stats, null, 2) + '\n' : formatStats(stats, store))
     })

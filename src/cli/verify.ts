@@ -2,10 +2,7 @@
 // problem (file, offset or line, what was expected) and exit non-zero on any.
 import type { Command } from 'commander'
 import { ArgumentError, ValidationError } from '../core/errors.js'
-import { formatProblem, verifyStore } from '../inspect/verify.js'
-import { openStore } from '../store/node.js'
-import { write } from './io.js'
-import { progressBar } from './progress.js'
+import { cliStore, write } from './io.js'
 
 const int = (n: number) => n.toLocaleString('en-US')
 const plural = (n: number, one: string, many = `${one}s`) => `${int(n)} ${n === 1 ? one : many}`
@@ -21,14 +18,19 @@ export function registerVerify(program: Command): void {
       'check a store: library tile md5s against the SGLF and counts, every CGF, manifest, assembly, tagset',
     )
     .option('--max-problems <N>', 'problems listed per file; the rest are counted (default 20)')
-    .action(async (store: string, o: VerifyCliOptions) => {
+    .action(async (store: string, o: VerifyCliOptions, cmd: Command) => {
       const max = o.maxProblems === undefined ? 20 : Number(o.maxProblems)
       if (!Number.isInteger(max) || max < 1)
         throw new ArgumentError(`--max-problems must be a positive integer, got '${o.maxProblems}'`)
+      const opened = await cliStore(store, cmd)
+      const [{ formatProblem, verifyStore }, { progressBar }] = await Promise.all([
+        import('../inspect/verify.js'),
+        import('./progress.js'),
+      ])
       const bar = progressBar()
       let result
       try {
-        result = await verifyStore(openStore(store), {
+        result = await verifyStore(opened, {
           onProgress: bar.onProgress,
           maxProblemsPerFile: max,
         })

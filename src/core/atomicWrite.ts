@@ -86,6 +86,9 @@ export function createAtomicWriteStream(target: string): AtomicStream {
     stream.on('close', resolve)
     stream.on('error', reject)
   })
+  // an error before commit() or abort() (the temporary file cannot be opened) is theirs to
+  // report: without this the rejection would be unhandled until then and end the process
+  closed.catch(() => undefined)
   return {
     stream,
     async commit() {

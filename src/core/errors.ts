@@ -77,6 +77,23 @@ export class ArgumentError extends LightningError {
   override name = 'ArgumentError'
 }
 
+/** How an HTTP request failed. */
+export type NetworkFailure = 'refused' | 'dns' | 'tls' | 'status' | 'timeout' | 'network'
+
+/** An HTTP request that failed: names the URL and what went wrong (`failure`, `status`). */
+export class NetworkError extends LightningError {
+  override name = 'NetworkError'
+  constructor(
+    readonly url: string,
+    readonly failure: NetworkFailure,
+    reason: string,
+    /** the HTTP status, when the server answered with an error */
+    readonly status?: number,
+  ) {
+    super(`${url}: ${reason}`)
+  }
+}
+
 /** Thrown by checkAbort; its name is 'AbortError' as DOM and Node code expect. */
 export class AbortError extends Error {
   override name = 'AbortError'

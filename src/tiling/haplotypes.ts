@@ -30,6 +30,7 @@ import { LocalFile } from 'generic-filehandle2'
 import { readLines } from '../container/stream.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { checkInputFile } from '../core/nodeFile.js'
 import { APPLY_WITHOUT_ANCHOR, SKIP, consensusDecision } from '../variants/consensus.js'
 import type { ReferenceFasta } from './reference.js'
 import type { PathTags } from './tags.js'
@@ -150,6 +151,7 @@ export class VcfHaplotypeSource {
     opts: VcfSourceOptions = {},
   ): Promise<VcfHaplotypeSource> {
     checkAbort(opts.signal)
+    await checkInputFile(file, 'VCF')
     const lines = vcfLines(file, opts)
     const header: string[] = []
     let lineNo = 0

@@ -6,14 +6,9 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs'
 import { LocalFile } from 'generic-filehandle2'
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta'
 import { checkBgzfEof, decompressedChunks } from '../container/stream.js'
-import {
-  ArgumentError,
-  FormatError,
-  LightningError,
-  NotFoundError,
-  checkAbort,
-} from '../core/errors.js'
+import { FormatError, LightningError, NotFoundError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { checkInputFile } from '../core/nodeFile.js'
 
 export interface ReferenceContig {
   name: string
@@ -195,7 +190,7 @@ export async function openReference(
 
 async function openFasta(file: string, opts: AbortOptions): Promise<ReferenceFasta> {
   checkAbort(opts.signal)
-  if (!existsSync(file)) throw new ArgumentError(`reference ${file} does not exist`)
+  await checkInputFile(file, 'reference')
   const compressed = isGzip(file)
   const hasFai = existsSync(`${file}.fai`)
   if (hasFai && (!compressed || existsSync(`${file}.gzi`))) {

@@ -100,7 +100,11 @@ export class BgzfEncoder {
 }
 
 async function writeAll(stream: Writable, blocks: Uint8Array[]): Promise<void> {
-  for (const b of blocks) if (!stream.write(b)) await once(stream, 'drain')
+  for (const b of blocks) {
+    // a stream that failed already (its file could not be opened) never drains
+    if (stream.errored) throw stream.errored
+    if (!stream.write(b)) await once(stream, 'drain')
+  }
 }
 
 /**
