@@ -8,6 +8,7 @@ import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { NamedFile } from '../core/filehandle.js'
 import { readText } from '../core/filehandle.js'
 import type { Region } from '../core/region.js'
+import { partitionPoint } from '../core/search.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
 import { AssemblyReader } from '../formats/assembly/reader.js'
 import { CgfReader } from '../formats/cgf/reader.js'
@@ -160,7 +161,7 @@ function blockOf(
         tiles.push({ hap: 2 * sample + allele, key, nocalls })
       }
   })
-  return { chrom, start: p.start, variants, tiles }
+  return { chrom, start: p.start, end: p.end, variants, tiles }
 }
 
 /** The store's genotypes as VCF lines (header first), streamed path by path. */
@@ -190,15 +191,17 @@ export async function* storeToVcf(
   )
   const cgfs = samples.map((s) => new CgfReader(file(s.cgf)))
 
-  // reference of each contig: the reference tiles of its paths (only the paths read)
-  const references = new Map<string, { start: number; seq: string[] }>()
+  // reference of each contig: the reference tiles of its paths (only the paths read), one piece
+  // per path, upper case; a read joins only the pieces it spans (never the whole contig)
+  const references = new Map<string, { starts: number[]; seqs: string[] }>()
   async function* blocks(): AsyncGenerator<TileBlock> {
     for (const p of paths) {
       checkAbort(opts.signal)
       const t = await readPathTiles(file, m, p, opts)
       let ref = references.get(p.chrom)
-      if (!ref) references.set(p.chrom, (ref = { start: p.start, seq: [] }))
-      ref.seq.push(pathReference(t, m.tagLength))
+      if (!ref) references.set(p.chrom, (ref = { starts: [], seqs: [] }))
+      ref.starts.push(p.start)
+      ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
       const genomes = await Promise.all(cgfs.map((c) => c.decodePath(p.path, opts)))
       yield blockOf(p.chrom, p, t, genomes, region)
     }
@@ -208,11 +211,21 @@ export async function* storeToVcf(
     return (start, end) => {
       const ref = references.get(chrom)
       if (!ref) return ''
-      const joined = ref.seq.length === 1 ? ref.seq[0]! : ref.seq.join('')
-      if (ref.seq.length > 1) ref.seq = [joined]
-      return joined
-        .slice(Math.max(0, start - ref.start), Math.max(0, end - ref.start))
-        .toUpperCase()
+      const { starts, seqs } = ref
+      const parts: string[] = []
+      let at = start
+      for (
+        let i = Math.max(0, partitionPoint(starts.length, (k) => starts[k]! <= at) - 1);
+        i < seqs.length && at < end;
+        i++
+      ) {
+        const from = at - starts[i]!
+        if (from < 0 || from > seqs[i]!.length) break // a gap: only what is contiguous from start
+        const piece = seqs[i]!.slice(from, end - starts[i]!)
+        parts.push(piece)
+        at += piece.length
+      }
+      return parts.length === 1 ? parts[0]! : parts.join('')
     }
   }
   yield* tilesToVcf(
