@@ -2,7 +2,7 @@
 // checked on random cohorts whose indels sit in tandem repeats across path boundaries and path
 // ends, on several paths and contigs, where left-alignment moves a variant out of the path whose
 // tiles hold it. Both sides go through `bcftools norm -m -both -f REF`, then are compared as
-// CHROM POS REF ALT GT... lines.
+// CHROM POS REF ALT ID GT... lines: the records, their genotypes and the input's IDs.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -68,7 +68,7 @@ function writeInputs(dir: string, c: Cohort): { fa: string; vcf: string } {
   return { fa, vcf }
 }
 
-/** `bcftools norm -m -both -f REF` of a VCF as sorted `CHROM POS REF ALT GT...` lines, only the
+/** `bcftools norm -m -both -f REF` of a VCF as sorted `CHROM POS REF ALT ID GT...` lines, only the
  * records some haplotype carries. */
 function normalised(fa: string, vcf: string): string[] {
   const text = execFileSync(
@@ -77,13 +77,13 @@ function normalised(fa: string, vcf: string): string[] {
       '-o',
       'pipefail',
       '-c',
-      `bcftools norm -m -both -f ${fa} ${vcf} 2>/dev/null | bcftools query -f '%CHROM\\t%POS\\t%REF\\t%ALT[\\t%GT]\\n'`,
+      `bcftools norm -m -both -f ${fa} ${vcf} 2>/dev/null | bcftools query -f '%CHROM\\t%POS\\t%REF\\t%ALT\\t%ID[\\t%GT]\\n'`,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 26 },
   )
   return text
     .split('\n')
-    .filter((l) => l && /[1-9]/.test(l.split('\t').slice(4).join('\t')))
+    .filter((l) => l && /[1-9]/.test(l.split('\t').slice(5).join('\t')))
     .sort()
 }
 
@@ -262,7 +262,7 @@ function cohortOf(s: Scenario): Cohort {
       } else recs.push({ chrom: name, pos: q - 1, ref: anchor + X, alts: [anchor, anchor + X + X] })
     }
     for (const f of cs.snps) {
-      const pos = Math.floor(f * length)
+      const pos = Math.min(length - 1, Math.floor(f * length))
       if (taken.some(([a, e]) => pos > a - 12 && pos < e + 12)) continue
       taken.push([pos, pos + 1])
       const ref = seq[pos]!

@@ -82,6 +82,9 @@ export const storeFiles = {
   libraryTai: (path: number) => `library/${formatPath(path)}.tar.tai`,
   libraryCounts: (path: number) => `library/${formatPath(path)}.counts.bin`,
   span: 'library/span.csv.gz',
+  /** the input VCF's records (CHROM POS ID REF ALT) as a sites-only VCF, and its CSI index */
+  sites: 'sites.vcf.gz',
+  sitesIndex: 'sites.vcf.gz.csi',
   sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
   genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
   fastj: (sample: string, path: number) =>

@@ -19,6 +19,7 @@ import type { StoreOpener } from '../resolver/TileResolver.js'
 import type { RefAccessor } from '../variants/normalize.js'
 import { tilesToVcf } from '../variants/vcf.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../variants/vcf.js'
+import { SiteTable } from '../sites/reader.js'
 import { parseManifest, storeFiles } from './manifest.js'
 import type { ManifestPath, StoreManifest } from './manifest.js'
 
@@ -190,6 +191,10 @@ export async function* storeToVcf(
       (p.chrom === region.chrom && p.end > region.start - MARGIN && p.start < region.end + MARGIN),
   )
   const cgfs = samples.map((s) => new CgfReader(file(s.cgf)))
+  // the input's IDs, in stores built with a site table
+  const siteTable = m.files?.[storeFiles.sites]
+    ? new SiteTable({ table: file(storeFiles.sites), csi: file(storeFiles.sitesIndex) })
+    : undefined
 
   // reference of each contig: the reference tiles of its paths (only the paths read), one piece
   // per path, upper case; a read joins only the pieces it spans (never the whole contig)
@@ -203,7 +208,17 @@ export async function* storeToVcf(
       ref.starts.push(p.start)
       ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
       const genomes = await Promise.all(cgfs.map((c) => c.decodePath(p.path, opts)))
-      yield blockOf(p.chrom, p, t, genomes, region)
+      const block = blockOf(p.chrom, p, t, genomes, region)
+      if (siteTable) {
+        const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [p.start, p.end]
+        block.sites = await siteTable.sites(
+          p.chrom,
+          Math.max(p.start, lo),
+          Math.min(p.end, hi),
+          opts,
+        )
+      }
+      yield block
     }
   }
   const accessor = (chrom: string): RefAccessor => {

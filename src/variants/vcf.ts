@@ -33,6 +33,8 @@ export interface VcfRecord {
   chrom: string
   /** 0-based position of the first REF base. */
   pos: number
+  /** the ID column (`.` when absent) */
+  id?: string | undefined
   ref: string
   alt: string
   gt: Uint8Array
@@ -235,7 +237,7 @@ const ALLELE = ['0', '1', '.']
 
 /** One record as a VCF line (no trailing newline). */
 export function formatVcfRecord(r: VcfRecord): string {
-  const cols = [r.chrom, String(r.pos + 1), '.', r.ref, r.alt, '.', '.', '.', 'GT']
+  const cols = [r.chrom, String(r.pos + 1), r.id ?? '.', r.ref, r.alt, '.', '.', '.', 'GT']
   const n = r.phased.length
   for (let i = 0; i < n; i++)
     cols.push(ALLELE[r.gt[2 * i]!]! + (r.phased[i] ? '|' : '/') + ALLELE[r.gt[2 * i + 1]!]!)
@@ -267,6 +269,17 @@ export interface TileBlock {
   variants: ReadonlyMap<string, TileVariantSource> | ((key: string) => TileVariantSource)
   /** Tiles lying in `[start, end)`, at most one per haplotype at each end. */
   tiles: Iterable<HaplotypeTile>
+  /** The input records whose POS lies in the block, for their IDs (see `tilesToVcf`). */
+  sites?: readonly InputSite[] | undefined
+}
+
+/** An input VCF record, as written (0-based POS), whose ID the records it becomes take. */
+export interface InputSite {
+  pos: number
+  /** `.` when none; several joined by `;` */
+  id: string
+  ref: string
+  alts: readonly string[]
 }
 
 export interface TilesToVcfInput {
@@ -300,6 +313,12 @@ interface HeldTile {
  * would be two indels — or, in a repeat, the same one twice and a base lost. So a haplotype's
  * tile that ends at a block's end and differs from the reference waits for the next block, and is
  * aligned joined to the haplotype's tile starting there, if that one differs too.
+ *
+ * IDs: a record takes the ID of every input record (`sites` of the blocks) one of whose alleles,
+ * put in the same canonical form (`canonicalVariants`), is that record — so a multi-allelic or
+ * complex input record gives its ID to each record it splits into, and input records that
+ * normalise to the same variant give it all their IDs (`;`-separated, as VCF has it). Records
+ * whose REF disagrees with the reference were never applied and give nothing.
  *
  * When records are final: left-alignment moves an indel of a later tile — of a later block, or
  * one held at the end of this one — before the start of block B only through all of B up to its
@@ -345,14 +364,42 @@ export async function* tilesToVcf(
     const called = t.caller.call(t.key, t.src)
     return called.edits.length > 0 || called.nocalls.length > 0 || !!t.nocalls?.length
   }
+  /** canonical variant key → position and IDs of the input records that become it */
+  let ids = new Map<string, { pos: number; ids: string[] }>()
+  /** sites whose REF runs past their block's end: noted with the next block's reference */
+  let pendingSites: InputSite[] = []
+  const noteIds = (sites: readonly InputSite[], end = Infinity) => {
+    for (const site of sites) {
+      if (site.id === '.') continue
+      if (site.pos + site.ref.length > end) {
+        pendingSites.push(site)
+        continue
+      }
+      if (ref!(site.pos, site.pos + site.ref.length).toUpperCase() !== site.ref.toUpperCase())
+        continue
+      for (const alt of site.alts) {
+        if (!/^[ACGTN]+$/i.test(alt)) continue
+        for (const v of canonicalVariants({ pos: site.pos, ref: site.ref, alt }, ref!)) {
+          const key = variantKey(v)
+          let e = ids.get(key)
+          if (!e) ids.set(key, (e = { pos: v.pos, ids: [] }))
+          for (const id of site.id.split(';')) if (!e.ids.includes(id)) e.ids.push(id)
+        }
+      }
+    }
+  }
   const release = () => {
     for (const [hap, t] of held) add(hap, t)
     held = new Map()
+    const sites = pendingSites
+    pendingSites = []
+    noteIds(sites)
   }
   const out = function* (sites: Site[]) {
     for (const s of sites) {
       if (region && (s.pos >= region.end || s.pos + s.ref.length <= region.start)) continue
-      yield formatVcfRecord({ chrom: chrom!, ...s, phased })
+      const id = ids.get(variantKey(s))?.ids.join(';')
+      yield formatVcfRecord({ chrom: chrom!, ...s, id, phased })
     }
   }
   for await (const block of input.blocks) {
@@ -365,6 +412,7 @@ export async function* tilesToVcf(
       chrom = block.chrom
       ref = await input.reference(chrom)
       merger = new GenotypeMerger(nHap, late)
+      ids = new Map()
       lastEnd = -Infinity
     }
     const { start, end, variants: lookup } = block
@@ -376,6 +424,10 @@ export async function* tilesToVcf(
     if (region && block.chrom !== region.chrom) continue
     const caller = new TileVariantCaller(ref!)
     const joints = new TileVariantCaller(ref!)
+    const pending = pendingSites
+    pendingSites = []
+    noteIds(pending)
+    if (block.sites) noteIds(block.sites, end)
     const before = held
     held = new Map()
     for (const t of block.tiles) {
@@ -408,6 +460,7 @@ export async function* tilesToVcf(
     if (heldFrom > start && 2 * smallestPeriod(ref!(start, heldFrom)) > heldFrom - start) {
       guard = { start, end: heldFrom }
       yield* out(merger.flush(start))
+      for (const [key, e] of ids) if (e.pos < start) ids.delete(key)
     }
   }
   if (chrom !== undefined) {
