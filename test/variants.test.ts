@@ -221,7 +221,7 @@ describe('tilesToVcf', () => {
       { hap: 2, key: 'ref', nocalls: [4, 3] },
       { hap: 3, key: 'snp' },
     ]
-    const block: TileBlock = { chrom: 'c', start: 0, variants, tiles }
+    const block: TileBlock = { chrom: 'c', start: 0, end: seq.length, variants, tiles }
     const lines: string[] = []
     for await (const l of tilesToVcf({
       contigs: [{ name: 'c', length: seq.length }],
@@ -243,6 +243,90 @@ describe('tilesToVcf', () => {
         (v) => `c\t${v.pos + 1}\t.\t${v.ref}\t${v.alt}\t.\t.\t.\tGT\t0|1\t0/0`,
       ),
     ])
+  })
+})
+
+describe('tilesToVcf across blocks', () => {
+  // two blocks of 20 bases; the boundary at 20 falls in the AAAA run at 18–21
+  const seq = 'GATCCGTTGCATCGTGGCAAAATCGGCTAGCCTATGCG'.slice(0, 40).padEnd(40, 'T')
+  const ref = accessor(seq)
+  const tile = (start: number, end: number, seq: string): TileVariantSource => ({
+    refStart: start,
+    refEnd: end,
+    seq,
+  })
+  const run = async (blocks: TileBlock[], samples = 1) => {
+    const lines: string[] = []
+    for await (const l of tilesToVcf({
+      contigs: [{ name: 'c', length: seq.length }],
+      samples: Array.from({ length: samples }, (_, i) => ({ name: `S${i}`, phased: true })),
+      reference: () => ref,
+      blocks,
+    }))
+      if (!l.startsWith('#'))
+        lines.push(l.split('\t').slice(0, 5).concat(l.split('\t').slice(9)).join(' '))
+    return lines
+  }
+  const block = (
+    start: number,
+    end: number,
+    variants: Map<string, TileVariantSource>,
+    tiles: HaplotypeTile[],
+  ): TileBlock => ({
+    chrom: 'c',
+    start,
+    end,
+    variants,
+    tiles,
+  })
+
+  it('reads each block’s tile variants under its own keys', async () => {
+    // both blocks call their SNP tile '0.1' (step 0, variant 1 of each path, as a store does)
+    const a = new Map([['0.1', tile(0, 20, seq.slice(0, 3) + 'G' + seq.slice(4, 20))]])
+    const b = new Map([['0.1', tile(20, 40, seq.slice(20, 25) + 'A' + seq.slice(26, 40))]])
+    expect(seq[3]).toBe('C')
+    expect(seq[25]).toBe('G')
+    expect(
+      await run([
+        block(0, 20, a, [{ hap: 0, key: '0.1' }]),
+        block(20, 40, b, [{ hap: 1, key: '0.1' }]),
+      ]),
+    ).toEqual(['c 4 . C G 1|0', 'c 26 . G A 0|1'])
+  })
+
+  it('joins the pieces of a deletion cut at a block boundary', async () => {
+    // haplotype 0 deletes the AA at 19–20: one A in each block; haplotype 1 only the one in the
+    // second block. Each piece left-aligns to the C at 17, so apart they would be one 1-base
+    // deletion (twice for haplotype 0).
+    expect(seq.slice(17, 22)).toBe('CAAAA')
+    const a = new Map([['del', tile(0, 20, seq.slice(0, 19))]])
+    const b = new Map([['del', tile(20, 40, seq.slice(21, 40))]])
+    expect(
+      await run([
+        block(0, 20, a, [{ hap: 0, key: 'del' }]),
+        block(20, 40, b, [
+          { hap: 0, key: 'del' },
+          { hap: 1, key: 'del' },
+        ]),
+      ]),
+    ).toEqual(['c 18 . CA C 0|1', 'c 18 . CAA C 1|0'])
+  })
+
+  it('stops with an error, not unsorted records, when an indel crosses a whole block', async () => {
+    // an insertion at 30 of a copy of 5–30 left-aligns to 5, across the whole block 10–20
+    const b = new Map([
+      ['dup', tile(20, 40, seq.slice(20, 30) + seq.slice(5, 30) + seq.slice(30, 40))],
+    ])
+    const a = new Map([['snp', tile(0, 10, seq.slice(0, 2) + 'A' + seq.slice(3, 10))]])
+    await expect(
+      run([
+        block(0, 10, a, [{ hap: 0, key: 'snp' }]),
+        block(10, 20, new Map(), []),
+        block(20, 40, b, [{ hap: 0, key: 'dup' }]),
+      ]),
+    ).rejects.toThrow(
+      /^c:5: a 25-base indel left-aligns across 11-20, before which the records are written already$/,
+    )
   })
 })
 
@@ -529,7 +613,7 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('tiles → VCF on 1000 Genom
         if (!variants.has(key)) variants.set(key, { refStart: start, refEnd: start + W, seq })
         tiles.push({ hap, key })
       }
-      blocks.push({ chrom: '20', start, variants, tiles })
+      blocks.push({ chrom: '20', start, end: start + W, variants, tiles })
     }
     const ours: string[] = []
     for await (const l of tilesToVcf({

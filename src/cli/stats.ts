@@ -10,6 +10,7 @@ import { cliStore, opener, write } from './io.js'
 
 const PART_LABELS: Record<StorePart, string> = {
   manifest: 'manifest.json (+ skipped.tsv)',
+  sites: 'sites.vcf.gz (+ .csi): input sites and IDs',
   tagset: 'tagset',
   assembly: 'assembly (+ .gzi, .fwi)',
   libraryTar: 'library 2bit-tar (+ .gzi, .tai)',

@@ -8,6 +8,7 @@ import type { AbortOptions } from '../core/errors.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import { mapLimit } from '../core/mapLimit.js'
 import type { Region } from '../core/region.js'
+import { partitionPoint } from '../core/search.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
 import type { DecodedPath } from '../formats/cgf/pathStruct.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
@@ -18,6 +19,7 @@ import type { Store } from '../store/Store.js'
 import type { RefAccessor } from '../variants/normalize.js'
 import { tilesToVcf } from '../variants/vcf.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../variants/vcf.js'
+import { SiteTable } from '../sites/reader.js'
 
 /** Which genotypes `storeToVcf` writes. */
 export interface StoreVcfOptions extends AbortOptions {
@@ -142,7 +144,7 @@ function blockOf(
         tiles.push({ hap: 2 * sample + allele, key, nocalls })
       }
   })
-  return { chrom, start: p.start, variants, tiles }
+  return { chrom, start: p.start, end: p.end, variants, tiles }
 }
 
 /** The store's genotypes as VCF lines (header first), streamed path by path. */
@@ -166,22 +168,42 @@ export async function* storeToVcf(
       (p.chrom === region.chrom && p.end > region.start - MARGIN && p.start < region.end + MARGIN),
   )
 
-  // reference of each contig: the reference tiles of its paths (only the paths read)
-  const references = new Map<string, { start: number; seq: string[] }>()
+  // the input's IDs, in stores built with a site table
+  const siteTable = m.files?.[storeFiles.sites]
+    ? new SiteTable({
+        table: store.file(storeFiles.sites),
+        csi: store.file(storeFiles.sitesIndex),
+      })
+    : undefined
+
+  // reference of each contig: the reference tiles of its paths (only the paths read), one piece
+  // per path, upper case; a read joins only the pieces it spans (never the whole contig)
+  const references = new Map<string, { starts: number[]; seqs: string[] }>()
   async function* blocks(): AsyncGenerator<TileBlock> {
     for (const p of paths) {
       checkAbort(opts.signal)
       const t = await readPathTiles(store, m, p, opts)
       let ref = references.get(p.chrom)
-      if (!ref) references.set(p.chrom, (ref = { start: p.start, seq: [] }))
-      ref.seq.push(pathReference(t, m.tagLength))
+      if (!ref) references.set(p.chrom, (ref = { starts: [], seqs: [] }))
+      ref.starts.push(p.start)
+      ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
       const genomes = await mapLimit(
         samples,
         CGF_READS,
         (s) => store.cgf(s).decodePath(p.path, opts),
         opts.signal,
       )
-      yield blockOf(p.chrom, p, t, genomes, region)
+      const block = blockOf(p.chrom, p, t, genomes, region)
+      if (siteTable) {
+        const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [p.start, p.end]
+        block.sites = await siteTable.sites(
+          p.chrom,
+          Math.max(p.start, lo),
+          Math.min(p.end, hi),
+          opts,
+        )
+      }
+      yield block
     }
   }
   const accessor = (chrom: string): RefAccessor => {
@@ -189,11 +211,21 @@ export async function* storeToVcf(
     return (start, end) => {
       const ref = references.get(chrom)
       if (!ref) return ''
-      const joined = ref.seq.length === 1 ? ref.seq[0]! : ref.seq.join('')
-      if (ref.seq.length > 1) ref.seq = [joined]
-      return joined
-        .slice(Math.max(0, start - ref.start), Math.max(0, end - ref.start))
-        .toUpperCase()
+      const { starts, seqs } = ref
+      const parts: string[] = []
+      let at = start
+      for (
+        let i = Math.max(0, partitionPoint(starts.length, (k) => starts[k]! <= at) - 1);
+        i < seqs.length && at < end;
+        i++
+      ) {
+        const from = at - starts[i]!
+        if (from < 0 || from > seqs[i]!.length) break // a gap: only what is contiguous from start
+        const piece = seqs[i]!.slice(from, end - starts[i]!)
+        parts.push(piece)
+        at += piece.length
+      }
+      return parts.length === 1 ? parts[0]! : parts.join('')
     }
   }
   yield* tilesToVcf(

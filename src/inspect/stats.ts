@@ -98,6 +98,7 @@ export interface StatsOptions extends AbortOptions {
 
 const PART_ORDER: StorePart[] = [
   'manifest',
+  'sites',
   'tagset',
   'assembly',
   'libraryTar',

@@ -20,6 +20,9 @@ export const storeFiles = {
   libraryTai: (path: number) => `library/${formatPath(path)}.tar.tai`,
   libraryCounts: (path: number) => `library/${formatPath(path)}.counts.bin`,
   span: 'library/span.csv.gz',
+  /** the input VCF's records (CHROM POS ID REF ALT) as a sites-only VCF, and its CSI index */
+  sites: 'sites.vcf.gz',
+  sitesIndex: 'sites.vcf.gz.csi',
   sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
   sglfGzi: (path: number) => `sglf/${formatPath(path)}.sglf.gz.gzi`,
   genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
@@ -29,7 +32,15 @@ export const storeFiles = {
 
 /** The parts a store's bytes are counted in. */
 export type StorePart =
-  'manifest' | 'tagset' | 'assembly' | 'libraryTar' | 'sglf' | 'spanCounts' | 'genomes' | 'fastj'
+  | 'manifest'
+  | 'sites'
+  | 'tagset'
+  | 'assembly'
+  | 'libraryTar'
+  | 'sglf'
+  | 'spanCounts'
+  | 'genomes'
+  | 'fastj'
 
 /** A file of a store, the part it belongs to, and whether a complete store must have it. */
 export interface StoreFile {
@@ -69,6 +80,9 @@ export function storeFileList(m: StoreManifest): StoreFile[] {
     )
   }
   out.push(f(storeFiles.span, 'spanCounts', 'the span file'))
+  // the input's sites and IDs (stores before it, and FASTA-built ones, lack it)
+  out.push(f(storeFiles.sites, 'sites', 'the site table', false))
+  out.push(f(storeFiles.sitesIndex, 'sites', 'the site table index', false))
   for (const s of m.samples) out.push(f(s.cgf, 'genomes', `the CGF of sample ${s.name}`))
   return out
 }

@@ -21,6 +21,7 @@ import { writeSglf } from '../formats/sglf/writer.js'
 import type { SglfTileInput } from '../formats/sglf/writer.js'
 import { writeSpanFile } from '../formats/span/writer.js'
 import { writeTagset2bit } from '../formats/tagset/writer.js'
+import { writeSiteTable } from '../sites/writer.js'
 import { hashFile } from './fileHashes.js'
 import { storeFiles } from './layout.js'
 import { STORE_FORMAT } from './manifest.js'
@@ -197,6 +198,15 @@ export class StoreWriter {
   ): Promise<void> {
     const rel = storeFiles.fastj(sample, path)
     await writeFastj(await this.place(rel, `${rel}.gzi`), records, this.signalOpts)
+  }
+
+  /** The site table of the input VCF (sites/writer.ts); returns the number of sites. */
+  async sites(vcf: string, contigs: readonly { name: string; length: number }[]): Promise<number> {
+    const file = await this.place(storeFiles.sites, storeFiles.sitesIndex)
+    return writeSiteTable(file, vcf, contigs, {
+      ...this.signalOpts,
+      onProgress: this.opts.onProgress,
+    })
   }
 
   async skipped(s: Skipped): Promise<void> {

@@ -118,6 +118,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
         await w.span(library.flatMap((l) => l.spans))
         const version = libraryVersion(new Map(library.map((l) => [l.path.path, l.path.version])))
         const samples = await genotypesStage(w, spill, source, version, tileMap, run)
+        if (opts.vcf !== undefined) await w.sites(opts.vcf, ref.contigs)
         return await manifestStage(w, { opts, ref, source, build, version, library, samples })
       } finally {
         await spill.close()

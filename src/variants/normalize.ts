@@ -101,6 +101,28 @@ export function leftAlign(
     : { pos: 0, ref: after, alt: s + after }
 }
 
+/**
+ * The smallest period of `seq` (case-insensitive): the least p with seq[i] = seq[i + p] for all i,
+ * `seq.length` when there is none shorter. Left-aligning an indel across a whole stretch of
+ * reference needs the stretch to repeat with the indel's length (a deletion of L bases moves left
+ * while the base before equals the last deleted one; across the stretch, every base equals the one
+ * L further on), so only an indel at least this long can cross it. Knuth–Morris–Pratt's failure
+ * function gives it in linear time (period = length − longest proper border); a few lines, so
+ * written here rather than taken from a string library.
+ */
+export function smallestPeriod(seq: string): number {
+  const s = seq.toUpperCase()
+  const n = s.length
+  if (n === 0) return 0
+  const border = new Int32Array(n)
+  for (let i = 1, k = 0; i < n; i++) {
+    while (k > 0 && s.charCodeAt(i) !== s.charCodeAt(k)) k = border[k - 1]!
+    if (s.charCodeAt(i) === s.charCodeAt(k)) k++
+    border[i] = k
+  }
+  return n - border[n - 1]!
+}
+
 /** `pos:ref:alt` — the identity of a canonical variant. */
 export function variantKey(v: Variant): string {
   return `${v.pos}:${v.ref}:${v.alt}`

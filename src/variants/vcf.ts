@@ -10,7 +10,7 @@ import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import { alignTile, altToRef } from './align.js'
 import type { Edit } from './align.js'
-import { canonicalVariants, normalizeEdit, variantKey } from './normalize.js'
+import { canonicalVariants, normalizeEdit, smallestPeriod, variantKey } from './normalize.js'
 import type { RefAccessor, Variant } from './normalize.js'
 
 export interface Contig {
@@ -33,6 +33,8 @@ export interface VcfRecord {
   chrom: string
   /** 0-based position of the first REF base. */
   pos: number
+  /** the ID column (`.` when absent) */
+  id?: string | undefined
   ref: string
   alt: string
   gt: Uint8Array
@@ -64,7 +66,10 @@ export interface CalledTileVariant {
   nocalls: number[]
 }
 
-/** Aligns and normalises tile variants, each distinct key once. */
+/**
+ * Aligns and normalises tile variants, each distinct key once. Keys name the tile variants of one
+ * block (a store's are `step.variant` of one path), so each block gets its own caller.
+ */
 export class TileVariantCaller {
   private readonly memo = new Map<string, CalledTileVariant>()
   constructor(private readonly ref: RefAccessor) {}
@@ -104,11 +109,6 @@ export class TileVariantCaller {
     }
     return out
   }
-
-  /** Forget the memoised variants (e.g. at the end of a path). */
-  clear(): void {
-    this.memo.clear()
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,17 +129,18 @@ export class GenotypeMerger {
   private ncHap: number[] = []
   private ncStart: number[] = []
   private ncEnd: number[] = []
-  /** Sites before this position were handed out; a later one there would break the order. */
+  /** Sites before this position were handed out; a variant there would come too late. */
   private flushedTo = -Infinity
 
-  constructor(readonly nHaplotypes: number) {}
+  /** `late` explains a variant that arrives before `flushedTo` (the caller's promise broken). */
+  constructor(
+    readonly nHaplotypes: number,
+    private readonly late: (v: Variant, flushedTo: number) => Error,
+  ) {}
 
   add(hap: number, variants: readonly Variant[], nocalls?: ArrayLike<number>): void {
     for (const v of variants) {
-      if (v.pos < this.flushedTo)
-        throw new LightningError(
-          `a variant at ${v.pos + 1} arrived after the records before ${this.flushedTo + 1} were written (left-aligned further than the flush margin)`,
-        )
+      if (v.pos < this.flushedTo) throw this.late(v, this.flushedTo)
       const key = variantKey(v)
       let site = this.sites.get(key)
       if (!site) {
@@ -156,7 +157,10 @@ export class GenotypeMerger {
       }
   }
 
-  /** Remove and return the sites that start before `before` (all when omitted), sorted. */
+  /**
+   * Remove and return the sites that start before `before` (all when omitted), sorted. The caller
+   * promises that no variant it adds later starts before `before`.
+   */
   flush(before = Infinity): Site[] {
     const out: Site[] = []
     for (const [key, s] of this.sites)
@@ -233,7 +237,7 @@ const ALLELE = ['0', '1', '.']
 
 /** One record as a VCF line (no trailing newline). */
 export function formatVcfRecord(r: VcfRecord): string {
-  const cols = [r.chrom, String(r.pos + 1), '.', r.ref, r.alt, '.', '.', '.', 'GT']
+  const cols = [r.chrom, String(r.pos + 1), r.id ?? '.', r.ref, r.alt, '.', '.', '.', 'GT']
   const n = r.phased.length
   for (let i = 0; i < n; i++)
     cols.push(ALLELE[r.gt[2 * i]!]! + (r.phased[i] ? '|' : '/') + ALLELE[r.gt[2 * i + 1]!]!)
@@ -252,15 +256,30 @@ export interface HaplotypeTile {
 }
 
 /**
- * A stretch of one contig (e.g. a path, or a run of steps). Blocks of a contig come in order of
- * `start`; every tile of the block starts at or after `start`.
+ * A stretch `[start, end)` of one contig (e.g. a path, or a run of steps) and its haplotypes'
+ * tiles (those that differ from the reference suffice). Blocks of a contig come in order and do not overlap; where two abut,
+ * a tile ending at the boundary and one starting there join without overlap (their sequences
+ * are concatenated), as the last and first tiles of consecutive paths do.
  */
 export interface TileBlock {
   chrom: string
   start: number
-  /** The distinct tile variants the block's haplotype tiles use, by key. */
+  end: number
+  /** The distinct tile variants the block's haplotype tiles use, by key (keys are per block). */
   variants: ReadonlyMap<string, TileVariantSource> | ((key: string) => TileVariantSource)
+  /** Tiles lying in `[start, end)`, at most one per haplotype at each end. */
   tiles: Iterable<HaplotypeTile>
+  /** The input records whose POS lies in the block, for their IDs (see `tilesToVcf`). */
+  sites?: readonly InputSite[] | undefined
+}
+
+/** An input VCF record, as written (0-based POS), whose ID the records it becomes take. */
+export interface InputSite {
+  pos: number
+  /** `.` when none; several joined by `;` */
+  id: string
+  ref: string
+  alts: readonly string[]
 }
 
 export interface TilesToVcfInput {
@@ -274,12 +293,42 @@ export interface TilesToVcfInput {
   referenceName?: string | undefined
 }
 
-/** How far left of the current block a left-aligned indel may still land. */
-export const FLUSH_MARGIN = 10_000
+/** A haplotype's tile at the end of a block, kept until the next block shows whether it joins. */
+interface HeldTile {
+  key: string
+  src: TileVariantSource
+  nocalls: ArrayLike<number> | undefined
+  /** whose keys `key` is one of */
+  caller: TileVariantCaller
+  /** joined from tiles of two blocks (its key is a JSON list) */
+  joined: boolean
+}
 
 /**
  * Stream a VCF (header, then sorted biallelic records) from the tiles of many haplotypes. Each
- * distinct tile variant key is aligned once per contig.
+ * distinct tile variant key is aligned once per block.
+ *
+ * Block boundaries: the build cuts a variant that spans a path boundary into a piece in each
+ * path, and nothing (no tag) keeps the pieces apart, so aligned and left-aligned one by one they
+ * would be two indels — or, in a repeat, the same one twice and a base lost. So a haplotype's
+ * tile that ends at a block's end and differs from the reference waits for the next block, and is
+ * aligned joined to the haplotype's tile starting there, if that one differs too.
+ *
+ * IDs: a record takes the ID of every input record (`sites` of the blocks) one of whose alleles,
+ * put in the same canonical form (`canonicalVariants`), is that record — so a multi-allelic or
+ * complex input record gives its ID to each record it splits into, and input records that
+ * normalise to the same variant give it all their IDs (`;`-separated, as VCF has it). Records
+ * whose REF disagrees with the reference were never applied and give nothing.
+ *
+ * When records are final: left-alignment moves an indel of a later tile — of a later block, or
+ * one held at the end of this one — before the start of block B only through all of B up to its
+ * held tiles, which needs an indel at least as long as the period of that reference (see
+ * `smallestPeriod`). So once B is merged, the records before its start are written, unless that
+ * stretch is a tandem repeat (period at most half its length): then they wait for the next block
+ * where it is not. A record can only come late through one indel longer than half a block — for a
+ * store, whose blocks are paths of megabases, never in practice; the engine then stops with an
+ * error naming it rather than write unsorted records. (A fixed distance, as before, fails on any
+ * indel that shifts further in a long repeat.)
  */
 export async function* tilesToVcf(
   input: TilesToVcfInput,
@@ -294,40 +343,130 @@ export async function* tilesToVcf(
   const phased = Uint8Array.from(input.samples, (s) => (s.phased ? 1 : 0))
   const region = input.region
   let chrom: string | undefined
-  let caller: TileVariantCaller | undefined
-  let merger = new GenotypeMerger(nHap)
+  let ref: RefAccessor | undefined
+  /** The records before `start` are written; a later indel would have to cross this stretch. */
+  let guard = { start: -Infinity, end: -Infinity }
+  let lastEnd = -Infinity
+  let held = new Map<number, HeldTile>()
+  const late = (v: Variant) =>
+    new LightningError(
+      `${chrom}:${v.pos + 1}: a ${Math.abs(v.ref.length - v.alt.length)}-base indel left-aligns ` +
+        `across ${guard.start + 1}-${guard.end}, before which the records are written already`,
+    )
+  let merger = new GenotypeMerger(nHap, late)
+  const add = (hap: number, t: HeldTile) => {
+    const called = t.caller.call(t.key, t.src)
+    const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
+    merger.add(hap, called.variants, nc)
+  }
+  /** Does the tile differ from the reference (only then may it hold a piece of a cut variant)? */
+  const differs = (t: HeldTile) => {
+    const called = t.caller.call(t.key, t.src)
+    return called.edits.length > 0 || called.nocalls.length > 0 || !!t.nocalls?.length
+  }
+  /** canonical variant key → position and IDs of the input records that become it */
+  let ids = new Map<string, { pos: number; ids: string[] }>()
+  /** sites whose REF runs past their block's end: noted with the next block's reference */
+  let pendingSites: InputSite[] = []
+  const noteIds = (sites: readonly InputSite[], end = Infinity) => {
+    for (const site of sites) {
+      if (site.id === '.') continue
+      if (site.pos + site.ref.length > end) {
+        pendingSites.push(site)
+        continue
+      }
+      if (ref!(site.pos, site.pos + site.ref.length).toUpperCase() !== site.ref.toUpperCase())
+        continue
+      for (const alt of site.alts) {
+        if (!/^[ACGTN]+$/i.test(alt)) continue
+        for (const v of canonicalVariants({ pos: site.pos, ref: site.ref, alt }, ref!)) {
+          const key = variantKey(v)
+          let e = ids.get(key)
+          if (!e) ids.set(key, (e = { pos: v.pos, ids: [] }))
+          for (const id of site.id.split(';')) if (!e.ids.includes(id)) e.ids.push(id)
+        }
+      }
+    }
+  }
+  const release = () => {
+    for (const [hap, t] of held) add(hap, t)
+    held = new Map()
+    const sites = pendingSites
+    pendingSites = []
+    noteIds(sites)
+  }
   const out = function* (sites: Site[]) {
     for (const s of sites) {
       if (region && (s.pos >= region.end || s.pos + s.ref.length <= region.start)) continue
-      yield formatVcfRecord({ chrom: chrom!, ...s, phased })
+      const id = ids.get(variantKey(s))?.ids.join(';')
+      yield formatVcfRecord({ chrom: chrom!, ...s, id, phased })
     }
   }
   for await (const block of input.blocks) {
     checkAbort(opts.signal)
     if (block.chrom !== chrom) {
-      if (chrom !== undefined) yield* out(merger.flush())
+      if (chrom !== undefined) {
+        release()
+        yield* out(merger.flush())
+      }
       chrom = block.chrom
-      caller = new TileVariantCaller(await input.reference(chrom))
-      merger = new GenotypeMerger(nHap)
+      ref = await input.reference(chrom)
+      merger = new GenotypeMerger(nHap, late)
+      ids = new Map()
+      lastEnd = -Infinity
     }
+    const { start, end, variants: lookup } = block
+    if (!(start >= lastEnd && end >= start))
+      throw new LightningError(
+        `block ${chrom}:${start + 1}-${end} overlaps the one before or is out of order`,
+      )
+    lastEnd = end
     if (region && block.chrom !== region.chrom) continue
-    yield* out(merger.flush(block.start - FLUSH_MARGIN))
-    const lookup = block.variants
+    const caller = new TileVariantCaller(ref!)
+    const joints = new TileVariantCaller(ref!)
+    const pending = pendingSites
+    pendingSites = []
+    noteIds(pending)
+    if (block.sites) noteIds(block.sites, end)
+    const before = held
+    held = new Map()
     for (const t of block.tiles) {
-      const called = caller!.call(t.key, () => {
-        const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
-        if (!src)
-          throw new LightningError(
-            `block at ${block.chrom}:${block.start + 1}: no tile variant '${t.key}'`,
-          )
-        return src
-      })
-      const nc =
-        t.nocalls && t.nocalls.length ? caller!.nocallsToRef(called, t.nocalls) : called.nocalls
-      merger.add(t.hap, called.variants, nc)
+      const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
+      if (!src)
+        throw new LightningError(`block at ${chrom}:${start + 1}: no tile variant '${t.key}'`)
+      let tile: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
+      const prev = before.get(t.hap)
+      if (prev && prev.src.refEnd === src.refStart && differs(tile)) {
+        before.delete(t.hap)
+        const shift = prev.src.seq.length
+        const nocalls = Array.from(prev.nocalls ?? [])
+        for (let k = 0; k + 1 < (t.nocalls?.length ?? 0); k += 2)
+          nocalls.push(t.nocalls![k]! + shift, t.nocalls![k + 1]!)
+        tile = {
+          key: JSON.stringify([prev.joined, prev.key, t.key]),
+          src: { refStart: prev.src.refStart, refEnd: src.refEnd, seq: prev.src.seq + src.seq },
+          nocalls,
+          caller: joints,
+          joined: true,
+        }
+      }
+      if (src.refEnd === end && !held.has(t.hap) && differs(tile)) held.set(t.hap, tile)
+      else add(t.hap, tile)
+    }
+    for (const [hap, t] of before) add(hap, t)
+    // what a later indel must cross to land before `start`: the block up to its held tiles
+    let heldFrom = end
+    for (const t of held.values()) heldFrom = Math.min(heldFrom, t.src.refStart)
+    if (heldFrom > start && 2 * smallestPeriod(ref!(start, heldFrom)) > heldFrom - start) {
+      guard = { start, end: heldFrom }
+      yield* out(merger.flush(start))
+      for (const [key, e] of ids) if (e.pos < start) ids.delete(key)
     }
   }
-  if (chrom !== undefined) yield* out(merger.flush())
+  if (chrom !== undefined) {
+    release()
+    yield* out(merger.flush())
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,6 +476,10 @@ export interface CanonicalVcf {
   samples: string[]
   records: AsyncGenerator<VcfRecord>
 }
+
+/** How far before its POS a record of a VCF read by `normalizeVcfRecords` may normalise to: the
+ * records are sorted by POS as written, so some window is needed, as bcftools norm's --site-win. */
+export const FLUSH_MARGIN = 10_000
 
 /**
  * Read a VCF (lines, header first) into the canonical form of this module: every allele split
@@ -377,7 +520,14 @@ export async function normalizeVcfRecords(
   async function* records(): AsyncGenerator<VcfRecord> {
     let chrom: string | undefined
     let ref: RefAccessor | undefined
-    let merger = new GenotypeMerger(nHap)
+    const late = (v: Variant, flushedTo: number) =>
+      new FormatError(
+        `a record normalises to ${chrom}:${v.pos + 1}, before ${flushedTo + 1} where records ` +
+          `were handed out already (at most ${FLUSH_MARGIN} bases before its POS; ` +
+          `normalise the VCF with bcftools norm first)`,
+        place(lineNo),
+      )
+    let merger = new GenotypeMerger(nHap, late)
     let lastPos = -1
     const emit = function* (sites: Site[]) {
       const ph = phased.slice()
@@ -393,7 +543,7 @@ export async function normalizeVcfRecords(
           if (chrom !== undefined) yield* emit(merger.flush())
           chrom = v.CHROM
           ref = await reference(chrom)
-          merger = new GenotypeMerger(nHap)
+          merger = new GenotypeMerger(nHap, late)
           lastPos = -1
         }
         const pos = v.POS - 1

@@ -55,6 +55,12 @@ export class BgzfEncoder {
     return this.uncompressedOffset + this.pendingLength
   }
 
+  /** The BGZF virtual offset the next byte gets (for indexes such as CSI): its block's compressed
+   * offset × 2^16 + its offset in the block's data. */
+  get virtualOffset(): number {
+    return this.compressedOffset * 0x10000 + this.pendingLength
+  }
+
   push(data: Uint8Array | string): Uint8Array[] {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
     const out: Uint8Array[] = []
@@ -114,9 +120,10 @@ async function writeAll(stream: Writable, blocks: Uint8Array[]): Promise<void> {
 export async function writeBgzfFile(
   path: string,
   chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
-  opts: BgzfWriterOptions & { gzi?: boolean } = {},
+  opts: BgzfWriterOptions & { gzi?: boolean; encoder?: BgzfEncoder } = {},
 ): Promise<number> {
-  const enc = new BgzfEncoder(opts)
+  // a caller's own encoder tells it each chunk's virtual offsets as `chunks` is consumed
+  const enc = opts.encoder ?? new BgzfEncoder(opts)
   const out = createAtomicWriteStream(path)
   try {
     for await (const chunk of chunks) await writeAll(out.stream, enc.push(chunk))
