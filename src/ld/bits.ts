@@ -1,0 +1,69 @@
+// Haplotype alleles packed as bitsets, so that counting two-site haplotypes over 2N haplotypes is a
+// popcount of AND-ed 32-bit words. Hand-written: the engine needs several counts fused into one pass
+// over two planes (see pair.ts), which no bitset library on npm offers.
+//
+// A site over S samples takes W = ceil(S / 32) words per plane and two planes: words [0, W) hold
+// the first haplotype of each sample (sample s at bit s % 32 of word s >> 5), words [W, 2W) the
+// second. Per-sample operations (heterozygous = plane 0 XOR plane 1) stay word-aligned that way.
+// Padding bits past S are zero in every bitset.
+
+/** Set bits in a 32-bit word (SWAR). */
+export function popcount32(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24
+}
+
+/** Set bits in `words[from, to)`. */
+export function popcount(words: Uint32Array, from = 0, to = words.length): number {
+  let c = 0
+  for (let w = from; w < to; w++) c += popcount32(words[w]!)
+  return c
+}
+
+/** Words per plane for `samples` samples. */
+export const planeWords = (samples: number): number => (samples + 31) >>> 5
+
+/** One biallelic site (or tile variant) packed over the two haplotype planes of a panel. */
+export interface PackedSite {
+  /** haplotypes carrying the allele counted as ALT (bit set) */
+  alt: Uint32Array
+  /** called haplotypes, same layout; undefined when every haplotype is called */
+  called: Uint32Array | undefined
+  /** samples with both haplotypes called (W words); undefined when every allele is called */
+  calledSamples: Uint32Array | undefined
+  /** haplotypes carrying ALT */
+  altCount: number
+  /** called haplotypes */
+  calledCount: number
+  /** samples with both haplotypes called */
+  calledSampleCount: number
+}
+
+/** A site from its ALT bits and, when some alleles are missing, its called bits. */
+export function packedSite(
+  samples: number,
+  alt: Uint32Array,
+  called: Uint32Array | undefined,
+): PackedSite {
+  const words = planeWords(samples)
+  if (called === undefined)
+    return {
+      alt,
+      called: undefined,
+      calledSamples: undefined,
+      altCount: popcount(alt),
+      calledCount: 2 * samples,
+      calledSampleCount: samples,
+    }
+  const calledSamples = new Uint32Array(words)
+  for (let w = 0; w < words; w++) calledSamples[w] = called[w]! & called[words + w]!
+  return {
+    alt,
+    called,
+    calledSamples,
+    altCount: popcount(alt),
+    calledCount: popcount(called),
+    calledSampleCount: popcount(calledSamples),
+  }
+}
