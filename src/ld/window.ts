@@ -132,10 +132,12 @@ function pairsOf(
 ): void {
   const counts = emptyCounts()
   const stats = emptyStats()
-  const a = panel.sites[i]!
+  const site = panel.sites[i]!
   for (let j = from; j < to; j++) {
     if (j === i) continue
-    countPair(panel, a, panel.sites[j]!, s.unphased, counts)
+    // the earlier site is always A, so a pair gives the same numbers from either of its sites
+    if (j < i) countPair(panel, panel.sites[j]!, site, s.unphased, counts)
+    else countPair(panel, site, panel.sites[j]!, s.unphased, counts)
     if (counts.n < s.minN || counts.n === 0) continue
     if (counts.doubleHets > 0 && s.minR2 > 0 && r2Bound(counts) < s.minR2) continue
     pairStats(counts, s.tolerance, stats)
