@@ -163,3 +163,13 @@ export type {
   ReadSamplesOptions,
   StoreSamples,
 } from './samples/read.js'
+export { HaplotypePanel } from './ld/panel.js'
+export type { AlleleArray, OtherAllele, PanelOptions, AddSiteOptions } from './ld/panel.js'
+export { ldTriangle, ldAgainst, LdPairs } from './ld/window.js'
+export type { LdOptions } from './ld/window.js'
+export type { PairStats } from './ld/pair.js'
+export { siteFrequencies } from './ld/freq.js'
+export type { GroupFrequency } from './ld/freq.js'
+export { hweExact } from './ld/hwe.js'
+export { ldHeatmapSvg } from './plot/ldHeatmap.js'
+export type { LdHeatmapOptions, HeatmapGene, HeatmapPairs } from './plot/ldHeatmap.js'
