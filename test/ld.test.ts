@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HaplotypePanel } from '../src/ld/panel.js'
 import { ldAgainst, ldTriangle } from '../src/ld/window.js'
+import { addTileVariants } from '../src/ld/tileVariants.js'
+import type { StepVariants } from '../src/ld/tileVariants.js'
 import type { LdPairs } from '../src/ld/window.js'
 import { seededRandom } from '../src/core/random.js'
 import { DATA, describeShared, hasTool } from './shared.js'
@@ -235,6 +237,71 @@ describeShared('LD on the 1000 Genomes EUR haplotypes of chr20', () => {
     for (let k = 0; k < Math.min(phased.length, forced.length); k++)
       if (Math.abs(phased.r2[k]! - forced.r2[k]!) > 1e-3) differ++
     expect(differ).toBeGreaterThan(100)
+  })
+
+  it('tile-level LD: indicator sites of tile variants per step equal a direct count over the indicators', () => {
+    // steps of 8 consecutive real sites; a haplotype's tile variant is the number of its allele
+    // string at the step (in order of first appearance), and 1 % of haplotypes are no-calls
+    const N = genotypes.samples.length
+    const random = seededRandom(3)
+    const steps: StepVariants[] = []
+    for (let first = 0; first + 8 <= genotypes.sites.length && steps.length < 150; first += 8) {
+      const seen = new Map<string, number>()
+      const variants = new Int32Array(2 * N)
+      for (let h = 0; h < 2 * N; h++) {
+        const key = genotypes.sites
+          .slice(first, first + 8)
+          .map((x) => x.alleles[h])
+          .join('')
+        if (!seen.has(key)) seen.set(key, seen.size)
+        variants[h] = random() < 0.01 ? -1 : seen.get(key)!
+      }
+      steps.push({ step: steps.length, pos: genotypes.sites[first]!.pos, variants })
+    }
+    const members = groups.get('GBR')!
+    const panel = new HaplotypePanel({ samples: N, select: members })
+    const added = addTileVariants(panel, steps)
+    // every variant a GBR haplotype carries, unless all called GBR haplotypes carry it
+    const indicators: Int8Array[] = []
+    let expectedSites = 0
+    for (const st of steps) {
+      const numbers = new Set<number>()
+      for (const m of members)
+        for (const h of [2 * m, 2 * m + 1]) if (st.variants[h]! >= 0) numbers.add(st.variants[h]!)
+      for (const v of [...numbers].sort((x, y) => x - y)) {
+        const ind = Int8Array.from(st.variants, (x) => (x < 0 ? -1 : x === v ? 1 : 0))
+        let carriers = 0
+        let called = 0
+        for (const m of members)
+          for (const h of [2 * m, 2 * m + 1]) {
+            if (ind[h]! >= 0) called++
+            if (ind[h] === 1) carriers++
+          }
+        if (carriers === called) continue
+        expect(added[expectedSites]).toEqual({
+          step: st.step,
+          variant: v,
+          site: expectedSites,
+          carriers,
+        })
+        indicators.push(ind)
+        expectedSites++
+      }
+    }
+    expect(panel.length).toBe(expectedSites)
+    expect(expectedSites).toBeGreaterThan(300)
+    const pairs = ldTriangle(panel, { window: 100_000, minR2: 0, minN: 0 })
+    let worst = 0
+    let compared = 0
+    for (let k = 0; k < pairs.length; k++) {
+      const want = directLd(indicators[pairs.a[k]!]!, indicators[pairs.b[k]!]!, members)
+      if (pairs.n[k] !== want.n) throw new Error(`pair ${k}: N ${pairs.n[k]} vs ${want.n}`)
+      for (const key of ['p11', 'd', 'r2', 'dPrime'] as const)
+        worst = Math.max(worst, Math.abs(pairs[key][k]! - want[key]))
+      compared++
+    }
+    expect(compared).toBeGreaterThan(10_000)
+    expect(worst).toBeLessThan(1e-9)
   })
 
   describe.skipIf(!hasTool('plink1.9'))(
