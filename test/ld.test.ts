@@ -135,6 +135,36 @@ function byPair(pairs: LdPairs): Map<string, number> {
   return m
 }
 
+describe('multi-allelic sites', () => {
+  it('each ALT is a biallelic site: another ALT counts as REF, or as missing', () => {
+    // 6 samples; site X has alleles 0/1/2, site Y is biallelic
+    const x = Int8Array.from([0, 1, 2, 2, 1, 0, 2, 1, 0, 0, 2, -1])
+    const y = Int8Array.from([0, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1])
+    const samples = [0, 1, 2, 3, 4, 5]
+    const pairOf = (alt: number, other: 'ref' | 'missing') => {
+      const panel = new HaplotypePanel({ samples: 6 })
+      panel.add(10, x, { alt, other })
+      panel.add(20, y)
+      return ldTriangle(panel, { minR2: 0, minN: 0 }).get(0)
+    }
+    const indicator = (alt: number, other: 'ref' | 'missing') =>
+      Int8Array.from(x, (a) =>
+        a < 0 ? -1 : a === alt ? 1 : a === 0 ? 0 : other === 'ref' ? 0 : -1,
+      )
+    for (const alt of [1, 2])
+      for (const other of ['ref', 'missing'] as const) {
+        const got = pairOf(alt, other)
+        const want = directLd(indicator(alt, other), y, samples)
+        expect(got.n).toBe(want.n)
+        expect(got.r2).toBeCloseTo(want.r2, 12)
+        expect(got.dPrime).toBeCloseTo(want.dPrime, 12)
+      }
+    // 'missing' leaves out the haplotypes of the other ALT (and the no-call)
+    expect(pairOf(2, 'missing').n).toBe(12 - 1 - 3)
+    expect(pairOf(2, 'ref').n).toBe(12 - 1)
+  })
+})
+
 describeShared('LD on the 1000 Genomes EUR haplotypes of chr20', () => {
   let genotypes: VcfGenotypes
   let sites: VcfSite[]
