@@ -209,6 +209,40 @@ describeShared('LD on the 1000 Genomes EUR haplotypes of chr20', () => {
     }
   })
 
+  it('rare sites count over their carriers: the same as a direct count (phased) and as the word-by-word count (EM)', () => {
+    // every site of 20:1.0-1.1 Mb, most of them rare
+    const all = genotypes.sites.filter((s) => s.pos <= 1_100_000)
+    const N = genotypes.samples.length
+    for (const pop of ['FIN', 'GBR']) {
+      const members = groups.get(pop)!
+      const sparse = new HaplotypePanel({ samples: N, select: members })
+      const dense = new HaplotypePanel({ samples: N, select: members, sparseLimit: 0 })
+      for (const s of all) {
+        sparse.add(s.pos, s.alleles)
+        dense.add(s.pos, s.alleles)
+      }
+      const lists = sparse.sites.filter((x) => x.minor !== undefined).length
+      expect(lists).toBeGreaterThan(all.length / 3)
+      expect(dense.sites.every((x) => x.minor === undefined)).toBe(true)
+      const options = { window: 100_000, minR2: 0, minN: 0 }
+      const phased = ldTriangle(sparse, options)
+      let worst = 0
+      for (let k = 0; k < phased.length; k++) {
+        const want = directLd(all[phased.a[k]!]!.alleles, all[phased.b[k]!]!.alleles, members)
+        if (phased.n[k] !== want.n)
+          throw new Error(`${pop} pair ${k}: N ${phased.n[k]} vs ${want.n}`)
+        for (const key of ['p11', 'd', 'r2', 'dPrime'] as const)
+          worst = Math.max(worst, Math.abs(phased[key][k]! - want[key]))
+      }
+      expect(worst).toBeLessThan(1e-9)
+      const emSparse = ldTriangle(sparse, { ...options, unphased: true })
+      const emDense = ldTriangle(dense, { ...options, unphased: true })
+      expect(emSparse.length).toBe(emDense.length)
+      expect(Array.from(emSparse.p11)).toEqual(Array.from(emDense.p11))
+      expect(Array.from(emSparse.dPrime)).toEqual(Array.from(emDense.dPrime))
+    }
+  })
+
   it('keeps pairs as Ensembl does (r² ≥ 0.05 over ≥ 40 haplotypes), and one site against its window gives its pairs of the triangle', () => {
     const N = genotypes.samples.length
     const members = groups.get('GBR')!

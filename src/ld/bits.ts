@@ -38,6 +38,14 @@ export interface PackedSite {
   calledCount: number
   /** samples with both haplotypes called */
   calledSampleCount: number
+  /**
+   * When every allele is called and one allele is rare: the bit indices (word · 32 + bit) of the
+   * haplotypes carrying the rarer allele, so a pair with a rare site costs its carriers, not a
+   * pass over all words. Undefined otherwise.
+   */
+  minor: Int32Array | undefined
+  /** whether `minor` lists ALT carriers (else REF carriers) */
+  minorIsAlt: boolean
 }
 
 /** A site from its ALT bits and, when some alleles are missing, its called bits. */
@@ -45,17 +53,27 @@ export function packedSite(
   samples: number,
   alt: Uint32Array,
   called: Uint32Array | undefined,
+  sparseLimit: number,
 ): PackedSite {
   const words = planeWords(samples)
-  if (called === undefined)
+  if (called === undefined) {
+    const altCount = popcount(alt)
+    const minorIsAlt = altCount <= samples
+    const minorCount = minorIsAlt ? altCount : 2 * samples - altCount
     return {
       alt,
       called: undefined,
       calledSamples: undefined,
-      altCount: popcount(alt),
+      altCount,
       calledCount: 2 * samples,
       calledSampleCount: samples,
+      minor:
+        sparseLimit > 0 && minorCount <= sparseLimit
+          ? carriers(alt, samples, minorIsAlt, minorCount)
+          : undefined,
+      minorIsAlt,
     }
+  }
   const calledSamples = new Uint32Array(words)
   for (let w = 0; w < words; w++) calledSamples[w] = called[w]! & called[words + w]!
   return {
@@ -65,5 +83,24 @@ export function packedSite(
     altCount: popcount(alt),
     calledCount: popcount(called),
     calledSampleCount: popcount(calledSamples),
+    minor: undefined,
+    minorIsAlt: true,
   }
+}
+
+/** Bit indices of the haplotypes carrying ALT (`alt` true) or REF, padding bits left out. */
+function carriers(bits: Uint32Array, samples: number, alt: boolean, count: number): Int32Array {
+  const words = planeWords(samples)
+  const out = new Int32Array(count)
+  let k = 0
+  for (let w = 0; w < bits.length; w++) {
+    const used = Math.min(32, samples - 32 * (w % words))
+    let v = alt ? bits[w]! : ~bits[w]! & (used >= 32 ? -1 : (1 << used) - 1)
+    while (v !== 0) {
+      const low = v & -v
+      out[k++] = 32 * w + 31 - Math.clz32(low)
+      v ^= low
+    }
+  }
+  return out
 }

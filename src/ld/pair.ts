@@ -49,8 +49,65 @@ export function countPair(
   out: PairCounts,
 ): PairCounts {
   const W = panel.words
-  if (!unphased && panel.unphased === undefined) return countPhased(a, b, W, panel.samples, out)
+  const phased = !unphased && panel.unphased === undefined
+  if (a.minor !== undefined || b.minor !== undefined) {
+    // counts are symmetric in the two sites: walk the shorter carrier list
+    const [x, y] =
+      b.minor === undefined || (a.minor !== undefined && a.minor.length <= b.minor.length)
+        ? [a, b]
+        : [b, a]
+    if (y.called === undefined) {
+      countSparse(x, y, W, phased ? null : unphased ? undefined : panel.unphased, out)
+      out.n = 2 * panel.samples
+      out.nA = a.altCount
+      out.nB = b.altCount
+      return out
+    }
+  }
+  if (phased) return countPhased(a, b, W, panel.samples, out)
   return countGenotypes(a, b, W, panel.samples, unphased ? undefined : panel.unphased, out)
+}
+
+const bit = (words: Uint32Array, index: number): number =>
+  (words[index >>> 5]! >>> (index & 31)) & 1
+
+/**
+ * n11 (and, unless `unphasedMask` is null, the unphased double heterozygotes) of two complete
+ * sites by the carrier list of `x`, the rarer allele of x: ALT carriers give n11 directly, REF
+ * carriers give it as y's ALT count less the REF-at-x ones. A heterozygote of x has exactly one
+ * carrier, so each is met once.
+ */
+function countSparse(
+  x: PackedSite,
+  y: PackedSite,
+  W: number,
+  unphasedMask: Uint32Array | undefined | null,
+  out: PairCounts,
+): void {
+  const minor = x.minor!
+  const xa = x.alt
+  const ya = y.alt
+  let hits = 0
+  let h = 0
+  let cis = 0
+  for (let k = 0; k < minor.length; k++) {
+    const i = minor[k]!
+    hits += bit(ya, i)
+    if (unphasedMask === null) continue
+    const word = i >>> 5
+    const first = word < W
+    const sample = ((first ? word : word - W) << 5) | (i & 31)
+    const other = first ? i + 32 * W : i - 32 * W
+    if (bit(xa, other) === bit(xa, i)) continue // homozygous at x
+    if (unphasedMask !== undefined && bit(unphasedMask, sample) === 0) continue
+    const y1 = bit(ya, sample)
+    if (y1 === bit(ya, sample + 32 * W)) continue // homozygous at y
+    h++
+    if (bit(xa, sample) === y1) cis++
+  }
+  out.n11 = x.minorIsAlt ? hits : y.altCount - hits
+  out.doubleHets = h
+  out.doubleHetsCis = cis
 }
 
 function countPhased(

@@ -25,6 +25,11 @@ export interface PanelOptions {
   select?: ArrayLike<number>
   /** per sample of the arrays: true when its genotypes are unphased; all phased when absent */
   unphased?: ArrayLike<boolean>
+  /**
+   * sites whose rarer allele is on at most this many haplotypes keep a list of them, and pairs
+   * with them count over the list (default 2 words' worth: 2 · ceil(samples / 32); 0 = never)
+   */
+  sparseLimit?: number
 }
 
 export interface AddSiteOptions {
@@ -45,6 +50,7 @@ export class HaplotypePanel {
   readonly words: number
   /** panel samples whose genotypes are unphased (W words); undefined when all are phased */
   readonly unphased: Uint32Array | undefined
+  readonly sparseLimit: number
   readonly positions: number[] = []
   readonly sites: PackedSite[] = []
 
@@ -69,6 +75,7 @@ export class HaplotypePanel {
           unphased[k >>> 5]! |= 1 << (k & 31)
         }
     this.unphased = unphased
+    this.sparseLimit = opts.sparseLimit ?? 2 * this.words
   }
 
   get length(): number {
@@ -122,7 +129,7 @@ export class HaplotypePanel {
         `site at ${pos} comes after a site at ${last}: sites must be in position order`,
       )
     this.positions.push(pos)
-    this.sites.push(packedSite(this.samples, alt, called))
+    this.sites.push(packedSite(this.samples, alt, called, this.sparseLimit))
     return this.sites.length - 1
   }
 }
