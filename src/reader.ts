@@ -168,6 +168,8 @@ export type { AlleleArray, OtherAllele, PanelOptions, AddSiteOptions } from './l
 export { ldTriangle, ldAgainst, LdPairs } from './ld/window.js'
 export type { LdOptions } from './ld/window.js'
 export type { PairStats } from './ld/pair.js'
+export { addTileVariants } from './ld/tileVariants.js'
+export type { StepVariants, TileVariantSite, TileVariantOptions } from './ld/tileVariants.js'
 export { siteFrequencies } from './ld/freq.js'
 export type { GroupFrequency } from './ld/freq.js'
 export { hweExact } from './ld/hwe.js'
