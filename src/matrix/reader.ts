@@ -17,7 +17,7 @@ import {
   parseIndex,
 } from './format.js'
 import type { MatrixChunk, MatrixIndex } from './format.js'
-import { FullDecoder, SubsetDecoder, decodeOrder } from './pbwt.js'
+import { FullDecoder, SubsetDecoder, decodeOrder, orderWidth } from './pbwt.js'
 
 /** No-call runs of one decoded cell. */
 export interface MatrixNocall {
@@ -56,8 +56,13 @@ export interface DecodeOptions extends AbortOptions {
 }
 
 export interface SliceOptions extends DecodeOptions {
-  /** rows per yielded slice (default: about 16 M values per slice) */
+  /** rows per yielded slice (default: about a million values per slice) */
   sliceRows?: number
+  /**
+   * Yield every slice in one values buffer: each slice is valid until the next is asked for. Saves
+   * the allocation and the first touch of fresh memory, which cost more than decoding.
+   */
+  reuse?: boolean
 }
 
 /** What every reader of a path's genotypes offers: one file, or several segments side by side. */
@@ -77,8 +82,10 @@ const CHUNK_CACHE = 64
 const READ_BATCH = 1 << 22
 /** Below H / GATHER_RATIO chosen haplotypes, follow them through the runs; above, decode all. */
 const GATHER_RATIO = 16
-/** Values per slice when the caller does not say. */
-const SLICE_VALUES = 1 << 24
+/** Rows per slice when the caller does not say: about a million values (4 MiB). */
+export function defaultSliceRows(columns: number): number {
+  return Math.max(1, Math.floor(2 ** 20 / Math.max(columns, 1)))
+}
 
 /** Decodes one row into an output row, whatever the strategy. */
 interface RowDecoder {
@@ -288,7 +295,7 @@ export class MatrixReader implements CohortMatrix {
     const h = index.haplotypes
     const columns = chooseColumns(opts.haplotypes, h)
     const t = columns.length
-    const sliceRows = opts.sliceRows ?? Math.max(1, Math.floor(SLICE_VALUES / Math.max(t, 1)))
+    const sliceRows = opts.sliceRows ?? defaultSliceRows(t)
     if (!(Number.isInteger(sliceRows) && sliceRows > 0))
       throw new ArgumentError(`sliceRows ${sliceRows} is not a positive integer`)
     if (start === end) return
@@ -309,7 +316,8 @@ export class MatrixReader implements CohortMatrix {
     while (!chunks[first]!.checkpoint) first--
     const last = containing(end - 1)
 
-    let slice = emptySlice(start, columns, Math.min(sliceRows, end - start))
+    const buffer = opts.reuse ? new Int32Array(Math.min(sliceRows, end - start) * t) : undefined
+    let slice = emptySlice(start, columns, Math.min(sliceRows, end - start), buffer)
     let pending: MatrixNocall[] = []
     let i = first
     for await (const payload of this.chunkPayloads(index, first, last, opts)) {
@@ -321,7 +329,7 @@ export class MatrixReader implements CohortMatrix {
           const order = new Int32Array(h)
           decodeOrder(c, order)
           decoder.reset(order)
-        } else for (let j = 0; j < h; j++) c.varint('checkpoint order')
+        } else c.at += orderWidth(h) * h
       }
       const nocallBytes = c.varint('no-call section length')
       if (nocallBytes > c.end - c.at) throw c.fail('the no-call section runs past the payload')
@@ -341,7 +349,7 @@ export class MatrixReader implements CohortMatrix {
           slice.nocalls = split < 0 ? pending : pending.slice(0, split)
           pending = split < 0 ? [] : pending.slice(split)
           yield slice
-          slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1))
+          slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer)
         }
       }
       if (chunk.firstRow + chunk.rows <= end && c.at !== payload.length)
@@ -366,14 +374,16 @@ export function chooseColumns(haplotypes: ArrayLike<number> | undefined, h: numb
   return columns
 }
 
-function emptySlice(start: number, haplotypes: Int32Array, rows = 0): MatrixSlice {
-  return {
-    start,
-    rows,
-    haplotypes,
-    values: new Int32Array(rows * haplotypes.length),
-    nocalls: [],
-  }
+/** A slice to decode into (every value of it is written), in `buffer` when given. */
+function emptySlice(
+  start: number,
+  haplotypes: Int32Array,
+  rows = 0,
+  buffer?: Int32Array,
+): MatrixSlice {
+  const n = rows * haplotypes.length
+  const values = buffer ? buffer.subarray(0, n) : new Int32Array(n)
+  return { start, rows, haplotypes, values, nocalls: [] }
 }
 
 /** The no-call entries of a chunk that fall in [start, end) and in the chosen columns. */

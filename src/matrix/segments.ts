@@ -3,7 +3,7 @@
 // in order. Browser-safe.
 import { ValidationError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
-import { chooseColumns } from './reader.js'
+import { chooseColumns, defaultSliceRows } from './reader.js'
 import type {
   CohortMatrix,
   DecodeOptions,
@@ -13,9 +13,6 @@ import type {
   MatrixSlice,
   SliceOptions,
 } from './reader.js'
-
-/** Values per slice when the caller does not say (as MatrixReader). */
-const SLICE_VALUES = 1 << 24
 
 export class SegmentedMatrix implements CohortMatrix {
   private infoPromise: Promise<{ info: MatrixInfo; first: number[] }> | undefined
@@ -78,12 +75,13 @@ export class SegmentedMatrix implements CohortMatrix {
       at[i] = local[s]!.length
       local[s]!.push(c - (first[s] ?? 0))
     }
-    const sliceRows = opts.sliceRows ?? Math.max(1, Math.floor(SLICE_VALUES / Math.max(t, 1)))
+    const sliceRows = opts.sliceRows ?? defaultSliceRows(t)
     const used = this.segments.flatMap((seg, s) =>
       local[s]!.length > 0 || t === 0
         ? [{ s, it: seg.slices({ ...opts, haplotypes: local[s]!, sliceRows }) }]
         : [],
     )
+    let buffer: Int32Array | undefined
     const outColumn = local.map(() => [] as number[])
     for (let i = 0; i < t; i++) outColumn[where[i]!]![at[i]!] = i
     try {
@@ -93,7 +91,13 @@ export class SegmentedMatrix implements CohortMatrix {
         if (parts.length === 0 || parts[0]!.done) return
         const slices = parts.map((p) => p.value as MatrixSlice)
         const { start, rows } = slices[0]!
-        const values = new Int32Array(rows * t)
+        let values: Int32Array
+        if (!opts.reuse) values = new Int32Array(rows * t)
+        else {
+          // the first slice is the largest
+          buffer ??= new Int32Array(rows * t)
+          values = buffer.subarray(0, rows * t)
+        }
         const nocalls: MatrixNocall[] = []
         slices.forEach((slice, k) => {
           const map = outColumn[used[k]!.s]!
