@@ -27,7 +27,7 @@ const REF = join(ROOT, 'testdata/chr20/20.1-4000000.fa.gz')
 const WORK = join(ROOT, '.tmp/bench-matrix')
 const PEERS = join(ROOT, '../shared/peers')
 const SIZES = [300, 5_000, 20_000]
-const DECODE_RUNS = 5
+const DECODE_RUNS = 9
 const PEER_RUNS = 3
 
 // --- the cohort's matrix rows, from the CGFs of a store built by the CLI --------------------
@@ -186,7 +186,8 @@ async function measure(n: number): Promise<Row> {
   }
   const fullSeconds = await runs(async () => {
     let values = 0
-    for (const r of open()) for await (const s of r.slices()) values += s.values.length
+    for (const r of open())
+      for await (const s of r.slices({ reuse: true })) values += s.values.length
     if (values !== steps * h) throw new Error(`decoded ${values} values, expected ${steps * h}`)
   })
   const subset = Array.from({ length: 10 }, (_, i) => Math.floor(((i + 0.5) * h) / 10))
@@ -336,7 +337,8 @@ export async function run(sizes = SIZES): Promise<string> {
       'VCF: `bcftools view -Ob`, BGT (`bgt import`, lh3/bgt from ../shared/peers; `.pbf` is its ' +
       'genotype part, "BGT" all of its files) and plink2 `--make-pgen` (`.pgen` alone). Cohorts ' +
       'as in "Scaling with the cohort". Decodes run in-process from a fresh `MatrixReader` over ' +
-      `the local file (read, inflate and decode included), median of ${DECODE_RUNS}; the peers ` +
+      `the local file (read, inflate and decode included; the full decode in slices of about a ` +
+      `million values, one reused buffer), median of ${DECODE_RUNS}; the peers ` +
       `are child processes under GNU time, median of ${PEER_RUNS}. Genotypes/s count haplotypes × ` +
       'rows: tile steps for the matrix, VCF sites for the peers (which also format VCF text, so ' +
       'their rates are an upper bound on what decoding alone would cost them: they are what a ' +

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CgfReader } from '../src/formats/cgf/reader.js'
-import { formatBand } from '../src/formats/band/band.js'
 import type { Band } from '../src/formats/band/band.js'
 import { bandsToRows, sampleBand } from '../src/matrix/band.js'
 import { MatrixReader } from '../src/matrix/reader.js'
@@ -55,8 +54,8 @@ describe('cohort matrix of the 300 testdata genomes', () => {
       const reader = await writeMatrix(join(tmp, `${i}.ltcm`), p.path, bands[i]!, 1024)
       expect(await reader.info()).toEqual({ path: p.path, rows: p.steps, haplotypes: 600 })
       for (const [s, band] of bands[i]!.entries()) {
-        // the canonical band text (spec §9) holds every variant and no-call run
-        expect(formatBand(await sampleBand(reader, s))).toBe(formatBand(band))
+        // every variant and no-call run (as JSON: a deep toEqual of 300 bands is slow)
+        expect(JSON.stringify(await sampleBand(reader, s))).toBe(JSON.stringify(band))
         nocallCells += band.nocalls.flat().filter((runs) => runs.length > 0).length
       }
       // the whole path at once, all 600 haplotypes
@@ -88,6 +87,6 @@ describe('cohort matrix of the 300 testdata genomes', () => {
       )
     const matrix = new SegmentedMatrix(segments)
     for (const s of [0, 1, 119, 120, 200, 299])
-      expect(formatBand(await sampleBand(matrix, s))).toBe(formatBand(bands[i]![s]!))
+      expect(JSON.stringify(await sampleBand(matrix, s))).toBe(JSON.stringify(bands[i]![s]))
   })
 })
