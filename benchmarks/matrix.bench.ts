@@ -4,17 +4,18 @@
 // N = 300 (the real testdata VCF), 5,000 and 20,000 (simulated as in scaling.bench.ts).
 //
 //   npx tsx benchmarks/matrix.bench.ts [N...]        (prints the RESULTS.md section)
-//   npx tsx benchmarks/matrix.bench.ts --tune [N...] (checkpoint spacing and zlib level)
 //
 // BGT is built from ../shared/peers/bgt-*.tar.gz into .tmp/bgt (needs zlib1g-dev); plink2 is the
 // Debian package. A peer that is missing is reported as such, not skipped silently.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BlobFile } from 'generic-filehandle2'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import { MatrixReader } from '../src/matrix/reader.js'
-import { MatrixWriter, encodeMatrix } from '../src/matrix/writer.js'
+import { DEFAULT_CHECKPOINT_ROWS, MatrixWriter, encodeMatrix } from '../src/matrix/writer.js'
 import type { MatrixRow } from '../src/matrix/writer.js'
 import { openFile } from '../src/core/nodeFile.js'
 import { seededRandom } from '../src/core/random.js'
@@ -134,6 +135,7 @@ const sh = (cmd: string) =>
 
 interface Row {
   n: number
+  spacing: Spacing[]
   steps: number
   sites: number
   matrix: number
@@ -161,7 +163,9 @@ async function measure(n: number): Promise<Row> {
   const files: string[] = []
   let writeSeconds = 0
   let steps = 0
+  const spacing: Spacing[] = []
   for await (const p of storeRows(store)) {
+    spacing.push(...(await checkpointSpacing(n, p)))
     const file = join(out, `${p.path.toString(16).padStart(4, '0')}.ltcm`)
     const t0 = performance.now()
     const w = await MatrixWriter.create(file, { path: p.path, haplotypes: p.haplotypes })
@@ -176,6 +180,7 @@ async function measure(n: number): Promise<Row> {
 
   // every haplotype of every step, in slices, from a fresh reader each run (file read included)
   const runs = async (fn: () => Promise<void>) => {
+    await fn() // JIT warm-up, not counted
     const secs: number[] = []
     for (let i = 0; i < DECODE_RUNS; i++) {
       const t0 = performance.now()
@@ -255,6 +260,7 @@ async function measure(n: number): Promise<Row> {
   }
   return {
     n,
+    spacing,
     steps,
     sites,
     matrix: files.reduce((s, f) => s + size(f), 0),
@@ -274,42 +280,45 @@ async function measure(n: number): Promise<Row> {
   }
 }
 
-// --- tuning: checkpoint spacing, chunk size and zlib level ----------------------------------
+// --- checkpoint spacing: file size against the cost of one step -----------------------------
 
-async function tune(n: number): Promise<string> {
-  const store = buildStore(n, await cohort(n))
-  const lines: (string | number)[][] = []
-  for await (const p of storeRows(store)) {
-    for (const checkpointRows of [1024, 2048, 4096, 8192, 16384, 1 << 20])
-      for (const level of [6, 9]) {
-        if (level === 9 && checkpointRows !== 8192) continue
-        const opts = { path: p.path, haplotypes: p.haplotypes, checkpointRows, level }
-        const bytes = await encodeMatrix(rowsOf(p), opts)
-        const blob = new Blob([bytes as Uint8Array<ArrayBuffer>])
-        const { BlobFile } = await import('generic-filehandle2')
-        const random = seededRandom(5)
-        const secs: number[] = []
-        for (let k = 0; k < 15; k++) {
-          const r = new MatrixReader({ name: 'm', handle: new BlobFile(blob) })
-          await r.info()
-          const at = Math.floor(random() * p.steps)
-          const t0 = performance.now()
-          await r.decode({ start: at, end: at + 1 })
-          secs.push(performance.now() - t0)
-        }
-        lines.push([
-          n.toLocaleString('en'),
-          checkpointRows >= p.steps ? 'none after row 0' : checkpointRows,
-          level,
-          bytes.length.toLocaleString('en'),
-          median(secs).toFixed(1),
-        ])
-      }
+interface Spacing {
+  n: number
+  rows: string
+  bytes: number
+  stepMs: number
+}
+
+const SPACINGS = [1024, 2048, 4096, 8192, 16384]
+
+/** The path's file at each checkpoint spacing, and one step of all haplotypes decoded from it. */
+async function checkpointSpacing(n: number, p: PathRows): Promise<Spacing[]> {
+  const out: Spacing[] = []
+  for (const checkpointRows of [...SPACINGS, p.steps]) {
+    const bytes = await encodeMatrix(rowsOf(p), {
+      path: p.path,
+      haplotypes: p.haplotypes,
+      checkpointRows,
+    })
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    const random = seededRandom(5)
+    const secs: number[] = []
+    for (let k = 0; k < 16; k++) {
+      const r = new MatrixReader({ name: 'm', handle: new BlobFile(blob) })
+      await r.info()
+      const at = Math.floor(random() * p.steps)
+      const t0 = performance.now()
+      await r.decode({ start: at, end: at + 1 })
+      if (k > 0) secs.push(performance.now() - t0) // the first warms the JIT up
+    }
+    out.push({
+      n,
+      rows: checkpointRows === p.steps ? 'row 0 only' : checkpointRows.toLocaleString('en'),
+      bytes: bytes.length,
+      stepMs: median(secs),
+    })
   }
-  return table(
-    ['N', 'checkpoint every (rows)', 'zlib level', 'bytes', 'one step, all haplotypes (ms)'],
-    lines,
-  )
+  return out
 }
 
 // --- report ---------------------------------------------------------------------------------
@@ -322,6 +331,7 @@ const rate = (values: number, s: number | undefined) =>
 
 export async function run(sizes = SIZES): Promise<string> {
   mkdirSync(WORK, { recursive: true })
+  const load0 = loadavg()[0]!.toFixed(1)
   const rows: Row[] = []
   for (const n of sizes) {
     process.stderr.write(`matrix: ${n} samples...\n`)
@@ -331,18 +341,22 @@ export async function run(sizes = SIZES): Promise<string> {
     '### Cohort matrix: size and decode speed against BCF, BGT and plink2',
     '',
     'One cohort matrix file per path (src/matrix, docs/cohort-matrix.md: multi-allelic PBWT runs in ' +
-      'BGZF chunks, a full order every 4,096 rows) written by `MatrixWriter` from the tile variants ' +
+      `BGZF chunks, a full order every ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')} rows) written ` +
+      'by `MatrixWriter` from the tile variants ' +
       'and no-calls of the store the CLI builds (`lightning-tiles build`, chr20:1–4 Mb, one path of ' +
-      "17,411 steps), next to that store's CGFs (`genomes/`) and to the peers made from the same " +
+      `${rows[0]?.steps.toLocaleString('en')} steps), next to that store's CGFs (\`genomes/\`) ` +
+      'and to the peers made from the same ' +
       'VCF: `bcftools view -Ob`, BGT (`bgt import`, lh3/bgt from ../shared/peers; `.pbf` is its ' +
       'genotype part, "BGT" all of its files) and plink2 `--make-pgen` (`.pgen` alone). Cohorts ' +
       'as in "Scaling with the cohort". Decodes run in-process from a fresh `MatrixReader` over ' +
-      `the local file (read, inflate and decode included; the full decode in slices of about a ` +
+      `the local file (read, inflate and decode included, after one untimed warm-up run; the full ` +
+      `decode in slices of about a ` +
       `million values, one reused buffer), median of ${DECODE_RUNS}; the peers ` +
       `are child processes under GNU time, median of ${PEER_RUNS}. Genotypes/s count haplotypes × ` +
       'rows: tile steps for the matrix, VCF sites for the peers (which also format VCF text, so ' +
-      'their rates are an upper bound on what decoding alone would cost them: they are what a ' +
-      'user who wants the genotypes waits for).',
+      'their rates understate what decoding alone would reach: they are what a user who wants ' +
+      'the genotypes as VCF waits for). One-minute load average of the machine at the start and ' +
+      `the end of the run: ${load0} and ${loadavg()[0]!.toFixed(1)} (2 cores, shared).`,
     '',
     '```',
     'npx tsx benchmarks/matrix.bench.ts 300 5000 20000',
@@ -408,13 +422,28 @@ export async function run(sizes = SIZES): Promise<string> {
       ]),
     ),
     '',
+    `Checkpoint spacing (\`checkpointRows\`; the writer's default is ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')}): ` +
+      'the file against the time to decode one step of every haplotype from a fresh reader over ' +
+      'a Blob (median of 15 random steps), which walks the rows from the checkpoint before it. ' +
+      'An order costs about log2 H bits per haplotype; "row 0 only" is the file with no ' +
+      'checkpoint but the first.',
+    '',
+    table(
+      ['N', 'checkpoint every (rows)', 'matrix (bytes)', 'one step, all haplotypes (ms)'],
+      rows.flatMap((r) =>
+        r.spacing.map((s) => [
+          r.n.toLocaleString('en'),
+          s.rows,
+          s.bytes.toLocaleString('en'),
+          s.stepMs.toFixed(1),
+        ]),
+      ),
+    ),
+    '',
   ].join('\n')
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2)
-  const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number)
-  if (args.includes('--tune')) {
-    for (const n of sizes.length ? sizes : SIZES) console.log(await tune(n))
-  } else console.log(await run(sizes.length ? sizes : SIZES))
+  const sizes = process.argv.slice(2).map(Number)
+  console.log(await run(sizes.length ? sizes : SIZES))
 }

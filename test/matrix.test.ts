@@ -245,6 +245,19 @@ describe('cohort matrix round trip', () => {
     )
   })
 
+  it('runs longer than 2,047 haplotypes (heads of three bytes)', async () => {
+    const m = makeMatrix({ haplotypes: 5000, rows: 5, seed: 8, alleles: 3, nocallRate: 0.001 })
+    m.values[0] = m.values[0]!.map((_, h) => (h < 3000 ? 0 : 1))
+    m.values[1] = m.values[1]!.map((_, h) => (h < 2500 ? 9 : -1))
+    const bytes = await encodeMatrix(rowsOf(m), { path: 0, haplotypes: 5000, checkpointRows: 2 })
+    const all = Array.from({ length: 5000 }, (_, h) => h)
+    const reader = blobReader(bytes)
+    expect(plainSlice(await reader.decode())).toEqual(expected(m, 0, 5, all))
+    expect(plainSlice(await reader.decode({ start: 1, haplotypes: [4999, 0, 2500] }))).toEqual(
+      expected(m, 1, 5, [4999, 0, 2500]),
+    )
+  })
+
   it('refuses segments of different paths or row counts, naming the file', async () => {
     const one = await encodeMatrix([{ values: [0, 1] }], { path: 1, haplotypes: 2 })
     const two = await encodeMatrix([{ values: [0] }, { values: [1] }], { path: 1, haplotypes: 1 })

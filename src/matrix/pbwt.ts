@@ -267,32 +267,59 @@ class Runs {
 
   /** Parse the runs of one row of `haplotypes` from the cursor (row `row`, for errors). */
   parse(c: ByteCursor, haplotypes: number, row: number): void {
+    const { bytes, end } = c
     let n = 0
     let j = 0
-    const bytes = c.bytes
+    let at = c.at
+    let symbols = this.sym
+    let lengths = this.length
     while (j < haplotypes) {
-      const at = c.at
-      // most heads are one byte: read those without a call
-      const b = at < c.end ? bytes[at]! : 0x80
-      let head = b
-      if (b < 0x80) c.at = at + 1
-      else head = c.varint('run')
-      const low = head % RUN_SCALE
-      let length = (head - low) / RUN_SCALE
-      const sym = low < RUN_SYMBOL_INLINE ? low : RUN_SYMBOL_INLINE + c.varint('run symbol')
-      if (sym >= MAX_SYMBOL) throw c.fail(`row ${row}: symbol ${sym} is out of range`, at)
+      const start = at
+      // heads of one or two bytes (runs shorter than 2,048) are read inline; longer ones by call
+      let length: number
+      let low: number
+      const b0 = at < end ? bytes[at]! : 0x80
+      const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
+      if (b0 < 0x80) {
+        at += 1
+        low = b0 & 7
+        length = b0 >>> 3
+      } else if (b1 < 0x80) {
+        at += 2
+        const head = (b0 & 0x7f) | (b1 << 7)
+        low = head & 7
+        length = head >>> 3
+      } else {
+        c.at = at
+        const head = c.varint('run')
+        at = c.at
+        low = head % RUN_SCALE
+        length = (head - low) / RUN_SCALE
+      }
+      let sym = low
+      if (low === RUN_SYMBOL_INLINE) {
+        c.at = at
+        sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
+        at = c.at
+        if (sym >= MAX_SYMBOL) throw c.fail(`row ${row}: symbol ${sym} is out of range`, start)
+      }
       if (length === 0) length = haplotypes - j
       else if (j + length >= haplotypes)
         throw c.fail(
           `row ${row}: a run of ${length} at haplotype ${j} reaches the end of the ${haplotypes} haplotypes without the last-run mark`,
-          at,
+          start,
         )
-      if (n === this.sym.length) this.grow()
-      this.sym[n] = sym
-      this.length[n] = length
+      if (n === symbols.length) {
+        this.grow()
+        symbols = this.sym
+        lengths = this.length
+      }
+      symbols[n] = sym
+      lengths[n] = length
       n++
       j += length
     }
+    c.at = at
     this.count = n
   }
 
