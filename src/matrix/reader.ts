@@ -238,7 +238,6 @@ export class MatrixReader implements CohortMatrix {
     if (buf.length !== length)
       throw this.fail(`short read: ${buf.length} of ${length} bytes of chunks`, first.offset)
     const blocks: BgzfBlockInfo[] = []
-    const ends: number[] = []
     let at = 0
     for (const chunk of chunks) {
       const end = chunk.offset + chunk.compressedLength - first.offset
@@ -252,7 +251,6 @@ export class MatrixReader implements CohortMatrix {
         blocks.push(block)
         at += block.size
       }
-      ends.push(blocks.length)
     }
     const inflated = await inflateBgzfBlocks(buf, blocks, this.file.name, first.offset)
     const out: Uint8Array[] = []
@@ -329,7 +327,10 @@ export class MatrixReader implements CohortMatrix {
           const order = new Int32Array(h)
           decodeOrder(c, order)
           decoder.reset(order)
-        } else c.at += orderWidth(h) * h
+        } else {
+          c.at += orderWidth(h) * h
+          if (c.at > c.end) throw c.fail('the checkpoint order runs past the payload', 0)
+        }
       }
       const nocallBytes = c.varint('no-call section length')
       if (nocallBytes > c.end - c.at) throw c.fail('the no-call section runs past the payload')
