@@ -120,9 +120,12 @@ const VCF_HEADER = [
   '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2',
 ]
 
-/** ref.fa and in.vcf (with `extra` records after the others) in the sandbox. */
-function writeBuildInputs(c: Ctx, extra: string[] = []): void {
-  writeFileSync(join(c.sandbox, 'ref.fa'), REF_FA)
+/** ref.fa (or `ref`) and in.vcf (with `extra` records after the others) in the sandbox. */
+function writeBuildInputs(
+  c: Ctx,
+  { ref = REF_FA, extra = [] }: { ref?: string | Uint8Array; extra?: string[] } = {},
+): void {
+  writeFileSync(join(c.sandbox, 'ref.fa'), ref)
   writeFileSync(join(c.sandbox, 'in.vcf'), [...VCF_HEADER, ...RECORDS, ...extra, ''].join('\n'))
 }
 
@@ -314,9 +317,8 @@ const FAULTS: Fault[] = [
   {
     name: 'build --reference gzip cut short',
     setup: (c) => {
-      writeBuildInputs(c)
       const gz = gzipSync(REF_FA)
-      writeFileSync(join(c.sandbox, 'ref.fa'), gz.subarray(0, gz.length >> 1))
+      writeBuildInputs(c, { ref: gz.subarray(0, gz.length >> 1) })
     },
     args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
     code: 1,
@@ -325,10 +327,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'build with an empty reference',
-    setup: (c) => {
-      writeBuildInputs(c)
-      writeFileSync(join(c.sandbox, 'ref.fa'), '')
-    },
+    setup: (c) => writeBuildInputs(c, { ref: '' }),
     args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
     code: 1,
     stderr:
@@ -336,10 +335,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'build with a reference of empty sequences',
-    setup: (c) => {
-      writeBuildInputs(c)
-      writeFileSync(join(c.sandbox, 'ref.fa'), '>chr1\n>chr2\n')
-    },
+    setup: (c) => writeBuildInputs(c, { ref: '>chr1\n>chr2\n' }),
     args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
     code: 1,
     stderr: /^lightning-tiles: .*ref\.fa: every sequence of the reference is empty$/,
@@ -347,7 +343,9 @@ const FAULTS: Fault[] = [
   {
     name: 'build --vcf with a record past the contig end',
     setup: (c) =>
-      writeBuildInputs(c, [`chr1\t${CHR1.length + 1}\t.\tA\tC\t.\tPASS\t.\tGT\t0|1\t0|0`]),
+      writeBuildInputs(c, {
+        extra: [`chr1\t${CHR1.length + 1}\t.\tA\tC\t.\tPASS\t.\tGT\t0|1\t0|0`],
+      }),
     args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
     phases: true,
     code: 1,
