@@ -2,12 +2,15 @@
 // what is set up first, the exit code expected and a pattern for the one line on stderr). Every
 // row runs the real executable (bin/ over dist/, so `npm run build` first) in its own process and
 // must end with exactly one line on stderr (none for a quiet success), no stack trace, and the
-// sandbox folder exactly as it was: no file lost or changed, no temporary file left behind.
-// To add a fault, add a row to FAULTS.
-import { spawn } from 'node:child_process'
+// sandbox folder exactly as it was: no file lost or changed, no temporary file left behind. Two
+// kinds of row may say they print more, and the table then checks that too: a build reports its
+// phases (one line each, stderr not being a terminal) before it fails, and `samples` prints a
+// caret under where a bad expression goes wrong. To add a fault, add a row to FAULTS.
+import { execFileSync, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,11 +24,14 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { constants as osConstants, tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seededRandom } from '../src/core/random.js'
 import { serveDirectory } from './httpServer.js'
 import type { StaticServer } from './httpServer.js'
-import { TESTDATA_REF, testdataStore } from './testdataStore.js'
+import { hasTool } from './shared.js'
+import { TESTDATA_REF, TESTDATA_VCF, testdataStore } from './testdataStore.js'
 
 const BIN = 'bin/lightning-tiles.js'
 const built = existsSync('dist/esm/cli/main.js')
@@ -67,6 +73,12 @@ interface Fault {
   head?: boolean
   /** send this signal once a temporary file appears in the sandbox (the user presses ^C) */
   interrupt?: NodeJS.Signals
+  /** run in the sandbox folder (for `--out .`) */
+  inSandbox?: boolean
+  /** the command reports its phases on stderr before the error line (a build) */
+  phases?: boolean
+  /** a second stderr line holds a `^` under this character of the error line (`samples EXPR`) */
+  caret?: string
   /** prepare the sandbox (run before the sandbox is snapshotted) */
   setup?: (c: Ctx) => void
   /** expected exit status */
@@ -79,6 +91,67 @@ interface Fault {
 
 const TILE = '0000.00.0100.000'
 const nodeApi = (code: string) => ['--import', 'tsx', '--input-type=module', '-e', code]
+
+// The build's inputs, written into the sandbox by the rows that need them: a 60 kb contig and a
+// VCF of two samples with a SNP every 13 bases (170 kB: three BGZF blocks).
+const random = seededRandom(10)
+const CHR1 = Array.from({ length: 60_000 }, () => 'ACGT'[Math.floor(random() * 4)]!).join('')
+const REF_FA = `>chr1\n${CHR1.replace(/(.{60})/g, '$1\n')}\n`
+const RECORDS = Array.from({ length: 4600 }, (_, i) => {
+  const pos = 10 + 13 * i
+  const ref = CHR1[pos - 1]!
+  return [
+    'chr1',
+    pos,
+    '.',
+    ref,
+    ref === 'A' ? 'C' : 'A',
+    '.',
+    'PASS',
+    '.',
+    'GT',
+    '0|1',
+    '1|0',
+  ].join('\t')
+})
+const VCF_HEADER = [
+  '##fileformat=VCFv4.2',
+  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+  '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2',
+]
+
+/** ref.fa (or `ref`) and in.vcf (with `extra` records after the others) in the sandbox. */
+function writeBuildInputs(
+  c: Ctx,
+  { ref = REF_FA, extra = [] }: { ref?: string | Uint8Array; extra?: string[] } = {},
+): void {
+  writeFileSync(join(c.sandbox, 'ref.fa'), ref)
+  writeFileSync(join(c.sandbox, 'in.vcf'), [...VCF_HEADER, ...RECORDS, ...extra, ''].join('\n'))
+}
+
+/** The build inputs, with in.vcf.gz: `bgzip -c in.vcf` cut to `keep(size)` bytes. Returns the
+ * number of BGZF blocks of the whole file. */
+function bgzipCut(c: Ctx, keep: (size: number) => number): number {
+  writeBuildInputs(c)
+  const gz = execFileSync('bgzip', ['-c', join(c.sandbox, 'in.vcf')])
+  writeFileSync(join(c.sandbox, 'in.vcf.gz'), gz.subarray(0, keep(gz.length)))
+  let blocks = 0
+  for (let at = 0; at < gz.length; at += gz.readUInt16LE(at + 16) + 1) blocks++
+  return blocks
+}
+
+/** `build` of the sandbox's ref.fa and `vcf` into `out` (sandbox/out, which must not appear). */
+const buildArgs = (c: Ctx, vcf: string, out = join(c.sandbox, 'out')) => [
+  'build',
+  '--reference',
+  join(c.sandbox, 'ref.fa'),
+  '--vcf',
+  vcf,
+  '--path-length',
+  '30000',
+  '--out',
+  out,
+]
 
 const FAULTS: Fault[] = [
   // --- inputs that are missing, unreadable, or a directory
@@ -187,12 +260,105 @@ const FAULTS: Fault[] = [
     code: 3,
     stderr: /^NotFoundError: VCF .*none\.vcf\.gz: no such file or directory$/,
   },
+  {
+    name: 'build --vcf given a directory',
+    setup: writeBuildInputs,
+    args: (c) => buildArgs(c, c.sandbox),
+    code: 1,
+    stderr: /^lightning-tiles: VCF .* is a directory, not a file$/,
+  },
+  {
+    name: 'build without --vcf (or FASTA pairs)',
+    setup: writeBuildInputs,
+    args: (c) => [
+      'build',
+      '--reference',
+      join(c.sandbox, 'ref.fa'),
+      '--out',
+      join(c.sandbox, 'out'),
+    ],
+    code: 1,
+    stderr: /^lightning-tiles: give the haplotypes as a VCF or as FASTA pairs \(one of the two\)$/,
+  },
+  // --- build inputs that are truncated or empty: an error naming the file, never a shorter store
+  {
+    name: 'build --vcf BGZF without its EOF block',
+    skip: !hasTool('bgzip') && 'bgzip is not installed',
+    setup: (c) => bgzipCut(c, (n) => n - 28),
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf.gz')),
+    phases: true,
+    code: 1,
+    stderr:
+      /^lightning-tiles: .*in\.vcf\.gz, offset \d+: BGZF file has no EOF block: it is probably truncated$/,
+  },
+  {
+    name: 'build --vcf BGZF cut inside a block after the first',
+    skip: !hasTool('bgzip') && 'bgzip is not installed',
+    setup: (c) => expect(bgzipCut(c, (n) => n >> 1)).toBeGreaterThan(2),
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf.gz')),
+    phases: true,
+    code: 1,
+    stderr:
+      /^lightning-tiles: .*in\.vcf\.gz, offset [1-9]\d*: truncated BGZF: the file ends \d+ bytes into a block$/,
+  },
+  {
+    name: 'build --vcf gzip cut short',
+    setup: (c) => {
+      writeBuildInputs(c)
+      const gz = gzipSync(readFileSync(join(c.sandbox, 'in.vcf')))
+      writeFileSync(join(c.sandbox, 'in.vcf.gz'), gz.subarray(0, gz.length - 10))
+    },
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf.gz')),
+    phases: true,
+    code: 1,
+    stderr:
+      /^lightning-tiles: .*in\.vcf\.gz: truncated gzip: the file ends inside the compressed data$/,
+  },
+  {
+    name: 'build --reference gzip cut short',
+    setup: (c) => {
+      const gz = gzipSync(REF_FA)
+      writeBuildInputs(c, { ref: gz.subarray(0, gz.length >> 1) })
+    },
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
+    code: 1,
+    stderr:
+      /^lightning-tiles: .*ref\.fa: truncated gzip: the file ends inside the compressed data$/,
+  },
+  {
+    name: 'build with an empty reference',
+    setup: (c) => writeBuildInputs(c, { ref: '' }),
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
+    code: 1,
+    stderr:
+      /^lightning-tiles: .*ref\.fa: the reference holds no sequences \(expected ">NAME" lines and bases\)$/,
+  },
+  {
+    name: 'build with a reference of empty sequences',
+    setup: (c) => writeBuildInputs(c, { ref: '>chr1\n>chr2\n' }),
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
+    code: 1,
+    stderr: /^lightning-tiles: .*ref\.fa: every sequence of the reference is empty$/,
+  },
+  {
+    name: 'build --vcf with a record past the contig end',
+    setup: (c) =>
+      writeBuildInputs(c, {
+        extra: [`chr1\t${CHR1.length + 1}\t.\tA\tC\t.\tPASS\t.\tGT\t0|1\t0|0`],
+      }),
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf')),
+    phases: true,
+    code: 1,
+    stderr: new RegExp(
+      `^lightning-tiles: .*in\\.vcf, line ${RECORDS.length + 4}: record at chr1:${CHR1.length + 1} ends past the contig end \\(${CHR1.length}\\)$`,
+    ),
+  },
   ...(['none', 'bgzf'] as const).map((compression): Fault => ({
     name: `writeTextFile() (${compression}) into a missing folder: a rejection, no crash`,
     node: true,
     args: (c) =>
       nodeApi(
-        `import { writeTextFile } from './src/index.ts'
+        `import { writeTextFile } from './src/formats/text-writer.ts'
            async function* slow() { await new Promise((r) => setTimeout(r, 50)); yield 'x' }
            await writeTextFile('${c.sandbox}/no/x.txt', slow(), '${compression}')
              .catch((e) => { console.error(e.message); process.exitCode = 3 })`,
@@ -213,6 +379,47 @@ const FAULTS: Fault[] = [
     stderr: /^lightning-tiles: --regions-file .*none\.bed: no such file or directory$/,
   },
   // --- outputs that cannot be written; nothing existing may be lost
+  // --- build --out that is not a store of ours, or the current directory: refused, kept
+  ...[[], ['--force']].map((force): Fault => ({
+    name: `build --out a directory that is not a store${force.length ? ', with --force' : ''}`,
+    setup: (c) => {
+      writeBuildInputs(c)
+      mkdirSync(join(c.sandbox, 'mine'))
+      writeFileSync(join(c.sandbox, 'mine/todo.txt'), 'mine\n')
+    },
+    args: (c) => [...buildArgs(c, join(c.sandbox, 'in.vcf'), join(c.sandbox, 'mine')), ...force],
+    code: 1,
+    stderr:
+      /^lightning-tiles: --out .*mine is a directory that is not a lightning-tiles store \(no store manifest\.json\); refusing to replace it: choose a new or empty directory$/,
+  })),
+  {
+    name: 'build --out a file, with --force',
+    setup: writeBuildInputs,
+    args: (c) => [...buildArgs(c, join(c.sandbox, 'in.vcf'), c.existing), '--force'],
+    code: 1,
+    stderr:
+      /^lightning-tiles: --out .*notes\.txt is a file, not a store: remove it or choose another name$/,
+  },
+  {
+    name: 'build --out an existing store without --force',
+    setup: (c) => {
+      writeBuildInputs(c)
+      cpSync(c.store, join(c.sandbox, 'store'), { recursive: true })
+    },
+    args: (c) => buildArgs(c, join(c.sandbox, 'in.vcf'), join(c.sandbox, 'store')),
+    code: 1,
+    stderr:
+      /^lightning-tiles: --out .*store already holds a lightning-tiles store: give --force to replace it$/,
+  },
+  {
+    name: 'build --out . (the current directory), with --force',
+    inSandbox: true,
+    setup: writeBuildInputs,
+    args: () => ['build', '--reference', 'ref.fa', '--vcf', 'in.vcf', '--out', '.', '--force'],
+    code: 1,
+    stderr:
+      /^lightning-tiles: --out \. is the current directory or holds it: a store cannot replace it; name a new directory, e\.g\. --out \S+$/,
+  },
   {
     name: '-o into a folder that does not exist',
     args: (c) => ['vcf', c.store, '-r', '20:1000000-1001000', '-o', join(c.sandbox, 'no/x.vcf')],
@@ -532,6 +739,45 @@ const FAULTS: Fault[] = [
     code: 1,
     stderr: /^lightning-tiles: give --samples or --samples-file, not both$/,
   },
+  // --- sample expressions: the error, and a caret under where it goes wrong
+  {
+    name: 'samples EXPR with a key the store does not have',
+    args: (c) => ['samples', c.store, 'pop=="FIN"'],
+    code: 1,
+    stderr: /^lightning-tiles: unknown key 'pop' at column 1: pop=="FIN" \(/,
+    caret: 'p',
+  },
+  {
+    name: 'samples EXPR that does not parse',
+    args: (c) => ['samples', c.store, '_ROW_ == "HG00096" && )'],
+    code: 1,
+    stderr:
+      /^lightning-tiles: expected a value, found '\)' at column 23: _ROW_ == "HG00096" && \)$/,
+    caret: ')',
+  },
+  // --- csq
+  {
+    name: 'csq without --gff',
+    args: () => ['csq', TESTDATA_VCF, '--reference', TESTDATA_REF],
+    code: 1,
+    stderr:
+      /^lightning-tiles: required option '--gff <FILE>' not specified \(see lightning-tiles csq --help\)$/,
+  },
+  {
+    name: 'csq --gff with a GFF3 line of four columns',
+    setup: (c) =>
+      writeFileSync(join(c.sandbox, 'genes.gff3'), '##gff-version 3\n20\tensembl\tgene\t100\n'),
+    args: (c) => [
+      'csq',
+      TESTDATA_VCF,
+      '--gff',
+      join(c.sandbox, 'genes.gff3'),
+      '--reference',
+      TESTDATA_REF,
+    ],
+    code: 1,
+    stderr: /^lightning-tiles: .*genes\.gff3, line 2: expected 9 tab-separated columns, found 4$/,
+  },
   // --- usage
   {
     name: 'unknown command',
@@ -590,13 +836,14 @@ interface Run {
 function run(
   argv: string[],
   head: boolean,
+  cwd: string | undefined,
   interrupt?: () => Promise<NodeJS.Signals>,
 ): Promise<Run> {
   const [cmd, args] = head
     ? ['bash', ['-c', `"$@" | head -1 >/dev/null; exit \${PIPESTATUS[0]}`, 'bash', ...argv]]
     : [argv[0]!, argv.slice(1)]
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args as string[], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (b: Buffer) => out.push(b))
@@ -678,11 +925,14 @@ describe.skipIf(!built)(
         f.setup?.(ctx)
         const before = snapshot(ctx.sandbox)
         const args = f.args(ctx)
-        const argv = f.node ? [process.execPath, ...args] : [process.execPath, BIN, ...args]
+        const argv = f.node
+          ? [process.execPath, ...args]
+          : [process.execPath, resolve(BIN), ...args]
         const interrupt = f.interrupt
         const r = await run(
           argv,
           f.head === true,
+          f.inSandbox ? ctx.sandbox : undefined,
           interrupt &&
             (async () => {
               while (!readdirSync(ctx.sandbox).some((n) => n.includes('.tmp-')))
@@ -690,16 +940,25 @@ describe.skipIf(!built)(
               return interrupt
             }),
         )
-        const lines = r.stderr.split('\n').filter((l) => l !== '')
+        let lines = r.stderr.split('\n').filter((l) => l !== '')
+        // a build's phases before its error: phase names, never an error or a stack trace
+        const phases = f.phases ? lines.slice(0, -1) : []
+        lines = lines.slice(phases.length)
         const shown = f.node ? `node -e …` : `lightning-tiles ${args.join(' ')}`
         table.push(
           `| ${f.name} | \`${shown.replaceAll(ctx.sandbox, '$TMP').replaceAll(ctx.store, 'STORE')}${f.head ? ' \\| head -1' : ''}\` | ${r.code} | ${(lines[0] ?? '').replaceAll('|', '\\|')} |`,
         )
+        for (const p of phases) expect(p, 'a phase name').toMatch(/^[a-z][a-z ()]*$/)
         expect(r.stderr + r.stdout, 'no stack trace').not.toMatch(/^\s+at |node:internal|\n\s+at /m)
         expect(r.code, r.stderr).toBe(f.code)
         if (f.stderr) {
+          const caret = f.caret === undefined ? undefined : lines.pop()
           expect(lines, 'exactly one line on stderr').toHaveLength(1)
           expect(lines[0]).toMatch(f.stderr)
+          if (caret !== undefined) {
+            expect(caret, 'a caret line').toMatch(/^ *\^$/)
+            expect(lines[0]![caret.length - 1], 'the character above the caret').toBe(f.caret)
+          }
         } else {
           expect(r.stderr).toBe('')
         }

@@ -133,62 +133,41 @@ async function writeVcfFile(
   index: { maxLength: number } | undefined,
 ): Promise<void> {
   const out = await openOutput(path)
-  let csi: Uint8Array | undefined
+  let csi: Uint8Array | undefined // the index, before BGZF compression
   try {
     if (!isBgzfName(path)) {
       for await (const chunk of batches(lines)) await writeTo(out.stream, chunk)
     } else {
-      const [{ BgzfEncoder, BGZF_BLOCK_INPUT, BGZF_EOF }, { CsiBuilder }] = await Promise.all([
+      const [{ BgzfEncoder }, { CsiBuilder }] = await Promise.all([
         import('../container/bgzf/writer.js'),
         import('../container/csi/writer.js'),
       ])
       const enc = new BgzfEncoder()
       const builder = index ? new CsiBuilder(index.maxLength) : undefined
-      // the virtual offset of the next byte: (compressed offset of its block) << 16 | offset in it
-      let compressed = 0n
-      let blocks = 0
-      const voffset = () => (compressed << 16n) | BigInt(enc.position - blocks * BGZF_BLOCK_INPUT)
       const emit = async (members: Uint8Array[]) => {
-        for (const m of members) {
-          compressed += BigInt(m.length)
-          blocks++
-          await writeTo(out.stream, m)
-        }
-      }
-      // a record ends where the next one starts; the last one where the EOF block starts (so
-      // the index is byte for byte what tabix -C writes)
-      let held: { chrom: string; beg: number; end: number; start: bigint } | undefined
-      const addHeld = (end: bigint) => {
-        if (held) builder?.add(held.chrom, held.beg, held.end, held.start, end)
+        for (const m of members) await writeTo(out.stream, m)
       }
       for await (const line of lines) {
         if (builder && !line.startsWith('#')) {
-          const start = voffset()
-          addHeld(start)
-          held = { ...recordSpan(line), start }
+          const { chrom, beg, end } = recordSpan(line)
+          builder.add(chrom, beg, end, enc.virtualOffset)
         }
         await emit(enc.push(`${line}\n`))
       }
       await emit(enc.finish())
-      addHeld((compressed - BigInt(BGZF_EOF.length)) << 16n)
-      if (builder) {
-        const idx = new BgzfEncoder()
-        const parts = [...idx.push(builder.finish()), ...idx.finish()]
-        const { concatBytes } = await import('../core/bytes.js')
-        csi = concatBytes(parts)
-      }
+      // the last record ends where the EOF block starts (so the index is what tabix -C writes)
+      csi = builder?.finish(enc.virtualOffset)
     }
     await out.commit()
   } catch (err) {
     await out.abort()
     throw err
   }
-  const [{ rm }, { writeFileAtomic }] = await Promise.all([
-    import('node:fs/promises'),
-    import('../core/atomicWrite.js'),
-  ])
-  if (csi) await writeFileAtomic(`${path}.csi`, csi)
-  else await rm(`${path}.csi`, { force: true })
+  const { rm } = await import('node:fs/promises')
+  if (csi) {
+    const { writeBgzfFile } = await import('../container/bgzf/writer.js')
+    await writeBgzfFile(`${path}.csi`, [csi], { gzi: false })
+  } else await rm(`${path}.csi`, { force: true })
   await rm(`${path}.tbi`, { force: true })
 }
 

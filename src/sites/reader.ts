@@ -1,6 +1,7 @@
 // The site table (site.ts) by region, through its CSI index. Browser-safe.
-import { readCsi, readVirtualRange } from '../container/bgzf/csi.js'
-import type { CsiIndex } from '../container/bgzf/csi.js'
+import { readVirtualRange } from '../container/bgzf/virtualOffset.js'
+import { readCsi } from '../container/csi/reader.js'
+import type { CsiIndex } from '../container/csi/reader.js'
 import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { NamedFile } from '../core/filehandle.js'

@@ -2,8 +2,8 @@
 // VCF: one more pass over it, which keeps the build's tiling untouched (the build checks order
 // and contigs; a record out of order here is an error all the same, as the index needs order).
 import { LocalFile } from 'generic-filehandle2'
-import { CsiBuilder, TABIX_VCF } from '../container/bgzf/csi.js'
 import { BgzfEncoder, writeBgzfFile } from '../container/bgzf/writer.js'
+import { CsiBuilder } from '../container/csi/writer.js'
 import { readLines } from '../container/stream.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -25,12 +25,8 @@ export async function writeSiteTable(
   contigs: readonly { name: string; length: number }[],
   opts: SiteTableOptions = {},
 ): Promise<number> {
-  const ids = new Map(contigs.map((c, i) => [c.name, i]))
-  const csi = new CsiBuilder(
-    contigs.map((c) => c.name),
-    Math.max(0, ...contigs.map((c) => c.length)),
-    TABIX_VCF,
-  )
+  const names = new Set(contigs.map((c) => c.name))
+  const csi = new CsiBuilder(Math.max(0, ...contigs.map((c) => c.length)))
   const enc = new BgzfEncoder()
   let n = 0
   async function* lines(): AsyncGenerator<string> {
@@ -39,18 +35,15 @@ export async function writeSiteTable(
       if (text === '' || text.startsWith('#')) continue
       const place = { file: vcf, line }
       const site = parseSite(text, place)
-      const ref = ids.get(site.chrom)
-      if (ref === undefined || site.alts.length === 0) continue
-      const from = enc.virtualOffset
-      yield formatSite(site) + '\n'
-      // resumed once the writer has pushed the line: the encoder is past it
+      if (!names.has(site.chrom) || site.alts.length === 0) continue
       try {
-        csi.add(ref, site.pos, site.pos + site.ref.length, from, enc.virtualOffset)
+        csi.add(site.chrom, site.pos, site.pos + site.ref.length, enc.virtualOffset)
       } catch (err) {
         if (err instanceof ArgumentError)
           throw new FormatError(`${err.message} (unsorted VCF)`, place)
         throw err
       }
+      yield formatSite(site) + '\n'
       if (++n % 65536 === 0) {
         checkAbort(opts.signal)
         opts.onProgress?.({ phase: 'writing the site table', done: n, total: 0 })
@@ -58,7 +51,8 @@ export async function writeSiteTable(
     }
   }
   await writeBgzfFile(out, lines(), { encoder: enc, gzi: false })
-  await writeBgzfFile(`${out}.csi`, [csi.encode()], { gzi: false })
+  // after the encoder's finish: where the EOF block starts, the end of the last record
+  await writeBgzfFile(`${out}.csi`, [csi.finish(enc.virtualOffset)], { gzi: false })
   opts.onProgress?.({ phase: 'writing the site table', done: n, total: n })
   return n
 }

@@ -1,7 +1,7 @@
 // What a build reads: the reference and the haplotypes (a cohort VCF or FASTA haplotype pairs),
 // checked before any work starts, and turned path by path into path libraries (tiles.ts).
-import { statSync } from 'node:fs'
-import { ArgumentError, NotFoundError, checkAbort } from '../core/errors.js'
+import { ArgumentError, checkAbort } from '../core/errors.js'
+import { checkInputFile } from '../core/nodeFile.js'
 import { findFastaPairs, tileFastaHaplotype } from './fastaPairs.js'
 import type { FastaPair } from './fastaPairs.js'
 import { VcfHaplotypeSource } from './haplotypes.js'
@@ -38,19 +38,6 @@ export interface InputOptions {
   samples?: string[] | undefined
   skipRefMismatch?: boolean | undefined
   signal?: AbortSignal | undefined
-}
-
-/** NotFoundError or ArgumentError unless `file` is an existing file. */
-function requireFile(file: string, what: string): void {
-  let isFile
-  try {
-    isFile = statSync(file).isFile()
-  } catch (err) {
-    throw new NotFoundError(
-      `${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-    )
-  }
-  if (!isFile) throw new ArgumentError(`${what} ${file} is not a file`)
 }
 
 /** A VCF streamed path by path: one path's records and tiles in memory at a time. */
@@ -117,10 +104,10 @@ export async function openInputs(
 ): Promise<{ ref: ReferenceFasta; source: HaplotypeInput }> {
   if ((opts.vcf === undefined) === (opts.fasta === undefined))
     throw new ArgumentError('give the haplotypes as a VCF or as FASTA pairs (one of the two)')
-  requireFile(opts.reference, 'reference')
-  if (opts.vcf !== undefined) requireFile(opts.vcf, 'VCF')
-  for (const f of opts.fasta ?? []) requireFile(f, 'FASTA')
-  if (opts.pathBed !== undefined) requireFile(opts.pathBed, 'path BED')
+  await checkInputFile(opts.reference, 'reference')
+  if (opts.vcf !== undefined) await checkInputFile(opts.vcf, 'VCF')
+  for (const f of opts.fasta ?? []) await checkInputFile(f, 'FASTA')
+  if (opts.pathBed !== undefined) await checkInputFile(opts.pathBed, 'path BED')
   const signal = opts.signal
   const ref = await openReference(opts.reference, { signal })
   if (opts.vcf !== undefined) {
