@@ -3,6 +3,7 @@ import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
 import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
+import { registerL7gTools } from './l7g/index.js'
 import { registerVcf } from './vcf.js'
 import { registerResolver } from './resolver.js'
 import { registerSamples } from './samples.js'
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerSamples(program)
   registerStats(program)
   registerVerify(program)
+  registerL7gTools(program)
 }
