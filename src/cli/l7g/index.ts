@@ -3,6 +3,7 @@
 import type { Command } from 'commander'
 import { registerAssembly } from './assembly.js'
 import { registerCgfTools } from './cgf.js'
+import { registerDataset } from './dataset.js'
 import { registerFastj } from './fastj.js'
 import { registerLibrary } from './library.js'
 import { registerSglf } from './sglf.js'
@@ -17,4 +18,5 @@ export function registerL7gTools(program: Command): void {
   registerLibrary(program)
   registerTwobit(program)
   registerTagset(program)
+  registerDataset(program)
 }

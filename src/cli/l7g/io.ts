@@ -78,6 +78,21 @@ export async function readInputText(name: string | undefined): Promise<string> {
   return text + decoder.decode()
 }
 
+let pipeWatched = false
+
+/**
+ * A reader that stops early (`| head`, `| cmp`) closes standard output: end quietly with the
+ * status a process killed by SIGPIPE has (128 + 13), as Unix text tools do, not with a stack trace.
+ */
+function watchPipe(): void {
+  if (pipeWatched) return
+  pipeWatched = true
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141)
+    throw err
+  })
+}
+
 /**
  * Send text to standard output, or to `output` through a temporary file renamed into place:
  * BGZF with a `.gzi` for a `.gz` name, plain otherwise.
@@ -87,6 +102,7 @@ export async function emitText(
   output: string | undefined,
 ): Promise<void> {
   if (output === undefined || output === '-') {
+    watchPipe()
     for await (const c of chunks) await write(c)
     return
   }
@@ -99,8 +115,10 @@ export async function emitText(
 
 /** Binary output (CGF, 2bit): standard output, or `output` written atomically. */
 export async function emitBytes(bytes: Uint8Array, output: string | undefined): Promise<void> {
-  if (output === undefined || output === '-') await write(bytes)
-  else await writeFileAtomic(output, bytes)
+  if (output === undefined || output === '-') {
+    watchPipe()
+    await write(bytes)
+  } else await writeFileAtomic(output, bytes)
 }
 
 /** A tile path on the command line: hex, as in file names (`035e`). */
