@@ -93,4 +93,19 @@ export function registerFastj(program: Command): void {
       const { fromBand } = await import('./run/fastj.js')
       await fromBand(file, o.library, o.output)
     })
+  fastj
+    .command('band-hash [bands]')
+    .description('md5 of each allele’s sequence of every band (tileband-hash, fjt -H)')
+    .requiredOption('-L, --library <sglf>', 'the path’s SGLF library')
+    .addHelpText(
+      'after',
+      examples([
+        'cat hu826751-035e.band hu34D5B9-035e.band | lightning-tiles fastj band-hash -L 035e.1.sglf.gz',
+      ]),
+    )
+    .action(async (file: string | undefined, o: { library: string }) => {
+      const { bandHash } = await import('./run/fastj.js')
+      const { write } = await import('../io.js')
+      await write(await bandHash(file, o.library))
+    })
 }

@@ -8,28 +8,39 @@ import type { NamedFile } from '../../core/filehandle.js'
 import { openFile } from '../../core/nodeFile.js'
 import { write } from '../io.js'
 
+/** Bytes of standard input kept for a reader that looks at the start, then reads from it again. */
+const HEAD = 1 << 16
+
 /**
  * Standard input as a handle the streaming readers take: they read it front to back in ranged
- * reads, which this serves in order from the stream (nothing is kept once handed out).
+ * reads, which this serves in order from the stream. Only the first 64 KiB are kept, so that a
+ * reader may look at the start (a signature) and then read from the start again.
  */
 class StdinHandle implements GenericFilehandle {
   private pending = Buffer.alloc(0)
+  private head = Buffer.alloc(0)
   private position = 0
   private ended = false
   private readonly chunks = process.stdin[Symbol.asyncIterator]()
 
   async read(length: number, position: number): Promise<Uint8Array<ArrayBuffer>> {
-    if (position !== this.position)
+    const rewind = position < this.position
+    if (position > this.position || (rewind && this.head.length < this.position))
       throw new ArgumentError('standard input can only be read once, front to back')
-    while (this.pending.length < length && !this.ended) {
+    const kept = rewind ? this.head.subarray(position, this.position) : Buffer.alloc(0)
+    if (kept.length >= length) return Uint8Array.from(kept.subarray(0, length))
+    const want = length - kept.length
+    while (this.pending.length < want && !this.ended) {
       const next = await this.chunks.next()
       if (next.done) this.ended = true
       else this.pending = Buffer.concat([this.pending, next.value as Buffer])
     }
-    const out = this.pending.subarray(0, length)
-    this.pending = this.pending.subarray(out.length)
-    this.position += out.length
-    return Uint8Array.from(out)
+    const fresh = this.pending.subarray(0, want)
+    this.pending = this.pending.subarray(fresh.length)
+    if (this.head.length === this.position && this.position < HEAD)
+      this.head = Buffer.concat([this.head, fresh.subarray(0, HEAD - this.position)])
+    this.position += fresh.length
+    return Uint8Array.from(Buffer.concat([kept, fresh]))
   }
 
   readFile(): Promise<Uint8Array<ArrayBuffer>>

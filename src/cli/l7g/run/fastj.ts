@@ -2,7 +2,7 @@
 import { csvChunks } from '../../../formats/text-writer.js'
 import { formatBand, parseBands } from '../../../formats/band/band.js'
 import { bandFromFastj } from '../../../formats/band/fromFastj.js'
-import { maskNocalls } from '../../../formats/band/reconstruct.js'
+import { maskNocalls, reconstructAlleles } from '../../../formats/band/reconstruct.js'
 import { ArgumentError, FormatError } from '../../../core/errors.js'
 import { md5Hex } from '../../../core/md5.js'
 import { formatPath, formatTileId } from '../../../core/tileId.js'
@@ -177,4 +177,18 @@ export async function fromBand(
     }
   }
   await emitText(records(), output)
+}
+
+/**
+ * tileband-hash (fjt -H): the md5 of each allele's sequence (spec §12) for every band of the
+ * input, `md5A md5B` per band.
+ */
+export async function bandHash(input: string | undefined, sglf: string): Promise<string> {
+  if ((input === undefined || input === '-') && sglf === '-')
+    throw new ArgumentError('the bands and the --library cannot both be standard input')
+  const lib = await libraryOf(sglf)
+  const name = inputFile(input).name
+  return parseBands(await readInputText(input), name)
+    .map((b) => `${reconstructAlleles(b, lib).map(md5Hex).join(' ')}\n`)
+    .join('')
 }
