@@ -92,7 +92,11 @@ export async function writeLibraryFromSglf(
         last = s.step
         result.steps++
         result.variants += s.tiles.length
-        for (const t of s.tiles) if (t.span !== 1) spans.push(t)
+        // the numbers only: a tile's sequence is a slice of the text it was read from, which it
+        // would keep alive
+        for (const t of s.tiles)
+          if (t.span !== 1)
+            spans.push({ path, version: t.version, step: t.step, variant: t.variant, span: t.span })
         yield stepMember(s)
       }
     }

@@ -24,6 +24,14 @@ interface Counted {
 
 const BASES = 'acgt'
 
+/**
+ * A copy of `s` that does not share memory with the text it was cut from: the parsed fields are
+ * slices of the line reader's chunks, and a kept slice would keep the whole chunk alive.
+ */
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+const flat = (s: string): string => decoder.decode(encoder.encode(s))
+
 export class SglfBuilder {
   private path: number | undefined
   private version = 0
@@ -44,7 +52,7 @@ export class SglfBuilder {
     if (!byMd5) this.steps.set(t.step, (byMd5 = new Map()))
     const seen = byMd5.get(t.md5)
     if (seen) seen.count++
-    else byMd5.set(t.md5, { span: t.span, seq: t.seq.toLowerCase(), count: 1 })
+    else byMd5.set(flat(t.md5), { span: t.span, seq: flat(t.seq.toLowerCase()), count: 1 })
   }
 
   /** The path the input was on (undefined before any tile). */
