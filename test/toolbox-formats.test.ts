@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FIXTURES, hasTool, md5 } from './shared.js'
+import { FIXTURES, SHARED, hasShared, hasTool, md5 } from './shared.js'
 import { built, bytesOf, failsWith, lt } from './toolboxCli.js'
 
 const FJT = `${FIXTURES}l7g/fjt/`
@@ -271,6 +271,17 @@ describe.skipIf(!built)('sglf (fjcsv2sglf, sglf-check, glft, merge-sglf)', () =>
 describe.skipIf(!built)('cgf (cgft)', () => {
   it('create (cgft -C) gives empty.cgf3 byte for byte', () => {
     expect(lt(['cgf', 'create']).out.equals(file(`${CGF}empty.cgf3`))).toBe(true)
+  })
+
+  it.skipIf(!hasShared)('create -t with cgft’s default tile map file gives empty.cgf3 too', () => {
+    const map = `${SHARED}fixtures/lightning/abeconnelly-cgf/default_tile_map_v0.1.0.txt`
+    expect(lt(['cgf', 'create', '-t', map]).out.equals(file(`${CGF}empty.cgf3`))).toBe(true)
+    const bad = join(dir, 'bad-map.txt')
+    writeFileSync(bad, '0:0\n0:x\n')
+    failsWith(
+      lt(['cgf', 'create', '-t', bad]),
+      /bad-map\.txt, line 2: tile map entry '0:x' is malformed/,
+    )
   })
 
   const bands: [string, string, string][] = [

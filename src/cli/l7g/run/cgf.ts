@@ -11,7 +11,7 @@ import { encodeCgfFromStructs, encodePathStruct } from '../../../formats/cgf/enc
 import { formatHiqBand, pathStructLayout } from '../../../formats/cgf/pathStruct.js'
 import { CgfReader } from '../../../formats/cgf/reader.js'
 import { readU64 } from '../../../formats/cgf/sdsl/intVector.js'
-import { tileMapKeys } from '../../../formats/cgf/tileMap.js'
+import { parseTileMapEntry, tileMapKeys } from '../../../formats/cgf/tileMap.js'
 import { emitBytes, readInputText, seekableFile } from '../io.js'
 
 const open = (file: string) => new CgfReader(seekableFile(file, 'the CGF'))
@@ -20,7 +20,8 @@ const open = (file: string) => new CgfReader(seekableFile(file, 'the CGF'))
 export async function readTileMap(file: string | undefined): Promise<string> {
   if (file === undefined) return DEFAULT_TILE_MAP
   const text = (await readFile(file, 'latin1')).replace(/\r?\n$/, '')
-  tileMapKeys(text)
+  // a malformed entry is refused before anything is written
+  text.split('\n').forEach((entry, i) => parseTileMapEntry(entry, { file, line: i + 1 }))
   return text
 }
 
@@ -91,7 +92,8 @@ async function pathStats(cgf: string): Promise<PathStats[]> {
     const bytes = await handle.read(e.length, e.offset)
     const origin = { file: cgf, base: e.offset }
     const layout = pathStructLayout(bytes, origin, bytes.length)
-    if (typeof layout === 'number') throw new FormatError('PathStruct is truncated', origin)
+    if (typeof layout === 'number')
+      throw new FormatError('PathStruct is truncated', { file: cgf, offset: e.offset })
     let loqBytes = 0
     for (let k = 0; k < 10; k++)
       loqBytes += readU64(bytes, layout.sizesAt + 8 * k, origin, 'LoqTile vector size')
