@@ -2,7 +2,7 @@
 // the upstream tool's expected output byte for byte (normalisations named where they apply), and
 // bad input fails with one line naming the file and the line or offset.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -389,6 +389,12 @@ describe.skipIf(!built)('library (2bit tar ⇄ SGLF)', () => {
       `${TILELIB}span.035e.csv.gz`,
     ])
     expect(r.out.equals(bytesOf(`${FJT}035e.1.sglf.gz`))).toBe(true)
+    // -o NAME.gz: BGZF with its .gzi, the same text
+    const gz = join(dir, 'back.sglf.gz')
+    lt(['library', 'to-sglf', TILELIB, '--span', `${TILELIB}span.035e.csv.gz`, '-o', gz])
+    expect(bytesOf(gz).equals(bytesOf(`${FJT}035e.1.sglf.gz`))).toBe(true)
+    if (hasTool('bgzip')) expect(execFileSync('bgzip', ['-t', gz]).length).toBe(0)
+    expect(file(`${gz}.gzi`).length).toBeGreaterThan(8)
   })
 
   it('index rebuilds the fixture’s .tai and .gzi byte for byte', () => {
@@ -483,3 +489,97 @@ describe.skipIf(!built)('twobit, tagset, assembly', () => {
     )
   })
 })
+
+describe.skipIf(!built)(
+  'bad input to the other verbs: one line naming the file and the place',
+  () => {
+    const notCgf = join(dir, 'not.cgf3')
+    const badAsm = join(dir, 'assembly.00.bad.fw')
+    const badSpan = join(dir, 'bad-span.csv')
+    const badSglf = join(dir, 'bad.sglf')
+    const setup = () => {
+      writeFileSync(notCgf, 'this is not a CGF file at all, just some text')
+      writeFileSync(badAsm, '>hg19:chrM:035e\n0000\t       244\n0001\t      x469\n')
+      writeFileSync(badSpan, '035e.00.0000.007,2\n035e.00.0000.008\n')
+      writeFileSync(
+        badSglf,
+        '035e.00.0000.000+1,d41d8cd98f00b204e9800998ecf8427e,\n035e.00.0001.000-1,x,acgt\n',
+      )
+    }
+    const cases: [string, () => ReturnType<typeof lt>, RegExp][] = [
+      [
+        'fastj cat',
+        () => lt(['fastj', 'cat'], '>{"tileID":1}\n'),
+        /stdin, line 1: header is not valid JSON|stdin, line 1: field 'tileID'/,
+      ],
+      [
+        'fastj band-hash',
+        () =>
+          lt(
+            ['fastj', 'band-hash', '-L', `${FJT}035e.1.sglf.gz`],
+            '[ 0 ]\n[ 0 y ]\n[[ ]]\n[[ ]]\n',
+          ),
+        /stdin, line 2: expected an integer, got 'y'/,
+      ],
+      [
+        'sglf merge',
+        () => lt(['sglf', 'merge', `${LIB}035e-a0.sglf`, badSglf]),
+        /bad\.sglf, line 2: expected an extended tile ID/,
+      ],
+      ['cgf info', () => lt(['cgf', 'info', notCgf]), /not\.cgf3, offset 0: not a CGF v3 file/],
+      ['cgf show', () => lt(['cgf', 'show', notCgf]), /not\.cgf3, offset 0: not a CGF v3 file/],
+      [
+        'cgf concordance',
+        () => lt(['cgf', 'concordance', `${CGF}035e.cgf3`, notCgf]),
+        /not\.cgf3, offset 0: not a CGF v3 file/,
+      ],
+      [
+        'library to-sglf',
+        () => lt(['library', 'to-sglf', `${TILELIB}035e.tar.gz`, '--span', badSpan]),
+        /bad-span\.csv, line 2: /,
+      ],
+      ['twobit to-fasta', () => lt(['twobit', 'to-fasta', notCgf]), /not\.cgf3, offset 0: /],
+      ['tagset info', () => lt(['tagset', 'info', badSglf]), /bad\.sglf, line 1: expected a tag/],
+      [
+        'tagset tags',
+        () => lt(['tagset', 'tags', '-', '--path', '035e'], 'acgt\nacgtt\n'),
+        /stdin, line 2: expected a tag of 4 bases/,
+      ],
+      [
+        'assembly range',
+        () => lt(['assembly', 'range', badAsm, '035e']),
+        /assembly\.00\.bad\.fw, line 3: /,
+      ],
+      [
+        'assembly tilepath',
+        () => lt(['assembly', 'tilepath', badAsm, '035e']),
+        /assembly\.00\.bad\.fw, line 3: /,
+      ],
+      [
+        'assembly lookup',
+        () => lt(['assembly', 'lookup', badAsm, '035e.0000']),
+        /assembly\.00\.bad\.fw, line 3: /,
+      ],
+      [
+        'export-l7g (no store)',
+        () => lt(['export-l7g', dir, '-o', join(dir, 'out-ds')]),
+        /toolbox-\w+ is not a lightning-tiles store: it has no manifest\.json/,
+      ],
+      [
+        'export-l7g (bad manifest)',
+        () => {
+          const store = join(dir, 'bad-store')
+          mkdirSync(store, { recursive: true })
+          writeFileSync(join(store, 'manifest.json'), '{"format":')
+          return lt(['export-l7g', store, '-o', join(dir, 'out-ds')])
+        },
+        /bad-store\/manifest\.json: not JSON/,
+      ],
+    ]
+    for (const [verb, run, place] of cases)
+      it(verb, () => {
+        setup()
+        failsWith(run(), place)
+      })
+  },
+)

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { LocalFile } from 'generic-filehandle2'
 import { TarReader } from '../container/tar/reader.js'
 import { buildDirectoryAtomic, writeFileAtomic } from '../core/atomicWrite.js'
-import { checkAbort } from '../core/errors.js'
+import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatPath } from '../core/tileId.js'
@@ -38,7 +38,10 @@ export async function exportL7g(
   out: string,
   opts: ExportL7gOptions = {},
 ): Promise<StoreManifest> {
-  const m = parseManifest(await readFile(join(store, storeFiles.manifest), 'utf8'))
+  const manifestFile = join(store, storeFiles.manifest)
+  if (!existsSync(manifestFile))
+    throw new ArgumentError(`${store} is not a lightning-tiles store: it has no manifest.json`)
+  const m = parseManifest(await readFile(manifestFile, 'utf8'), manifestFile)
   const from = (rel: string) => join(store, rel)
   const report = opts.onProgress ?? (() => undefined)
   await buildDirectoryAtomic(out, async (dir) => {

@@ -1,8 +1,7 @@
 // lightning-tiles assembly …: upstream tile-assembly's queries and tile ↔ reference lookups.
 // Registration only; the work is in run/assembly.ts.
 import type { Command } from 'commander'
-import { examples } from './help.js'
-import { parsePathOption } from './io.js'
+import { examples, parsePathOption } from './options.js'
 
 export function registerAssembly(program: Command): void {
   const assembly = program

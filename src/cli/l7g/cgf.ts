@@ -1,8 +1,7 @@
 // lightning-tiles cgf create|append|band|info|show|concordance: cgft's verbs, added to the `cgf`
 // command of ../cgf.ts (encode/decode). Registration only; the work is in run/cgf.ts.
 import type { Command } from 'commander'
-import { examples } from './help.js'
-import { parsePathOption } from './io.js'
+import { examples, parsePathOption } from './options.js'
 
 interface Out {
   output?: string

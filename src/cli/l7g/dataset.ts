@@ -1,7 +1,7 @@
 // lightning-tiles import-l7g / export-l7g: an l7g dataset directory (tagset, assembly, library,
 // CGFs or FastJ) ⇄ a store. Registration only; the work is in src/l7g/.
 import type { Command } from 'commander'
-import { examples } from './help.js'
+import { examples } from './options.js'
 
 const LAYOUT = `
 Dataset layout (what export-l7g writes; import-l7g also takes the alternatives):

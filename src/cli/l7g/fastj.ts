@@ -1,8 +1,7 @@
 // lightning-tiles fastj …: upstream fjt's jobs. Registration only; the work is in run/fastj.ts,
 // loaded when a verb runs.
 import type { Command } from 'commander'
-import { examples } from './help.js'
-import { parseIntOption, parsePathOption } from './io.js'
+import { examples, parseIntOption, parsePathOption } from './options.js'
 
 interface Out {
   output?: string
@@ -30,7 +29,9 @@ export function registerFastj(program: Command): void {
     })
   fastj
     .command('csv [file]')
-    .description('FastJ-CSV `tileID+span,md5,sequence` (fjt -C), sorted by tile ID')
+    .description(
+      'FastJ-CSV `tileID+span,md5,sequence` (fjt -C): sorted by tile ID, so the records are held; -U streams',
+    )
     .option('-U, --unsorted', 'input order, streamed (fjt -C -U)')
     .option('-o, --output <file>', 'write here atomically (.gz: BGZF) instead of standard output')
     .addHelpText(

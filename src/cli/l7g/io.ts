@@ -131,16 +131,3 @@ export async function emitBytes(bytes: Uint8Array, output: string | undefined): 
     await write(bytes)
   } else await writeFileAtomic(output, bytes)
 }
-
-/** A tile path on the command line: hex, as in file names (`035e`). */
-export function parsePathOption(text: string, option = '--path'): number {
-  if (!/^[0-9a-f]{1,4}$/i.test(text))
-    throw new ArgumentError(`${option} '${text}' is not a tile path (1–4 hex digits, e.g. 035e)`)
-  return parseInt(text, 16)
-}
-
-/** A non-negative integer option. */
-export function parseIntOption(text: string, option: string): number {
-  if (!/^\d+$/.test(text)) throw new ArgumentError(`${option} '${text}' is not an integer ≥ 0`)
-  return Number(text)
-}

@@ -1,7 +1,7 @@
 // lightning-tiles library …: the 2bit-tar tile library the l7g servers use ⇄ SGLF, and its
 // indexes. Registration only; the work is in run/library.ts.
 import type { Command } from 'commander'
-import { examples } from './help.js'
+import { examples } from './options.js'
 
 export function registerLibrary(program: Command): void {
   const library = program

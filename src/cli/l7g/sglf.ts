@@ -1,7 +1,7 @@
 // lightning-tiles sglf …: fjcsv2sglf, sglf-check, glft's version hashes and merge-sglf.
 // Registration only; the work is in run/sglf.ts, loaded when a verb runs.
 import type { Command } from 'commander'
-import { examples } from './help.js'
+import { examples } from './options.js'
 
 interface Out {
   output?: string

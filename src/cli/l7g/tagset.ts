@@ -1,8 +1,7 @@
 // lightning-tiles tagset …: tagset.2bit, FASTA tag libraries and per-path tag lists.
 // Registration only; the work is in run/tagset.ts.
 import type { Command } from 'commander'
-import { examples } from './help.js'
-import { parseIntOption, parsePathOption } from './io.js'
+import { examples, parseIntOption, parsePathOption } from './options.js'
 
 export function registerTagset(program: Command): void {
   const tagset = program

@@ -1,8 +1,7 @@
 // lightning-tiles twobit …: UCSC 2bit files (the tagset and the tile library are 2bit).
 // Registration only; the work is in run/twobit.ts.
 import type { Command } from 'commander'
-import { examples } from './help.js'
-import { parseIntOption } from './io.js'
+import { examples, parseIntOption } from './options.js'
 
 export function registerTwobit(program: Command): void {
   const twobit = program.command('twobit').description('UCSC 2bit files ⇄ FASTA')

@@ -134,6 +134,7 @@ export async function fromBand(
     throw new FormatError(`expected the band of one path, found ${bands.length}`, { file: name })
   const b = bands[0]!
   const n = b.variants[0].length
+  const tagLength = 24
   function* records(): Generator<string> {
     for (const allele of [0, 1] as const) {
       const variants = b.variants[allele]
@@ -149,7 +150,6 @@ export async function fromBand(
           )
         const where = `${formatPath(lib.path)}.${step.toString(16)}`
         const seq = maskNocalls(tile.seq, b.nocalls[allele][step] ?? [], where, name)
-        const tagLength = 24
         const startTag = step === 0 ? '' : tile.seq.slice(0, tagLength)
         const endTag = step + span === n ? '' : tile.seq.slice(-tagLength)
         const id = { path: lib.path, version: tile.version, step, variant: allele }
