@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { makeFixtureStore } from './fixtureStore.js'
 import { FIXTURES, md5 } from './shared.js'
 import { built, bytesOf, failsWith, lt } from './toolboxCli.js'
 
@@ -161,6 +162,29 @@ describe.skipIf(!built)('import-l7g / export-l7g', () => {
     const s2 = join(dir, 'fj-store2')
     importOk(out, s2)
     expect(snapshot(s2)).toEqual(snapshot(s1))
+  })
+
+  it('--reference records each step’s reference tile: the VCF equals the fixture store’s', async () => {
+    const ds = join(dir, 'fixture-ref')
+    fixtureDataset(ds)
+    // hg19 chrM without its header line (as upstream ships it), given one
+    const fa = join(dir, 'chrM.fa')
+    writeFileSync(fa, `>chrM\n${readFileSync(`${FIXTURES}l7g/reference/hg19-chrM.fa`, 'latin1')}`)
+    const s = join(dir, 'store-ref')
+    const r = lt(['import-l7g', ds, '-o', s, '--reference', fa])
+    expect(r.code, r.err).toBe(0)
+    expect(lt(['verify', s]).code).toBe(0)
+    // test/fixtureStore.ts finds the reference variants itself from the same files
+    const fixture = await makeFixtureStore()
+    try {
+      const body = (store: string) =>
+        lt(['vcf', store, '--samples', 'hu826751,hu34D5B9']).stdout.replace(/^##.*\n/gm, '')
+      const ours = body(s)
+      expect(ours.split('\n').length).toBeGreaterThan(40)
+      expect(ours).toBe(body(fixture.dir))
+    } finally {
+      fixture.remove()
+    }
   })
 
   it('bad datasets: no assembly; a genome made against another library; a store target that is a file', () => {

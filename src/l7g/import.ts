@@ -6,6 +6,7 @@
 // its CGF, or matched from its FastJ as fjt -B does), which give the counts and the PathStructs
 // (spilled to a scratch file as in the build). At the end every sample's CGF is written, with the
 // library version of the whole library.
+import { basename } from 'node:path'
 import { LocalFile } from 'generic-filehandle2'
 import { TarReader } from '../container/tar/reader.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
@@ -30,7 +31,7 @@ import {
   readSglfPath,
   sglfTileId,
 } from '../formats/sglf/reader.js'
-import type { SglfPath } from '../formats/sglf/reader.js'
+import type { SglfPath, SglfTile } from '../formats/sglf/reader.js'
 import type { SglfTileInput } from '../formats/sglf/writer.js'
 import { SpanTable } from '../formats/span/reader.js'
 import { TagsetReader } from '../formats/tagset/reader.js'
@@ -41,6 +42,8 @@ import { STORE_FORMAT, STORE_FORMAT_VERSION } from '../store/manifest.js'
 import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
 import { StoreWriter } from '../store/writer.js'
 import { PathStructSpill } from '../tiling/pathStructSpill.js'
+import { openReference } from '../tiling/reference.js'
+import type { ReferenceFasta } from '../tiling/reference.js'
 import { findL7gLayout } from './layout.js'
 import type { L7gLayout } from './layout.js'
 
@@ -49,6 +52,11 @@ export interface ImportL7gOptions extends AbortOptions {
   force?: boolean
   /** write cgft's full 1024-entry tile map into every CGF (default: the 16 entries v3 uses) */
   fullTileMap?: boolean
+  /**
+   * The reference FASTA the assembly was made from: the counts file then names each step's
+   * reference tile (as a built store's does) and the contigs get their full lengths
+   */
+  reference?: string
   onProgress?: ProgressCallback
   /** a remark on the input worth telling the user (spans read as decimal) */
   onNote?: (note: string) => void
@@ -179,6 +187,12 @@ export async function importL7g(
     fwi: a.fwi ? named(a.fwi) : undefined,
   })
   const infos = await assembly.paths(signal)
+  const ref = opts.reference ? await openReference(opts.reference, signal) : undefined
+  for (const info of ref ? infos : [])
+    if (!ref!.has(info.chrom))
+      throw new ArgumentError(
+        `the assembly places path ${formatPath(info.path)} on ${info.chrom}, which ${opts.reference} lacks`,
+      )
   const spans = layout.span ? await SpanTable.load(named(layout.span), signal) : undefined
   const samples = [...(layout.cgf.size ? layout.cgf.keys() : layout.fastj.keys())].sort()
   const cgfs = new Map(samples.map((s) => [s, layout.cgf.get(s)]))
@@ -252,9 +266,16 @@ export async function importL7g(
             await spill.add(i, encodePathStruct(path, band, keys))
           }
           await spill.endPath()
-          const refVariant = new Uint32Array(nSteps).fill(NO_REF_VARIANT)
-          await w.counts(path, encodeCounts({ stepStart, count, span, refVariant }))
           const tilesOfAsm = await assembly.pathTiles(path, signal)
+          const refVariant = new Uint32Array(nSteps).fill(NO_REF_VARIANT)
+          if (ref) {
+            const missing = await referenceTiles(ref, info.chrom, tilesOfAsm, ordered, refVariant)
+            if (missing)
+              opts.onNote?.(
+                `path ${formatPath(path)}: the library lacks the reference tile of ${missing} step${missing === 1 ? '' : 's'}`,
+              )
+          }
+          await w.counts(path, encodeCounts({ stepStart, count, span, refVariant }))
           paths.push({
             path,
             chrom: info.chrom,
@@ -279,12 +300,14 @@ export async function importL7g(
           manifestSamples.push({ name, phased: true, cgf: await w.genome(name, bytes) })
           report({ phase: 'writing genomes', done: i + 1, total: samples.length })
         }
+        // the contigs the paths lie on: their length from the reference, else the last path's end
         const contigs: { name: string; length: number }[] = []
         for (const p of paths) {
           const c = contigs.find((x) => x.name === p.chrom)
           if (c) c.length = Math.max(c.length, p.end)
           else contigs.push({ name: p.chrom, length: p.end })
         }
+        if (ref) for (const c of contigs) c.length = ref.length(c.name)
         return {
           format: STORE_FORMAT,
           formatVersion: STORE_FORMAT_VERSION,
@@ -294,7 +317,11 @@ export async function importL7g(
           contigs,
           paths,
           samples: manifestSamples,
-          source: { reference: `l7g dataset (assembly.00.${a.build}.fw.gz)` },
+          source: {
+            reference: opts.reference
+              ? basename(opts.reference)
+              : `l7g dataset (assembly.00.${a.build}.fw.gz)`,
+          },
           created: new Date().toISOString(),
           tool: 'lightning-tiles import-l7g',
         }
@@ -304,6 +331,28 @@ export async function importL7g(
     },
     { force: opts.force ?? false, ...signal, onProgress: report },
   )
+}
+
+/**
+ * Each reference tile's variant (the library variant of the same span equal to the reference
+ * there) into `refVariant` at its anchor step; steps inside a spanning reference tile, and those
+ * whose reference tile the library lacks, stay NO_REF_VARIANT. Returns how many lack it.
+ */
+async function referenceTiles(
+  ref: ReferenceFasta,
+  chrom: string,
+  tiles: { step: number; span: number; start: number; end: number }[],
+  library: SglfTile[][],
+  refVariant: Uint32Array,
+): Promise<number> {
+  let missing = 0
+  for (const t of tiles) {
+    const seq = await ref.fetch(chrom, t.start, t.end)
+    const v = (library[t.step] ?? []).findIndex((x) => x.span === t.span && x.seq === seq)
+    if (v >= 0) refVariant[t.step] = v
+    else missing++
+  }
+  return missing
 }
 
 /** One sample's band of a path: decoded from its CGF, or matched from its FastJ (fjt -B). */

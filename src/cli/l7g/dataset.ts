@@ -24,33 +24,44 @@ export function registerDataset(program: Command): void {
     )
     .option('--force', 'replace an existing store')
     .option('--cgft-tile-map', 'write cgft’s full 1024-entry tile map into every CGF')
+    .option(
+      '--reference <fasta>',
+      'the reference the assembly was made from: each step’s reference tile is recorded (VCF export needs it)',
+    )
     .addHelpText(
       'after',
       LAYOUT +
         examples([
           'lightning-tiles import-l7g pgp-035e/ -o store && lightning-tiles verify store',
+          'lightning-tiles import-l7g pgp/ -o store --reference hg19.fa.gz && lightning-tiles vcf store',
           'lightning-tiles import-l7g fastj-dataset/ -o store --force',
         ]),
     )
-    .action(async (dir: string, o: { output: string; force?: boolean; cgftTileMap?: boolean }) => {
-      const { importL7g } = await import('../../l7g/import.js')
-      const { progressBar } = await import('../progress.js')
-      const bar = progressBar()
-      try {
-        const m = await importL7g(dir, o.output, {
-          force: o.force ?? false,
-          fullTileMap: o.cgftTileMap ?? false,
-          onProgress: bar.onProgress,
-          onNote: (note) => process.stderr.write(`note: ${note}\n`),
-        })
-        bar.stop()
-        process.stderr.write(
-          `imported ${dir} into ${o.output}: ${m.paths.length} paths, ${m.samples.length} genomes, library ${m.libraryVersion}\n`,
-        )
-      } finally {
-        bar.stop()
-      }
-    })
+    .action(
+      async (
+        dir: string,
+        o: { output: string; force?: boolean; cgftTileMap?: boolean; reference?: string },
+      ) => {
+        const { importL7g } = await import('../../l7g/import.js')
+        const { progressBar } = await import('../progress.js')
+        const bar = progressBar()
+        try {
+          const m = await importL7g(dir, o.output, {
+            force: o.force ?? false,
+            fullTileMap: o.cgftTileMap ?? false,
+            ...(o.reference === undefined ? {} : { reference: o.reference }),
+            onProgress: bar.onProgress,
+            onNote: (note) => process.stderr.write(`note: ${note}\n`),
+          })
+          bar.stop()
+          process.stderr.write(
+            `imported ${dir} into ${o.output}: ${m.paths.length} paths, ${m.samples.length} genomes, library ${m.libraryVersion}\n`,
+          )
+        } finally {
+          bar.stop()
+        }
+      },
+    )
   program
     .command('export-l7g <store>')
     .description('write a store as an l7g dataset directory the upstream tools read')
