@@ -30,7 +30,8 @@ export async function build(
 export async function validate(input: string | undefined): Promise<string> {
   const file = inputFile(input)
   let n = 0
-  for await (const tile of readSglfTiles(file, { validate: true })) n += tile.line > 0 ? 1 : 0
+  const tiles = readSglfTiles(file, { validate: true })
+  for (let t = await tiles.next(); !t.done; t = await tiles.next()) n++
   if (n === 0) throw new FormatError('no SGLF lines', { file: file.name })
   return 'ok\n'
 }
