@@ -31,6 +31,7 @@ export default tseslint.config(
       'src/**/node*.ts',
       'src/cli/**',
       'src/tiling/**',
+      'src/l7g/**',
       'src/library/build*.ts',
       'src/core/atomicWrite.ts',
     ],

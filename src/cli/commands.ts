@@ -4,6 +4,7 @@ import { registerCgf } from './cgf.js'
 import { registerCsq } from './csq.js'
 import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
+import { registerL7gTools } from './l7g/index.js'
 import { registerVcf } from './vcf.js'
 import { registerResolver } from './resolver.js'
 import { registerSamples } from './samples.js'
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerStats(program)
   registerVerify(program)
   registerCsq(program)
+  registerL7gTools(program)
 }

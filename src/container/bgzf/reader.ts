@@ -176,6 +176,14 @@ export async function inflateBgzfBlocks(
   try {
     out = await unzip(span)
   } catch (err) {
+    // the blocks are inflated together for speed; to name the bad one, inflate them one by one
+    for (const b of blocks.length > 1 ? blocks : [])
+      await unzip(buf.subarray(b.start, b.start + b.size)).catch((one: unknown) => {
+        throw new FormatError(`cannot inflate the BGZF block: ${(one as Error).message}`, {
+          file,
+          offset: fileOffset + b.start,
+        })
+      })
     throw new FormatError(
       `cannot inflate the BGZF blocks in bytes ${fileOffset + first.start}-${fileOffset + last.start + last.size}: ${(err as Error).message}`,
       { file, offset: fileOffset + first.start },

@@ -23,6 +23,8 @@ export interface TarWriterOptions extends BgzfWriterOptions, AbortOptions {
 }
 
 const BLOCK = 512
+/** Tar's default record: 20 blocks. */
+const RECORD = 20 * BLOCK
 /** Largest size an 11-digit octal field holds. */
 const MAX_SIZE = 8 ** 11 - 1
 
@@ -72,7 +74,9 @@ export function ustarHeader(name: string, size: number, mtime = 0): Uint8Array {
   h.fill(0x20, 148, 156)
   let sum = 0
   for (const b of h) sum += b
+  // six digits, NUL, space: as GNU tar and Python's tarfile write it
   octal(h, 148, 7, sum)
+  h[154] = 0
   h[155] = 0x20
   return h
 }
@@ -106,8 +110,10 @@ export async function writeTarBgzf(
       if (pad) yield new Uint8Array(pad)
       position += BLOCK + data.length + pad
     }
-    yield new Uint8Array(2 * BLOCK)
-    position += 2 * BLOCK
+    // two zero blocks end the archive; GNU tar and Python's tarfile then pad it to whole records
+    const end = Math.ceil((position + 2 * BLOCK) / RECORD) * RECORD
+    yield new Uint8Array(end - position)
+    position = end
   }
   try {
     await writeBgzfFile(tarGz, tarBytes(), opts)

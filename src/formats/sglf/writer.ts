@@ -40,6 +40,14 @@ async function* sglfRows(
   }
 }
 
+/** SGLF text of `tiles` as it is made, one tile in memory at a time. */
+export function sglfTextChunks(
+  tiles: Iterable<SglfTileInput> | AsyncIterable<SglfTileInput>,
+  opts: AbortOptions & { validate?: boolean; name?: string } = {},
+): AsyncGenerator<Uint8Array> {
+  return csvChunks(sglfRows(tiles, opts.validate ?? true, opts.name ?? '(SGLF text)'), opts)
+}
+
 /** SGLF text of `tiles` (for small libraries and tests). */
 export async function formatSglf(
   tiles: Iterable<SglfTileInput> | AsyncIterable<SglfTileInput>,
