@@ -39,7 +39,7 @@ interface Row {
   note: string
 }
 
-async function cohort(n: number): Promise<string> {
+export async function cohort(n: number): Promise<string> {
   if (n === 300) return REAL_VCF
   const file = join(CACHE, `sim${n}.seed${SEED}.vcf.gz`)
   if (!existsSync(file)) {

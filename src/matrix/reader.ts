@@ -1,0 +1,426 @@
+// Reads a cohort matrix file (docs/cohort-matrix.md) over any GenericFilehandle: Node, browser,
+// HTTP range requests. A step range costs the index (read once) and one ranged read from the
+// nearest checkpoint before it to the end of the range.
+import { bgzfBlockAt, crc32, inflateBgzfBlocks } from '../container/bgzf/reader.js'
+import type { BgzfBlockInfo } from '../container/bgzf/reader.js'
+import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import type { NamedFile } from '../core/filehandle.js'
+import { Lru } from '../core/lru.js'
+import { partitionPoint } from '../core/search.js'
+import {
+  ByteCursor,
+  MATRIX_HEADER_LENGTH,
+  MATRIX_MAGIC,
+  MATRIX_TRAILER_LENGTH,
+  MATRIX_VERSION,
+  parseIndex,
+} from './format.js'
+import type { MatrixChunk, MatrixIndex } from './format.js'
+import { FullDecoder, SubsetDecoder, decodeOrder, orderWidth } from './pbwt.js'
+
+/** No-call runs of one decoded cell. */
+export interface MatrixNocall {
+  row: number
+  /** index into the slice's `haplotypes` */
+  column: number
+  /** flat [start, length, …] offsets inside the tile */
+  runs: number[]
+}
+
+/** Decoded rows [start, start + rows) of some haplotypes. */
+export interface MatrixSlice {
+  start: number
+  rows: number
+  /** the haplotype (matrix column) of each output column */
+  haplotypes: Int32Array
+  /** row-major values: the value of row `start + r`, column `i` is `values[r * haplotypes.length + i]` */
+  values: Int32Array
+  /** every no-call list of the decoded cells, by row then column */
+  nocalls: MatrixNocall[]
+}
+
+export interface MatrixInfo {
+  path: number
+  rows: number
+  haplotypes: number
+}
+
+export interface DecodeOptions extends AbortOptions {
+  /** first row (default 0) */
+  start?: number
+  /** end row, exclusive (default: all rows) */
+  end?: number
+  /** the haplotypes to decode, in output order (distinct; default: all, in order) */
+  haplotypes?: ArrayLike<number>
+}
+
+export interface SliceOptions extends DecodeOptions {
+  /** rows per yielded slice (default: about a million values per slice) */
+  sliceRows?: number
+  /**
+   * Yield every slice in one values buffer: each slice is valid until the next is asked for. Saves
+   * the allocation and the first touch of fresh memory, which cost more than decoding.
+   */
+  reuse?: boolean
+}
+
+/** What every reader of a path's genotypes offers: one file, or several segments side by side. */
+export interface CohortMatrix {
+  info(opts?: AbortOptions): Promise<MatrixInfo>
+  /** Rows [start, end) of the chosen haplotypes, in one slice. */
+  decode(opts?: DecodeOptions): Promise<MatrixSlice>
+  /** The same, in consecutive slices of `sliceRows` rows (bounded memory over a whole path). */
+  slices(opts?: SliceOptions): AsyncGenerator<MatrixSlice>
+}
+
+/** Bytes read from the end of the file when it is opened (trailer and, usually, the index). */
+const TAIL_READ = 1 << 16
+/** Inflated chunks kept (each about 64 KiB, plus an order at checkpoints). */
+const CHUNK_CACHE = 64
+/** Compressed bytes fetched by one read while walking a long range. */
+const READ_BATCH = 1 << 22
+/** Below H / GATHER_RATIO chosen haplotypes, follow them through the runs; above, decode all. */
+const GATHER_RATIO = 16
+/** Rows per slice when the caller does not say: about a million values (4 MiB). */
+export function defaultSliceRows(columns: number): number {
+  return Math.max(1, Math.floor(2 ** 20 / Math.max(columns, 1)))
+}
+
+/** Decodes one row into an output row, whatever the strategy. */
+interface RowDecoder {
+  reset(order: Int32Array): void
+  row(c: ByteCursor, row: number, out: Int32Array | undefined, base: number): void
+}
+
+/** Many haplotypes but not all: decode every haplotype into a scratch row and pick columns. */
+class GatherDecoder implements RowDecoder {
+  private readonly full: FullDecoder
+  private readonly scratch: Int32Array
+
+  constructor(
+    haplotypes: number,
+    private readonly columns: Int32Array,
+  ) {
+    this.full = new FullDecoder(haplotypes)
+    this.scratch = new Int32Array(haplotypes)
+  }
+
+  reset(order: Int32Array): void {
+    this.full.reset(order)
+  }
+
+  row(c: ByteCursor, row: number, out: Int32Array | undefined, base: number): void {
+    if (!out) {
+      this.full.row(c, row, undefined, 0)
+      return
+    }
+    const s = this.scratch
+    this.full.row(c, row, s, 0)
+    const cols = this.columns
+    for (let i = 0; i < cols.length; i++) out[base + i] = s[cols[i]!]!
+  }
+}
+
+export class MatrixReader implements CohortMatrix {
+  private indexPromise: Promise<MatrixIndex> | undefined
+  private readonly payloads = new Lru<number, Uint8Array>(CHUNK_CACHE)
+
+  constructor(readonly file: NamedFile) {}
+
+  private fail(reason: string, offset: number): FormatError {
+    return new FormatError(reason, { file: this.file.name, offset })
+  }
+
+  /** The index (read once; a failed read is retried on the next call). */
+  index(opts: AbortOptions = {}): Promise<MatrixIndex> {
+    if (!this.indexPromise) {
+      this.indexPromise = this.readIndex(opts)
+      this.indexPromise.catch(() => (this.indexPromise = undefined))
+    }
+    return this.indexPromise
+  }
+
+  async info(opts: AbortOptions = {}): Promise<MatrixInfo> {
+    const { path, rows, haplotypes } = await this.index(opts)
+    return { path, rows, haplotypes }
+  }
+
+  private async readIndex(opts: AbortOptions): Promise<MatrixIndex> {
+    const signal = opts.signal ? { signal: opts.signal } : {}
+    checkAbort(opts.signal)
+    // the header first: over HTTP its response also tells the size, so stat() costs nothing
+    const head = await this.file.handle.read(MATRIX_HEADER_LENGTH, 0, signal)
+    if (head.length < MATRIX_HEADER_LENGTH || !MATRIX_MAGIC.every((b, i) => head[i] === b))
+      throw this.fail('not a cohort matrix: the file does not start with "LTCM"', 0)
+    if (head[4] !== MATRIX_VERSION || head[5] || head[6] || head[7])
+      throw this.fail(
+        `unsupported cohort matrix version ${head[4]} (expected ${MATRIX_VERSION})`,
+        4,
+      )
+    const { size } = await this.file.handle.stat()
+    const min = MATRIX_HEADER_LENGTH + MATRIX_TRAILER_LENGTH
+    if (size < min)
+      throw this.fail(`the file has ${size} bytes, a cohort matrix at least ${min}`, size)
+    const tailStart = Math.max(MATRIX_HEADER_LENGTH, size - TAIL_READ)
+    let tail = await this.file.handle.read(size - tailStart, tailStart, signal)
+    if (tail.length !== size - tailStart) throw this.fail('short read of the trailer', tailStart)
+    const trailerAt = size - MATRIX_TRAILER_LENGTH
+    const trailer = tail.subarray(trailerAt - tailStart)
+    const view = new DataView(trailer.buffer, trailer.byteOffset, trailer.byteLength)
+    const indexLength = view.getUint32(0, true)
+    const indexCrc = view.getUint32(4, true)
+    const tag = trailer.subarray(8)
+    if (
+      !MATRIX_MAGIC.every((b, i) => tag[i] === b) ||
+      tag[4] !== MATRIX_VERSION ||
+      tag[5] ||
+      tag[6] ||
+      tag[7]
+    )
+      throw this.fail(
+        `the trailer does not end with "LTCM" and version ${MATRIX_VERSION} (truncated file?)`,
+        trailerAt,
+      )
+    const indexAt = trailerAt - indexLength
+    if (indexAt < MATRIX_HEADER_LENGTH)
+      throw this.fail(`index length ${indexLength} reaches before the header`, trailerAt)
+    if (indexAt < tailStart) {
+      checkAbort(opts.signal)
+      tail = await this.file.handle.read(trailerAt - indexAt, indexAt, signal)
+      if (tail.length !== indexLength) throw this.fail('short read of the index', indexAt)
+    } else tail = tail.subarray(indexAt - tailStart, trailerAt - tailStart)
+    if (crc32(tail) !== indexCrc) throw this.fail('the index does not match its CRC-32', indexAt)
+    return parseIndex(tail, this.file.name, indexAt)
+  }
+
+  /** The inflated payloads of chunks first..last, read in as few ranged reads as the cache allows. */
+  private async *chunkPayloads(
+    index: MatrixIndex,
+    first: number,
+    last: number,
+    opts: AbortOptions,
+  ): AsyncGenerator<Uint8Array> {
+    for (let i = first; i <= last;) {
+      const cached = this.payloads.get(i)
+      if (cached) {
+        yield cached
+        i++
+        continue
+      }
+      // one read for the uncached chunks from i on, up to READ_BATCH bytes
+      let j = i
+      const start = index.chunks[i]!.offset
+      while (
+        j < last &&
+        !this.payloads.get(j + 1) &&
+        index.chunks[j + 1]!.offset + index.chunks[j + 1]!.compressedLength - start <= READ_BATCH
+      )
+        j++
+      const batch = await this.readChunks(index.chunks.slice(i, j + 1), opts)
+      for (const payload of batch) {
+        this.payloads.set(i++, payload)
+        yield payload
+      }
+    }
+  }
+
+  private async readChunks(chunks: MatrixChunk[], opts: AbortOptions): Promise<Uint8Array[]> {
+    checkAbort(opts.signal)
+    const first = chunks[0]!
+    const lastChunk = chunks[chunks.length - 1]!
+    const length = lastChunk.offset + lastChunk.compressedLength - first.offset
+    const buf = await this.file.handle.read(
+      length,
+      first.offset,
+      opts.signal ? { signal: opts.signal } : {},
+    )
+    if (buf.length !== length)
+      throw this.fail(`short read: ${buf.length} of ${length} bytes of chunks`, first.offset)
+    const blocks: BgzfBlockInfo[] = []
+    let at = 0
+    for (const chunk of chunks) {
+      const end = chunk.offset + chunk.compressedLength - first.offset
+      while (at < end) {
+        const block = bgzfBlockAt(buf, at, this.file.name, first.offset)
+        if (!block || at + block.size > end)
+          throw this.fail(
+            `a BGZF block crosses the end of the chunk at ${first.offset + end}`,
+            first.offset + at,
+          )
+        blocks.push(block)
+        at += block.size
+      }
+    }
+    const inflated = await inflateBgzfBlocks(buf, blocks, this.file.name, first.offset)
+    const out: Uint8Array[] = []
+    let u = 0
+    for (const chunk of chunks) {
+      if (u + chunk.payloadLength > inflated.length)
+        throw this.fail(
+          `the chunk inflates to fewer than the ${chunk.payloadLength} bytes its index entry says`,
+          chunk.offset,
+        )
+      out.push(inflated.subarray(u, u + chunk.payloadLength))
+      u += chunk.payloadLength
+    }
+    if (u !== inflated.length)
+      throw this.fail(
+        `the chunks inflate to ${inflated.length} bytes, the index says ${u}`,
+        first.offset,
+      )
+    return out
+  }
+
+  async decode(opts: DecodeOptions = {}): Promise<MatrixSlice> {
+    const index = await this.index(opts)
+    const start = opts.start ?? 0
+    const end = opts.end ?? index.rows
+    let result: MatrixSlice | undefined
+    for await (const slice of this.slices({ ...opts, sliceRows: Math.max(1, end - start) }))
+      result = slice
+    return result ?? emptySlice(start, chooseColumns(opts.haplotypes, index.haplotypes))
+  }
+
+  async *slices(opts: SliceOptions = {}): AsyncGenerator<MatrixSlice> {
+    const index = await this.index(opts)
+    const start = opts.start ?? 0
+    const end = opts.end ?? index.rows
+    if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end))
+      throw new ArgumentError(`bad row range [${start}, ${end})`)
+    if (end > index.rows)
+      throw new ArgumentError(`row range [${start}, ${end}) passes the ${index.rows} rows`)
+    const h = index.haplotypes
+    const columns = chooseColumns(opts.haplotypes, h)
+    const t = columns.length
+    const sliceRows = opts.sliceRows ?? defaultSliceRows(t)
+    if (!(Number.isInteger(sliceRows) && sliceRows > 0))
+      throw new ArgumentError(`sliceRows ${sliceRows} is not a positive integer`)
+    if (start === end) return
+
+    const all = t === h && columns.every((c, i) => c === i)
+    const decoder: RowDecoder = all
+      ? new FullDecoder(h)
+      : t * GATHER_RATIO >= h
+        ? new GatherDecoder(h, columns)
+        : new SubsetDecoder(h, columns)
+    const columnOf = new Int32Array(h).fill(-1)
+    columns.forEach((hap, i) => (columnOf[hap] = i))
+
+    const { chunks } = index
+    const containing = (row: number) =>
+      partitionPoint(chunks.length, (i) => chunks[i]!.firstRow <= row) - 1
+    let first = containing(start)
+    while (!chunks[first]!.checkpoint) first--
+    const last = containing(end - 1)
+
+    const buffer = opts.reuse ? new Int32Array(Math.min(sliceRows, end - start) * t) : undefined
+    let slice = emptySlice(start, columns, Math.min(sliceRows, end - start), buffer)
+    let pending: MatrixNocall[] = []
+    let i = first
+    for await (const payload of this.chunkPayloads(index, first, last, opts)) {
+      checkAbort(opts.signal)
+      const chunk = chunks[i]!
+      const c = new ByteCursor(payload, this.file.name, chunk.offset)
+      if (chunk.checkpoint) {
+        if (i === first) {
+          const order = new Int32Array(h)
+          decodeOrder(c, order)
+          decoder.reset(order)
+        } else {
+          c.at += orderWidth(h) * h
+          if (c.at > c.end) throw c.fail('the checkpoint order runs past the payload', 0)
+        }
+      }
+      const nocallBytes = c.varint('no-call section length')
+      if (nocallBytes > c.end - c.at) throw c.fail('the no-call section runs past the payload')
+      const rowsAt = c.at + nocallBytes
+      if (chunk.firstRow + chunk.rows > start)
+        pending = pending.concat(readNocalls(c, rowsAt, chunk, h, start, end, columnOf))
+      c.at = rowsAt
+      for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
+        if (r < start) {
+          decoder.row(c, r, undefined, 0)
+          continue
+        }
+        if (r >= end) break
+        decoder.row(c, r, slice.values, (r - slice.start) * t)
+        if (r === slice.start + slice.rows - 1) {
+          const split = pending.findIndex((n) => n.row > r)
+          slice.nocalls = split < 0 ? pending : pending.slice(0, split)
+          pending = split < 0 ? [] : pending.slice(split)
+          yield slice
+          slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer)
+        }
+      }
+      if (chunk.firstRow + chunk.rows <= end && c.at !== payload.length)
+        throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
+      i++
+    }
+  }
+}
+
+/** The asked haplotypes as output columns (all, in order, by default), checked against `h`. */
+export function chooseColumns(haplotypes: ArrayLike<number> | undefined, h: number): Int32Array {
+  if (!haplotypes) return Int32Array.from({ length: h }, (_, i) => i)
+  const columns = Int32Array.from(haplotypes)
+  const seen = new Uint8Array(h)
+  for (let i = 0; i < haplotypes.length; i++) {
+    const x = haplotypes[i]!
+    if (!(Number.isInteger(x) && x >= 0 && x < h))
+      throw new ArgumentError(`haplotype ${x} is not a column of the matrix (0..${h - 1})`)
+    if (seen[x]) throw new ArgumentError(`haplotype ${x} is asked for twice`)
+    seen[x] = 1
+  }
+  return columns
+}
+
+/** A slice to decode into (every value of it is written), in `buffer` when given. */
+function emptySlice(
+  start: number,
+  haplotypes: Int32Array,
+  rows = 0,
+  buffer?: Int32Array,
+): MatrixSlice {
+  const n = rows * haplotypes.length
+  const values = buffer ? buffer.subarray(0, n) : new Int32Array(n)
+  return { start, rows, haplotypes, values, nocalls: [] }
+}
+
+/** The no-call entries of a chunk that fall in [start, end) and in the chosen columns. */
+function readNocalls(
+  c: ByteCursor,
+  sectionEnd: number,
+  chunk: MatrixChunk,
+  haplotypes: number,
+  start: number,
+  end: number,
+  columnOf: Int32Array,
+): MatrixNocall[] {
+  const out: MatrixNocall[] = []
+  const sub = new ByteCursor(c.bytes, c.file, c.base, c.at, sectionEnd)
+  let row = chunk.firstRow
+  let hap = -1
+  while (sub.at < sectionEnd) {
+    const at = sub.at
+    const rowDelta = sub.varint('no-call row')
+    const code = sub.varint('no-call haplotype')
+    row += rowDelta
+    hap = rowDelta > 0 || hap < 0 ? code : hap + 1 + code
+    if (row >= chunk.firstRow + chunk.rows || hap >= haplotypes)
+      throw sub.fail(`no-call entry for row ${row}, haplotype ${hap} is outside the chunk`, at)
+    const pairs = sub.varint('no-call pair count')
+    if (pairs === 0 || 2 * pairs > sectionEnd - sub.at)
+      throw sub.fail(`no-call entry with ${pairs} pairs`, at)
+    const keep = row >= start && row < end && columnOf[hap]! >= 0
+    const runs: number[] = keep ? new Array<number>(2 * pairs) : []
+    for (let k = 0; k < 2 * pairs; k++) {
+      const x = sub.varint('no-call run')
+      if (keep) runs[k] = x
+    }
+    if (keep) out.push({ row, column: columnOf[hap]!, runs })
+  }
+  if (sub.at !== sectionEnd) throw sub.fail('the no-call section ends inside an entry')
+  out.sort((a, b) => a.row - b.row || a.column - b.column)
+  return out
+}

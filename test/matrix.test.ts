@@ -1,0 +1,445 @@
+// The cohort matrix codec: random matrices round-trip exactly (full, every step range, haplotype
+// subsets, slices, segments), over a Blob and over HTTP; the worked example of
+// docs/cohort-matrix.md byte for byte; damaged files fail with a FormatError naming file and offset.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inflateRawSync } from 'node:zlib'
+import fc from 'fast-check'
+import { BlobFile, LocalFile, RemoteFile } from 'generic-filehandle2'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ArgumentError, FormatError } from '../src/core/errors.js'
+import { seededRandom } from '../src/core/random.js'
+import { MatrixReader } from '../src/matrix/reader.js'
+import type { MatrixNocall, MatrixSlice } from '../src/matrix/reader.js'
+import { SegmentedMatrix } from '../src/matrix/segments.js'
+import { MatrixWriter, encodeMatrix } from '../src/matrix/writer.js'
+import type { MatrixRow } from '../src/matrix/writer.js'
+import { serveDirectory } from './httpServer.js'
+import type { StaticServer } from './httpServer.js'
+
+/** A matrix as plain arrays: values[row][haplotype], nocalls[row] as haplotype → runs. */
+interface Plain {
+  haplotypes: number
+  values: number[][]
+  nocalls: Map<number, number[]>[]
+}
+
+interface Shape {
+  haplotypes: number
+  rows: number
+  seed: number
+  /** how many distinct values a row may take (≥ 7 needs the symbol escape, ≥ 65,535 the Map) */
+  alleles: number
+  nocallRate: number
+}
+
+/**
+ * Haplotypes copy a few founders with switches, so PBWT runs form as in real cohorts; on top,
+ * random values (spans −1 included) and random no-call runs, some with large offsets.
+ */
+function makeMatrix(s: Shape): Plain {
+  const random = seededRandom(s.seed)
+  const pick = (n: number) => Math.floor(random() * n)
+  const value = () => (random() < 0.15 ? -1 : random() < 0.5 ? 0 : pick(s.alleles))
+  const founders = 1 + pick(4)
+  const copying = Array.from({ length: s.haplotypes }, () => pick(founders))
+  const values: number[][] = []
+  const nocalls: Map<number, number[]>[] = []
+  for (let r = 0; r < s.rows; r++) {
+    const founderValue = Array.from({ length: founders }, value)
+    const row = copying.map((f, h) => {
+      if (random() < 0.05) copying[h] = pick(founders)
+      return random() < 0.05 ? value() : founderValue[f]!
+    })
+    values.push(row)
+    const nc = new Map<number, number[]>()
+    for (let h = 0; h < s.haplotypes; h++)
+      if (random() < s.nocallRate) {
+        const runs: number[] = []
+        for (let k = 1 + pick(3); k > 0; k--)
+          runs.push(random() < 0.1 ? 2 ** 40 + pick(1000) : pick(300), 1 + pick(50))
+        nc.set(h, runs)
+      }
+    nocalls.push(nc)
+  }
+  return { haplotypes: s.haplotypes, values, nocalls }
+}
+
+const rowsOf = (m: Plain): MatrixRow[] =>
+  m.values.map((values, r) => ({ values, nocalls: m.nocalls[r]!.entries() }))
+
+/** What a decode of rows [start, end) and `haplotypes` must return. */
+function expected(m: Plain, start: number, end: number, haplotypes: number[]) {
+  const values: number[] = []
+  const nocalls: MatrixNocall[] = []
+  for (let r = start; r < end; r++)
+    haplotypes.forEach((h, column) => {
+      values.push(m.values[r]![h]!)
+      const runs = m.nocalls[r]!.get(h)
+      if (runs) nocalls.push({ row: r, column, runs })
+    })
+  return { start, rows: end - start, haplotypes, values, nocalls }
+}
+
+const plainSlice = (s: MatrixSlice) => ({
+  start: s.start,
+  rows: s.rows,
+  haplotypes: [...s.haplotypes],
+  values: [...s.values],
+  nocalls: s.nocalls,
+})
+
+const blobReader = (bytes: Uint8Array, name = 'matrix.ltcm') =>
+  new MatrixReader({ name, handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) })
+
+const shapeArb = fc.record({
+  haplotypes: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 70 })),
+  rows: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 40 })),
+  seed: fc.integer(),
+  alleles: fc.constantFrom(2, 6, 40, 70_000),
+  nocallRate: fc.constantFrom(0, 0.02, 0.3),
+})
+const layoutArb = fc.record({
+  checkpointRows: fc.integer({ min: 1, max: 12 }),
+  chunkBytes: fc.constantFrom(1, 16, 200, 0xff00),
+})
+
+describe('cohort matrix round trip', () => {
+  it('decodes every row, every step range and random haplotype subsets exactly', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeArb, layoutArb, fc.integer(), async (shape, layout, seed) => {
+        const m = makeMatrix(shape)
+        const bytes = await encodeMatrix(rowsOf(m), {
+          path: 7,
+          haplotypes: shape.haplotypes,
+          ...layout,
+        })
+        const reader = blobReader(bytes)
+        expect(await reader.info()).toEqual({
+          path: 7,
+          rows: shape.rows,
+          haplotypes: shape.haplotypes,
+        })
+        const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
+        expect(plainSlice(await reader.decode())).toEqual(expected(m, 0, shape.rows, all))
+        // every step range of the matrix, against a fresh reader (no chunk cache) for some
+        for (let a = 0; a <= shape.rows; a++)
+          for (let b = a; b <= shape.rows; b++) {
+            const r = (a + b) % 5 === 0 ? blobReader(bytes) : reader
+            expect(plainSlice(await r.decode({ start: a, end: b }))).toEqual(expected(m, a, b, all))
+          }
+        // random subsets in random order: few haplotypes follow the runs, many decode all
+        const random = seededRandom(seed)
+        for (let k = 0; k < 6; k++) {
+          const subset = all.filter(() => random() < [0.05, 0.3, 0.9][k % 3]!)
+          subset.sort(() => random() - 0.5)
+          const a = Math.floor(random() * (shape.rows + 1))
+          const b = a + Math.floor(random() * (shape.rows - a + 1))
+          const got = await reader.decode({ start: a, end: b, haplotypes: subset })
+          expect(plainSlice(got)).toEqual(expected(m, a, b, subset))
+        }
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('yields the same rows in slices of any size, in fresh or reused buffers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb,
+        layoutArb,
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        async (shape, layout, n, reuse) => {
+          const m = makeMatrix(shape)
+          const bytes = await encodeMatrix(rowsOf(m), {
+            path: 0,
+            haplotypes: shape.haplotypes,
+            ...layout,
+          })
+          const subset = Array.from({ length: shape.haplotypes }, (_, h) => h).filter(
+            (h) => h % 3 !== 1,
+          )
+          const start = Math.min(2, shape.rows)
+          const parts: MatrixSlice[] = []
+          const slices = blobReader(bytes).slices({
+            start,
+            sliceRows: n,
+            haplotypes: subset,
+            reuse,
+          })
+          for await (const s of slices) parts.push({ ...s, values: s.values.slice() })
+          expect(parts.every((p, i) => p.rows === Math.min(n, shape.rows - start - i * n))).toBe(
+            true,
+          )
+          expect(parts.flatMap((p) => [...p.values])).toEqual(
+            expected(m, start, shape.rows, subset).values,
+          )
+          expect(parts.flatMap((p) => p.nocalls)).toEqual(
+            expected(m, start, shape.rows, subset).nocalls,
+          )
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('reads segments side by side as one matrix (columns concatenated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb.filter((s) => s.haplotypes >= 2),
+        fc.integer(),
+        async (shape, seed) => {
+          const m = makeMatrix(shape)
+          const random = seededRandom(seed)
+          // cut the columns into 1–4 segments, each written on its own with its own layout
+          const cuts = [0, shape.haplotypes]
+          for (let k = Math.floor(random() * 4); k > 0; k--)
+            cuts.push(1 + Math.floor(random() * (shape.haplotypes - 1)))
+          const bounds = [...new Set(cuts)].sort((a, b) => a - b)
+          const segments: MatrixReader[] = []
+          for (let s = 0; s + 1 < bounds.length; s++) {
+            const [lo, hi] = [bounds[s]!, bounds[s + 1]!]
+            const rows = m.values.map((v, r) => ({
+              values: v.slice(lo, hi),
+              nocalls: [...m.nocalls[r]!]
+                .filter(([h]) => h >= lo && h < hi)
+                .map(([h, runs]) => [h - lo, runs] as const),
+            }))
+            const checkpointRows = 1 + Math.floor(random() * 6)
+            const bytes = await encodeMatrix(rows, { path: 3, haplotypes: hi - lo, checkpointRows })
+            segments.push(blobReader(bytes, `segment${s}.ltcm`))
+          }
+          const matrix = new SegmentedMatrix(segments)
+          expect(await matrix.info()).toEqual({
+            path: 3,
+            rows: shape.rows,
+            haplotypes: shape.haplotypes,
+          })
+          const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
+          expect(plainSlice(await matrix.decode())).toEqual(expected(m, 0, shape.rows, all))
+          const subset = all.filter(() => random() < 0.4).sort(() => random() - 0.5)
+          const a = Math.floor(random() * (shape.rows + 1))
+          expect(plainSlice(await matrix.decode({ start: a, haplotypes: subset }))).toEqual(
+            expected(m, a, shape.rows, subset),
+          )
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('rows where every haplotype has its own variant, up to 2^31 - 2', async () => {
+    const random = seededRandom(4)
+    const m = makeMatrix({ haplotypes: 300, rows: 6, seed: 4, alleles: 2, nocallRate: 0 })
+    m.values[2] = m.values[2]!.map((_, h) => h * 7_000_000)
+    m.values[3] = m.values[3]!.map(() => Math.floor(random() * 2 ** 31) - 1)
+    m.values[4] = m.values[4]!.map((_, h) => 299 - h)
+    const bytes = await encodeMatrix(rowsOf(m), { path: 0, haplotypes: 300, checkpointRows: 4 })
+    const all = Array.from({ length: 300 }, (_, h) => h)
+    const reader = blobReader(bytes)
+    expect(plainSlice(await reader.decode())).toEqual(expected(m, 0, 6, all))
+    expect(plainSlice(await reader.decode({ start: 3, haplotypes: [7, 250] }))).toEqual(
+      expected(m, 3, 6, [7, 250]),
+    )
+  })
+
+  it('runs longer than 2,047 haplotypes (heads of three bytes)', async () => {
+    const m = makeMatrix({ haplotypes: 5000, rows: 5, seed: 8, alleles: 3, nocallRate: 0.001 })
+    m.values[0] = m.values[0]!.map((_, h) => (h < 3000 ? 0 : 1))
+    m.values[1] = m.values[1]!.map((_, h) => (h < 2500 ? 9 : -1))
+    const bytes = await encodeMatrix(rowsOf(m), { path: 0, haplotypes: 5000, checkpointRows: 2 })
+    const all = Array.from({ length: 5000 }, (_, h) => h)
+    const reader = blobReader(bytes)
+    expect(plainSlice(await reader.decode())).toEqual(expected(m, 0, 5, all))
+    expect(plainSlice(await reader.decode({ start: 1, haplotypes: [4999, 0, 2500] }))).toEqual(
+      expected(m, 1, 5, [4999, 0, 2500]),
+    )
+  })
+
+  it('refuses segments of different paths or row counts, naming the file', async () => {
+    const one = await encodeMatrix([{ values: [0, 1] }], { path: 1, haplotypes: 2 })
+    const two = await encodeMatrix([{ values: [0] }, { values: [1] }], { path: 1, haplotypes: 1 })
+    const matrix = new SegmentedMatrix([blobReader(one, 'a.ltcm'), blobReader(two, 'b.ltcm')])
+    await expect(matrix.decode()).rejects.toThrow(/^b\.ltcm: segment 1 is path 1 with 2 rows/)
+  })
+
+  it('rejects bad requests and bad rows with an ArgumentError', async () => {
+    const bytes = await encodeMatrix([{ values: [0, 1, 2] }], { path: 0, haplotypes: 3 })
+    const reader = blobReader(bytes)
+    await expect(reader.decode({ haplotypes: [3] })).rejects.toThrow(ArgumentError)
+    await expect(reader.decode({ haplotypes: [1, 1] })).rejects.toThrow(ArgumentError)
+    await expect(reader.decode({ start: 0, end: 2 })).rejects.toThrow(ArgumentError)
+    const write = (values: number[], nocalls?: [number, number[]][]) =>
+      encodeMatrix([{ values, ...(nocalls ? { nocalls } : {}) }], { path: 0, haplotypes: 3 })
+    await expect(write([0, 1])).rejects.toThrow(/has 2 values, the matrix has 3 haplotypes/)
+    await expect(write([0, -2, 0])).rejects.toThrow(/haplotype 1: value -2 is not an integer/)
+    await expect(write([0, 0, 0], [[3, [1, 2]]])).rejects.toThrow(ArgumentError)
+    await expect(write([0, 0, 0], [[0, [1]]])).rejects.toThrow(/pairs/)
+  })
+})
+
+// --- the worked example of docs/cohort-matrix.md -------------------------------------------
+
+const EXAMPLE: MatrixRow[] = [
+  { values: [0, 0, 1, 0, 1, 0] },
+  { values: [0, 0, 0, 0, 0, 0] },
+  { values: [0, 2, 1, 0, 1, 9], nocalls: [[1, [10, 5]]] },
+  { values: [0, 0, 0, 0, 0, -1] },
+]
+
+/** The BGZF blocks of one chunk, inflated (each block's payload starts after its 18-byte header). */
+function inflateChunk(bytes: Uint8Array, offset: number, length: number): number[] {
+  const out: number[] = []
+  for (let at = offset; at < offset + length;) {
+    const size = bytes[at + 16]! + 256 * bytes[at + 17]! + 1
+    out.push(...inflateRawSync(bytes.subarray(at + 18, at + size - 8)))
+    at += size
+  }
+  return out
+}
+
+describe('the worked example of the spec', () => {
+  it('has the payload, index and trailer bytes the spec derives by hand', async () => {
+    const bytes = await encodeMatrix(EXAMPLE, { path: 3, haplotypes: 6, checkpointRows: 2 })
+    expect([...bytes.subarray(0, 8)]).toEqual([0x4c, 0x54, 0x43, 0x4d, 1, 0, 0, 0])
+    const trailer = bytes.subarray(bytes.length - 16)
+    const view = new DataView(trailer.buffer, trailer.byteOffset)
+    const indexLength = view.getUint32(0, true)
+    expect([...trailer.subarray(8)]).toEqual([0x4c, 0x54, 0x43, 0x4d, 1, 0, 0, 0])
+    const index = [...bytes.subarray(bytes.length - 16 - indexLength, bytes.length - 16)]
+    // path 3, 4 rows, 6 haplotypes, 2 chunks; each chunk: rows·2 + checkpoint, BGZF bytes, payload
+    const [c0, c1] = [index[5]!, index[8]!]
+    expect(index).toEqual([0x03, 0x04, 0x06, 0x02, 0x05, c0, 13, 0x05, c1, 20])
+    expect(8 + c0 + c1 + indexLength + 16).toBe(bytes.length)
+    expect(inflateChunk(bytes, 8, c0)).toEqual(
+      // order a0 | no-call section length | row 0 runs | row 1 runs
+      [0, 1, 2, 3, 4, 5, 0, 0x11, 0x0a, 0x09, 0x0a, 0x01, 0x01],
+    )
+    expect(inflateChunk(bytes, 8 + c0, c1)).toEqual([
+      ...[0, 1, 3, 5, 2, 4], // order a2
+      ...[0x05, 0x00, 0x01, 0x01, 0x0a, 0x05], // no-calls: row +0, haplotype 1, one pair (10, 5)
+      ...[0x09, 0x0b, 0x09, 0x0f, 0x03, 0x02], // row 2
+      ...[0x29, 0x00], // row 3
+    ])
+    const decoded = await blobReader(bytes).decode()
+    expect([...decoded.values]).toEqual(EXAMPLE.flatMap((r) => [...(r.values as number[])]))
+    expect(decoded.nocalls).toEqual([{ row: 2, column: 1, runs: [10, 5] }])
+  })
+})
+
+// --- files: writer, HTTP, damage -----------------------------------------------------------
+
+describe('cohort matrix files', () => {
+  let dir: string
+  let server: StaticServer
+  const m = makeMatrix({ haplotypes: 37, rows: 300, seed: 5, alleles: 40, nocallRate: 0.01 })
+  const layout = { path: 0x2a, haplotypes: 37, checkpointRows: 64, chunkBytes: 500 }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'matrix-'))
+    server = await serveDirectory(dir)
+  })
+  afterAll(async () => {
+    await server.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('the streaming writer writes the bytes encodeMatrix makes, through a temporary file', async () => {
+    const target = join(dir, 'm.ltcm')
+    const w = await MatrixWriter.create(target, layout)
+    for (const row of rowsOf(m)) await w.addRow(row.values, row.nocalls)
+    expect(w.rows).toBe(300)
+    expect(existsSync(target)).toBe(false)
+    await w.close()
+    expect(new Uint8Array(readFileSync(target))).toEqual(await encodeMatrix(rowsOf(m), layout))
+    expect(readdirSync(dir)).toEqual(['m.ltcm'])
+  })
+
+  it('a failed or aborted write leaves the file that was there', async () => {
+    const target = join(dir, 'keep.ltcm')
+    writeFileSync(target, 'old')
+    const w = await MatrixWriter.create(target, layout)
+    await w.addRow(m.values[0]!)
+    await expect(w.addRow([1, 2, 3])).rejects.toThrow(ArgumentError)
+    await w.abort()
+    expect(readFileSync(target, 'utf8')).toBe('old')
+    expect(readdirSync(dir).sort()).toEqual(['keep.ltcm', 'm.ltcm'])
+    rmSync(target)
+  })
+
+  it('over HTTP answers as from a Blob, each step range in one ranged read', async () => {
+    const bytes = readFileSync(join(dir, 'm.ltcm'))
+    const ranges = [
+      [0, 300],
+      [0, 1],
+      [299, 300],
+      [100, 180],
+      [64, 65],
+    ] as const
+    for (const [start, end] of ranges)
+      for (const haplotypes of [undefined, [3, 30, 1], [36]]) {
+        const remote = new MatrixReader({
+          name: `${server.url}/m.ltcm`,
+          handle: new RemoteFile(`${server.url}/m.ltcm`),
+        })
+        await remote.info()
+        server.reset()
+        const opts = { start, end, ...(haplotypes ? { haplotypes } : {}) }
+        const got = await remote.decode(opts)
+        expect(server.requests).toBe(1)
+        expect(got).toEqual(await blobReader(bytes).decode(opts))
+        expect(plainSlice(got)).toEqual(
+          expected(m, start, end, haplotypes ?? Array.from({ length: 37 }, (_, h) => h)),
+        )
+      }
+  })
+
+  it('damage: every truncation and every flipped bit gives a FormatError or the right answer', async () => {
+    const small = makeMatrix({ haplotypes: 5, rows: 12, seed: 9, alleles: 9, nocallRate: 0.1 })
+    const bytes = await encodeMatrix(rowsOf(small), {
+      path: 1,
+      haplotypes: 5,
+      checkpointRows: 4,
+      chunkBytes: 8,
+    })
+    const want = plainSlice(await blobReader(bytes).decode())
+    const outcome = async (damaged: Uint8Array) => {
+      try {
+        return plainSlice(await blobReader(damaged, 'bad.ltcm').decode())
+      } catch (err) {
+        expect(err).toBeInstanceOf(FormatError)
+        const e = err as FormatError
+        expect(e.file).toBe('bad.ltcm')
+        expect(e.offset).toBeGreaterThanOrEqual(0)
+        expect(e.offset).toBeLessThanOrEqual(damaged.length)
+        expect(e.message).toMatch(/^bad\.ltcm, offset \d+: /)
+        return 'error'
+      }
+    }
+    for (let n = 0; n < bytes.length; n++) expect(await outcome(bytes.slice(0, n))).toBe('error')
+    let errors = 0
+    for (let at = 0; at < bytes.length; at++)
+      for (const bit of [0, 3, 7]) {
+        const damaged = bytes.slice()
+        damaged[at]! ^= 1 << bit
+        const got = await outcome(damaged)
+        if (got === 'error') errors++
+        else expect(got).toEqual(want)
+      }
+    // only bytes no reader looks at (BGZF MTIME, XFL, OS) may change without an error
+    expect(errors).toBeGreaterThan(3 * bytes.length * 0.8)
+  })
+
+  it('names the file and offset for a file that is not a matrix', async () => {
+    writeFileSync(join(dir, 'not.ltcm'), 'hello, this is not a cohort matrix at all')
+    const reader = new MatrixReader({
+      name: 'not.ltcm',
+      handle: new LocalFile(join(dir, 'not.ltcm')),
+    })
+    await expect(reader.decode()).rejects.toThrow(
+      'not.ltcm, offset 0: not a cohort matrix: the file does not start with "LTCM"',
+    )
+  })
+})
