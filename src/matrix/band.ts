@@ -36,6 +36,9 @@ export function* bandsToRows(bands: readonly Band[]): Generator<BandRow> {
   }
 }
 
+/** The runs of a cell without no-calls: one shared, frozen list (a band has two per step). */
+const NO_RUNS = Object.freeze([]) as unknown as number[]
+
 /**
  * The bands of a slice whose columns are samples' haplotype pairs (column 2j allele A and 2j + 1
  * allele B of band j), over the slice's rows.
@@ -51,8 +54,10 @@ export function sliceToBands(slice: MatrixSlice): Band[] {
       variants[0][r] = slice.values[r * t + 2 * j]!
       variants[1][r] = slice.values[r * t + 2 * j + 1]!
     }
-    const nocalls: [number[][], number[][]] = [new Array<number[]>(n), new Array<number[]>(n)]
-    for (const a of nocalls) for (let r = 0; r < n; r++) a[r] = []
+    const nocalls: [number[][], number[][]] = [
+      new Array<number[]>(n).fill(NO_RUNS),
+      new Array<number[]>(n).fill(NO_RUNS),
+    ]
     bands.push({ variants, nocalls })
   }
   for (const e of slice.nocalls)

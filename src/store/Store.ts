@@ -394,14 +394,22 @@ export class Store {
       )
     if (m.genotypes) {
       const index = new Map(m.samples.map((s, i) => [s.name, i]))
-      const haplotypes = samples.flatMap((s) => {
-        const i = index.get(s.name)
-        if (i === undefined) throw new NotFoundError(`${this.location}: no sample '${s.name}'`)
-        return [2 * i, 2 * i + 1]
-      })
+      // each sample's columns once, even when a sample is asked for twice
+      const distinct = [
+        ...new Set(
+          samples.map((s) => {
+            const i = index.get(s.name)
+            if (i === undefined) throw new NotFoundError(`${this.location}: no sample '${s.name}'`)
+            return i
+          }),
+        ),
+      ]
       const matrix = await this.matrix(path, opts)
       const sig = opts.signal ? { signal: opts.signal } : {}
-      return sliceToBands(await matrix.decode({ ...sig, start, end, haplotypes }))
+      const haplotypes = distinct.flatMap((i) => [2 * i, 2 * i + 1])
+      const decoded = sliceToBands(await matrix.decode({ ...sig, start, end, haplotypes }))
+      const at = new Map(distinct.map((i, k) => [i, decoded[k]!]))
+      return samples.map((s) => at.get(index.get(s.name)!)!)
     }
     return mapLimit(
       samples,
