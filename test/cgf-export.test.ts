@@ -1,9 +1,10 @@
 // cgf export: one sample of a store as CGF v3, byte for byte what `build --cgf` writes for it,
 // from a store of cohort matrices (no CGFs) and from one built with --cgf, with either tile map.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { storeSampleToCgf } from '../src/export/cgf.js'
+import { formatProblem, verifyStore } from '../src/inspect/verify.js'
 import { openStore } from '../src/store/node.js'
 import { storeFiles } from '../src/store/layout.js'
 import { runCli } from './cli.js'
@@ -32,6 +33,17 @@ describe('cgf export', () => {
       expect(r.code).toBe(0)
       expect(readFileSync(out).equals(built(withCgf, sample))).toBe(true)
     }
+  })
+
+  it('a store without CGFs verifies: every genome read from the matrix adds up to the counts', async () => {
+    expect(existsSync(join(matrixOnly.dir, 'genomes'))).toBe(false)
+    const r = await verifyStore(openStore(matrixOnly.dir))
+    expect(r.problems.map(formatProblem)).toEqual([])
+    expect(r.checked.samples).toBe(SAMPLES.length)
+    expect(r.checked.hashed).toBe(Object.keys(matrixOnly.manifest.files ?? {}).length)
+    expect(Object.keys(matrixOnly.manifest.files ?? {})).toEqual(
+      expect.arrayContaining(matrixOnly.manifest.paths.map((p) => storeFiles.genotypes(p.path))),
+    )
   })
 
   it('every sample, from the matrix of a --cgf store, equals its CGF', async () => {
