@@ -59,6 +59,7 @@ function buildStore(n: number, vcf: string): string {
         vcf,
         '--out',
         dir,
+        '--cgf',
       ],
       { stdio: 'ignore' },
     )
@@ -73,7 +74,7 @@ async function* storeRows(dir: string): AsyncGenerator<PathRows> {
     const values = new Int16Array(p.steps * h)
     const nocalls = new Map<number, [number, number[]][]>()
     for (const [i, s] of manifest.samples.entries()) {
-      const file = join(dir, s.cgf)
+      const file = join(dir, s.cgf!)
       const d = await new CgfReader({ name: file, handle: openFile(file) }).decodePath(p.path)
       for (const [a, v] of [d.variantsA, d.variantsB].entries()) {
         for (let k = 0; k < p.steps; k++) {

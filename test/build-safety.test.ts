@@ -366,7 +366,7 @@ function flipBit(file: string): void {
 describe('file hashes', () => {
   it('verify names a CGF with one flipped bit first', async () => {
     const out = freshOut()
-    expect((await build('--vcf', GOOD, '--out', out)).code).toBe(0)
+    expect((await build('--vcf', GOOD, '--out', out, '--cgf')).code).toBe(0)
     flipBit(join(out, 'genomes/S2.cgf3'))
     const r = await runCli('verify', out)
     expect(r.code).toBe(1)

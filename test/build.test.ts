@@ -50,7 +50,7 @@ const other = (b: string) => (b === 'A' ? 'C' : 'A')
 /** Build into a fresh `out`; return the error it raised (or undefined) and what is left in dir. */
 async function attempt(
   file: string,
-  opts: { skipRefMismatch?: boolean; out?: string; force?: boolean } = {},
+  opts: { skipRefMismatch?: boolean; out?: string; force?: boolean; cgf?: boolean } = {},
 ) {
   const out = opts.out ?? join(dir, `store-${Math.random().toString(36).slice(2)}`)
   let error: unknown
@@ -169,11 +169,18 @@ describe('build: CGF tile map', () => {
         rec('chr2', 500, at(chr2, 500), 'AAA', '1|0', '0|1'),
       ],
     )
-    const short = (await attempt(file)).out
+    const short = (await attempt(file, { cgf: true })).out
     // the PathStructs spilled during the build are gone from the finished store
     expect(readdirSync(short).filter((f) => f.startsWith('.'))).toEqual([])
     const full = join(dir, 'store-full')
-    await buildStore({ reference: REF, vcf: file, out: full, pathLength: 3000, fullTileMap: true })
+    await buildStore({
+      reference: REF,
+      vcf: file,
+      out: full,
+      pathLength: 3000,
+      cgf: true,
+      fullTileMap: true,
+    })
     for (const sample of ['S1', 'S2']) {
       const open = (store: string) => {
         const f = join(store, storeFiles.genome(sample))

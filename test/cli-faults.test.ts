@@ -41,7 +41,7 @@ if (!built) console.warn('dist/ is absent (run npm run build): the CLI fault tab
 const isRoot = process.getuid?.() === 0
 
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099']
-const store = testdataStore('lt-faults-', SAMPLES, 1_000_000)
+const store = testdataStore('lt-faults-', SAMPLES, 1_000_000, { cgf: true })
 
 /** What a row may use: the built store, a sandbox folder with a few files, and servers. */
 interface Ctx {

@@ -27,8 +27,9 @@ beforeAll(async () => {
     vcf: TESTDATA_VCF,
     out: store,
     pathLength: 1_000_000,
+    cgf: true,
   }))
-  const readers = manifest.samples.map((s) => new CgfReader(named(join(store, s.cgf))))
+  const readers = manifest.samples.map((s) => new CgfReader(named(join(store, s.cgf!))))
   bands = []
   for (const p of manifest.paths) bands.push(await Promise.all(readers.map((r) => r.band(p.path))))
 }, 300_000)

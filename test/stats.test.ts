@@ -16,7 +16,7 @@ import { TESTDATA_VCF as VCF, testdataStore } from './testdataStore.js'
 
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100']
 
-const built = testdataStore('stats-', SAMPLES, 1_500_000)
+const built = testdataStore('stats-', SAMPLES, 1_500_000, { cgf: true })
 const { tmp, dir: store } = built
 let stats: StoreStats
 
@@ -104,7 +104,7 @@ describe('stats', () => {
     for (const p of built.manifest.paths) {
       const all = new Uint8Array(p.steps).fill(1)
       for (const s of built.manifest.samples) {
-        const reader = new CgfReader({ name: s.cgf, handle: openFile(join(store, s.cgf)) })
+        const reader = new CgfReader({ name: s.cgf!, handle: openFile(join(store, s.cgf!)) })
         const d = await reader.decodePath(p.path)
         for (let i = 0; i < p.steps; i++)
           if (d.variantsA[i] !== 0 || d.variantsB[i] !== 0) all[i] = 0

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import type { StoreManifest } from '../src/store/manifest.js'
 import { buildStore } from '../src/tiling/build.js'
+import type { BuildOptions } from '../src/tiling/build.js'
 
 export const TESTDATA_REF = 'testdata/chr20/20.1-4000000.fa.gz'
 export const TESTDATA_VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
@@ -23,6 +24,8 @@ export function testdataStore(
   prefix: string,
   samples: string[],
   pathLength: number,
+  /** e.g. `{ cgf: true }` for tests that read the CGFs */
+  extra: Pick<BuildOptions, 'cgf' | 'fullTileMap'> = {},
 ): TestdataStore {
   const tmp = mkdtempSync(join(tmpdir(), prefix))
   const dir = join(tmp, 'store')
@@ -35,6 +38,7 @@ export function testdataStore(
       out: dir,
       samples,
       pathLength,
+      ...extra,
     }))
   }, 60_000)
   return {

@@ -14,13 +14,18 @@ import { parseManifest } from '../src/store/manifest.js'
 import { formatProblem, verifyStore } from '../src/inspect/verify.js'
 import type { VerifyResult } from '../src/inspect/verify.js'
 import { Store } from '../src/store/Store.js'
+import { storeFiles } from '../src/store/layout.js'
+import { MatrixReader } from '../src/matrix/reader.js'
+import { MatrixWriter } from '../src/matrix/writer.js'
+import { named } from './shared.js'
+import { formatTileId } from '../src/core/tileId.js'
 import { runCli } from './cli.js'
 import { testdataStore } from './testdataStore.js'
 
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099']
 
 // four paths of 1 Mb, so per-path checks see more than one path
-const built = testdataStore('verify-', SAMPLES, 1_000_000)
+const built = testdataStore('verify-', SAMPLES, 1_000_000, { cgf: true })
 const { tmp, dir: store } = built
 
 let copies = 0
@@ -180,9 +185,57 @@ describe('verify', () => {
     expect(stdout).toContain('genomes/HG00097.cgf3, offset ')
   })
 
+  it('reads the cohort matrix: a haplotype moved to another tile variant breaks the counts', async () => {
+    const dir = copy()
+    const m = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'))
+    const p = m.paths[1]!
+    const file = join(dir, storeFiles.genotypes(p.path))
+    const all = await new MatrixReader(named(file)).decode()
+    const h = all.haplotypes.length
+    // a step of single-step tiles with two variants: move haplotype 0 to the other one
+    const counts = await Store.open((rel) => openFile(join(dir, rel))).counts(p.path)
+    let step = -1
+    for (let s = 0; s < p.steps && step < 0; s++) {
+      const n = counts.stepStart[s + 1]! - counts.stepStart[s]!
+      const row = all.values.subarray(s * h, (s + 1) * h)
+      if (
+        n === 2 &&
+        row.every((v) => v >= 0) &&
+        counts.span.subarray(counts.stepStart[s]!, counts.stepStart[s + 1]!).every((x) => x === 1)
+      )
+        step = s
+    }
+    expect(step).toBeGreaterThanOrEqual(0)
+    const was = all.values[step * h]!
+    all.values[step * h] = 1 - was
+    const w = await MatrixWriter.create(file, { path: p.path, haplotypes: h })
+    for (let s = 0; s < p.steps; s++)
+      await w.addRow(
+        all.values.subarray(s * h, (s + 1) * h),
+        all.nocalls.filter((e) => e.row === s).map((e) => [e.column, e.runs] as const),
+      )
+    await w.close()
+    const problems = (await verify(dir)).problems.map(formatProblem)
+    const tile = (v: number) => formatTileId({ path: p.path, version: 0, step, variant: v })
+    // the file's size or hash, then the two variants whose carriers no longer add up
+    expect(problems[0]).toMatch(
+      new RegExp(`^${storeFiles.genotypes(p.path)}: (\\d+ bytes, manifest|md5 of the contents)`),
+    )
+    expect(problems.slice(1)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${storeFiles.libraryCounts(p.path)}: ${tile(Math.min(was, 1 - was))}: count `),
+      ),
+      expect.stringMatching(
+        new RegExp(`^${storeFiles.libraryCounts(p.path)}: ${tile(Math.max(was, 1 - was))}: count `),
+      ),
+    ])
+  })
+
   it('reports a genome the manifest names but the store lacks', async () => {
     const dir = copy()
     const m = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'))
+    // a store of CGFs only (as before the cohort matrix): its samples are its CGFs
+    delete m.genotypes
     m.samples.push({ name: 'NA12878', phased: true, cgf: 'genomes/NA12878.cgf3' })
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m))
     const r = await verify(dir)

@@ -46,6 +46,7 @@ interface BuildCliOptions extends SampleOptions {
   build?: string
   skipRefMismatch?: boolean
   fastj?: boolean
+  cgf?: boolean
   cgftTileMap?: boolean
 }
 
@@ -67,11 +68,13 @@ export function registerBuild(program: Command): void {
     .option('--build <NAME>', 'assembly build name (default: the reference file name)')
     .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
     .option('--fastj', 'also write per-sample FastJ (fastj/SAMPLE/PPPP.fj.gz)')
+    .option('--cgf', 'also write one CGF v3 per sample (genomes/SAMPLE.cgf3)')
     .option(
       '--cgft-tile-map',
-      "write cgft's full 1024-entry tile map into every CGF (+6.6 kB each)",
+      "with --cgf: write cgft's full 1024-entry tile map into every CGF (+6.6 kB each)",
     )
     .action(async (o: BuildCliOptions) => {
+      if (o.cgftTileMap && !o.cgf) throw new ArgumentError('--cgft-tile-map needs --cgf')
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
@@ -97,6 +100,7 @@ export function registerBuild(program: Command): void {
           ...(o.build ? { build: o.build } : {}),
           ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
           ...(o.fastj ? { fastj: true } : {}),
+          ...(o.cgf ? { cgf: true } : {}),
           ...(o.cgftTileMap ? { fullTileMap: true } : {}),
           onProgress: bar.onProgress,
           signal: interrupt.signal,

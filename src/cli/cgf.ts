@@ -1,8 +1,17 @@
-// lightning-tiles cgf encode|decode: band text ↔ CGF v3 (spec §9, §10).
+// lightning-tiles cgf encode|decode|export: band text ↔ CGF v3 (spec §9, §10), and one sample of
+// a store as the CGF v3 file `build --cgf` writes.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { checkInputFile } from '../core/nodeFile.js'
-import { checkOutputFile, opener, openOutput, outputPath, readStdin, write } from './io.js'
+import {
+  checkOutputFile,
+  cliStore,
+  opener,
+  openOutput,
+  outputPath,
+  readStdin,
+  write,
+} from './io.js'
 
 interface EncodeOptions {
   path: string[]
@@ -11,13 +20,37 @@ interface EncodeOptions {
   output?: string
 }
 
+interface ExportOptions {
+  sample: string
+  output?: string
+  cgftTileMap?: boolean
+}
+
+/** Write `bytes` to `output` atomically, or to standard output when there is none. */
+async function writeOutput(bytes: Uint8Array, output: string | undefined): Promise<void> {
+  if (output === undefined) {
+    await write(bytes)
+    return
+  }
+  const out = await openOutput(output)
+  try {
+    out.stream.write(bytes)
+    await out.commit()
+  } catch (err) {
+    await out.abort()
+    throw err
+  }
+}
+
 interface DecodeOptions {
   path?: string
   hiq?: boolean
 }
 
 export function registerCgf(program: Command): void {
-  const cgf = program.command('cgf').description('CGF v3 genome files: band text ↔ binary')
+  const cgf = program
+    .command('cgf')
+    .description('CGF v3 genome files: band text ↔ binary, and export from a store')
   cgf
     .command('encode')
     .description('encode bands (one per --path, in order) into a CGF v3 file')
@@ -48,19 +81,25 @@ export function registerCgf(program: Command): void {
           `${name} holds ${bands.length} bands for ${paths.length} --path values`,
         )
       const input = paths.map((path, i) => ({ path, band: bands[i]! }))
-      const bytes = encodeCgf(input, { libraryVersion: opts.libraryVersion })
-      if (output === undefined) {
-        await write(bytes)
-        return
-      }
-      const out = await openOutput(output)
-      try {
-        out.stream.write(bytes)
-        await out.commit()
-      } catch (err) {
-        await out.abort()
-        throw err
-      }
+      await writeOutput(encodeCgf(input, { libraryVersion: opts.libraryVersion }), output)
+    })
+  cgf
+    .command('export <store>')
+    .description('write one sample of a store as a CGF v3 file (the bytes build --cgf writes)')
+    .requiredOption('--sample <NAME>', 'the sample')
+    .option('-o, --output <FILE>', 'write the CGF here atomically (default: standard output)')
+    .option('--cgft-tile-map', "cgft's full 1024-entry tile map (as build --cgf --cgft-tile-map)")
+    .action(async (store: string, opts: ExportOptions, cmd: Command) => {
+      const output = outputPath(opts.output)
+      if (output !== undefined) await checkOutputFile(output)
+      const [opened, { storeSampleToCgf }] = await Promise.all([
+        cliStore(store, cmd),
+        import('../export/cgf.js'),
+      ])
+      const bytes = await storeSampleToCgf(opened, opts.sample, {
+        fullTileMap: opts.cgftTileMap === true,
+      })
+      await writeOutput(bytes, output)
     })
   cgf
     .command('decode <file>')

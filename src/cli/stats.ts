@@ -16,6 +16,7 @@ const PART_LABELS: Record<StorePart, string> = {
   libraryTar: 'library 2bit-tar (+ .gzi, .tai)',
   sglf: 'SGLF (+ .gzi)',
   spanCounts: 'span + counts',
+  genotypes: 'genotypes (cohort matrices)',
   genomes: 'CGF genomes',
   fastj: 'FastJ (build --fastj)',
 }

@@ -6,11 +6,10 @@
 // Browser-safe.
 import type { AbortOptions } from '../core/errors.js'
 import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
-import { mapLimit } from '../core/mapLimit.js'
 import type { Region } from '../core/region.js'
 import { partitionPoint } from '../core/search.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
-import type { DecodedPath } from '../formats/cgf/pathStruct.js'
+import type { Band } from '../formats/band/band.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
 import { NO_REF_VARIANT } from '../library/counts.js'
 import { storeFiles } from '../store/layout.js'
@@ -42,9 +41,6 @@ interface PathTiles {
 
 /** Bases left of a region that left-aligned indels may reach. */
 const MARGIN = 10_000
-
-/** CGFs read at once: enough to hide latency, few enough open files for any cohort size. */
-const CGF_READS = 16
 
 async function readPathTiles(
   store: Store,
@@ -86,6 +82,24 @@ async function readPathTiles(
   }
 }
 
+/**
+ * The steps whose tiles may reach `region` (with its margins): those overlapping it, and before
+ * them as many as the path's longest spanning tile covers, so every tile reaching in is anchored
+ * inside the range.
+ */
+function stepsOf(t: PathTiles, region: Region | undefined): { start: number; end: number } {
+  const n = t.refVariant.length
+  if (!region) return { start: 0, end: n }
+  const lo = region.start - MARGIN
+  const hi = region.end + MARGIN
+  let maxSpan = 1
+  for (const x of t.spans) maxSpan = Math.max(maxSpan, x)
+  const from = partitionPoint(n, (s) => t.ends[s]! <= lo)
+  const end = partitionPoint(n, (s) => t.starts[s]! < hi)
+  const start = Math.min(Math.max(0, from - (maxSpan - 1)), end)
+  return { start, end }
+}
+
 /** The path's reference: its reference tiles joined (each later tile without its start tag). */
 function pathReference(t: PathTiles, tagLength: number): string {
   const parts: string[] = []
@@ -103,7 +117,9 @@ function blockOf(
   chrom: string,
   p: ManifestPath,
   t: PathTiles,
-  genomes: DecodedPath[],
+  genomes: Band[],
+  /** the step of the bands' first step */
+  first: number,
   region: Region | undefined,
 ): TileBlock {
   const variants = new Map<string, TileVariantSource>()
@@ -111,22 +127,13 @@ function blockOf(
   const lo = region ? region.start - MARGIN : -Infinity
   const hi = region ? region.end + MARGIN : Infinity
   genomes.forEach((g, sample) => {
-    // no-call runs per step, per allele
-    const runs: [Map<number, number[]>, Map<number, number[]>] = [new Map(), new Map()]
-    for (let k = 0; k < g.loqSteps.length; k++)
-      for (const [a, index, values] of [
-        [0, g.nocIndexA, g.nocRunsA],
-        [1, g.nocIndexB, g.nocRunsB],
-      ] as const) {
-        const from = index[k]!
-        const to = index[k + 1]!
-        if (to > from) runs[a].set(g.loqSteps[k]!, Array.from(values.subarray(2 * from, 2 * to)))
-      }
-    for (const [allele, arr] of [g.variantsA, g.variantsB].entries())
-      for (let s = 0; s < arr.length; s++) {
-        const v = arr[s]!
+    for (const [allele, arr] of g.variants.entries())
+      for (let i = 0; i < arr.length; i++) {
+        const s = first + i
+        const v = arr[i]!
         if (v < 0) continue
-        const nocalls = runs[allele]!.get(s)
+        const runs = g.nocalls[allele]![i]!
+        const nocalls = runs.length > 0 ? runs : undefined
         if (v === t.refVariant[s] && !nocalls) continue
         const span = t.spans[t.stepStart[s]! + v]!
         const start = t.starts[s]!
@@ -187,13 +194,11 @@ export async function* storeToVcf(
       if (!ref) references.set(p.chrom, (ref = { starts: [], seqs: [] }))
       ref.starts.push(p.start)
       ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
-      const genomes = await mapLimit(
-        samples,
-        CGF_READS,
-        (s) => store.cgf(s).decodePath(p.path, opts),
-        opts.signal,
-      )
-      const block = blockOf(p.chrom, p, t, genomes, region)
+      // the chosen samples' columns of the steps the region needs, decoded once (one CGF each in
+      // a store of CGFs)
+      const { start, end } = stepsOf(t, region)
+      const genomes = await store.bands(samples, p.path, { start, end, signal: opts.signal })
+      const block = blockOf(p.chrom, p, t, genomes, start, region)
       if (siteTable) {
         const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [p.start, p.end]
         block.sites = await siteTable.sites(

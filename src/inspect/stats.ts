@@ -104,6 +104,7 @@ const PART_ORDER: StorePart[] = [
   'libraryTar',
   'sglf',
   'spanCounts',
+  'genotypes',
   'genomes',
   'fastj',
 ]

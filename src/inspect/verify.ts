@@ -684,7 +684,8 @@ async function checkGenomes(
   for (const [k, s] of m.samples.entries()) {
     checkAbort(v.opts.signal)
     v.report('checking genomes', k, m.samples.length)
-    if (v.absent.has(s.cgf)) {
+    const cgf = s.cgf
+    if (cgf === undefined || v.absent.has(cgf)) {
       allRead = false
       continue
     }
@@ -693,13 +694,13 @@ async function checkGenomes(
       const header = await reader.getHeader({ signal: v.opts.signal })
       if (header.libraryVersion !== m.libraryVersion)
         v.problem(
-          s.cgf,
+          cgf,
           `LibraryVersion is '${header.libraryVersion}', manifest.json says '${m.libraryVersion}'`,
         )
       const entries = await reader.getPaths({ signal: v.opts.signal })
       const got = entries.map((e) => formatPath(e.path)).join(' ')
       if (got !== want)
-        v.problem(s.cgf, `holds paths ${got || '(none)'}, manifest.json lists ${want}`)
+        v.problem(cgf, `holds paths ${got || '(none)'}, manifest.json lists ${want}`)
       for (const p of m.paths) {
         const e = entries.find((x) => x.path === p.path)
         if (!e) {
@@ -708,7 +709,7 @@ async function checkGenomes(
         }
         if (e.steps !== p.steps)
           v.problem(
-            s.cgf,
+            cgf,
             `path ${formatPath(p.path)} has NTileStep ${e.steps}, manifest.json says ${p.steps}`,
             { offset: e.offset },
           )
@@ -717,7 +718,7 @@ async function checkGenomes(
         try {
           d = await reader.decodePath(p.path, { signal: v.opts.signal })
         } catch (err) {
-          v.caught(s.cgf, err)
+          v.caught(cgf, err)
           allRead = false
           continue
         }
@@ -726,18 +727,28 @@ async function checkGenomes(
           continue
         }
         const tally = tallies.get(p.path)!
-        checkAllele(v, s.cgf, d.variantsA, 'A', p, c, tally)
-        checkAllele(v, s.cgf, d.variantsB, 'B', p, c, tally)
+        checkAllele(v, cgf, d.variantsA, 'A', p, c, tally)
+        checkAllele(v, cgf, d.variantsB, 'B', p, c, tally)
       }
-      v.checked.samples++
+      if (!m.genotypes) v.checked.samples++
     } catch (err) {
-      v.caught(s.cgf, err)
+      v.caught(cgf, err)
       allRead = false
     }
   }
   v.report('checking genomes', m.samples.length, m.samples.length)
   // The counts are the haplotypes of the cohort: they add up only when every genome was read.
-  if (!allRead) return
+  if (allRead) compareTallies(v, m, counts, tallies, 'genomes')
+}
+
+/** Every path's counts against the haplotypes tallied from the genotypes (`from` names them). */
+function compareTallies(
+  v: Verifier,
+  m: StoreManifest,
+  counts: Map<number, LoadedCounts>,
+  tallies: Map<number, Uint32Array>,
+  from: string,
+): void {
   for (const [path, c] of counts) {
     const tally = tallies.get(path)!
     const file = storeFiles.libraryCounts(path)
@@ -746,10 +757,103 @@ async function checkGenomes(
         const [step, k] = stepVariantOf(c, i)!
         v.problem(
           file,
-          `${formatTileId({ path, version: 0, step, variant: k })}: count ${c.count[i]}, the ${m.samples.length} genomes carry it on ${tally[i]} haplotypes`,
+          `${formatTileId({ path, version: 0, step, variant: k })}: count ${c.count[i]}, the ${m.samples.length} ${from} carry it on ${tally[i]} haplotypes`,
         )
       }
   }
+}
+
+/**
+ * Every path's cohort matrix: it decodes, its shape is the path's steps × the samples'
+ * haplotypes, every haplotype's variants exist in the library with spanning tiles covering
+ * exactly their -1 steps, and the haplotypes carrying each variant add up to the counts file.
+ */
+async function checkMatrices(
+  v: Verifier,
+  m: StoreManifest,
+  counts: Map<number, LoadedCounts>,
+): Promise<void> {
+  const tallies = new Map<number, Uint32Array>()
+  let allRead = true
+  const sig = { signal: v.opts.signal }
+  const nHaps = 2 * m.samples.length
+  const segments = m.genotypes?.segments.length ?? 0
+  for (const [k, p] of m.paths.entries()) {
+    v.report('checking genotypes', k, m.paths.length)
+    const file = storeFiles.genotypes(p.path)
+    const c = counts.get(p.path)
+    const files = Array.from({ length: segments }, (_, g) => storeFiles.genotypes(p.path, g))
+    if (!c || files.some((f) => v.absent.has(f))) {
+      allRead = false
+      continue
+    }
+    const tally = new Uint32Array(c.nVariants)
+    tallies.set(p.path, tally)
+    try {
+      const matrix = await v.store.matrix(p.path, sig)
+      const info = await matrix.info(sig)
+      if (info.path !== p.path || info.rows !== p.steps || info.haplotypes !== nHaps) {
+        v.problem(
+          file,
+          `path ${formatPath(info.path)}, ${info.rows} rows × ${info.haplotypes} haplotypes; manifest.json says path ${formatPath(p.path)}, ${p.steps} steps × ${nHaps}`,
+        )
+        allRead = false
+        continue
+      }
+      const allele = (h: number) => `sample ${m.samples[h >> 1]!.name} allele ${'AB'[h & 1]}`
+      // per haplotype: the step its last tile covers to, and that tile's anchor
+      const coveredTo = new Int32Array(nHaps)
+      const anchor = new Int32Array(nHaps).fill(-1)
+      for await (const slice of matrix.slices({ ...sig, reuse: true })) {
+        checkAbort(v.opts.signal)
+        for (let r = 0; r < slice.rows; r++) {
+          const s = slice.start + r
+          const first = c.stepStart[s]!
+          const n = c.stepStart[s + 1]! - first
+          const step = formatStepId(p.path, s)
+          for (let h = 0; h < nHaps; h++) {
+            const x = slice.values[r * nHaps + h]!
+            if (x === -1) {
+              if (s >= coveredTo[h]!)
+                v.problem(
+                  file,
+                  `${allele(h)}: step ${step} is a non-anchor step (-1) that no spanning tile covers`,
+                )
+              continue
+            }
+            if (s < coveredTo[h]!)
+              v.problem(
+                file,
+                `${allele(h)}: step ${step} holds variant ${hex3(x)} inside the spanning tile anchored at ${formatStepId(p.path, anchor[h]!)}`,
+              )
+            if (x < 0 || x >= n) {
+              v.problem(
+                file,
+                `${allele(h)}: step ${step} holds variant ${hex3(x)}, the library has ${n} there`,
+              )
+              coveredTo[h] = s + 1
+              continue
+            }
+            tally[first + x]!++
+            anchor[h] = s
+            coveredTo[h] = s + c.span[first + x]!
+          }
+        }
+      }
+      for (let h = 0; h < nHaps; h++)
+        if (coveredTo[h]! > p.steps)
+          v.problem(
+            file,
+            `${allele(h)}: the last tile runs past step ${formatStepId(p.path, p.steps - 1)}`,
+          )
+    } catch (err) {
+      v.caught(file, err)
+      allRead = false
+    }
+  }
+  v.report('checking genotypes', m.paths.length, m.paths.length)
+  if (allRead) v.checked.samples = m.samples.length
+  if (allRead) compareTallies(v, m, counts, tallies, 'genomes of the cohort matrices')
 }
 
 /** Check a store; resolves to every problem found (none: the store is intact). */
@@ -813,6 +917,8 @@ export async function verifyStore(store: Store, opts: VerifyOptions = {}): Promi
 
   await checkSpanFile(v, m, counts)
   await checkAssembly(v, m)
-  await checkGenomes(v, m, counts)
+  if (m.genotypes) await checkMatrices(v, m, counts)
+  // CGFs: the genotypes of a store without matrices, an export (`build --cgf`) beside them
+  if (m.samples.some((s) => s.cgf !== undefined)) await checkGenomes(v, m, counts)
   return result()
 }

@@ -3,7 +3,7 @@
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { Band } from '../formats/band/band.js'
-import type { CohortMatrix } from './reader.js'
+import type { CohortMatrix, MatrixSlice } from './reader.js'
 
 /** One row of a matrix: every haplotype's value, and the haplotypes with no-call runs. */
 export interface BandRow {
@@ -36,23 +36,42 @@ export function* bandsToRows(bands: readonly Band[]): Generator<BandRow> {
   }
 }
 
+/** The runs of a cell without no-calls: one shared, frozen list (a band has two per step). */
+const NO_RUNS = Object.freeze([]) as unknown as number[]
+
+/**
+ * The bands of a slice whose columns are samples' haplotype pairs (column 2j allele A and 2j + 1
+ * allele B of band j), over the slice's rows.
+ */
+export function sliceToBands(slice: MatrixSlice): Band[] {
+  const n = slice.rows
+  const t = slice.haplotypes.length
+  if (t % 2 !== 0) throw new ArgumentError(`a slice of ${t} columns is not haplotype pairs`)
+  const bands: Band[] = []
+  for (let j = 0; j < t / 2; j++) {
+    const variants: [number[], number[]] = [new Array<number>(n), new Array<number>(n)]
+    for (let r = 0; r < n; r++) {
+      variants[0][r] = slice.values[r * t + 2 * j]!
+      variants[1][r] = slice.values[r * t + 2 * j + 1]!
+    }
+    const nocalls: [number[][], number[][]] = [
+      new Array<number[]>(n).fill(NO_RUNS),
+      new Array<number[]>(n).fill(NO_RUNS),
+    ]
+    bands.push({ variants, nocalls })
+  }
+  for (const e of slice.nocalls)
+    bands[e.column >> 1]!.nocalls[(e.column & 1) as 0 | 1][e.row - slice.start] = e.runs
+  return bands
+}
+
 /** The band of sample `sample` (haplotypes 2·sample and 2·sample + 1) over the whole path. */
 export async function sampleBand(
   matrix: CohortMatrix,
   sample: number,
   opts: AbortOptions = {},
 ): Promise<Band> {
-  const slice = await matrix.decode({ ...opts, haplotypes: [2 * sample, 2 * sample + 1] })
-  const n = slice.rows
-  const variants: [number[], number[]] = [new Array<number>(n), new Array<number>(n)]
-  for (let r = 0; r < n; r++) {
-    variants[0][r] = slice.values[2 * r]!
-    variants[1][r] = slice.values[2 * r + 1]!
-  }
-  const nocalls: [number[][], number[][]] = [
-    Array.from({ length: n }, () => []),
-    Array.from({ length: n }, () => []),
-  ]
-  for (const e of slice.nocalls) nocalls[e.column as 0 | 1][e.row - slice.start] = e.runs
-  return { variants, nocalls }
+  return sliceToBands(
+    await matrix.decode({ ...opts, haplotypes: [2 * sample, 2 * sample + 1] }),
+  )[0]!
 }

@@ -10,7 +10,6 @@ import {
   checkAbort,
 } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
-import { mapLimit } from '../core/mapLimit.js'
 import type { Region } from '../core/region.js'
 import { memo } from '../core/shared.js'
 import { formatPath, formatStepId, formatTileId, parseTileId } from '../core/tileId.js'
@@ -108,9 +107,6 @@ async function guard<T>(opts: AbortOptions, run: () => Promise<T>): Promise<T> {
     throw err
   }
 }
-
-/** CGF reads in flight at once for a population query (each a header scan, then a PathStruct). */
-const CGF_READS = 8
 
 /** Tile, coordinate and genome questions about one store. */
 export class TileResolver {
@@ -271,22 +267,22 @@ export class TileResolver {
           if (!m.samples.some((s) => s.name === name))
             throw new NotFoundError(`${this.location}: no sample '${name}'`)
       const samples = m.samples.filter((s) => !wanted || wanted.has(s.name))
-      const found = await mapLimit(
-        samples,
-        CGF_READS,
-        async (s): Promise<Carrier | undefined> => {
-          const at = await this.store.cgf(s).alleles(id.path, id.step, opts)
-          const alleles = at.variants.map((v) => (v === id.variant ? 1 : 0))
-          const nocall = at.nocalls.map((r) => r.length > 0)
-          if (!alleles[0] && !alleles[1]) return undefined
-          return {
-            sample: s.name,
-            alleles: [alleles[0]!, alleles[1]!],
-            nocall: [nocall[0]!, nocall[1]!],
-          }
-        },
-        opts.signal,
-      )
+      // one decode of the step for the samples' columns (or one read per CGF in a store of CGFs)
+      const bands = await this.store.bands(samples, id.path, {
+        start: id.step,
+        end: id.step + 1,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      })
+      const found = bands.map((band, i): Carrier | undefined => {
+        const alleles = band.variants.map((v) => (v[0] === id.variant ? 1 : 0))
+        const nocall = band.nocalls.map((r) => r[0]!.length > 0)
+        if (!alleles[0] && !alleles[1]) return undefined
+        return {
+          sample: samples[i]!.name,
+          alleles: [alleles[0]!, alleles[1]!],
+          nocall: [nocall[0]!, nocall[1]!],
+        }
+      })
       return found.filter((c): c is Carrier => c !== undefined)
     })
   }
@@ -296,7 +292,12 @@ export class TileResolver {
     return guard(opts, async () => {
       const s = await this.store.sample(sample, opts)
       const m = await this.store.manifest(opts)
-      return new StoreGenome(this.store, s, this.store.cgf(s), m.tagLength)
+      return new StoreGenome(
+        this.store,
+        s,
+        m.genotypes ? undefined : this.store.cgf(s),
+        m.tagLength,
+      )
     })
   }
 }
@@ -325,12 +326,18 @@ class StoreGenome implements Genome {
   constructor(
     private readonly store: Store,
     readonly sample: ManifestSample,
-    private readonly cgf: CgfReader,
+    /** the sample's CGF in a store of CGFs only; else its bands come from the cohort matrix */
+    private readonly cgf: CgfReader | undefined,
     private readonly tagLength: number,
   ) {}
 
   private band(path: number, opts: AbortOptions): Promise<Band> {
-    return memo(this.bands, path, () => this.cgf.band(path), opts)
+    return memo(this.bands, path, () => this.store.band(this.sample, path), opts)
+  }
+
+  /** The file the sample's genotypes of a path come from, for messages. */
+  private where(path: number): string {
+    return this.sample.cgf ?? storeFiles.genotypes(path)
   }
 
   private async overlapping(region: Region, opts: TileQueryOptions) {
@@ -350,7 +357,8 @@ class StoreGenome implements Genome {
         while (first > 0 && (a[first] === -1 || b[first] === -1)) first--
         for (let step = first; step <= hi && step < a.length; step++) {
           checkAbort(opts.signal)
-          out.push({ path, ...(await this.cgf.alleles(path, step, opts)) })
+          const at = this.cgf ? await this.cgf.alleles(path, step, opts) : bandAlleles(band, step)
+          out.push({ path, ...at })
         }
       }
       return out
@@ -502,10 +510,10 @@ class StoreGenome implements Genome {
       const bases = libs[k]![variant]
       if (bases === undefined)
         throw new FormatError(
-          `${this.sample.cgf}: variant ${variant} at step ${formatStepId(path, s)} is not in the library`,
+          `${this.where(path)}: variant ${variant} at step ${formatStepId(path, s)} is not in the library`,
         )
       const runs = band.nocalls[allele][s] ?? []
-      const tile = maskNocalls(bases, runs, formatStepId(path, s), this.sample.cgf)
+      const tile = maskNocalls(bases, runs, formatStepId(path, s), this.where(path))
       const piece = parts.length === 0 ? tile : tile.slice(L)
       parts.push(piece)
       len += piece.length
@@ -517,5 +525,26 @@ class StoreGenome implements Genome {
     })
     if (t1 >= nTags) anchors.push({ ref: pathSpan.end, hap: len })
     return { seq: parts.join(''), anchors }
+  }
+}
+
+/**
+ * One step of a band as a CGF gives it: `loq` when any step of its knot (the steps up to where
+ * both alleles start a new tile, as the CGF writer groups them) has no-call runs.
+ */
+function bandAlleles(band: Band, step: number): StepAlleles {
+  const [a, b] = band.variants
+  const [na, nb] = band.nocalls
+  let s = step
+  while (s > 0 && (a[s] === -1 || b[s] === -1)) s--
+  let e = step + 1
+  while (e < a.length && (a[e] === -1 || b[e] === -1)) e++
+  let loq = false
+  for (let t = s; t < e && !loq; t++) loq = na[t]!.length > 0 || nb[t]!.length > 0
+  return {
+    step,
+    variants: [a[step]!, b[step]!],
+    nocalls: [na[step]!, nb[step]!],
+    loq,
   }
 }

@@ -28,7 +28,9 @@ import { Lru } from '../core/lru.js'
 import { Lazy, memo } from '../core/shared.js'
 import { formatPath, formatStepId, formatTileId } from '../core/tileId.js'
 import { AssemblyReader } from '../formats/assembly/reader.js'
+import type { Band } from '../formats/band/band.js'
 import { CgfReader } from '../formats/cgf/reader.js'
+import type { StepAlleles } from '../formats/cgf/pathStruct.js'
 import { TagsetReader } from '../formats/tagset/reader.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
 import {
@@ -39,6 +41,11 @@ import {
   readU32s,
 } from '../library/counts.js'
 import type { CountsHeader, LoadedCounts } from '../library/counts.js'
+import { mapLimit } from '../core/mapLimit.js'
+import { sliceToBands } from '../matrix/band.js'
+import { MatrixReader } from '../matrix/reader.js'
+import type { CohortMatrix } from '../matrix/reader.js'
+import { SegmentedMatrix } from '../matrix/segments.js'
 import { storeFiles } from './layout.js'
 import { parseManifest } from './manifest.js'
 import type { ManifestPath, ManifestSample, StoreManifest } from './manifest.js'
@@ -63,6 +70,14 @@ export interface StoreOptions {
   libraryReaders?: number | undefined
   /** Genome (CGF) readers kept, one per sample; default 64. */
   genomeReaders?: number | undefined
+  /** Cohort matrix readers kept, one per path (each up to 64 inflated chunks); default 16. */
+  matrixReaders?: number | undefined
+}
+
+/** Which rows of a path: steps [start, end) (default: the whole path). */
+export interface StepRange {
+  start?: number | undefined
+  end?: number | undefined
 }
 
 /** One step's variants from the counts file: spans, and cohort counts when asked for. */
@@ -74,6 +89,9 @@ export interface StepCounts {
 const DEFAULT_CACHE_BYTES = 128 << 20
 const DEFAULT_LIBRARY_READERS = 16
 const DEFAULT_GENOME_READERS = 64
+const DEFAULT_MATRIX_READERS = 16
+/** CGFs read at once when a store has no matrix (each read is one or two ranged reads). */
+const CGF_READS = 16
 const ASSEMBLY_READERS = 4
 /** Bytes a JS string costs beyond its characters (a rough V8 header), for cache weights. */
 const STRING_OVERHEAD = 24
@@ -88,6 +106,7 @@ export class Store {
   private readonly data: Lru<string, Promise<unknown>>
   private readonly libraries: Lru<number, TarReader>
   private readonly genomes: Lru<string, CgfReader>
+  private readonly matrices: Lru<number, CohortMatrix>
   private readonly assemblies = new Lru<string, AssemblyReader>(ASSEMBLY_READERS)
   private tagsetReader: TagsetReader | undefined
 
@@ -98,6 +117,7 @@ export class Store {
     this.data = new Lru(opts.cacheBytes ?? DEFAULT_CACHE_BYTES)
     this.libraries = new Lru(opts.libraryReaders ?? DEFAULT_LIBRARY_READERS)
     this.genomes = new Lru(opts.genomeReaders ?? DEFAULT_GENOME_READERS)
+    this.matrices = new Lru(opts.matrixReaders ?? DEFAULT_MATRIX_READERS)
     this.manifestLoad = new Lazy(async () => {
       const f = this.file(storeFiles.manifest)
       const text = await readText(f.handle).catch((err: unknown) => unreadable(f.name, err))
@@ -310,8 +330,12 @@ export class Store {
     return a
   }
 
-  /** The CGF of a sample of the manifest. */
+  /** The CGF of a sample of the manifest; NotFoundError when the store wrote none. */
   cgf(sample: ManifestSample): CgfReader {
+    if (sample.cgf === undefined)
+      throw new NotFoundError(
+        `${this.location}: sample '${sample.name}' has no CGF (export one with cgf export)`,
+      )
     let cgf = this.genomes.get(sample.name)
     if (!cgf) {
       cgf = new CgfReader(this.file(sample.cgf))
@@ -320,10 +344,107 @@ export class Store {
     return cgf
   }
 
+  /** Whether the store keeps its genotypes as cohort matrices (else as one CGF per sample). */
+  async hasMatrix(opts: AbortOptions = {}): Promise<boolean> {
+    return (await this.manifest(opts)).genotypes !== undefined
+  }
+
+  /**
+   * The cohort matrix of a path: its segments side by side, columns 2i and 2i + 1 the haplotypes
+   * of the manifest's sample i. NotFoundError for a store of CGFs only.
+   */
+  async matrix(path: number, opts: AbortOptions = {}): Promise<CohortMatrix> {
+    const m = await this.manifest(opts)
+    await this.path(path, opts)
+    if (!m.genotypes)
+      throw new NotFoundError(`${this.location}: the store has no cohort matrix (only CGFs)`)
+    let matrix = this.matrices.get(path)
+    if (!matrix) {
+      const readers = m.genotypes.segments.map(
+        (_, k) => new MatrixReader(this.file(storeFiles.genotypes(path, k))),
+      )
+      matrix = readers.length === 1 ? readers[0]! : new SegmentedMatrix(readers)
+      this.matrices.set(path, matrix)
+    }
+    return matrix
+  }
+
+  /**
+   * The bands of `samples` over steps [start, end) of a path (default: all of it): from the
+   * matrix, one decode of just those samples' columns; in a store of CGFs, one CGF per sample.
+   */
+  async bands(
+    samples: readonly ManifestSample[],
+    path: number,
+    opts: AbortOptions & StepRange = {},
+  ): Promise<Band[]> {
+    const m = await this.manifest(opts)
+    const { steps } = await this.path(path, opts)
+    const start = opts.start ?? 0
+    const end = opts.end ?? steps
+    if (!(
+      Number.isInteger(start) &&
+      Number.isInteger(end) &&
+      0 <= start &&
+      start <= end &&
+      end <= steps
+    ))
+      throw new ArgumentError(
+        `steps [${start}, ${end}) are not inside path ${formatPath(path)} (${steps} steps)`,
+      )
+    if (m.genotypes) {
+      const index = new Map(m.samples.map((s, i) => [s.name, i]))
+      // each sample's columns once, even when a sample is asked for twice
+      const distinct = [
+        ...new Set(
+          samples.map((s) => {
+            const i = index.get(s.name)
+            if (i === undefined) throw new NotFoundError(`${this.location}: no sample '${s.name}'`)
+            return i
+          }),
+        ),
+      ]
+      const matrix = await this.matrix(path, opts)
+      const sig = opts.signal ? { signal: opts.signal } : {}
+      const haplotypes = distinct.flatMap((i) => [2 * i, 2 * i + 1])
+      const decoded = sliceToBands(await matrix.decode({ ...sig, start, end, haplotypes }))
+      const at = new Map(distinct.map((i, k) => [i, decoded[k]!]))
+      return samples.map((s) => at.get(index.get(s.name)!)!)
+    }
+    return mapLimit(
+      samples,
+      CGF_READS,
+      async (s) => {
+        if (end - start === 1) return bandOfStep(await this.cgf(s).alleles(path, start, opts))
+        const band = await this.cgf(s).band(path, opts)
+        if (start === 0 && end === steps) return band
+        const cut = <T>(x: [T[], T[]]): [T[], T[]] => [
+          x[0].slice(start, end),
+          x[1].slice(start, end),
+        ]
+        return { variants: cut(band.variants), nocalls: cut(band.nocalls) }
+      },
+      opts.signal,
+    )
+  }
+
+  /** One sample's band over a whole path (see `bands`). */
+  async band(sample: ManifestSample, path: number, opts: AbortOptions = {}): Promise<Band> {
+    return (await this.bands([sample], path, opts))[0]!
+  }
+
   /** The tagset (`tagset.2bit`), with the store's tag length. */
   async tagset(opts: AbortOptions = {}): Promise<TagsetReader> {
     const { tagLength } = await this.manifest(opts)
     this.tagsetReader ??= new TagsetReader(this.file(storeFiles.tagset), { tagLength })
     return this.tagsetReader
+  }
+}
+
+/** A one-step band from a CGF's alleles at that step. */
+function bandOfStep(a: StepAlleles): Band {
+  return {
+    variants: [[a.variants[0]], [a.variants[1]]],
+    nocalls: [[a.nocalls[0]], [a.nocalls[1]]],
   }
 }

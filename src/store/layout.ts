@@ -25,6 +25,12 @@ export const storeFiles = {
   sitesIndex: 'sites.vcf.gz.csi',
   sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
   sglfGzi: (path: number) => `sglf/${formatPath(path)}.sglf.gz.gzi`,
+  /** the cohort matrix of a path (docs/cohort-matrix.md): segment 0, then one per `add` */
+  genotypes: (path: number, segment = 0) =>
+    segment === 0
+      ? `genotypes/${formatPath(path)}.ltcm`
+      : `genotypes/${formatPath(path)}.${segment}.ltcm`,
+  /** a sample's CGF v3: written by `build --cgf` (and in stores built before the matrix) */
   genome: (sample: string) => `genomes/${encodeURIComponent(sample)}.cgf3`,
   fastj: (sample: string, path: number) =>
     `fastj/${encodeURIComponent(sample)}/${formatPath(path)}.fj.gz`,
@@ -39,6 +45,7 @@ export type StorePart =
   | 'libraryTar'
   | 'sglf'
   | 'spanCounts'
+  | 'genotypes'
   | 'genomes'
   | 'fastj'
 
@@ -83,7 +90,17 @@ export function storeFileList(m: StoreManifest): StoreFile[] {
   // the input's sites and IDs (stores before it, and FASTA-built ones, lack it)
   out.push(f(storeFiles.sites, 'sites', 'the site table', false))
   out.push(f(storeFiles.sitesIndex, 'sites', 'the site table index', false))
-  for (const s of m.samples) out.push(f(s.cgf, 'genomes', `the CGF of sample ${s.name}`))
+  for (const [k] of (m.genotypes?.segments ?? []).entries())
+    for (const p of m.paths)
+      out.push(
+        f(
+          storeFiles.genotypes(p.path, k),
+          'genotypes',
+          `the cohort matrix of path ${formatPath(p.path)}${k > 0 ? `, segment ${k}` : ''}`,
+        ),
+      )
+  for (const s of m.samples)
+    if (s.cgf !== undefined) out.push(f(s.cgf, 'genomes', `the CGF of sample ${s.name}`))
   return out
 }
 

@@ -23,13 +23,22 @@ export interface ManifestPath {
   version: string
 }
 
-/** One genome of the store and its CGF. */
+/** One genome of the store, and its CGF when the store has one. */
 export interface ManifestSample {
   name: string
   /** false when any genotype of the sample was unphased (written order kept) */
   phased: boolean
-  /** CGF file, relative to the store */
-  cgf: string
+  /** CGF file, relative to the store: `build --cgf`, `--from-cgf` and stores before the matrix */
+  cgf?: string
+}
+
+/**
+ * The cohort matrices (docs/cohort-matrix.md): one file per path and segment
+ * (`storeFiles.genotypes(path, k)`); segment k holds its samples' haplotypes as columns 2i, 2i+1,
+ * and the segments' samples, concatenated, are the manifest's samples in order.
+ */
+export interface ManifestGenotypes {
+  segments: { samples: string[] }[]
 }
 
 /** What manifest.json holds: the store's format, build, contigs, paths, samples and source. */
@@ -44,6 +53,8 @@ export interface StoreManifest {
   contigs: { name: string; length: number }[]
   paths: ManifestPath[]
   samples: ManifestSample[]
+  /** the genotypes as cohort matrices; absent in a store of CGFs only, whose readers use those */
+  genotypes?: ManifestGenotypes
   /** what the build read and what it skipped */
   source: {
     reference: string
@@ -111,13 +122,32 @@ export function parseManifest(text: string, file = storeFiles.manifest): StoreMa
   const names = new Set<string>()
   for (const s of o.samples) {
     need(
-      typeof s.name === 'string' && typeof s.cgf === 'string',
-      'every sample needs a name and a cgf',
+      typeof s.name === 'string' && (s.cgf === undefined || typeof s.cgf === 'string'),
+      'every sample needs a name (and a cgf, if any, is a file name)',
       file,
     )
     need(!names.has(s.name), `sample '${s.name}' is listed twice`, file)
     names.add(s.name)
   }
+  if (o.genotypes !== undefined) {
+    const segs = (o.genotypes as Partial<ManifestGenotypes> | null)?.segments
+    need(
+      Array.isArray(segs) && segs.every((g) => Array.isArray(g?.samples)),
+      'genotypes.segments must be a list of { samples: [...] }',
+      file,
+    )
+    const order = segs.flatMap((g) => g.samples)
+    need(
+      order.length === o.samples.length && order.every((n, i) => n === o.samples![i]!.name),
+      "genotypes.segments' samples must be the manifest's samples, in order",
+      file,
+    )
+  } else
+    need(
+      o.samples.every((s) => typeof s.cgf === 'string'),
+      'a store without genotypes needs a cgf for every sample',
+      file,
+    )
   if (o.files !== undefined) {
     need(typeof o.files === 'object' && o.files !== null, 'files must be an object', file)
     for (const [rel, h] of Object.entries(o.files)) {

@@ -184,6 +184,11 @@ export class StoreWriter {
     await writeSpanFile(await this.place(storeFiles.span), entries, this.signalOpts)
   }
 
+  /** Where the cohort matrix of a path (segment `segment`) goes: a MatrixWriter writes it. */
+  async genotypesFile(path: number, segment = 0): Promise<string> {
+    return this.place(storeFiles.genotypes(path, segment))
+  }
+
   /** Write a sample's CGF; returns its name relative to the store (for the manifest). */
   async genome(sample: string, bytes: Uint8Array): Promise<string> {
     const rel = storeFiles.genome(sample)

@@ -5,14 +5,17 @@
 //   assembly    paths → tagset.2bit and the assembly
 //   haplotypes  the VCF (or FASTA pairs), path by path → a path library (tiles per haplotype)
 //   library     path library → SGLF, 2bit tar, counts of the path; its manifest entry and spans
-//   genotypes   path library → every sample's PathStruct (spilled); at the end one CGF per sample
+//   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, rows fed as the
+//               haplotypes are read back step block by step block); with `cgf` also every sample's
+//               PathStruct (spilled), and at the end one CGF per sample
 //   manifest    what was built and skipped → skipped.tsv and the manifest (the writer adds hashes)
 //
 // Everything is written through a StoreWriter (store/writer.ts: the same layout table the readers
 // use) into a temporary directory renamed into place when the store is complete.
 //
 // Memory: one path at a time — the path's reference, its records (carriers in typed arrays), its
-// distinct tiles and each haplotype's non-reference tiles; PathStructs go to a spill file.
+// distinct tiles and each haplotype's non-reference tiles, and a block of matrix rows (at most
+// ROW_BLOCK_VALUES values); PathStructs (with `cgf`) go to a spill file.
 import { basename } from 'node:path'
 import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -25,6 +28,7 @@ import { libraryVersion, PathVersionHasher } from '../formats/sglf/reader.js'
 import type { SglfTileInput } from '../formats/sglf/writer.js'
 import { encodeTwoBit } from '../formats/twobit/writer.js'
 import { encodeCounts, NO_REF_VARIANT } from '../library/counts.js'
+import { MatrixWriter } from '../matrix/writer.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION } from '../store/manifest.js'
 import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
 import { StoreWriter, prepareStoreTarget } from '../store/writer.js'
@@ -61,6 +65,8 @@ export interface BuildOptions extends AbortOptions {
   skipRefMismatch?: boolean
   /** also write per-sample FastJ: fastj/SAMPLE/PPPP.fj.gz */
   fastj?: boolean
+  /** also write one CGF v3 per sample (genomes/SAMPLE.cgf3), beside the cohort matrices */
+  cgf?: boolean
   /** write cgft's full 1024-entry tile map into every CGF (default: the 16 entries v3 uses) */
   fullTileMap?: boolean
   onProgress?: ProgressCallback
@@ -103,25 +109,30 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
     opts.out,
     async (w) => {
       await assemblyStage(w, paths, build, run)
-      const spill = await PathStructSpill.create(
-        w.scratchFile('.pathstructs'),
-        paths.length,
-        source.samples.length,
-      )
+      const spill = opts.cgf
+        ? await PathStructSpill.create(
+            w.scratchFile('.pathstructs'),
+            paths.length,
+            source.samples.length,
+          )
+        : undefined
       try {
         const library: LibraryPath[] = []
         for await (const lib of haplotypesStage(source, paths, run)) {
           library.push(await libraryStage(w, lib, run))
-          await genotypesOfPath(spill, lib, keys, run)
+          await genotypesOfPath(w, lib, run)
+          if (spill) await pathStructsOfPath(spill, lib, keys, run)
           if (opts.fastj) await fastjOfPath(w, lib, source.samples, build, run)
         }
         await w.span(library.flatMap((l) => l.spans))
         const version = libraryVersion(new Map(library.map((l) => [l.path.path, l.path.version])))
-        const samples = await genotypesStage(w, spill, source, version, tileMap, run)
+        const samples = spill
+          ? await genomesStage(w, spill, source, version, tileMap, run)
+          : source.samples.map((name) => ({ name, phased: !source.unphased.has(name) }))
         if (opts.vcf !== undefined) await w.sites(opts.vcf, ref.contigs)
         return await manifestStage(w, { opts, ref, source, build, version, library, samples })
       } finally {
-        await spill.close()
+        await spill?.close()
       }
     },
     { force: opts.force ?? false, signal: opts.signal, onProgress: run.report },
@@ -262,8 +273,53 @@ function countsOf(lib: PathLibrary): Uint8Array {
   return encodeCounts({ stepStart, count, span, refVariant })
 }
 
-/** genotypes, per path: every sample's PathStruct of the path, into the spill file. */
-async function genotypesOfPath(
+/**
+ * Values of matrix rows held at once while the path's haplotypes are read back (about 64 MiB): a
+ * haplotype is read back whole (PathLibrary.haplotype), so a path is read once per block of rows.
+ */
+const ROW_BLOCK_VALUES = 1 << 24
+
+/** genotypes, per path: the path's cohort matrix, a row per step, a column per haplotype. */
+async function genotypesOfPath(w: StoreWriter, lib: PathLibrary, run: Run): Promise<void> {
+  const nHaps = lib.nHaplotypes
+  const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path), {
+    path: lib.path.path,
+    haplotypes: nHaps,
+  })
+  try {
+    const block = Math.max(
+      1,
+      Math.min(lib.nSteps, Math.floor(ROW_BLOCK_VALUES / Math.max(1, nHaps))),
+    )
+    const rows = new Int32Array(block * nHaps)
+    const variants = new Int32Array(lib.nSteps)
+    const nocalls = new Array<number[]>(lib.nSteps)
+    const rowNocalls: [number, number[]][][] = Array.from({ length: block }, () => [])
+    for (let first = 0; first < lib.nSteps; first += block) {
+      const n = Math.min(block, lib.nSteps - first)
+      for (const list of rowNocalls) list.length = 0
+      for (let h = 0; h < nHaps; h++) {
+        if (h % 128 === 0) checkAbort(run.signal)
+        lib.haplotype(h, variants)
+        lib.nocallLists(h, nocalls)
+        for (let r = 0; r < n; r++) {
+          rows[r * nHaps + h] = variants[first + r]!
+          const runs = nocalls[first + r]!
+          if (runs.length > 0) rowNocalls[r]!.push([h, runs])
+        }
+      }
+      for (let r = 0; r < n; r++)
+        await writer.addRow(rows.subarray(r * nHaps, (r + 1) * nHaps), rowNocalls[r])
+    }
+    await writer.close()
+  } catch (err) {
+    await writer.abort()
+    throw err
+  }
+}
+
+/** With `cgf`, per path: every sample's PathStruct of the path, into the spill file. */
+async function pathStructsOfPath(
   spill: PathStructSpill,
   lib: PathLibrary,
   keys: Map<string, number>,
@@ -299,8 +355,8 @@ async function fastjOfPath(
   }
 }
 
-/** genotypes, at the end: one CGF per sample from its spilled PathStructs. */
-async function genotypesStage(
+/** genotypes, at the end, with `cgf`: one CGF per sample from its spilled PathStructs. */
+async function genomesStage(
   w: StoreWriter,
   spill: PathStructSpill,
   source: HaplotypeInput,
@@ -342,6 +398,7 @@ async function manifestStage(
     contigs: b.ref.contigs.map((c) => ({ name: c.name, length: c.length })),
     paths: b.library.map((l) => l.path),
     samples: b.samples,
+    genotypes: { segments: [{ samples: b.samples.map((s) => s.name) }] },
     source: {
       reference: basename(opts.reference),
       ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
