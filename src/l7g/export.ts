@@ -17,11 +17,12 @@ import type { ProgressCallback } from '../core/progress.js'
 import { formatPath } from '../core/tileId.js'
 import { DEFAULT_TILE_MAP } from '../formats/cgf/defaultTileMap.js'
 import { encodeCgf } from '../formats/cgf/encode.js'
-import { CgfReader } from '../formats/cgf/reader.js'
+import { HEXIT_TILE_MAP } from '../formats/cgf/tileMap.js'
 import { writeSglf } from '../formats/sglf/writer.js'
 import { SpanTable } from '../formats/span/reader.js'
 import { sglfTilesOfTar } from '../library/tar.js'
 import { storeFiles } from '../store/layout.js'
+import { openStore } from '../store/node.js'
 import { parseManifest } from '../store/manifest.js'
 import type { StoreManifest } from '../store/manifest.js'
 import { l7gFiles } from './layout.js'
@@ -80,12 +81,13 @@ export async function exportL7g(
     }
     await copyFile(from(storeFiles.span), await to(l7gFiles.span))
     const libraryVersion = opts.libraryVersion ?? m.libraryVersion
+    // each genome's bands from the store's cohort matrix (or its CGFs, in a store of CGFs)
+    const opened = openStore(store)
     for (const [i, s] of m.samples.entries()) {
-      const reader = new CgfReader({ name: s.cgf, handle: new LocalFile(from(s.cgf)) })
-      const header = await reader.getHeader(opts)
       const paths = []
-      for (const p of m.paths) paths.push({ path: p.path, band: await reader.band(p.path, opts) })
-      const tileMap = opts.cgftTileMap ? DEFAULT_TILE_MAP : header.tileMap
+      for (const p of m.paths)
+        paths.push({ path: p.path, band: await opened.band(s, p.path, opts) })
+      const tileMap = opts.cgftTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
       await writeFileAtomic(
         await to(l7gFiles.cgf(s.name)),
         encodeCgf(paths, { tileMap, libraryVersion }),
