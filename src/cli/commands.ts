@@ -9,6 +9,7 @@ import { registerResolver } from './resolver.js'
 import { registerSamples } from './samples.js'
 import { registerStats } from './stats.js'
 import { registerVerify } from './verify.js'
+import { registerView } from './view.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerStats(program)
   registerVerify(program)
   registerCsq(program)
+  registerView(program)
 }
