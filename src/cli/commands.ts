@@ -10,6 +10,7 @@ import { registerSamples } from './samples.js'
 import { registerStats } from './stats.js'
 import { registerVerify } from './verify.js'
 import { registerView } from './view.js'
+import { registerFreq } from './freq.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerVerify(program)
   registerCsq(program)
   registerView(program)
+  registerFreq(program)
 }
