@@ -11,6 +11,7 @@ import { registerStats } from './stats.js'
 import { registerVerify } from './verify.js'
 import { registerView } from './view.js'
 import { registerFreq } from './freq.js'
+import { registerLd } from './ld.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -27,4 +28,5 @@ export function registerCommands(program: Command): void {
   registerCsq(program)
   registerView(program)
   registerFreq(program)
+  registerLd(program)
 }
