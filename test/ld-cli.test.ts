@@ -165,6 +165,8 @@ describe('ld', () => {
   it('bad input: one-line errors', async () => {
     const r = await runCli('ld', built.dir, '-r', REGION, '--window', 'far')
     expect(r.err).toMatch(/--window far: expected a distance/)
+    const two = await runCli('ld', built.dir, '-r', `${REGION},20:2000000-2001000`)
+    expect(two.err).toMatch(/ld takes one region, not 2/)
     const none = await runCli('ld', built.dir, '--with', '20:1000001')
     expect(none.err).toMatch(/no site at 20:1000001/)
     const empty = await runCli('ld', built.dir, '-r', REGION, '-s', 'pop=="YRI"')

@@ -66,7 +66,7 @@ export function registerLd(program: Command): void {
       if (o.gff !== undefined && o.svg === undefined)
         throw new ArgumentError('--gff needs --svg FILE')
       if (o.svg !== undefined) await checkOutputFile(o.svg, '--svg')
-      const [{ parseRegion }, { readStoreSamples }, { resolveGroups }, { genotypeSites }] =
+      const [{ parseRegionList }, { readStoreSamples }, { resolveGroups }, { genotypeSites }] =
         await Promise.all([
           import('../core/region.js'),
           import('../samples/read.js'),
@@ -80,8 +80,12 @@ export function registerLd(program: Command): void {
         anchor = { chrom: m[1]!, pos: Number(m[2]) }
       }
       let region: Region
-      if (o.regions !== undefined) region = parseRegion(o.regions)
-      else if (anchor)
+      if (o.regions !== undefined) {
+        const list = parseRegionList(o.regions)
+        if (list.length !== 1)
+          throw new ArgumentError(`-r ${o.regions}: ld takes one region, not ${list.length}`)
+        region = list[0]!
+      } else if (anchor)
         region = {
           chrom: anchor.chrom,
           start: Math.max(0, anchor.pos - 1 - window),

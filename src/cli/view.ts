@@ -16,9 +16,9 @@ import {
 import type { RegionOptions } from './io.js'
 
 interface ViewCliOptions extends RegionOptions {
-  samples: string[]
+  samples?: string[]
   filter?: string
-  alleles: string[]
+  alleles?: string[]
   carriers?: boolean
   haplotypes?: boolean
   dropGenotypes?: boolean
@@ -28,7 +28,7 @@ interface ViewCliOptions extends RegionOptions {
   output?: string
 }
 
-const collect = (value: string, list: string[]) => [...list, value]
+const collect = (value: string, list: string[] | undefined) => [...(list ?? []), value]
 
 /** The allele names of the -a options: `,A,B` lists, `@FILE` (first column), or one name. */
 async function alleleNames(specs: string[]): Promise<string[]> {
@@ -107,7 +107,6 @@ export function registerView(program: Command): void {
       '-s, --samples <EXPR>',
       'a sample group (repeatable; unlike other commands, each -s makes one group, as BGT): an expression over the metadata (pop=="FIN"), ,A,B names, or @FILE',
       collect,
-      [],
     )
     .option(
       '-f, --filter <EXPR>',
@@ -117,7 +116,6 @@ export function registerView(program: Command): void {
       '-a, --alleles <LIST>',
       'only these alleles (repeatable): CHR:POS:REFLEN:ALT (BGT) or CHR:POS:REF:ALT (VCF), ,A,B lists or @FILE',
       collect,
-      [],
     )
     .option(
       '-S, --carriers',
@@ -142,15 +140,13 @@ export function registerView(program: Command): void {
       const limit = o.limit === undefined ? Infinity : Number(o.limit)
       if (!(Number.isInteger(limit) || limit === Infinity) || limit < 0)
         throw new ArgumentError(`-n ${o.limit}: expected a whole number ≥ 0`)
-      if ((o.carriers || o.haplotypes) && !o.alleles.length)
+      if ((o.carriers || o.haplotypes) && !o.alleles)
         throw new ArgumentError(`${o.carriers ? '-S' : '-H'} needs the alleles: -a`)
       const output = outputPath(o.output)
       if (output !== undefined) await checkOutputFile(output)
       const { parseAlleleName, prepareQuery, compileColumn, AlleleSetCounter } =
         await import('../query/view.js')
-      const alleles = o.alleles.length
-        ? (await alleleNames(o.alleles)).map(parseAlleleName)
-        : undefined
+      const alleles = o.alleles ? (await alleleNames(o.alleles)).map(parseAlleleName) : undefined
       const open = await cliStore(store, command)
       const manifest = await open.manifest()
       const regions = await regionsOf(o, manifest, true)
