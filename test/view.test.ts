@@ -7,7 +7,8 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { parseAlleleName } from '../src/query/view.js'
+import { parseAlleleName, query } from '../src/query/view.js'
+import { openStore } from '../src/store/node.js'
 import { storeFiles } from '../src/store/layout.js'
 import { bgtBinary } from './bgt.js'
 import { runCli } from './cli.js'
@@ -210,6 +211,28 @@ describe('view on the testdata cohort with the 1000 Genomes panel', () => {
       expect(us.split('\n').filter(Boolean).length).toBe(50)
       expect(us).toBe(theirs(...args))
     })
+  })
+
+  it('query() from code gives the records and group counts the CLI prints', async () => {
+    const records = []
+    for await (const r of query(openStore(store()), {
+      regions: [{ chrom: '20', start: 999_999, end: 1_100_000 }],
+      groups: ['pop=="FIN"', 'pop=="GBR"'],
+      filter: 'AF#1 > 0.2 && AC#2 < AC#1',
+    }))
+      records.push(`${r.pos}\t${r.counts[1]!.ac}\t${r.counts[2]!.an}`)
+    const cli = await ours(
+      '-s',
+      'pop=="FIN"',
+      '-s',
+      'pop=="GBR"',
+      '-f',
+      'AF1 > 0.2 && AC2 < AC1',
+      '-t',
+      'POS,AC#1,AN2',
+    )
+    expect(records.length).toBeGreaterThan(5)
+    expect(records).toEqual(cli.trim().split('\n'))
   })
 
   it('-o x.vcf.gz writes BGZF that bcftools reads, equal to stdout', async () => {
