@@ -139,6 +139,39 @@ describe('ld', () => {
     }
   })
 
+  it('--unphased (EM over genotypes) keeps the pairs plink 1.9 --r2 dprime keeps, with its values', async () => {
+    const vcf = join(built.tmp, 'window.vcf.gz')
+    const out = join(built.tmp, 'plink')
+    sh(
+      `bcftools view -c1 -r ${REGION} ${TESTDATA_VCF} -Oz -o ${vcf} && ` +
+        `plink1.9 --vcf ${vcf} --r2 dprime --ld-window-kb 500 --ld-window 99999 --ld-window-r2 0.05 --out ${out} >/dev/null`,
+    )
+    const plink = new Map(
+      readFileSync(`${out}.ld`, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => {
+          const f = l.trim().split(/\s+/)
+          return [`${f[1]} ${f[4]}`, { r2: +f[6]!, dPrime: +f[7]! }]
+        }),
+    )
+    const r = await runCli('ld', built.dir, '-r', REGION, '--unphased')
+    const ours = new Map(
+      [...parse(r.stdout)].map(([k, v]) => {
+        const f = k.split(' ')
+        return [`${f[0]} ${f[2]}`, v]
+      }),
+    )
+    expect(plink.size).toBeGreaterThan(1000)
+    expect([...ours.keys()].sort()).toEqual([...plink.keys()].sort())
+    // both stop their EM at a tolerance (Ensembl's 1e-4 on θ here) and plink prints 6 digits
+    for (const [k, p] of plink) {
+      expect(Math.abs(ours.get(k)!.r2 - p.r2), k).toBeLessThan(1e-4)
+      expect(Math.abs(Math.abs(ours.get(k)!.dPrime) - p.dPrime), k).toBeLessThan(1e-3)
+    }
+  })
+
   it('--svg draws the heatmap with the genes under it', async () => {
     const svg = join(built.tmp, 'ld.svg')
     const r = await runCli(
