@@ -10,6 +10,9 @@ import { registerResolver } from './resolver.js'
 import { registerSamples } from './samples.js'
 import { registerStats } from './stats.js'
 import { registerVerify } from './verify.js'
+import { registerView } from './view.js'
+import { registerFreq } from './freq.js'
+import { registerLd } from './ld.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -25,4 +28,7 @@ export function registerCommands(program: Command): void {
   registerVerify(program)
   registerCsq(program)
   registerL7gTools(program)
+  registerView(program)
+  registerFreq(program)
+  registerLd(program)
 }

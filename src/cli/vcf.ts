@@ -25,7 +25,7 @@ interface VcfCliOptions extends SampleOptions, RegionOptions {
   writeIndex?: boolean
 }
 
-const isBgzfName = (path: string) => /\.b?gz$/i.test(path)
+export const isBgzfName = (path: string) => /\.b?gz$/i.test(path)
 
 /** The contig and 0-based half-open reference span of a record line (REF, or INFO END). */
 function recordSpan(line: string): { chrom: string; beg: number; end: number } {
@@ -104,7 +104,7 @@ async function* vcfLines(
 }
 
 /** Lines joined into chunks of 1024 (fewer, larger writes). */
-async function* batches(source: AsyncIterable<string>): AsyncGenerator<string> {
+export async function* batches(source: AsyncIterable<string>): AsyncGenerator<string> {
   let batch: string[] = []
   for await (const line of source) {
     batch.push(line)
@@ -127,7 +127,7 @@ async function writeTo(stream: Writable, data: string | Uint8Array): Promise<voi
  * then, with `index`, a CSI index beside it (`path.csi`, as bcftools --write-index). A stale
  * `.tbi`/`.csi` of an earlier file at `path` is removed: tools would read the new file through it.
  */
-async function writeVcfFile(
+export async function writeVcfFile(
   path: string,
   lines: AsyncIterable<string>,
   index: { maxLength: number } | undefined,

@@ -1,0 +1,205 @@
+// lightning-tiles view: BGT's `bgt view` over a store (bcftools' spelling where the two differ):
+// regions, sample groups, a genotype-dependent site filter, alleles by name, the samples carrying
+// all chosen alleles (-S) and haplotype counts over them per group (-H); VCF or a TSV table out.
+import type { Command } from 'commander'
+import { ArgumentError } from '../core/errors.js'
+import type { QueryRecord } from '../query/view.js'
+import {
+  addRegionOptions,
+  checkOutputFile,
+  cliStore,
+  opener,
+  outputPath,
+  regionsOf,
+  write,
+} from './io.js'
+import type { RegionOptions } from './io.js'
+
+interface ViewCliOptions extends RegionOptions {
+  samples?: string[]
+  filter?: string
+  alleles?: string[]
+  carriers?: boolean
+  haplotypes?: boolean
+  dropGenotypes?: boolean
+  counts?: boolean
+  table?: string
+  limit?: string
+  output?: string
+}
+
+const collect = (value: string, list: string[] | undefined) => [...(list ?? []), value]
+
+/** The allele names of the -a options: `,A,B` lists, `@FILE` (first column), or one name. */
+async function alleleNames(specs: string[]): Promise<string[]> {
+  const names: string[] = []
+  for (const spec of specs) {
+    if (spec.startsWith(',')) names.push(...spec.slice(1).split(','))
+    else if (spec.startsWith('@')) {
+      const [{ readFile }, { checkInputFile }] = await Promise.all([
+        import('node:fs/promises'),
+        import('../core/nodeFile.js'),
+      ])
+      const file = spec.slice(1)
+      await checkInputFile(file, '-a')
+      const text = await readFile(file, 'utf8')
+      names.push(...text.split(/\r?\n/).map((l) => l.split(/\s/)[0]!))
+    } else names.push(spec)
+  }
+  return names.map((n) => n.trim()).filter((n) => n !== '')
+}
+
+/** A count or ratio as BGT prints it (integers as such, reals as %g). */
+function formatValue(v: number | string | boolean | undefined): string {
+  if (v === undefined) return '*'
+  if (typeof v === 'boolean') return v ? '1' : '0'
+  if (typeof v === 'string' || Number.isInteger(v)) return String(v)
+  return String(Number(v.toPrecision(6)))
+}
+
+/** AN/AC and, with several groups, ANk/ACk as BGT writes them. */
+function infoOf(r: QueryRecord, groups: number): string {
+  const parts = [`AN=${r.counts[0]!.an}`, `AC=${r.counts[0]!.ac}`]
+  if (groups > 1)
+    for (let k = 1; k <= groups; k++)
+      parts.push(`AN${k}=${r.counts[k]!.an}`, `AC${k}=${r.counts[k]!.ac}`)
+  return parts.join(';')
+}
+
+function infoHeader(groups: number): string[] {
+  const lines = [
+    '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles in called genotypes">',
+    '##INFO=<ID=AC,Number=A,Type=Integer,Description="Allele count in genotypes">',
+  ]
+  if (groups > 1)
+    for (let k = 1; k <= groups; k++)
+      lines.push(
+        `##INFO=<ID=AN${k},Number=1,Type=Integer,Description="Total number of alleles in sample group ${k}">`,
+        `##INFO=<ID=AC${k},Number=A,Type=Integer,Description="Allele count in sample group ${k}">`,
+      )
+  return lines
+}
+
+const ALLELE = ['.', '0', '1']
+
+function recordLine(r: QueryRecord, info: string | undefined, genotypes: boolean): string {
+  const cols = [r.chrom, String(r.pos), r.id, r.ref, r.alt, '.', '.', info ?? '.']
+  if (genotypes) {
+    cols.push('GT')
+    for (let s = 0; s < r.phased.length; s++)
+      cols.push(
+        ALLELE[r.alleles[2 * s]! + 1]! +
+          (r.phased[s] ? '|' : '/') +
+          ALLELE[r.alleles[2 * s + 1]! + 1]!,
+      )
+  }
+  return cols.join('\t')
+}
+
+export function registerView(program: Command): void {
+  const cmd = program
+    .command('view <store>')
+    .description(
+      "query genotypes as BGT's view: sample groups, frequency filters, alleles, carriers, haplotype counts",
+    )
+  addRegionOptions(cmd, 'only records overlapping')
+    .option(
+      '-s, --samples <EXPR>',
+      'a sample group (repeatable; unlike other commands, each -s makes one group, as BGT): an expression over the metadata (pop=="FIN"), ,A,B names, or @FILE',
+      collect,
+    )
+    .option(
+      '-f, --filter <EXPR>',
+      'keep sites where EXPR holds: AC, AN, AF of all chosen samples, AC#k/AN#k/AF#k (or AC1, AN1) of group k, CHROM, POS, END, REF, ALT',
+    )
+    .option(
+      '-a, --alleles <LIST>',
+      'only these alleles (repeatable): CHR:POS:REFLEN:ALT (BGT) or CHR:POS:REF:ALT (VCF), ,A,B lists or @FILE',
+      collect,
+    )
+    .option(
+      '-S, --carriers',
+      'with -a: list the samples carrying every chosen allele (BGT: SP lines)',
+    )
+    .option(
+      '-H, --haplotypes',
+      'with -a: count haplotypes over the chosen alleles per group (BGT: NA/AA/NH/HC lines)',
+    )
+    .option('-G, --drop-genotypes', 'no sample columns')
+    .option(
+      '-C, --counts',
+      'write AN/AC (and ANk/ACk per group) to INFO; implied by -f and by several -s',
+    )
+    .option(
+      '-t, --table <COLUMNS>',
+      'TSV of comma-separated expressions (e.g. CHROM,POS,REF,ALT,AC1,AC2) instead of VCF',
+    )
+    .option('-n, --limit <N>', 'at most N records')
+    .option('-o, --output <FILE>', 'VCF to this file (.vcf.gz: BGZF) instead of stdout')
+    .action(async (store: string, o: ViewCliOptions, command: Command) => {
+      const limit = o.limit === undefined ? Infinity : Number(o.limit)
+      if (!(Number.isInteger(limit) || limit === Infinity) || limit < 0)
+        throw new ArgumentError(`-n ${o.limit}: expected a whole number ≥ 0`)
+      if ((o.carriers || o.haplotypes) && !o.alleles)
+        throw new ArgumentError(`${o.carriers ? '-S' : '-H'} needs the alleles: -a`)
+      const output = outputPath(o.output)
+      if (output !== undefined) await checkOutputFile(output)
+      const { parseAlleleName, prepareQuery, compileColumn, AlleleSetCounter } =
+        await import('../query/view.js')
+      const alleles = o.alleles ? (await alleleNames(o.alleles)).map(parseAlleleName) : undefined
+      const open = await cliStore(store, command)
+      const manifest = await open.manifest()
+      const regions = await regionsOf(o, manifest, true)
+      const prepared = await prepareQuery(open, {
+        regions,
+        groups: o.samples,
+        filter: o.filter,
+        alleles,
+        open: opener(command),
+      })
+      const nGroups = prepared.groups.length
+      const columns = o.table?.split(',').map((c) => compileColumn(c.trim(), nGroups))
+      const counter = alleles ? new AlleleSetCounter(prepared.samples.length) : undefined
+      const vcfOut = !columns && !o.carriers && !o.haplotypes
+      const info = o.counts || o.filter !== undefined || nGroups > 1
+      const genotypes = !o.dropGenotypes
+
+      async function* lines(): AsyncGenerator<string> {
+        if (vcfOut) {
+          const { vcfHeader } = await import('../variants/vcf.js')
+          yield* vcfHeader(
+            manifest.contigs,
+            genotypes ? prepared.samples.map((name) => ({ name, phased: true })) : [],
+            info ? { extra: infoHeader(nGroups) } : {},
+          ).map((l) => (genotypes ? l : l.replace(/\tFORMAT$/, '')))
+        }
+        let n = 0
+        for await (const r of prepared.records()) {
+          if (n++ >= limit) break
+          counter?.add(r)
+          if (columns) yield columns.map((c) => formatValue(c.value(r))).join('\t')
+          else if (vcfOut) yield recordLine(r, info ? infoOf(r, nGroups) : undefined, genotypes)
+        }
+        if (counter && o.haplotypes) {
+          const { formatAlleleName } = await import('../query/view.js')
+          const groups = nGroups
+            ? prepared.groups
+            : [{ spec: '', samples: Int32Array.from(prepared.samples, (_, i) => i) }]
+          const haps = counter.haplotypes(groups)
+          yield `NA\t${counter.seen.length}`
+          for (const a of counter.seen) yield `AA\t${formatAlleleName(a)}`
+          yield `NH\t${haps.length}\t${groups.length}`
+          for (const h of haps) yield ['HC', h.pattern, ...h.counts].join('\t')
+        }
+        if (counter && o.carriers)
+          for (const s of counter.carriers()) yield `SP\t${prepared.samples[s]}\t1`
+      }
+
+      const { batches, writeVcfFile } = await import('./vcf.js')
+      if (output === undefined) {
+        for await (const chunk of batches(lines())) await write(chunk)
+        return
+      }
+      await writeVcfFile(output, lines(), undefined)
+    })
+}

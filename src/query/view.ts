@@ -1,0 +1,281 @@
+// The query engine behind `lightning-tiles view`, as BGT's `bgt view`: sites of regions, sample
+// groups with per-group AC/AN (group k gives AC#k, AN#k, AF#k; BGT's AC1, AN1 too), a site filter
+// over them, chosen alleles by name, then the samples carrying all chosen alleles (-S) and the
+// haplotype counts over them per group (-H). Browser-safe.
+import { ArgumentError } from '../core/errors.js'
+import type { AbortOptions } from '../core/errors.js'
+import type { Region } from '../core/region.js'
+import { readStoreSamples } from '../samples/read.js'
+import type { Store } from '../store/Store.js'
+import { compileCondition, compileExpression } from './expr/compile.js'
+import type { CompiledCondition, CompiledExpression, Scope, Variable } from './expr/compile.js'
+import { genotypeSites } from './genotypes.js'
+import type { GenotypeSite } from './genotypes.js'
+import { groupStatistic, resolveGroups } from './groups.js'
+import type { ResolveGroupsOptions, SampleGroup } from './groups.js'
+
+/**
+ * An allele by name, as BGT keeps it: the REF and ALT with their common leading bases removed
+ * (`pos` moves right past them), so `20:100:AT:A` and `20:101:1:` name the same deletion.
+ */
+export interface AlleleName {
+  chrom: string
+  /** 1-based position of the first base that differs */
+  pos: number
+  /** reference bases replaced */
+  refLength: number
+  /** bases put in their place (upper case) */
+  seq: string
+  /** names the REF allele of a site (BGT's `chr:pos::SEQ`) rather than an ALT */
+  reference?: boolean
+}
+
+/**
+ * Parse an allele name: BGT's `chr:pos:refLen:alt`, VCF-style `chr:pos:REF:ALT` (common leading
+ * and trailing bases are removed, as BGT does) or `chr:pos::SEQ` (a reference allele).
+ */
+export function parseAlleleName(text: string): AlleleName {
+  const m = /^(.+):(\d+):(\d+|[A-Za-z]*):([A-Za-z]*)$/.exec(text.trim())
+  if (!m)
+    throw new ArgumentError(
+      `allele '${text}': expected CHR:POS:REFLEN:ALT (BGT) or CHR:POS:REF:ALT (VCF)`,
+    )
+  let pos = Number(m[2])
+  let alt = m[4]!.toUpperCase()
+  if (pos < 1) throw new ArgumentError(`allele '${text}': positions start at 1`)
+  if (m[3] === '') return { chrom: m[1]!, pos, refLength: alt.length, seq: alt, reference: true }
+  if (/^\d+$/.test(m[3]!)) return { chrom: m[1]!, pos, refLength: Number(m[3]), seq: alt }
+  let ref = m[3]!.toUpperCase()
+  let lead = 0
+  while (lead < ref.length && lead < alt.length && ref[lead] === alt[lead]) lead++
+  pos += lead
+  ref = ref.slice(lead)
+  alt = alt.slice(lead)
+  let tail = 0
+  while (
+    tail < ref.length &&
+    tail < alt.length &&
+    ref[ref.length - 1 - tail] === alt[alt.length - 1 - tail]
+  )
+    tail++
+  return { chrom: m[1]!, pos, refLength: ref.length - tail, seq: alt.slice(0, alt.length - tail) }
+}
+
+/** A name in BGT's form `chr:pos:refLen:alt` (as its -H output lists alleles). */
+export function formatAlleleName(a: AlleleName): string {
+  return `${a.chrom}:${a.pos}:${a.refLength}:${a.seq}`
+}
+
+/** The ALT (or REF, with `reference`) allele of a site as BGT names it. */
+export function siteAllele(site: GenotypeSite, reference = false): AlleleName {
+  const ref = site.ref.toUpperCase()
+  const alt = site.alt.toUpperCase()
+  let lead = 0
+  while (lead < ref.length && lead < alt.length && ref[lead] === alt[lead]) lead++
+  const seq = (reference ? ref : alt).slice(lead)
+  return {
+    chrom: site.chrom,
+    pos: site.pos + lead,
+    refLength: ref.length - lead,
+    seq,
+    ...(reference ? { reference: true } : {}),
+  }
+}
+
+const alleleKey = (a: AlleleName) => `${a.chrom}:${a.pos}:${a.refLength}:${a.seq}`
+
+/** Allele counts of one group at one site. */
+export interface GroupCount {
+  /** called haplotypes */
+  an: number
+  /** called haplotypes carrying the ALT */
+  ac: number
+}
+
+export interface QueryRecord extends GenotypeSite {
+  /** [0]: every sample of the query; [k]: group k (1-based, in the order given) */
+  counts: GroupCount[]
+  /** with `alleles`: the chosen allele this site carries (its ALT, or its REF) */
+  allele?: AlleleName
+}
+
+export interface QueryOptions extends AbortOptions, ResolveGroupsOptions {
+  /** sorted, merged regions (0-based half-open); undefined: the whole store */
+  regions?: readonly Region[] | undefined
+  /**
+   * sample groups, as BGT's -s: each a sample expression over the metadata (`pop=="FIN"`),
+   * `,A,B` names or `@FILE`; the query's samples are their union (default: every sample)
+   */
+  groups?: readonly string[] | undefined
+  /** a condition over AC, AN, AF, AC#k, AN#k, AF#k (BGT: AC1, AN1), CHROM, POS, END, REF, ALT */
+  filter?: string | undefined
+  /** only sites carrying one of these alleles */
+  alleles?: readonly AlleleName[] | undefined
+}
+
+/** A prepared query: the samples it reports, its groups, and its records. */
+export interface PreparedQuery {
+  /** sample names of the query, in store order (the union of the groups) */
+  samples: string[]
+  /** the groups, their sample indices into `samples` */
+  groups: SampleGroup[]
+  records(): AsyncGenerator<QueryRecord>
+}
+
+/** The keys of site expressions (filters, -t columns) over query records with `groups` groups. */
+export function recordScope(groups: number): Scope<QueryRecord> {
+  const fixed: Record<string, Variable<QueryRecord>> = {
+    CHROM: { type: 'string', get: (r) => r.chrom },
+    POS: { type: 'number', get: (r) => r.pos },
+    END: { type: 'number', get: (r) => r.pos + r.ref.length - 1 },
+    REF: { type: 'string', get: (r) => r.ref },
+    ALT: { type: 'string', get: (r) => r.alt },
+    ID: { type: 'string', get: (r) => r.id },
+  }
+  return {
+    variable(name) {
+      if (fixed[name]) return fixed[name]
+      const g = groupStatistic(name)
+      if (!g || g.group > groups) return undefined
+      const k = g.group
+      if (g.stat === 'AC') return { type: 'number', get: (r) => r.counts[k]!.ac }
+      if (g.stat === 'AN') return { type: 'number', get: (r) => r.counts[k]!.an }
+      return { type: 'number', get: (r) => r.counts[k]!.ac / r.counts[k]!.an }
+    },
+    describeKeys: () =>
+      `keys: CHROM, POS, END, REF, ALT, ID, AC, AN, AF${groups ? `, AC#k, AN#k, AF#k for groups k = 1..${groups}` : ''}`,
+  }
+}
+
+/** Compile a site filter for records of a query with `groups` groups (errors name the column). */
+export function compileSiteFilter(text: string, groups: number): CompiledCondition<QueryRecord> {
+  return compileCondition(text, recordScope(groups))
+}
+
+/** Compile a -t column for records of a query with `groups` groups. */
+export function compileColumn(text: string, groups: number): CompiledExpression<QueryRecord> {
+  return compileExpression(text, recordScope(groups))
+}
+
+function countGroup(alleles: Int8Array, members: Int32Array): GroupCount {
+  let an = 0
+  let ac = 0
+  for (let i = 0; i < members.length; i++) {
+    const s = members[i]!
+    for (let p = 0; p < 2; p++) {
+      const a = alleles[2 * s + p]!
+      if (a >= 0) an++
+      if (a === 1) ac++
+    }
+  }
+  return { an, ac }
+}
+
+/**
+ * Prepare a query on `store`: groups resolved against its sample metadata, the filter compiled
+ * (both fail here, before any genotype is read).
+ */
+export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promise<PreparedQuery> {
+  const signal = opts.signal ? { signal: opts.signal } : {}
+  const { table } = await readStoreSamples(store, signal)
+  const specs = opts.groups ?? []
+  const resolved = await resolveGroups(specs, table, opts)
+  // the query's samples: the union of the groups, in store order
+  const rows = specs.length
+    ? [...new Set(resolved.flatMap((g) => [...g.samples]))].sort((a, b) => a - b)
+    : table.names.map((_, i) => i)
+  const column = new Map(rows.map((r, i) => [r, i]))
+  const groups = resolved.map((g) => ({
+    spec: g.spec,
+    samples: Int32Array.from(g.samples, (r) => column.get(r)!),
+  }))
+  const all = Int32Array.from(rows, (_, i) => i)
+  const filter =
+    opts.filter === undefined ? undefined : compileSiteFilter(opts.filter, groups.length)
+  const wanted = opts.alleles ? new Map(opts.alleles.map((a) => [alleleKey(a), a])) : undefined
+  const samples = rows.map((r) => table.names[r]!)
+  async function* records(): AsyncGenerator<QueryRecord> {
+    for await (const site of genotypeSites(store, { regions: opts.regions, samples, ...signal })) {
+      let allele: AlleleName | undefined
+      if (wanted) {
+        allele =
+          wanted.get(alleleKey(siteAllele(site))) ?? wanted.get(alleleKey(siteAllele(site, true)))
+        if (!allele) continue
+      }
+      const counts = [
+        countGroup(site.alleles, all),
+        ...groups.map((g) => countGroup(site.alleles, g.samples)),
+      ]
+      const record: QueryRecord = allele ? { ...site, counts, allele } : { ...site, counts }
+      if (filter && !filter.test(record)) continue
+      yield record
+    }
+  }
+  return { samples, groups, records }
+}
+
+/** The records of a query (see prepareQuery), for notebooks: `for await (const r of query(...))`. */
+export async function* query(store: Store, opts: QueryOptions = {}): AsyncGenerator<QueryRecord> {
+  yield* (await prepareQuery(store, opts)).records()
+}
+
+/**
+ * What -S and -H report, gathered over the records of a query with `alleles`: per sample whether
+ * it carries every chosen allele seen, and the pattern of chosen alleles on each haplotype.
+ */
+export class AlleleSetCounter {
+  /** the chosen alleles met, in record order */
+  readonly seen: AlleleName[] = []
+  /** per sample: how many of the alleles seen it carries */
+  private readonly carried: Int32Array
+  /** per haplotype: which of the alleles seen it carries (one string of 0/1 per haplotype) */
+  private readonly patterns: string[]
+
+  constructor(readonly samples: number) {
+    this.carried = new Int32Array(samples)
+    this.patterns = new Array<string>(2 * samples).fill('')
+  }
+
+  add(record: QueryRecord): void {
+    const a = record.allele
+    if (!a) throw new ArgumentError('AlleleSetCounter takes records of a query with alleles')
+    const target = a.reference ? 0 : 1
+    for (let s = 0; s < this.samples; s++) {
+      const x = record.alleles[2 * s]!
+      const y = record.alleles[2 * s + 1]!
+      if (x === target || y === target) this.carried[s]!++
+      this.patterns[2 * s] += x === target ? '1' : '0'
+      this.patterns[2 * s + 1] += y === target ? '1' : '0'
+    }
+    this.seen.push(a)
+  }
+
+  /** Samples (indices) carrying every allele seen (none when no allele was seen). */
+  carriers(): number[] {
+    if (!this.seen.length) return []
+    const out: number[] = []
+    for (let s = 0; s < this.samples; s++) if (this.carried[s] === this.seen.length) out.push(s)
+    return out
+  }
+
+  /**
+   * Haplotype patterns (character i: carries allele i of `seen`) with their count in each group,
+   * most frequent first (ties in order of first haplotype).
+   */
+  haplotypes(
+    groups: readonly SampleGroup[],
+  ): { pattern: string; total: number; counts: number[] }[] {
+    const byPattern = new Map<string, { pattern: string; total: number; counts: number[] }>()
+    const memberOf = groups.map((g) => new Set(g.samples))
+    for (let h = 0; h < 2 * this.samples; h++) {
+      const pattern = this.patterns[h]!
+      let e = byPattern.get(pattern)
+      if (!e) byPattern.set(pattern, (e = { pattern, total: 0, counts: groups.map(() => 0) }))
+      e.total++
+      memberOf.forEach((m, k) => {
+        if (m.has(h >> 1)) e.counts[k]!++
+      })
+    }
+    return [...byPattern.values()].sort((a, b) => b.total - a.total)
+  }
+}
