@@ -136,7 +136,8 @@ function blockOf(
       ] as const) {
         const from = index[k]!
         const to = index[k + 1]!
-        if (to > from) runs[a].set(g.loqSteps[k]!, Array.from(values.subarray(2 * from, 2 * to)))
+        // nocIndex counts numbers, not (start, length) pairs (pathStruct.ts)
+        if (to > from) runs[a].set(g.loqSteps[k]!, Array.from(values.subarray(from, to)))
       }
     for (const [allele, arr] of [g.variantsA, g.variantsB].entries())
       for (let s = 0; s < arr.length; s++) {
