@@ -73,13 +73,18 @@ const OP_DEL = 1
 const OP_INS = 2
 
 /**
- * Move every gap as far left as it goes at the same cost (a deletion past a column whose
- * reference base equals the gap's last one, an insertion likewise on the variant side). Callers
- * write indels left-aligned with what follows them after, so a no-call (`n`) next to an indel in
- * a repeat keeps the reference position it had there, rather than swapping places with the
- * indel as the greedy prefix match would make it.
+ * Move every gap as far left as it goes at the same cost. Callers write indels left-aligned with
+ * what follows them after, so a no-call (`n`) next to an indel in a repeat keeps the reference
+ * position it had there, rather than swapping places with the indel as the greedy prefix match
+ * would make it.
+ * - A deletion moves past a column whose reference base equals the gap's last one (the deleted
+ *   sequence stays the same up to rotation, whatever the variant base of that column).
+ * - An insertion moves past a column at no cost change, `n` matching any base; it may pass an
+ *   `n` that way (the `n` then matches a reference base further right), and stops at the leftmost
+ *   place where it holds no `n`.
  */
 function leftAlignGaps(r: string, a: string, ops: Uint8Array): Uint8Array {
+  const matches = (ac: number, rc: number) => ac === rc || isNocall(ac)
   let i = 0
   let j = 0
   for (let k = 0; k < ops.length;) {
@@ -92,22 +97,30 @@ function leftAlignGaps(r: string, a: string, ops: Uint8Array): Uint8Array {
     }
     let len = 0
     while (k + len < ops.length && ops[k + len] === op) len++
-    // rotate the run [k, k + len) one column left while the bases allow
-    let at = k
-    let ri = i
-    let aj = j
-    while (
-      at > 0 &&
-      ops[at - 1] === OP_DIAG &&
-      (op === OP_DEL
-        ? r.charCodeAt(ri - 1) === r.charCodeAt(ri + len - 1)
-        : a.charCodeAt(aj - 1) === a.charCodeAt(aj + len - 1))
-    ) {
-      ops[at - 1] = op
-      ops[at + len - 1] = OP_DIAG
-      at--
-      ri--
-      aj--
+    // how far left the run [k, k + len) can go: `shift` columns
+    let shift = 0
+    if (op === OP_DEL) {
+      while (
+        k - shift > 0 &&
+        ops[k - shift - 1] === OP_DIAG &&
+        r.charCodeAt(i - shift - 1) === r.charCodeAt(i - shift + len - 1)
+      )
+        shift++
+    } else {
+      const hasN = (from: number) =>
+        a
+          .slice(from, from + len)
+          .toUpperCase()
+          .includes('N')
+      for (let t = 1; k - t >= 0 && ops[k - t] === OP_DIAG; t++) {
+        const rc = r.charCodeAt(i - t)
+        if (matches(a.charCodeAt(j - t), rc) !== matches(a.charCodeAt(j - t + len), rc)) break
+        if (!hasN(j - t)) shift = t
+      }
+    }
+    if (shift > 0) {
+      ops.fill(op, k - shift, k - shift + len)
+      ops.fill(OP_DIAG, k - shift + len, k + len)
     }
     if (op === OP_DEL) i += len
     else j += len
