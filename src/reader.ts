@@ -95,6 +95,8 @@ export type {
 } from './resolver/TileResolver.js'
 export { storeToVcf } from './store/vcf.js'
 export type { StoreVcfOptions } from './store/vcf.js'
+export { STEP_CLASSES, storeConcordance } from './store/concordance.js'
+export type { StepClass, StoreConcordance } from './store/concordance.js'
 export { storeStats, storeFileList, readPathCounts, readStoreManifest } from './store/stats.js'
 export type {
   StoreStats,

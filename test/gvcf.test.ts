@@ -10,6 +10,7 @@ import { FormatError } from '../src/core/errors.js'
 import { seededRandom } from '../src/core/random.js'
 import { CgfReader } from '../src/formats/cgf/reader.js'
 import { openTileResolver } from '../src/resolver/node.js'
+import type { StoreConcordance } from '../src/store/concordance.js'
 import { storeToVcf } from '../src/store/vcf.js'
 import { parseManifest } from '../src/store/manifest.js'
 import { openFile } from '../src/core/nodeFile.js'
@@ -545,6 +546,47 @@ describe('gVCF build: no-calls reach every output', () => {
     expect(
       Array.from(decoded.nocRunsB.subarray(decoded.nocIndexB[k]!, decoded.nocIndexB[k + 1]!))[1],
     ).toBe(1)
+  })
+
+  it('concordance: genotypes agree over the steps both have called, by class', async () => {
+    // every tile as the assembly places it (BED from `tiles`), and the no-call bases of A and B
+    const tiles = (await runCli('tiles', out, '1:1-6000')).stdout
+      .trim()
+      .split('\n')
+      .concat((await runCli('tiles', out, '2:1-3000')).stdout.trim().split('\n'))
+      .map((l) => l.split('\t'))
+    const nocall = (chrom: string, p: number) =>
+      chrom === '2' || (p >= 1001 && p <= 1200) || [3000, 3500, 4000].includes(p) || p >= 4000
+    const called = tiles.filter(([chrom, s, e]) => {
+      for (let p = Number(s) + 1; p <= Number(e); p++) if (nocall(chrom!, p)) return false
+      return true
+    })
+    // A and B differ at 1500 (B 1/1), 2000 (A 0|1) and 2500 (A's deletion): their steps
+    const differ = new Set(
+      called
+        .filter(
+          ([chrom, s, e]) =>
+            chrom === '1' && [1500, 2000, 2500].some((p) => p > Number(s) && p <= Number(e)),
+        )
+        .map((t) => t[3]),
+    )
+    const r = await runCli('concordance', out, 'A', 'B', '--json')
+    expect(r.code).toBe(0)
+    const c = JSON.parse(r.stdout) as StoreConcordance
+    expect(c.steps).toBe(tiles.length)
+    expect(c.compared).toBe(called.length)
+    expect(c.agree).toBe(called.length - differ.size)
+    // A's deletion at 2501-2505 lies on a tag: its tile spans two steps, the anchor 'het' (as the
+    // SNP at 2000), the other 'spanning'; B's 1/1 at 1500 is in a step where A is 'ref'
+    expect(differ.size).toBe(4)
+    expect(c.byClass.het).toEqual({ compared: 2, agree: 0 })
+    expect(c.byClass.spanning).toEqual({ compared: 1, agree: 0 })
+    expect(c.byClass.ref).toEqual({ compared: called.length - 3, agree: called.length - 4 })
+    // cgft's concordance counts the same steps (alleles in order: the same here)
+    expect(c.cgf).toEqual({ hiq: c.compared, match: c.agree })
+    expect((await runCli('concordance', out, 'A', 'Z')).err).toBe(
+      'lightning-tiles: sample Z is not in the store\n',
+    )
   })
 
   it('--min-gq 5 calls the GQ 10 block of B; --min-dp 31 makes its MIN_DP 30 blocks no-calls', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
+import { registerConcordance } from './concordance.js'
 import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
 import { registerVcf } from './vcf.js'
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerBuild(program)
   registerDemo(program)
   registerCgf(program)
+  registerConcordance(program)
   registerVcf(program)
   registerFasta(program)
   registerResolver(program)
