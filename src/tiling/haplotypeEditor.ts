@@ -61,26 +61,26 @@ export class HaplotypeEditor {
   private frozen = -1
   private prevInsert = false
   private edits: Edit[] = []
+  /** the last edit, when it is a no-call run that a no-call right after it extends */
+  private openNocall: Edit | undefined
 
   /** Start a new contig. */
   reset(): void {
     this.frozen = -1
     this.prevInsert = false
     this.edits = []
+    this.openNocall = undefined
   }
 
   /** No-call over [start, end), clipped to the bases no earlier event decided. */
   nocall(start: number, end: number): void {
     const s = Math.max(start, this.frozen + 1)
     if (s >= end) return
-    const last = this.edits[this.edits.length - 1]
-    if (last && last.end === s && isNocallEdit(last))
-      this.edits[this.edits.length - 1] = {
-        start: last.start,
-        end,
-        alt: nocallBases(end - last.start),
-      }
-    else this.edits.push({ start: s, end, alt: nocallBases(end - s) })
+    const last = this.openNocall
+    if (last && last.end === s) {
+      this.openNocall = { start: last.start, end, alt: nocallBases(end - last.start) }
+      this.edits[this.edits.length - 1] = this.openNocall
+    } else this.edits.push((this.openNocall = { start: s, end, alt: nocallBases(end - s) }))
     this.frozen = end - 1
     this.prevInsert = false
   }
@@ -93,7 +93,10 @@ export class HaplotypeEditor {
       d === APPLY_WITHOUT_ANCHOR
         ? minimalEdit(pos + 1, ref.slice(1), alt.slice(1))
         : minimalEdit(pos, ref, alt)
-    if (e) this.edits.push(e)
+    if (e) {
+      this.edits.push(e)
+      this.openNocall = undefined
+    }
     this.frozen = pos + ref.length - 1
     this.prevInsert = alt.length > ref.length
     return true
@@ -105,6 +108,8 @@ export class HaplotypeEditor {
     const carried: Edit[] = []
     for (const e of this.edits) splitAtPathEnd(e, pathEnd, out, carried)
     this.edits = carried
+    const last = carried[carried.length - 1]
+    this.openNocall = last && isNocallEdit(last) ? last : undefined
     return out
   }
 }

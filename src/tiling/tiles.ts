@@ -393,7 +393,8 @@ const NO_RUNS = Object.freeze([]) as unknown as number[]
 
 /**
  * Collects the tiles of every haplotype of one path, then numbers the variants. Memory: the
- * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile)
+ * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile;
+ * a tile with no-calls by step and sequence)
  * plus, per haplotype, only its non-reference tiles (their entries, which know their step).
  */
 export class PathLibraryBuilder {
@@ -442,7 +443,10 @@ export class PathLibraryBuilder {
     runs: number[],
     refFilled?: string,
   ): number {
-    const first = this.index.get(seq)
+    // A tile with no-calls is keyed with its step: runs of n of one length recur at every step
+    // where a sample has no data, and one chain through all of them would make this quadratic.
+    const key = runs.length ? `${step}:${seq}` : seq
+    const first = this.index.get(key)
     let id = first ?? -1
     for (; id >= 0; id = (this.raw[id] as RawEntry).next) {
       const r = this.raw[id] as RawEntry
@@ -450,7 +454,7 @@ export class PathLibraryBuilder {
     }
     id = this.raw.length
     this.raw.push({ step, span, seq, refFilled, runs, count: 0, next: first ?? -1 })
-    this.index.set(seq, id)
+    this.index.set(key, id)
     return id
   }
 
