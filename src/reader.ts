@@ -185,3 +185,5 @@ export { query, prepareQuery, parseAlleleName, AlleleSetCounter } from './query/
 export type { QueryOptions, QueryRecord, PreparedQuery, AlleleName } from './query/view.js'
 export { genotypeSites } from './query/genotypes.js'
 export type { GenotypeSite, GenotypeOptions } from './query/genotypes.js'
+export { STEP_CLASSES, storeConcordance } from './store/concordance.js'
+export type { StepClass, StoreConcordance } from './store/concordance.js'

@@ -1,4 +1,4 @@
-// lightning-tiles build: reference FASTA + cohort VCF → tiled store.
+// lightning-tiles build: reference FASTA + cohort VCF (or gVCFs, or FASTA pairs) → tiled store.
 import { constants } from 'node:os'
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
@@ -39,6 +39,13 @@ interface BuildCliOptions extends SampleOptions {
   reference: string
   vcf?: string
   fasta?: string[]
+  gvcf?: string[]
+  minGq?: string
+  minDp?: string
+  callable?: string[]
+  callableDir?: string
+  callableStates?: string
+  renameChrs?: string
   out: string
   force?: boolean
   pathLength?: string
@@ -50,6 +57,33 @@ interface BuildCliOptions extends SampleOptions {
   cgftTileMap?: boolean
 }
 
+/** --callable values: one BED for every sample, and SAMPLE=BED pairs. */
+function callableOption(values: string[]): {
+  callable?: string
+  callableBySample?: Record<string, string>
+} {
+  const bySample: Record<string, string> = {}
+  let all: string | undefined
+  for (const v of values) {
+    const eq = v.indexOf('=')
+    if (eq < 0) {
+      if (all !== undefined)
+        throw new ArgumentError(
+          `--callable: two BEDs for all samples (${all}, ${v}); use SAMPLE=BED`,
+        )
+      all = v
+    } else {
+      const name = v.slice(0, eq)
+      if (name in bySample) throw new ArgumentError(`--callable: two BEDs for sample ${name}`)
+      bySample[name] = v.slice(eq + 1)
+    }
+  }
+  return {
+    ...(all !== undefined ? { callable: all } : {}),
+    ...(Object.keys(bySample).length ? { callableBySample: bySample } : {}),
+  }
+}
+
 export function registerBuild(program: Command): void {
   const cmd = program
     .command('build')
@@ -57,6 +91,26 @@ export function registerBuild(program: Command): void {
     .requiredOption('--reference <FASTA>', 'reference FASTA (plain, or bgzipped with .fai/.gzi)')
     .option('--vcf <VCF>', 'cohort VCF (bgzipped or plain), sorted as the reference')
     .option('--fasta <FILES...>', 'instead of --vcf: haplotype pairs NAME.1.fa[.gz] NAME.2.fa[.gz]')
+    .option(
+      '--gvcf <FILES...>',
+      'instead of --vcf: single-sample gVCFs (GATK -ERC GVCF, DeepVariant); uncertain bases are no-calls',
+    )
+    .option('--min-gq <N>', 'gVCF records with GQ below N are no-calls (default 20; 0: off)')
+    .option('--min-dp <N>', 'gVCF records with MIN_DP (blocks) or DP below N are no-calls')
+    .option(
+      '--callable <BED...>',
+      'callable regions (e.g. GATK CallableLoci, mosdepth --quantize): one BED for all samples, ' +
+        'or SAMPLE=BED per sample; bases outside are no-calls',
+    )
+    .option(
+      '--callable-dir <DIR>',
+      'per-sample callable BEDs: SAMPLE.callable.bed[.gz], SAMPLE.quantized.bed.gz or SAMPLE.bed[.gz]',
+    )
+    .option(
+      '--callable-states <LIST>',
+      'BED column-4 values that are callable (default CALLABLE); 3-column lines always are',
+    )
+    .option('--rename-chrs <FILE>', 'input contig names to reference names, "OLD NEW" per line')
     .requiredOption(
       '--out <STORE>',
       'store directory: new or empty (written only when the build succeeds)',
@@ -75,6 +129,16 @@ export function registerBuild(program: Command): void {
     )
     .action(async (o: BuildCliOptions) => {
       if (o.cgftTileMap && !o.cgf) throw new ArgumentError('--cgft-tile-map needs --cgf')
+      const count = (what: string, v: string | undefined): number | undefined => {
+        if (v === undefined) return undefined
+        const n = Number(v)
+        if (!(Number.isInteger(n) && n >= 0))
+          throw new ArgumentError(`${what} must be a whole number, got '${v}'`)
+        return n
+      }
+      const minGq = count('--min-gq', o.minGq)
+      const minDp = count('--min-dp', o.minDp)
+      const callable = callableOption(o.callable ?? [])
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
@@ -88,10 +152,17 @@ export function registerBuild(program: Command): void {
       const t0 = performance.now()
       const interrupt = abortOnSignals()
       try {
-        const { manifest, overlaps, refMismatches, unplaced } = await buildStore({
+        const { manifest, overlaps, refMismatches, unplaced, contigRenames } = await buildStore({
           reference: o.reference,
           ...(o.vcf ? { vcf: o.vcf } : {}),
           ...(o.fasta ? { fasta: o.fasta } : {}),
+          ...(o.gvcf ? { gvcf: o.gvcf } : {}),
+          ...(minGq !== undefined ? { minGq } : {}),
+          ...(minDp !== undefined ? { minDp } : {}),
+          ...callable,
+          ...(o.callableDir ? { callableDir: o.callableDir } : {}),
+          ...(o.callableStates ? { callableStates: o.callableStates.split(',') } : {}),
+          ...(o.renameChrs ? { renameChrs: o.renameChrs } : {}),
           out: o.out,
           ...(o.force ? { force: true } : {}),
           ...(samples ? { samples } : {}),
@@ -117,6 +188,9 @@ export function registerBuild(program: Command): void {
             `built ${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
             `  samples ${manifest.samples.length}, paths ${paths.length} (${range}), tiles ${steps}, tile variants ${variants}`,
             `  library version ${manifest.libraryVersion}`,
+            ...contigRenames.map(
+              (r) => `  contig ${r.from} of ${r.file} read as ${r.to} (${r.how})`,
+            ),
             `  skipped ${overlaps.length} overlapping variant(s) (as bcftools consensus does)` +
               (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : '') +
               (unplaced.length ? `, ${unplaced.length} record(s) on contigs no path covers` : '') +

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
 import { registerCsq } from './csq.js'
+import { registerConcordance } from './concordance.js'
 import { registerDemo } from './demo.js'
 import { registerFasta } from './fasta.js'
 import { registerL7gTools } from './l7g/index.js'
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerBuild(program)
   registerDemo(program)
   registerCgf(program)
+  registerConcordance(program)
   registerVcf(program)
   registerFasta(program)
   registerResolver(program)

@@ -139,7 +139,8 @@ function blockOf(
         const start = t.starts[s]!
         const end = t.ends[s + span - 1]!
         if (end <= lo || start >= hi) continue
-        const key = `${s}.${v}`
+        // the caller memoises by key for the whole contig: a key names the path too
+        const key = `${p.path}.${s}.${v}`
         if (!variants.has(key)) {
           const seq = t.sequences[s]?.[v]
           if (seq === undefined)

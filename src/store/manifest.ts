@@ -61,6 +61,11 @@ export interface StoreManifest {
     vcf?: string
     /** FASTA haplotype files, when the build read those instead of a VCF */
     fasta?: string[]
+    /** single-sample gVCFs, when the build read those, and the thresholds below which a record
+     * was a no-call */
+    gvcf?: string[]
+    minGq?: number
+    minDp?: number
     /** VCF data lines read */
     records?: number
     skippedOverlaps?: number

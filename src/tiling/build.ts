@@ -1,9 +1,10 @@
-// Build a tiled store from a reference FASTA and a cohort VCF (the main job, DESIGN "Data flow"),
+// Build a tiled store from a reference FASTA and a cohort VCF, single-sample gVCFs or FASTA pairs
+// (the main job, DESIGN "Data flow"),
 // as a pipeline of stages that each check the abort signal and report progress:
 //
 //   tags        reference → paths and their tags (tags.ts)
 //   assembly    paths → tagset.2bit and the assembly
-//   haplotypes  the VCF (or FASTA pairs), path by path → a path library (tiles per haplotype)
+//   haplotypes  the VCF (gVCFs, FASTA pairs), path by path → a path library (tiles per haplotype)
 //   library     path library → SGLF, 2bit tar, counts of the path; its manifest entry and spans
 //   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, rows fed as the
 //               haplotypes are read back step block by step block); with `cgf` also every sample's
@@ -35,7 +36,8 @@ import { StoreWriter, prepareStoreTarget } from '../store/writer.js'
 import type { ManifestDraft } from '../store/writer.js'
 import { fastjRecordsOf } from './fastj.js'
 import type { OverlapSkip } from './haplotypes.js'
-import { openInputs } from './inputs.js'
+import type { ContigRename } from './contigNames.js'
+import { DEFAULT_MIN_GQ, openInputs } from './inputs.js'
 import type { HaplotypeInput } from './inputs.js'
 import { PathStructSpill } from './pathStructSpill.js'
 import type { ReferenceFasta } from './reference.js'
@@ -49,6 +51,22 @@ export interface BuildOptions extends AbortOptions {
   vcf?: string
   /** ... or as Lightning-style FASTA haplotype pairs NAME.1.fa[.gz], NAME.2.fa[.gz] */
   fasta?: string[]
+  /** ... or as single-sample gVCFs, one sample each (no-calls where they are uncertain) */
+  gvcf?: string[]
+  /** gVCF: records with GQ below this are no-calls (default 20; 0: no threshold) */
+  minGq?: number
+  /** gVCF: records with MIN_DP (reference blocks) or DP below this are no-calls (default: none) */
+  minDp?: number
+  /** callable-regions BED of every sample (with `vcf` or `gvcf`): bases outside are no-calls */
+  callable?: string
+  /** callable-regions BED of each sample, by name (overrides `callable` and `callableDir`) */
+  callableBySample?: Record<string, string>
+  /** folder of per-sample BEDs: SAMPLE.callable.bed[.gz], SAMPLE.quantized.bed.gz, SAMPLE.bed[.gz] */
+  callableDir?: string
+  /** BED column-4 values that are callable (default CALLABLE, as GATK CallableLoci writes) */
+  callableStates?: string[]
+  /** contig renames, as `bcftools annotate --rename-chrs` takes them (OLD NEW per line) */
+  renameChrs?: string
   /** the store directory: new, empty, or (with `force`) an existing store to replace */
   out: string
   /** replace an existing store at `out` (never a file or a directory that is not a store) */
@@ -79,6 +97,8 @@ export interface BuildResult {
   refMismatches: { chrom: string; pos: number }[]
   /** records on reference contigs that no path covers (a path BED without them) */
   unplaced: { chrom: string; pos: number }[]
+  /** input contigs read as a reference contig of another name (`chr` prefix, --rename-chrs) */
+  contigRenames: ContigRename[]
 }
 
 /** What every stage gets: the abort signal and the progress callback. */
@@ -142,6 +162,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
     overlaps: source.overlaps,
     refMismatches: source.refMismatches,
     unplaced: source.unplaced,
+    contigRenames: source.contigRenames,
   }
 }
 
@@ -403,6 +424,13 @@ async function manifestStage(
       reference: basename(opts.reference),
       ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
       ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
+      ...(opts.gvcf
+        ? {
+            gvcf: opts.gvcf.map((f) => basename(f)),
+            minGq: opts.minGq ?? DEFAULT_MIN_GQ,
+            minDp: opts.minDp ?? 0,
+          }
+        : {}),
       ...(source.records !== undefined ? { records: source.records } : {}),
       skippedOverlaps: source.overlaps.length,
       skippedRefMismatches: source.refMismatches.length,

@@ -20,6 +20,11 @@
 //   alleles are a FormatError.
 // - REF must equal the reference (case-insensitive) for every record with an ALT: otherwise a
 //   FormatError naming the position, or with `skipRefMismatch` the record is skipped and counted.
+// - No-call regions of a sample (`nocalls`: outside its callable regions) are merged in by
+//   position, by the rule of haplotypeEditor.ts: a region before a record at the same base, and
+//   clipped to the bases no applied record decided.
+// - Contig names that differ from the reference's by a `chr` prefix, or that `renameChrs` maps,
+//   are read as the reference's (contigNames.ts).
 // - Contigs absent from the reference, records out of order (position or contig going back, or
 //   contigs not in the order of the paths), duplicate sample names, malformed GT: FormatError with
 //   file and line. So is a truncated file (container/stream): the VCF is always read to its end.
@@ -32,6 +37,8 @@ import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { checkInputFile } from '../core/nodeFile.js'
 import { APPLY_WITHOUT_ANCHOR, SKIP, consensusDecision } from '../variants/consensus.js'
+import { minimalEdit, nocallBases, splitAtPathEnd } from './haplotypeEditor.js'
+import { ContigNames } from './contigNames.js'
 import type { ReferenceFasta } from './reference.js'
 import type { PathTags } from './tags.js'
 
@@ -72,6 +79,16 @@ export interface VcfSourceOptions extends AbortOptions {
   samples?: string[]
   /** Skip and count records whose REF disagrees with the reference instead of failing. */
   skipRefMismatch?: boolean
+  /** Contig renames (`--rename-chrs`); names differing by a `chr` prefix match without it. */
+  renameChrs?: ReadonlyMap<string, string>
+  /**
+   * Each selected sample's no-call regions in a path (flat [start, end, ...], sorted, inside the
+   * path; undefined: none), e.g. outside its callable regions. Asked once per path, in order.
+   */
+  nocalls?: (
+    path: PathTags,
+    opts: AbortOptions,
+  ) => Promise<readonly (readonly number[] | undefined)[]>
 }
 
 interface RecordRow {
@@ -94,21 +111,6 @@ interface HapState {
 const DIGIT0 = 48
 const NO_CARRIERS = new Int32Array(0)
 
-/** The minimal edit: common prefix, then common suffix removed. */
-function minimal(start: number, ref: string, alt: string): Edit | undefined {
-  let i = 0
-  while (i < ref.length && i < alt.length && ref[i] === alt[i]) i++
-  let j = 0
-  while (
-    j < ref.length - i &&
-    j < alt.length - i &&
-    ref[ref.length - 1 - j] === alt[alt.length - 1 - j]
-  )
-    j++
-  if (i + j === ref.length && i + j === alt.length) return undefined
-  return { start: start + i, end: start + ref.length - j, alt: alt.slice(i, alt.length - j) }
-}
-
 /** The lines of a VCF (plain, gzip or BGZF); a truncated file is a FormatError naming it. */
 async function* vcfLines(file: string, opts: AbortOptions): AsyncGenerator<string> {
   for await (const { text } of readLines({ name: file, handle: new LocalFile(file) }, opts))
@@ -128,6 +130,8 @@ export class VcfHaplotypeSource {
   readonly unplaced: { chrom: string; pos: number }[] = []
   /** Data lines read so far (every record once `paths` has run to the end). */
   records = 0
+  /** The reference name of each contig name of the VCF. */
+  readonly contigs: ContigNames
   /** parseRecord's scratch space for carriers, grown as needed */
   private carrierBuffer = new Int32Array(1024)
 
@@ -142,6 +146,7 @@ export class VcfHaplotypeSource {
     private readonly opts: VcfSourceOptions,
   ) {
     this.samples = samples
+    this.contigs = new ContigNames(ref, file, opts.renameChrs)
   }
 
   /** Read the header; fails on duplicate or unknown sample names. */
@@ -230,10 +235,8 @@ export class VcfHaplotypeSource {
         if (line === '' || line.startsWith('#')) continue
         this.records++
         const tab = line.indexOf('\t')
-        const chrom = tab < 0 ? line : line.slice(0, tab)
         const place = { file, line: this.lineNo }
-        if (!this.ref.has(chrom))
-          throw new FormatError(`contig ${chrom} is not in the reference ${this.ref.file}`, place)
+        const chrom = this.contigs.get(tab < 0 ? line : line.slice(0, tab), this.lineNo)
         if (chrom !== lastChrom) {
           if (doneChroms.has(chrom))
             throw new FormatError(
@@ -301,13 +304,20 @@ export class VcfHaplotypeSource {
         pending = undefined
       }
       const kept = await this.checkRef(p, rows, opts)
-      const hp = pathHaplotypes(p, kept, nHap, state, (h, pos) =>
-        this.overlaps.push({
-          sample: this.samples[h >> 1] as string,
-          haplotype: (h & 1) + 1,
-          chrom: p.chrom,
-          pos: pos + 1,
-        }),
+      const nocalls = await this.opts.nocalls?.(p, { signal: opts.signal ?? this.opts.signal })
+      const hp = pathHaplotypes(
+        p,
+        kept,
+        nHap,
+        state,
+        (h, pos) =>
+          this.overlaps.push({
+            sample: this.samples[h >> 1] as string,
+            haplotype: (h & 1) + 1,
+            chrom: p.chrom,
+            pos: pos + 1,
+          }),
+        nocalls,
       )
       yield hp
       // advance the state of haplotypes the consumer did not ask for
@@ -440,6 +450,7 @@ function pathHaplotypes(
   nHap: number,
   state: HapState,
   onOverlap: (h: number, pos: number) => void,
+  nocalls?: readonly (readonly number[] | undefined)[],
 ): PathHaplotypes {
   const counts = new Int32Array(nHap + 1)
   for (const r of rows)
@@ -469,21 +480,26 @@ function pathHaplotypes(
     const out: Edit[] = state.carry.get(h) ?? []
     state.carry.delete(h)
     const carried: Edit[] = []
-    const push = (e: Edit): void => {
-      if (e.end <= path.end && e.start <= path.end) out.push(e)
-      else if (e.start >= path.end) carried.push(e)
-      else {
-        // split at the path end: the ALT stays in this path; a no-call run is cut in two
-        const nocall = /^n+$/.test(e.alt) && e.alt.length === e.end - e.start
-        const head = path.end - e.start
-        out.push({ start: e.start, end: path.end, alt: nocall ? e.alt.slice(0, head) : e.alt })
-        carried.push({ start: path.end, end: e.end, alt: nocall ? e.alt.slice(head) : '' })
-      }
-    }
+    const push = (e: Edit): void => splitAtPathEnd(e, path.end, out, carried)
     let frozen = state.frozen[h] as number
     let prevInsert = state.prevInsert[h] === 1
+    // the sample's no-call regions, merged in by position (haplotypeEditor.ts: a region before a
+    // record at the same base; clipped to the bases no record before it decided)
+    const regions = nocalls?.[h >> 1] ?? []
+    let k = 0
+    const regionsTo = (pos: number): void => {
+      for (; k < regions.length && (regions[k] as number) <= pos; k += 2) {
+        const end = regions[k + 1] as number
+        const from = Math.max(regions[k] as number, frozen + 1)
+        if (from >= end) continue
+        push({ start: from, end, alt: nocallBases(end - from) })
+        frozen = end - 1
+        prevInsert = false
+      }
+    }
     for (let i = counts[h] as number; i < (counts[h + 1] as number); i++) {
       const r = rows[recOf[i] as number] as RecordRow
+      regionsTo(r.pos)
       const allele = alleleOf[i] as number
       const rlen = r.ref.length
       const alt = allele < 0 ? 'n'.repeat(rlen) : (r.alts[allele - 1] as string)
@@ -493,15 +509,16 @@ function pathHaplotypes(
         continue
       }
       let e: Edit | null | undefined
-      if (d === APPLY_WITHOUT_ANCHOR) e = minimal(r.pos + 1, r.ref.slice(1), alt.slice(1))
+      if (d === APPLY_WITHOUT_ANCHOR) e = minimalEdit(r.pos + 1, r.ref.slice(1), alt.slice(1))
       else {
         e = r.edit[allele + 1]
-        if (e === undefined) e = r.edit[allele + 1] = minimal(r.pos, r.ref, alt) ?? null
+        if (e === undefined) e = r.edit[allele + 1] = minimalEdit(r.pos, r.ref, alt) ?? null
       }
       if (e) push(e)
       frozen = r.pos + rlen - 1
       prevInsert = alt.length > rlen
     }
+    regionsTo(Infinity)
     state.frozen[h] = frozen
     state.prevInsert[h] = prevInsert ? 1 : 0
     if (carried.length) state.carry.set(h, carried)

@@ -13,10 +13,13 @@
 // reference alike.
 //
 // Library (per path): distinct tiles are counted over all haplotypes. The library never holds `n`:
-// a tile with no-calls maps to its sequence with each `n` filled by, in order: the base of the
-// start or end tag when it lies on a tag; the reference's base when the reference over the same
-// steps has the same length (and is not N there); the base of the most frequent n-free variant of
-// the same step, span and length; else `a`. Filled sequences are merged, and variants numbered per
+// a tile built from edits (addEdits) fills the `n` of each no-call edit with the reference bases
+// that edit covers (spec §7.3 leaves the fill free; this one is the haplotype as if the no-call
+// were reference, so aligning the library tile to the reference finds the haplotype's own ALTs
+// and places its no-calls where they were). Any `n` left (tiles from whole sequences, N in the
+// reference) is filled by, in order: the base of the start or end tag when it lies on a tag; the
+// reference's base when the reference over the same steps has the same length (and is not N
+// there); the base of the most frequent n-free variant of the same step, span and length; else `a`. Filled sequences are merged, and variants numbered per
 // step by decreasing count over all haplotypes, ties by md5 (then span). The runs keep the `n`s,
 // so the exact haplotype comes back from (variant, runs).
 import { createHash } from 'node:crypto'
@@ -217,7 +220,10 @@ function tilePieces(
   }
 }
 
-/** The sequence of the tile of steps a..b given by cutTiles. */
+/**
+ * The sequence of the tile of steps a..b given by cutTiles; with `fill`, the no-call pieces hold
+ * the reference bases they cover instead of `n`.
+ */
 function tileSeq(
   p: PathTags,
   refSeq: string,
@@ -225,13 +231,18 @@ function tileSeq(
   ei: number,
   a: number,
   b: number,
+  fill = false,
 ): string {
   const start = stepStart(p, a)
   const end = stepEnd(p, b)
   let seq = ''
   let at = start
   tilePieces(p, edits, ei, start, end, (s, t, alt) => {
-    seq += refSeq.slice(at - p.start, s - p.start) + alt
+    const piece =
+      fill && alt.length === t - s && /^n+$/.test(alt)
+        ? refSeq.slice(s - p.start, t - p.start)
+        : alt
+    seq += refSeq.slice(at - p.start, s - p.start) + piece
     at = t
   })
   return seq + refSeq.slice(at - p.start, end - p.start)
@@ -365,6 +376,8 @@ interface RawEntry {
   step: number
   span: number
   seq: string
+  /** seq with the `n` of no-call edits filled by the reference bases under them (addEdits) */
+  refFilled: string | undefined
   /** nocallRuns(seq), for addEdits */
   runs: number[]
   count: number
@@ -380,7 +393,8 @@ const NO_RUNS = Object.freeze([]) as unknown as number[]
 
 /**
  * Collects the tiles of every haplotype of one path, then numbers the variants. Memory: the
- * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile)
+ * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile;
+ * a tile with no-calls by step and sequence)
  * plus, per haplotype, only its non-reference tiles (their entries, which know their step).
  */
 export class PathLibraryBuilder {
@@ -422,16 +436,25 @@ export class PathLibraryBuilder {
   }
 
   /** The raw entry of a tile, added with count 0 if new. */
-  private entry(step: number, span: number, seq: string, runs: number[]): number {
-    const first = this.index.get(seq)
+  private entry(
+    step: number,
+    span: number,
+    seq: string,
+    runs: number[],
+    refFilled?: string,
+  ): number {
+    // A tile with no-calls is keyed with its step: runs of n of one length recur at every step
+    // where a sample has no data, and one chain through all of them would make this quadratic.
+    const key = runs.length ? `${step}:${seq}` : seq
+    const first = this.index.get(key)
     let id = first ?? -1
     for (; id >= 0; id = (this.raw[id] as RawEntry).next) {
       const r = this.raw[id] as RawEntry
-      if (r.step === step && r.span === span) return id
+      if (r.step === step && r.span === span && r.refFilled === refFilled) return id
     }
     id = this.raw.length
-    this.raw.push({ step, span, seq, runs, count: 0, next: first ?? -1 })
-    this.index.set(seq, id)
+    this.raw.push({ step, span, seq, refFilled, runs, count: 0, next: first ?? -1 })
+    this.index.set(key, id)
     return id
   }
 
@@ -465,10 +488,16 @@ export class PathLibraryBuilder {
       let id = this.bySignature.get(key)
       if (id === undefined) {
         const seq = tileSeq(p, this.refSeq, edits, ei, a, b)
+        const runs = nocallRuns(seq)
+        // the n of no-call edits (not those of the reference) get the reference bases
+        const filled =
+          runs.length && !(a === b && seq === this.refTiles[a])
+            ? tileSeq(p, this.refSeq, edits, ei, a, b, true)
+            : undefined
         id =
           a === b && seq === this.refTiles[a]
             ? REF_TILE
-            : this.entry(a, b - a + 1, seq, nocallRuns(seq))
+            : this.entry(a, b - a + 1, seq, runs, filled === seq ? undefined : filled)
         this.bySignature.set(key, id)
       }
       if (id !== REF_TILE) this.take(id, (this.raw[id] as RawEntry).runs)
@@ -622,10 +651,12 @@ export class PathLibraryBuilder {
         if (!donor || o.count > donor.count || (o.count === donor.count && o.seq < donor.seq))
           donor = o
     }
-    const L = r.seq.length
+    const seq = r.refFilled ?? r.seq
+    if (!seq.includes('n')) return seq
+    const L = seq.length
     const out: string[] = []
     for (let i = 0; i < L; i++) {
-      const c = r.seq[i] as string
+      const c = seq[i] as string
       if (c !== 'n') out.push(c)
       else if (i < startTag.length) out.push(startTag[i] as string)
       else if (endTag && i >= L - TAG_LENGTH) out.push(endTag[i - (L - TAG_LENGTH)] as string)

@@ -58,16 +58,75 @@ export function alignTile(ref: string, alt: string, opts: AlignOptions = {}): Ti
     (r.charCodeAt(rl - 1 - s) === a.charCodeAt(al - 1 - s) || isNocall(a.charCodeAt(al - 1 - s)))
   )
     s++
-  const out = new AlignmentBuilder(r, a)
-  // n bases inside the stripped ends
-  out.scanNocalls(0, 0, p)
-  out.scanNocalls(rl - s, al - s, s)
   const n = rl - s - p
   const m = al - s - p
-  if (n === 0 && m > 0) out.insertion(p, p, m)
-  else if (m === 0 && n > 0) out.deletion(p, n)
-  else if (n > 0 && m > 0) gotoh(r, a, p, n, m, opts, out)
-  return out.finish()
+  // the operation of every column, left to right: the stripped ends are matches
+  const back = n > 0 && m > 0 ? gotoh(r, a, p, n, m, opts) : []
+  const ops = new Uint8Array(p + (back.length || n + m) + s)
+  if (back.length) back.forEach((op, k) => (ops[p + back.length - 1 - k] = op))
+  else ops.fill(n === 0 ? OP_INS : OP_DEL, p, p + n + m)
+  return emit(r, a, leftAlignGaps(r, a, ops))
+}
+
+const OP_DIAG = 0
+const OP_DEL = 1
+const OP_INS = 2
+
+/**
+ * Move every gap as far left as it goes at the same cost. Callers write indels left-aligned with
+ * what follows them after, so a no-call (`n`) next to an indel in a repeat keeps the reference
+ * position it had there, rather than swapping places with the indel as the greedy prefix match
+ * would make it.
+ * - A deletion moves past a column whose reference base equals the gap's last one (the deleted
+ *   sequence stays the same up to rotation, whatever the variant base of that column).
+ * - An insertion moves past a column at no cost change, `n` matching any base; it may pass an
+ *   `n` that way (the `n` then matches a reference base further right), and stops at the leftmost
+ *   place where it holds no `n`.
+ */
+function leftAlignGaps(r: string, a: string, ops: Uint8Array): Uint8Array {
+  const matches = (ac: number, rc: number) => ac === rc || isNocall(ac)
+  let i = 0
+  let j = 0
+  for (let k = 0; k < ops.length;) {
+    const op = ops[k]!
+    if (op === OP_DIAG) {
+      i++
+      j++
+      k++
+      continue
+    }
+    let len = 0
+    while (k + len < ops.length && ops[k + len] === op) len++
+    // how far left the run [k, k + len) can go: `shift` columns
+    let shift = 0
+    if (op === OP_DEL) {
+      while (
+        k - shift > 0 &&
+        ops[k - shift - 1] === OP_DIAG &&
+        r.charCodeAt(i - shift - 1) === r.charCodeAt(i - shift + len - 1)
+      )
+        shift++
+    } else {
+      const hasN = (from: number) =>
+        a
+          .slice(from, from + len)
+          .toUpperCase()
+          .includes('N')
+      for (let t = 1; k - t >= 0 && ops[k - t] === OP_DIAG; t++) {
+        const rc = r.charCodeAt(i - t)
+        if (matches(a.charCodeAt(j - t), rc) !== matches(a.charCodeAt(j - t + len), rc)) break
+        if (!hasN(j - t)) shift = t
+      }
+    }
+    if (shift > 0) {
+      ops.fill(op, k - shift, k - shift + len)
+      ops.fill(OP_DIAG, k - shift + len, k + len)
+    }
+    if (op === OP_DEL) i += len
+    else j += len
+    k += len
+  }
+  return ops
 }
 
 class AlignmentBuilder {
@@ -77,12 +136,6 @@ class AlignmentBuilder {
     private readonly r: string,
     private readonly a: string,
   ) {}
-
-  /** `len` aligned columns starting at ref `i`, alt `j`: record n's as no-calls. */
-  scanNocalls(i: number, j: number, len: number): void {
-    for (let k = 0; k < len; k++)
-      if (isNocall(this.a.charCodeAt(j + k))) this.nocall(i + k, i + k + 1)
-  }
 
   nocall(start: number, end: number): void {
     const s = Math.max(0, start)
@@ -130,6 +183,7 @@ const FROM_F = 2
 const E_EXT = 4
 const F_EXT = 8
 
+/** The operations of an optimal alignment of r[off, off + n) to a[off, off + m), right to left. */
 function gotoh(
   r: string,
   a: string,
@@ -137,8 +191,7 @@ function gotoh(
   n: number,
   m: number,
   opts: AlignOptions,
-  out: AlignmentBuilder,
-): void {
+): number[] {
   const X = opts.mismatch ?? 4
   const O = opts.gapOpen ?? 6
   const G = opts.gapExtend ?? 1
@@ -234,32 +287,32 @@ function gotoh(
         j--
       }
     }
-    emit(r, a, off, ops, out)
-    return
+    return ops
   }
 }
 
-/** Turn the operations (right to left) into edits: SNPs one by one, gap runs as one indel. */
-function emit(r: string, a: string, off: number, ops: number[], out: AlignmentBuilder): void {
-  let i = off
-  let j = off
-  for (let k = ops.length - 1; k >= 0;) {
+/** Turn the operations (left to right) into edits: SNPs one by one, gap runs as one indel. */
+function emit(r: string, a: string, ops: Uint8Array): TileAlignment {
+  const out = new AlignmentBuilder(r, a)
+  let i = 0
+  let j = 0
+  for (let k = 0; k < ops.length;) {
     const op = ops[k]!
-    if (op === 0) {
+    if (op === OP_DIAG) {
       const ac = a.charCodeAt(j)
       if (isNocall(ac)) out.nocall(i, i + 1)
       else if (ac !== r.charCodeAt(i)) out.snp(i, j)
       i++
       j++
-      k--
+      k++
       continue
     }
     let len = 0
-    while (k >= 0 && ops[k] === op) {
+    while (k < ops.length && ops[k] === op) {
       len++
-      k--
+      k++
     }
-    if (op === 1) {
+    if (op === OP_DEL) {
       out.deletion(i, len)
       i += len
     } else {
@@ -267,6 +320,7 @@ function emit(r: string, a: string, off: number, ops: number[], out: AlignmentBu
       j += len
     }
   }
+  return out.finish()
 }
 
 /**

@@ -122,7 +122,7 @@ interface Site extends Variant {
  * Collects the canonical variants and no-call intervals of many haplotypes (haplotype index =
  * 2 × sample + (0|1)) and hands back sorted biallelic sites. A haplotype is `.` at a site when
  * one of its no-call intervals overlaps the site's REF span, else 1 if it carries the variant,
- * else 0.
+ * else 0. Sites that no haplotype is 1 at are dropped.
  */
 export class GenotypeMerger {
   private sites = new Map<string, Site>()
@@ -188,7 +188,9 @@ export class GenotypeMerger {
     }
     ;[this.ncHap, this.ncStart, this.ncEnd] = keep
     if (before > this.flushedTo) this.flushedTo = before
-    return out
+    // a site no called haplotype carries is no variant: e.g. a no-call base the library filled
+    // with another base (tiles.ts), whose every carrier is masked by its own no-call run
+    return out.filter((site) => site.gt.includes(GT_ALT))
   }
 }
 
