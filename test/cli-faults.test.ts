@@ -278,7 +278,8 @@ const FAULTS: Fault[] = [
       join(c.sandbox, 'out'),
     ],
     code: 1,
-    stderr: /^lightning-tiles: give the haplotypes as a VCF or as FASTA pairs \(one of the two\)$/,
+    stderr:
+      /^lightning-tiles: give the haplotypes as a VCF, as gVCFs or as FASTA pairs \(one of the three\)$/,
   },
   // --- build inputs that are truncated or empty: an error naming the file, never a shorter store
   {
