@@ -1,19 +1,17 @@
 // The browser bundle of `lightning-tiles/reader` in headless Chromium: a page served from
 // 127.0.0.1 opens the fixture store by URL, resolves a tile and shows it; the test reads the page.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTileResolver } from '../src/resolver/node.js'
 import { makeFixtureStore } from './fixtureStore.js'
 import type { FixtureStore } from './fixtureStore.js'
+import { CHROMIUM, hasChromium, withChromiumPage } from './chromium.js'
 import { serveDirectory } from './httpServer.js'
 import type { StaticServer } from './httpServer.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`${CHROMIUM} is missing: the headless browser test is skipped`)
 
 const TILE = '035e.00.0006.001'
@@ -75,23 +73,7 @@ describe.skipIf(!hasChromium)('reader bundle in headless Chromium', () => {
   })
 
   it('resolves a tile by URL and shows its sequence and coordinates', async () => {
-    const profile = mkdtempSync(join(tmpdir(), 'lt-chromium-'))
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    try {
-      const page = await context.newPage()
+    await withChromiumPage(async (page) => {
       await page.goto(`${server.url}/index.html`)
       await page.waitForFunction(
         () =>
@@ -106,9 +88,6 @@ describe.skipIf(!hasChromium)('reader bundle in headless Chromium', () => {
       const loc = await r.locate(TILE)
       expect(await page.textContent('#sequence')).toBe(`${t.id} ${t.sequence}`)
       expect(await page.textContent('#location')).toBe(`${loc.chrom}:${loc.start}-${loc.end}`)
-    } finally {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    }
+    })
   })
 })

@@ -6,10 +6,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli.js'
-import { DATA } from './shared.js'
+import { PANEL } from './shared.js'
 import { TESTDATA_VCF, testdataStore } from './testdataStore.js'
 
-const PANEL = `${DATA}1kg-panel/integrated_call_samples_v3.20130502.ALL.panel`
 const REGION = '20:1500000-1600000'
 const sh = (script: string) =>
   execFileSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 28 })

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { siteFrequencies } from '../src/ld/freq.js'
 import { hweExact } from '../src/ld/hwe.js'
-import { DATA, describeShared, hasTool } from './shared.js'
-import { CHR20_VCF, PANEL_FILE, populations, readPanel, readVcfGenotypes } from './ldVcf.js'
+import { describeShared, hasTool, PANEL } from './shared.js'
+import { CHR20_VCF, populations, readPanel, readVcfGenotypes } from './ldVcf.js'
 import type { VcfGenotypes } from './ldVcf.js'
 
 /** bcftools writes floats as float32 with 6 significant digits */
@@ -37,7 +37,7 @@ describeShared('frequencies per population equal bcftools +fill-tags -S', () => 
   beforeAll(() => {
     if (!hasBcftools) return
     genotypes = readVcfGenotypes(CHR20_VCF)
-    groups = populations(genotypes.samples, readPanel(`${DATA}1kg-panel/${PANEL_FILE}`))
+    groups = populations(genotypes.samples, readPanel(PANEL))
     work = mkdtempSync(join(tmpdir(), 'lt-freq-'))
   })
   afterAll(() => {

@@ -6,10 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli.js'
-import { DATA } from './shared.js'
+import { PANEL } from './shared.js'
 import { TESTDATA_VCF, testdataStore } from './testdataStore.js'
 
-const PANEL = `${DATA}1kg-panel/integrated_call_samples_v3.20130502.ALL.panel`
 const GFF = 'testdata/genes/Homo_sapiens.GRCh37.75.chr20.1-4000000.gff3.gz'
 const REGION = '20:1000000-1050000'
 const sh = (script: string) =>

@@ -14,8 +14,8 @@ import { addTileVariants } from '../src/ld/tileVariants.js'
 import type { StepVariants } from '../src/ld/tileVariants.js'
 import type { LdPairs } from '../src/ld/window.js'
 import { seededRandom } from '../src/core/random.js'
-import { DATA, describeShared, hasTool } from './shared.js'
-import { CHR20_VCF, PANEL_FILE, populations, readPanel, readVcfGenotypes } from './ldVcf.js'
+import { describeShared, hasTool, PANEL } from './shared.js'
+import { CHR20_VCF, populations, readPanel, readVcfGenotypes } from './ldVcf.js'
 import type { VcfGenotypes, VcfSite } from './ldVcf.js'
 
 const REGION = '20:1000000-1600000'
@@ -178,7 +178,7 @@ describeShared('LD on the 1000 Genomes EUR haplotypes of chr20', () => {
       const f = alt / s.alleles.length
       return f >= 0.05 && f <= 0.95
     })
-    groups = populations(genotypes.samples, readPanel(`${DATA}1kg-panel/${PANEL_FILE}`))
+    groups = populations(genotypes.samples, readPanel(PANEL))
   })
 
   it('phased estimates equal a direct count of two-site haplotypes for every pair in the window, per population', () => {

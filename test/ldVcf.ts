@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
 export const CHR20_VCF = 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz'
-export const PANEL_FILE = 'integrated_call_samples_v3.20130502.ALL.panel'
 
 export interface VcfSite {
   chrom: string

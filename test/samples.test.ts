@@ -25,10 +25,9 @@ import type { SampleTable } from '../src/samples/table.js'
 import { bgtBinary } from './bgt.js'
 import { runCli } from './cli.js'
 import { serveDirectory } from './httpServer.js'
-import { DATA, describeShared } from './shared.js'
+import { describeShared, PANEL } from './shared.js'
 import { TESTDATA_REF, TESTDATA_VCF, testdataStore } from './testdataStore.js'
 
-const PANEL = `${DATA}1kg-panel/integrated_call_samples_v3.20130502.ALL.panel`
 const sh = (script: string) => execFileSync('bash', ['-c', script], { encoding: 'utf8' })
 const VCF_SAMPLES = sh(`bcftools query -l ${TESTDATA_VCF}`).trim().split('\n')
 

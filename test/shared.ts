@@ -15,6 +15,10 @@ export const FIXTURES = fileURLToPath(new URL('../testdata/fixtures/', import.me
 export const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url))
 /** Large real data (whole chr20, 2bit files of other projects), never copied into the repository. */
 export const DATA = `${SHARED}data/`
+/** The 1000 Genomes phase 3 sample panel, vendored (testdata/README.md). */
+export const PANEL = fileURLToPath(
+  new URL('../testdata/1kg-panel/integrated_call_samples_v3.20130502.ALL.panel', import.meta.url),
+)
 export const hasShared = existsSync(DATA)
 if (!hasShared) console.warn(`../shared is absent (${SHARED}): tests on its real data are skipped`)
 

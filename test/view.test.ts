@@ -12,10 +12,9 @@ import { openStore } from '../src/store/node.js'
 import { storeFiles } from '../src/store/layout.js'
 import { bgtBinary } from './bgt.js'
 import { runCli } from './cli.js'
-import { DATA } from './shared.js'
+import { PANEL } from './shared.js'
 import { TESTDATA_REF, TESTDATA_VCF, testdataStore } from './testdataStore.js'
 
-const PANEL = `${DATA}1kg-panel/integrated_call_samples_v3.20130502.ALL.panel`
 const REGION = '20:1000000-1100000'
 const sh = (script: string) =>
   execFileSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 28 })
