@@ -39,8 +39,12 @@ export class ChunkedReference {
     const parts: Promise<string>[] = []
     for (let c = Math.floor(Math.max(0, start) / CHUNK); c * CHUNK < end; c++)
       parts.push(
-        memo(this.chunks, `${name}:${c}`, async () =>
-          (await this.source.fetch(name, c * CHUNK, (c + 1) * CHUNK, opts)).toUpperCase(),
+        // the chunk is shared: it loads with no caller's signal, each caller races its own
+        memo(
+          this.chunks,
+          `${name}:${c}`,
+          async () => (await this.source.fetch(name, c * CHUNK, (c + 1) * CHUNK)).toUpperCase(),
+          opts,
         ),
       )
     const text = (await Promise.all(parts)).join('')
