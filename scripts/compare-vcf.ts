@@ -3,7 +3,7 @@
 // compared per site per sample.
 //
 //   npx tsx scripts/compare-vcf.ts --ref REF.fa[.gz] A.vcf[.gz] B.vcf[.gz]
-//       [--samples S1,S2,...] [--skipped STORE/skipped.tsv] [--exclude FILE] [--list N]
+//       [--samples S1,S2,...] [--skipped STORE/skipped.tsv.gz] [--exclude FILE] [--list N]
 //
 // --skipped: the skip list of a store built from A (`CHROM POS SAMPLE HAPLOTYPE ...`): before
 // normalisation, each listed haplotype gets allele 0 in the record of A it skipped (chosen by the
@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { pathToFileURL } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta'
 import { Command } from 'commander'
 import { compareCanonical } from '../src/variants/compare.js'
@@ -102,7 +103,7 @@ export interface CompareVcfOptions {
   b: string
   /** Only these samples. */
   samples?: string[]
-  /** A store's skip list (skipped.tsv), applied to A per haplotype before normalisation. */
+  /** A store's skip list (skipped.tsv.gz), applied to A per haplotype before normalisation. */
   skipped?: string
   /** `CHROM<TAB>POS` lines: sites whose REF span holds such a position are left out. */
   exclude?: string
@@ -134,7 +135,7 @@ export async function compareVcfFiles(o: CompareVcfOptions): Promise<VcfComparis
   let skipList: SkipListStats | undefined
   let skip: ((lines: AsyncIterable<string>) => AsyncIterable<string>) | undefined
   if (o.skipped) {
-    const list = parseSkipList(readFileSync(o.skipped, 'utf8'), o.skipped)
+    const list = parseSkipList(gunzipSync(readFileSync(o.skipped)).toString(), o.skipped)
     const stats: SkipListStats = (skipList = { applied: 0, unmatched: [], unlisted: [] })
     skip = (lines) => applySkipList(lines, list, stats)
   }
@@ -197,7 +198,7 @@ async function main(argv: string[]): Promise<number> {
     .name('compare-vcf')
     .requiredOption('--ref <fasta>', 'reference FASTA (with .fai; bgzipped with .gzi)')
     .option('--samples <list>', 'compare only these samples (comma-separated)')
-    .option('--skipped <file>', "a store's skipped.tsv, applied to A per haplotype")
+    .option('--skipped <file>', "a store's skipped.tsv.gz, applied to A per haplotype")
     .option('--exclude <file>', 'CHROM<TAB>POS lines of sites to leave out')
     .option('--list <n>', 'print at most this many disagreements', '50')
     .argument('<a>', 'first VCF')

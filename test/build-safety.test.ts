@@ -18,7 +18,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { gzipSync, gunzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../src/core/random.js'
 import { parseManifest } from '../src/store/manifest.js'
@@ -333,9 +333,9 @@ describe('records the build cannot place', () => {
     )
     expect(r.code).toBe(0)
     expect(r.err).toContain(
-      `skipped 0 overlapping variant(s) (as bcftools consensus does), 2 record(s) on contigs no path covers (listed in ${out}/skipped.tsv)`,
+      `skipped 0 overlapping variant(s) (as bcftools consensus does), 2 record(s) on contigs no path covers (listed in ${out}/skipped.tsv.gz)`,
     )
-    expect(readFileSync(join(out, 'skipped.tsv'), 'utf8')).toBe(
+    expect(gunzipSync(readFileSync(join(out, 'skipped.tsv.gz'))).toString()).toBe(
       '#CHROM\tPOS\tSAMPLE\tHAPLOTYPE\tREASON\n' +
         'chr2\t10\t.\t.\tcontig has no path\n' +
         'chr2\t2000\t.\t.\tcontig has no path\n',
@@ -351,7 +351,7 @@ describe('records the build cannot place', () => {
     const v = await runCli('verify', out)
     expect(v.code).toBe(1)
     expect(v.stdout).toBe(
-      "skipped.tsv: lists 2 variant(s) skipped as 'contig has no path', manifest.json counts 3\n",
+      "skipped.tsv.gz: lists 2 variant(s) skipped as 'contig has no path', manifest.json counts 3\n",
     )
   })
 })

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openTileResolver } from '../src/resolver/node.js'
 import { storeToVcf } from '../src/export/vcf.js'
@@ -109,7 +110,8 @@ describeShared('gVCF build on the real gVCFs', () => {
     for (const s of samples) {
       const d = derived.get(s.name)!
       const genome = await openTileResolver(s.store).genome(s.name)
-      const skippedTsv = readFileSync(join(s.store, 'skipped.tsv'), 'utf8')
+      const skippedTsv = gunzipSync(readFileSync(join(s.store, 'skipped.tsv.gz')))
+        .toString()
         .split('\n')
         .slice(1)
         .filter(Boolean)
@@ -177,7 +179,7 @@ describeShared('gVCF build on the real gVCFs', () => {
         ).toUpperCase()
         expect(ours.length, `${s.name} ${h + 1}`).toBe(truth.length)
         expect(ours === truth, `${s.name} haplotype ${h + 1} equals bcftools consensus`).toBe(true)
-        // the ALT-on-ALT overlaps bcftools skipped are those skipped.tsv lists
+        // the ALT-on-ALT overlaps bcftools skipped are those skipped.tsv.gz lists
         const bcfSkips = [...r.stderr.matchAll(/The site \S+:(\d+) overlaps/g)].map((x) =>
           Number(x[1]),
         )
@@ -203,7 +205,7 @@ describeShared('gVCF build on the real gVCFs', () => {
     for (const s of samples) {
       const d = derived.get(s.name)!
       // the calls as applied: per haplotype the ALT, 0 for REF and for an ALT skipped as an
-      // overlap (skipped.tsv), . for a no-call; then bcftools norm, and the no-call mask on top
+      // overlap (skipped.tsv.gz), . for a no-call; then bcftools norm, and the no-call mask on top
       const calls = records.get(s.name)!.filter((r) => r.alts.some((a) => /^[ACGTN]+$/.test(a)))
       const text = [
         '##fileformat=VCFv4.2',
@@ -259,8 +261,9 @@ describeShared('gVCF build on the real gVCFs', () => {
     // genotype of bcftools must be one of those (checked); bcftools's other ./. (no record of the
     // sample starts at POS: the site lies inside the sample's own deletion, or in a gap) is read
     // as 0/0, and the mask makes it . where the sample really has no call. The variants skipped
-    // as overlaps (skipped.tsv) are set to the reference allele, as in the store.
-    const skips = readFileSync(join(S37, 'skipped.tsv'), 'utf8')
+    // as overlaps (skipped.tsv.gz) are set to the reference allele, as in the store.
+    const skips = gunzipSync(readFileSync(join(S37, 'skipped.tsv.gz')))
+      .toString()
       .split('\n')
       .slice(1)
       .filter(Boolean)

@@ -16,7 +16,7 @@ import { TESTDATA_VCF as VCF, testdataStore } from './testdataStore.js'
 
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100']
 
-const built = testdataStore('stats-', SAMPLES, 1_500_000, { cgf: true })
+const built = testdataStore('stats-', SAMPLES, 1_500_000, { cgf: true, sglf: true })
 const { tmp, dir: store } = built
 let stats: StoreStats
 

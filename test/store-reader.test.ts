@@ -19,7 +19,7 @@ import type { StaticServer } from './httpServer.js'
 import { testdataStore } from './testdataStore.js'
 
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100', 'HG00101']
-const built = testdataStore('store-reader-', SAMPLES, 1_000_000)
+const built = testdataStore('store-reader-', SAMPLES, 1_000_000, { sglf: true })
 let server: StaticServer
 
 /** Every tile of the store as its SGLF lists it: ID without span → [span, bases]. */

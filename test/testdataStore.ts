@@ -25,7 +25,7 @@ export function testdataStore(
   samples: string[],
   pathLength: number,
   /** e.g. `{ cgf: true }` for tests that read the CGFs */
-  extra: Pick<BuildOptions, 'cgf' | 'fullTileMap'> = {},
+  extra: Pick<BuildOptions, 'cgf' | 'fullTileMap' | 'sglf'> = {},
 ): TestdataStore {
   const tmp = mkdtempSync(join(tmpdir(), prefix))
   const dir = join(tmp, 'store')

@@ -25,7 +25,7 @@ import { testdataStore } from './testdataStore.js'
 const SAMPLES = ['HG00096', 'HG00097', 'HG00099']
 
 // four paths of 1 Mb, so per-path checks see more than one path
-const built = testdataStore('verify-', SAMPLES, 1_000_000, { cgf: true })
+const built = testdataStore('verify-', SAMPLES, 1_000_000, { cgf: true, sglf: true })
 const { tmp, dir: store } = built
 
 let copies = 0

@@ -54,6 +54,7 @@ interface BuildCliOptions extends SampleOptions {
   skipRefMismatch?: boolean
   fastj?: boolean
   cgf?: boolean
+  sglf?: boolean
   cgftTileMap?: boolean
 }
 
@@ -123,6 +124,7 @@ export function registerBuild(program: Command): void {
     .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
     .option('--fastj', 'also write per-sample FastJ (fastj/SAMPLE/PPPP.fj.gz)')
     .option('--cgf', 'also write one CGF v3 per sample (genomes/SAMPLE.cgf3)')
+    .option('--sglf', "also write each path's library as SGLF text (sglf/PPPP.sglf.gz)")
     .option(
       '--cgft-tile-map',
       "with --cgf: write cgft's full 1024-entry tile map into every CGF (+6.6 kB each)",
@@ -172,6 +174,7 @@ export function registerBuild(program: Command): void {
           ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
           ...(o.fastj ? { fastj: true } : {}),
           ...(o.cgf ? { cgf: true } : {}),
+          ...(o.sglf ? { sglf: true } : {}),
           ...(o.cgftTileMap ? { fullTileMap: true } : {}),
           onProgress: bar.onProgress,
           signal: interrupt.signal,
@@ -195,7 +198,7 @@ export function registerBuild(program: Command): void {
               (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : '') +
               (unplaced.length ? `, ${unplaced.length} record(s) on contigs no path covers` : '') +
               (overlaps.length + refMismatches.length + unplaced.length
-                ? ` (listed in ${o.out}/skipped.tsv)`
+                ? ` (listed in ${o.out}/skipped.tsv.gz)`
                 : ''),
           ].join('\n') + '\n',
         )

@@ -9,7 +9,7 @@ import type { StorePart } from '../store/layout.js'
 import { cliStore, opener, write } from './io.js'
 
 const PART_LABELS: Record<StorePart, string> = {
-  manifest: 'manifest.json (+ skipped.tsv)',
+  manifest: 'manifest.json (+ skipped.tsv.gz)',
   sites: 'sites.vcf.gz (+ .csi): input sites and IDs',
   tagset: 'tagset',
   assembly: 'assembly (+ .gzi, .fwi)',

@@ -22,7 +22,7 @@ import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
 import { statStoreFiles } from './stats.js'
 import { checkFileHashes } from '../store/fileHashes.js'
-import { readText } from '../core/filehandle.js'
+import { unzip } from '@gmod/bgzf-filehandle'
 import { checkSkipped } from '../store/skipped.js'
 
 /** One thing wrong with a store: the file, where in it (byte offset or 1-based line), and what. */
@@ -169,7 +169,7 @@ async function checkFilesExist(v: Verifier, m: StoreManifest): Promise<void> {
 
 /**
  * Every file against the size and md5 the manifest records (first, so that a damaged file is named
- * by its own bytes), and skipped.tsv against the manifest's counts of what the build skipped.
+ * by its own bytes), and skipped.tsv.gz against the manifest's counts of what the build skipped.
  */
 async function checkHashesAndSkipped(v: Verifier, m: StoreManifest): Promise<void> {
   if (m.files) {
@@ -183,9 +183,9 @@ async function checkHashesAndSkipped(v: Verifier, m: StoreManifest): Promise<voi
   }
   if (v.absent.has(storeFiles.skipped)) return
   try {
-    const text = await readText(
-      v.store.file(storeFiles.skipped).handle,
-      v.opts.signal ? { signal: v.opts.signal } : {},
+    const signal = v.opts.signal ? { signal: v.opts.signal } : {}
+    const text = new TextDecoder().decode(
+      await unzip(await v.store.file(storeFiles.skipped).handle.readFile(signal)),
     )
     for (const p of checkSkipped(m, text))
       v.problem(storeFiles.skipped, p.message, p.line === undefined ? {} : { line: p.line })

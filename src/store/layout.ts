@@ -7,7 +7,7 @@ import type { StoreManifest } from './manifest.js'
 export const storeFiles = {
   manifest: 'manifest.json',
   /** variants the build skipped: overlaps (per haplotype, as bcftools consensus) and REF mismatches */
-  skipped: 'skipped.tsv',
+  skipped: 'skipped.tsv.gz',
   /** sample metadata (BGT's FMF), set by `samples --import`; optional, never hashed: editing it
    * must not touch genotypes or the manifest */
   samples: 'samples.fmf',

@@ -1,4 +1,4 @@
-// skipped.tsv: what a build read but left out of the store, one line per skipped variant, and the
+// skipped.tsv.gz: what a build read but left out of the store, one line per skipped variant, and the
 // check that it agrees with the counts in the manifest (so a store never claims records it does not
 // account for). Browser-safe: verify reads it through the store's opener.
 import type { StoreManifest } from './manifest.js'
@@ -21,7 +21,7 @@ export interface Skipped {
 
 const HEADER = '#CHROM\tPOS\tSAMPLE\tHAPLOTYPE\tREASON'
 
-/** skipped.tsv: overlaps, then REF mismatches, then unplaced records ('.' for all samples). */
+/** skipped.tsv.gz: overlaps, then REF mismatches, then unplaced records ('.' for all samples). */
 export function formatSkipped(s: Skipped): string {
   const lines = [HEADER]
   for (const o of s.overlaps)
@@ -42,7 +42,7 @@ function manifestCounts(m: StoreManifest): Record<SkipKind, number> {
 }
 
 /**
- * Compare skipped.tsv with the manifest's counts; returns what disagrees (line numbers 1-based).
+ * Compare skipped.tsv.gz with the manifest's counts; returns what disagrees (line numbers 1-based).
  * A store whose manifest counts skips it does not list, or lists skips it does not count, is
  * damaged.
  */

@@ -7,6 +7,7 @@
 import { readdir, readFile, mkdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { LocalFile } from 'generic-filehandle2'
+import { writeBgzfFile } from '../container/bgzf/writer.js'
 import { writeTarBgzf } from '../container/tar/writer.js'
 import type { TarMember } from '../container/tar/writer.js'
 import { buildDirectoryAtomic, removeStaleTemps, writeFileAtomic } from '../core/atomicWrite.js'
@@ -24,7 +25,7 @@ import { writeTagset2bit } from '../formats/tagset/writer.js'
 import { writeSiteTable } from '../sites/writer.js'
 import { hashFile } from './fileHashes.js'
 import { storeFiles } from './layout.js'
-import { STORE_FORMAT } from './manifest.js'
+import { STORE_FORMAT, formatManifest } from './manifest.js'
 import type { FileHash, StoreManifest } from './manifest.js'
 import { formatSkipped } from './skipped.js'
 import type { Skipped } from './skipped.js'
@@ -215,7 +216,8 @@ export class StoreWriter {
   }
 
   async skipped(s: Skipped): Promise<void> {
-    await writeFileAtomic(await this.place(storeFiles.skipped), formatSkipped(s))
+    // bgzipped: one line per skipped variant per haplotype grows with the cohort (MBs at 20,000)
+    await writeBgzfFile(await this.place(storeFiles.skipped), [formatSkipped(s)], { gzi: false })
   }
 
   /** A scratch file in the temporary directory, removed before the store is finished. */
@@ -247,10 +249,7 @@ export class StoreWriter {
       this.opts.onProgress?.({ phase: 'hashing files', done: i + 1, total: found.length })
     }
     const manifest: StoreManifest = { ...draft, files }
-    await writeFileAtomic(
-      await this.place(storeFiles.manifest),
-      JSON.stringify(manifest, null, 2) + '\n',
-    )
+    await writeFileAtomic(await this.place(storeFiles.manifest), formatManifest(manifest))
     return manifest
   }
 }

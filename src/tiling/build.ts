@@ -9,7 +9,7 @@
 //   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, rows fed as the
 //               haplotypes are read back step block by step block); with `cgf` also every sample's
 //               PathStruct (spilled), and at the end one CGF per sample
-//   manifest    what was built and skipped → skipped.tsv and the manifest (the writer adds hashes)
+//   manifest    what was built and skipped → skipped.tsv.gz and the manifest (the writer adds hashes)
 //
 // Everything is written through a StoreWriter (store/writer.ts: the same layout table the readers
 // use) into a temporary directory renamed into place when the store is complete.
@@ -85,6 +85,11 @@ export interface BuildOptions extends AbortOptions {
   fastj?: boolean
   /** also write one CGF v3 per sample (genomes/SAMPLE.cgf3), beside the cohort matrices */
   cgf?: boolean
+  /**
+   * also write each path's library as SGLF text (sglf/PPPP.sglf.gz): it repeats the 2bit tar's
+   * sequences, so it is left out by default (`export-l7g` and `library to-sglf` derive it)
+   */
+  sglf?: boolean
   /** write cgft's full 1024-entry tile map into every CGF (default: the 16 entries v3 uses) */
   fullTileMap?: boolean
   onProgress?: ProgressCallback
@@ -139,7 +144,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
       try {
         const library: LibraryPath[] = []
         for await (const lib of haplotypesStage(source, paths, run)) {
-          library.push(await libraryStage(w, lib, run))
+          library.push(await libraryStage(w, lib, run, opts.sglf === true))
           await genotypesOfPath(w, lib, run)
           if (spill) await pathStructsOfPath(spill, lib, keys, run)
           if (opts.fastj) await fastjOfPath(w, lib, source.samples, build, run)
@@ -229,10 +234,15 @@ interface LibraryPath {
   spans: { path: number; step: number; variant: number; span: number }[]
 }
 
-/** library: the path's SGLF, 2bit tar and counts; its manifest entry and spanning variants. */
-async function libraryStage(w: StoreWriter, lib: PathLibrary, run: Run): Promise<LibraryPath> {
+/** library: the path's 2bit tar and counts (and, with `sglf`, its SGLF); its manifest entry and spanning variants. */
+async function libraryStage(
+  w: StoreWriter,
+  lib: PathLibrary,
+  run: Run,
+  sglf: boolean,
+): Promise<LibraryPath> {
   const p = lib.path
-  await w.sglf(p.path, sglfTiles(lib))
+  if (sglf) await w.sglf(p.path, sglfTiles(lib))
   await w.libraryTar(p.path, tarMembers(lib))
   await w.counts(p.path, countsOf(lib))
   checkAbort(run.signal)
@@ -395,7 +405,7 @@ async function genomesStage(
   return samples
 }
 
-/** manifest: skipped.tsv and the manifest of what was built, read and skipped. */
+/** manifest: skipped.tsv.gz and the manifest of what was built, read and skipped. */
 async function manifestStage(
   w: StoreWriter,
   b: {

@@ -188,7 +188,7 @@ export interface GvcfSampleOptions extends AbortOptions {
   renameChrs?: ReadonlyMap<string, string>
 }
 
-/** What the samples of a build skipped, shared by all of them (skipped.tsv). */
+/** What the samples of a build skipped, shared by all of them (skipped.tsv.gz). */
 export interface GvcfSkips {
   overlaps: OverlapSkip[]
   refMismatches: { chrom: string; pos: number }[]

@@ -4,7 +4,7 @@
 // The overlap rule (README "No-calls"): events of a haplotype are taken in order of their first
 // base, a no-call region before a record starting at the same base.
 // - An ALT allele is applied as bcftools consensus applies it (src/variants/consensus.ts): skipped
-//   when it starts on a base an earlier event decided (reported, listed in skipped.tsv), except an
+//   when it starts on a base an earlier event decided (reported, listed in skipped.tsv.gz), except an
 //   indel anchored on the last such base, applied without its anchor.
 // - A no-call covers those of its bases that no earlier event decided: it is clipped, never
 //   skipped, so that a no-call region reaching past a deletion still masks what follows it.

@@ -1,6 +1,6 @@
 // The overlap rule of `bcftools consensus` (1.16, consensus.c), shared by the store build
 // (src/tiling/haplotypes.ts) and the comparison (compare.ts), and the skip list of a store
-// (`STORE/skipped.tsv`) applied to the records of a VCF. Browser-safe (no I/O).
+// (`STORE/skipped.tsv.gz`) applied to the records of a VCF. Browser-safe (no I/O).
 //
 // The rule: after applying a variant with REF span [pos, pos+rlen) the "frozen" position is
 // pos+rlen-1. A later variant on the same haplotype with pos <= frozen is skipped, except an
@@ -85,7 +85,7 @@ export function consensusSpell(
 // ---------------------------------------------------------------------------------------------
 // the skip list of a store
 
-/** `STORE/skipped.tsv`: per contig and 1-based POS, the haplotypes a variant there was skipped
+/** `STORE/skipped.tsv.gz`: per contig and 1-based POS, the haplotypes a variant there was skipped
  * on (`SAMPLE\t1|2`), or `.\t.` for a record left out on every haplotype (a REF mismatch). */
 export type SkipList = Map<string, Map<number, string[]>>
 
