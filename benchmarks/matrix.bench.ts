@@ -7,7 +7,7 @@
 //
 // BGT is built from ../shared/peers/bgt-*.tar.gz into .tmp/bgt (needs zlib1g-dev); plink2 is the
 // Debian package. A peer that is missing is reported as such, not skipped silently.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -21,12 +21,12 @@ import { openFile } from '../src/core/nodeFile.js'
 import { seededRandom } from '../src/core/random.js'
 import type { StoreManifest } from '../src/store/manifest.js'
 import { median, table, timeCommand } from './lib.js'
+import { bgtBinary, hasTool, sh } from './peers.js'
 import { cohort } from './scaling.bench.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const REF = join(ROOT, 'testdata/chr20/20.1-4000000.fa.gz')
 const WORK = join(ROOT, '.tmp/bench-matrix')
-const PEERS = join(ROOT, '../shared/peers')
 const SIZES = [300, 5_000, 20_000]
 const DECODE_RUNS = 9
 const PEER_RUNS = 3
@@ -107,30 +107,12 @@ function* rowsOf(p: PathRows): Generator<MatrixRow> {
 
 // --- peers ----------------------------------------------------------------------------------
 
-const BGT_DIR = join(ROOT, '.tmp/bgt')
-
-function bgt(): string | undefined {
-  const bin = join(BGT_DIR, 'bgt')
-  if (existsSync(bin)) return bin
-  const tar = existsSync(PEERS)
-    ? readdirSync(PEERS).find((f) => /^bgt-.*\.tar\.gz$/.test(f))
-    : undefined
-  if (!tar) return undefined
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true })
-  execFileSync('tar', ['xzf', join(PEERS, tar), '-C', join(ROOT, '.tmp')])
-  const made = spawnSync('make', ['-C', BGT_DIR], { stdio: 'ignore' })
-  return made.status === 0 && existsSync(bin) ? bin : undefined
-}
-
-const hasTool = (name: string) => spawnSync('bash', ['-c', `command -v ${name}`]).status === 0
 const size = (file: string) => statSync(file).size
 const dirSize = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce(
     (s, e) => s + (e.isDirectory() ? dirSize(join(dir, e.name)) : size(join(dir, e.name))),
     0,
   )
-const sh = (cmd: string) =>
-  execFileSync('bash', ['-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 30 })
 
 // --- measurements ---------------------------------------------------------------------------
 
@@ -230,7 +212,7 @@ async function measure(n: number): Promise<Row> {
     `bcftools view -Ov -s ${uniqueSamples.join(',')} -o /dev/null ${bcf}`,
     PEER_RUNS,
   ).seconds
-  const bgtBin = bgt()
+  const bgtBin = bgtBinary()
   let pbf: number | undefined
   let bgtAll: number | undefined
   let bgtView: number | undefined

@@ -2,12 +2,16 @@
 // 1,000, 5,000, 20,000 simulated samples (scripts/simulate-cohort.ts, seed 1), each next to the
 // BCF of the same cohort and the time of `bcftools view -Ob`. Draws benchmarks/scaling.svg.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { simulateCohort } from '../scripts/simulate-cohort.js'
 import { table, timeCommand } from './lib.js'
 import type { Measure } from './lib.js'
+import { makeBcf, makeBgt, makePgen } from './peers.js'
+import type { PeerFiles } from './peers.js'
 import { mib, storeBreakdown } from './storeSize.js'
+import type { StorePart } from './storeSize.js'
 import type { BuildStats } from './build.driver.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -20,7 +24,8 @@ const SEED = 1
 const SIZES = [300, 1_000, 5_000, 20_000]
 /** build runs per size: the two large cohorts take minutes, so one run each */
 const BUILD_RUNS = (n: number) => (n >= 5_000 ? 1 : 3)
-const VIEW_RUNS = 3
+/** the peers are quick next to our build: the median of 3 */
+const PEER_RUNS = 3
 /** the fallback path length when the default (one 4 Mb path) build fails */
 const SHORT_PATHS = 1_000_000
 
@@ -33,10 +38,13 @@ interface Row {
   inProcess: number
   stats: BuildStats
   store: number
-  storeNoSglf: number
-  bcf: number
-  view: Measure
+  parts: Record<StorePart, number>
+  bcf: PeerFiles
+  bgt: PeerFiles | undefined
+  pgen: PeerFiles | undefined
   note: string
+  /** one-minute load average before and after this cohort's runs (2 shared cores) */
+  load: [number, number]
 }
 
 export async function cohort(n: number): Promise<string> {
@@ -67,6 +75,7 @@ function build(vcf: string, out: string, runs: number, pathLength?: number) {
 }
 
 function measure(n: number, vcf: string, work: string): Row {
+  const load0 = loadavg()[0]!
   const out = join(work, `store${n}`)
   const runs = BUILD_RUNS(n)
   let pathLength = 4_000_000
@@ -81,10 +90,13 @@ function measure(n: number, vcf: string, work: string): Row {
   }
   const { parts, total } = storeBreakdown(out)
   rmSync(out, { recursive: true, force: true })
-  const bcf = join(work, `cohort${n}.bcf`)
-  const view = timeCommand(`bcftools view -Ob -o ${bcf} ${vcf}`, VIEW_RUNS)
-  const bcfSize = statSync(bcf).size
-  rmSync(bcf)
+  const peers = join(work, `peers${n}`)
+  rmSync(peers, { recursive: true, force: true })
+  mkdirSync(peers, { recursive: true })
+  const bcf = makeBcf(vcf, peers, PEER_RUNS)
+  const bgt = makeBgt(vcf, bcf.at, peers, PEER_RUNS)
+  const pgen = makePgen(vcf, peers, PEER_RUNS)
+  rmSync(peers, { recursive: true, force: true })
   return {
     n,
     vcf: statSync(vcf).size,
@@ -94,10 +106,12 @@ function measure(n: number, vcf: string, work: string): Row {
     inProcess: b.stats.seconds,
     stats: b.stats,
     store: total,
-    storeNoSglf: total - parts.SGLF,
-    bcf: bcfSize,
-    view,
+    parts,
+    bcf,
+    bgt,
+    pgen,
     note,
+    load: [load0, loadavg()[0]!],
   }
 }
 
@@ -169,23 +183,37 @@ function panel(
   return out.join('\n')
 }
 
+const COLORS = { ours: '#1f77b4', bcf: '#d62728', bgt: '#2ca02c', pgen: '#9467bd' }
+
+/** One line per tool that ran at every N (a peer absent from this machine is left out). */
+function peerSeries(
+  rows: Row[],
+  value: (p: PeerFiles) => number,
+): { name: string; color: string; values: number[] }[] {
+  const named = [
+    ['BCF (bcftools view -Ob)', COLORS.bcf, (r: Row) => r.bcf],
+    ['BGT (bgt import)', COLORS.bgt, (r: Row) => r.bgt],
+    ['plink2 pgen (--make-pgen)', COLORS.pgen, (r: Row) => r.pgen],
+  ] as const
+  return named.flatMap(([name, color, of]) => {
+    const files = rows.map(of)
+    return files.every((f) => f !== undefined)
+      ? [{ name, color, values: files.map((f) => value(f!)) }]
+      : []
+  })
+}
+
 export function scalingSvg(rows: Row[]): string {
   const ns = rows.map((r) => r.n)
   const f1 = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2))
+  const ours = (values: number[]) => ({ name: 'lightning-tiles', color: COLORS.ours, values })
   const body = [
     panel(
       0,
-      'build time',
+      'time to make the store',
       'seconds',
       ns,
-      [
-        {
-          name: 'lightning-tiles build',
-          color: '#1f77b4',
-          values: rows.map((r) => r.build.seconds),
-        },
-        { name: 'bcftools view -Ob', color: '#d62728', values: rows.map((r) => r.view.seconds) },
-      ],
+      [ours(rows.map((r) => r.build.seconds)), ...peerSeries(rows, (p) => p.make.seconds)],
       f1,
     ),
     panel(
@@ -193,14 +221,7 @@ export function scalingSvg(rows: Row[]): string {
       'peak memory',
       'MiB (peak RSS)',
       ns,
-      [
-        {
-          name: 'lightning-tiles build',
-          color: '#1f77b4',
-          values: rows.map((r) => r.build.peakMiB),
-        },
-        { name: 'bcftools view -Ob', color: '#d62728', values: rows.map((r) => r.view.peakMiB) },
-      ],
+      [ours(rows.map((r) => r.build.peakMiB)), ...peerSeries(rows, (p) => p.make.peakMiB)],
       (v) => v.toFixed(0),
     ),
     panel(
@@ -208,15 +229,7 @@ export function scalingSvg(rows: Row[]): string {
       'size on disk',
       'MiB',
       ns,
-      [
-        { name: 'store', color: '#1f77b4', values: rows.map((r) => r.store / 2 ** 20) },
-        {
-          name: 'store without SGLF',
-          color: '#2ca02c',
-          values: rows.map((r) => r.storeNoSglf / 2 ** 20),
-        },
-        { name: 'BCF', color: '#d62728', values: rows.map((r) => r.bcf / 2 ** 20) },
-      ],
+      [ours(rows.map((r) => r.store / 2 ** 20)), ...peerSeries(rows, (p) => p.bytes / 2 ** 20)],
       f1,
     ),
   ]
@@ -248,60 +261,71 @@ export async function run(): Promise<string> {
   }
   writeFileSync(new URL('scaling.svg', import.meta.url), scalingSvg(rows))
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`
+  const opt = (p: PeerFiles | undefined, f: (p: PeerFiles) => string) => (p ? f(p) : 'absent')
   const big = rows[rows.length - 1]!
+  const genotypes = (r: Row) => r.parts['genotypes (matrix)']
   return [
-    '### Scaling with the cohort: 300 to 20,000 samples',
+    '### Scaling with the cohort: 300 to 20,000 samples, beside BCF, BGT and plink2',
     '',
     'chr20:1–4 Mb (reference `testdata/chr20/20.1-4000000.fa.gz`). N = 300 is the real 1000 ' +
       'Genomes VCF; 1,000, 5,000 and 20,000 are simulated from its 600 haplotypes by ' +
       '`scripts/simulate-cohort.ts` (Li–Stephens copying mosaics, seed 1, switch rate 2e-6/base, ' +
       `mutation rate 1e-4 per copied allele; the same ${rows[0]!.stats.steps.toLocaleString('en')} ` +
       'steps and the same sites, so frequency spectrum and linkage stay realistic). Simulated ' +
-      'VCFs are cached in `.tmp/bench-cohorts/` between runs. Each build and each `bcftools view` ' +
-      'is one child process under GNU time (wall time includes ~1 s of Node/tsx start-up); ' +
-      `builds are the median of ${BUILD_RUNS(300)} runs for N ≤ 1,000 and a single run for ` +
-      `5,000 and 20,000 (minutes each); \`bcftools view -Ob\` is the median of ${VIEW_RUNS}.`,
+      'VCFs are cached in `.tmp/bench-cohorts/` between runs. Each build is one child process ' +
+      'under GNU time (wall time includes ~1 s of Node/tsx start-up), the median of ' +
+      `${BUILD_RUNS(300)} runs for N ≤ 1,000 and a single run for 5,000 and 20,000; each peer is ` +
+      `made from the same VCF in the same run, the median of ${PEER_RUNS}: \`bcftools view -Ob\`, ` +
+      'BGT `bgt import` (lh3/bgt from ../shared/peers) and `plink2 --make-pgen` (one thread). ' +
+      'Sizes count every file each tool writes (BGT: .pbf, .bcf, .spl and index; plink2: .pgen, ' +
+      '.pvar, .psam).',
     '',
     '```',
     'npx tsx scripts/simulate-cohort.ts --samples N --seed 1 --out simN.vcf.gz',
     'npx tsx benchmarks/build.driver.ts testdata/chr20/20.1-4000000.fa.gz simN.vcf.gz STORE [PATH_LENGTH]',
     'bcftools view -Ob -o simN.bcf simN.vcf.gz',
+    'bgt import -S -t CONTIGS bgt simN.vcf.gz',
+    'plink2 --vcf simN.vcf.gz --make-pgen --out plink --threads 1',
     '```',
     '',
-    '![build time, peak memory and size against N](scaling.svg)',
+    '![time, peak memory and size against N, ours and the peers](scaling.svg)',
     '',
     table(
       [
         'N',
         'VCF.gz (MiB)',
         'build (s)',
-        'build runs',
-        'path length',
         'build peak RSS (MiB)',
         'store (MiB)',
-        'store w/o SGLF (MiB)',
+        'of which genotypes (MiB)',
         'BCF (MiB)',
-        'bcftools view -Ob (s)',
-        'view peak RSS (MiB)',
+        'BGT (MiB)',
+        'plink2 (MiB)',
         'store / BCF',
-        'store w/o SGLF / BCF',
-        'build / view',
+        'store / BGT',
+        'genotypes / BGT .pbf',
+        'bcftools view -Ob (s, MiB)',
+        'bgt import (s, MiB)',
+        'plink2 --make-pgen (s, MiB)',
+        'load average',
       ],
       rows.map((r) => [
         r.n.toLocaleString('en'),
         mib(r.vcf),
-        r.build.seconds.toFixed(1),
-        r.runs,
-        r.pathLength.toLocaleString('en'),
+        `${r.build.seconds.toFixed(1)}${r.runs > 1 ? '' : ' (1 run)'}`,
         r.build.peakMiB.toFixed(0),
         mib(r.store),
-        mib(r.storeNoSglf),
-        mib(r.bcf),
-        r.view.seconds.toFixed(2),
-        r.view.peakMiB.toFixed(0),
-        x(r.store, r.bcf),
-        x(r.storeNoSglf, r.bcf),
-        x(r.build.seconds, r.view.seconds),
+        mib(genotypes(r)),
+        mib(r.bcf.bytes),
+        opt(r.bgt, (p) => mib(p.bytes)),
+        opt(r.pgen, (p) => mib(p.bytes)),
+        x(r.store, r.bcf.bytes),
+        opt(r.bgt, (p) => x(r.store, p.bytes)),
+        opt(r.bgt, (p) => x(genotypes(r), p.genotypeBytes)),
+        `${r.bcf.make.seconds.toFixed(2)}, ${r.bcf.make.peakMiB.toFixed(0)}`,
+        opt(r.bgt, (p) => `${p.make.seconds.toFixed(2)}, ${p.make.peakMiB.toFixed(0)}`),
+        opt(r.pgen, (p) => `${p.make.seconds.toFixed(2)}, ${p.make.peakMiB.toFixed(0)}`),
+        `${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`,
       ]),
     ),
     '',
@@ -311,11 +335,21 @@ export async function run(): Promise<string> {
         (r) =>
           `- N = ${r.n}: ${r.note}rebuilt with ${r.pathLength.toLocaleString('en')}-base paths.`,
       ),
-    `At ${big.n.toLocaleString('en')} samples the store is ${x(big.store, big.bcf)} the BCF ` +
-      `(${x(big.storeNoSglf, big.bcf)} without the optional SGLF), and the build takes ` +
-      `${x(big.build.seconds, big.view.seconds)} the time of \`bcftools view -Ob\` ` +
-      `(${big.build.seconds.toFixed(0)} s against ${big.view.seconds.toFixed(1)} s), ` +
-      `with a peak RSS of ${big.build.peakMiB.toFixed(0)} MiB against ${big.view.peakMiB.toFixed(0)} MiB.`,
+    `At ${big.n.toLocaleString('en')} samples the store is ${x(big.store, big.bcf.bytes)} the BCF` +
+      `${big.bgt ? ` and ${x(big.store, big.bgt.bytes)} BGT` : ''}; its genotypes are ` +
+      `${mib(genotypes(big))} MiB${big.bgt ? ` (${x(genotypes(big), big.bgt.genotypeBytes)} BGT's .pbf)` : ''}, ` +
+      'the rest is the tile library, which grows with the distinct tile variants, not with N. ' +
+      `The build takes ${big.build.seconds.toFixed(0)} s at ${big.build.peakMiB.toFixed(0)} MiB ` +
+      `peak RSS, against ${big.bcf.make.seconds.toFixed(1)} s for the BCF` +
+      `${big.bgt ? `, ${big.bgt.make.seconds.toFixed(1)} s for BGT` : ''}` +
+      `${big.pgen ? ` and ${big.pgen.make.seconds.toFixed(1)} s for plink2` : ''}.`,
+    '',
+    'The store by part at each N (MiB):',
+    '',
+    table(
+      ['N', ...Object.keys(rows[0]!.parts)],
+      rows.map((r) => [r.n.toLocaleString('en'), ...Object.values(r.parts).map(mib)]),
+    ),
     '',
   ].join('\n')
 }

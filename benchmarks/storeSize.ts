@@ -8,8 +8,10 @@ export const STORE_PARTS = [
   'library tar',
   'SGLF',
   'counts + span',
+  'genotypes (matrix)',
+  'sites',
   'CGFs',
-  'manifest + skipped.tsv',
+  'manifest + skipped.tsv.gz',
   'other',
 ] as const
 export type StorePart = (typeof STORE_PARTS)[number]
@@ -17,9 +19,11 @@ export type StorePart = (typeof STORE_PARTS)[number]
 function partOf(rel: string): StorePart {
   if (rel === 'tagset.2bit') return 'tagset'
   if (rel.startsWith('assembly.')) return 'assembly'
-  if (rel === 'manifest.json' || rel === 'skipped.tsv') return 'manifest + skipped.tsv'
+  if (rel === 'manifest.json' || rel === 'skipped.tsv.gz') return 'manifest + skipped.tsv.gz'
   if (rel.startsWith('sglf/')) return 'SGLF'
   if (rel.startsWith('genomes/')) return 'CGFs'
+  if (rel.startsWith('genotypes/')) return 'genotypes (matrix)'
+  if (rel.startsWith('sites.')) return 'sites'
   if (/^library\/[0-9a-f]{4}\.tar\./.test(rel)) return 'library tar'
   if (/^library\/([0-9a-f]{4}\.counts\.bin|span\.csv\.gz)$/.test(rel)) return 'counts + span'
   // a file added to the layout later is still counted in the total
