@@ -265,7 +265,7 @@ export async function run(): Promise<string> {
   const big = rows[rows.length - 1]!
   const genotypes = (r: Row) => r.parts['genotypes (matrix)']
   return [
-    '### Scaling with the cohort: 300 to 20,000 samples, beside BCF, BGT and plink2',
+    '### Scaling with the cohort: 300 to 20,000 samples',
     '',
     'chr20:1–4 Mb (reference `testdata/chr20/20.1-4000000.fa.gz`). N = 300 is the real 1000 ' +
       'Genomes VCF; 1,000, 5,000 and 20,000 are simulated from its 600 haplotypes by ' +
