@@ -138,6 +138,7 @@ export function registerImpute(program: Command): void {
       const region = await oneRegion(open, o.regions)
       const samples = await panelSamples(open, o.samples, command)
       const { writePanel, writeBref3, writeGeneticMap } = await import('../impute/panel.js')
+      if (o.bref3) (await import('../impute/tool.js')).checkToolInstalled('bref3')
       await interruptible('panel', async (signal, bar) => {
         const stats = await writePanel(open, o.output, {
           samples,

@@ -14,6 +14,7 @@ import { runBeagle } from './beagle.js'
 import { joinChunks, planChunks } from './chunks.js'
 import type { Chunk } from './chunks.js'
 import { writePanel } from './panel.js'
+import { checkToolInstalled } from './tool.js'
 import { conformTarget, countsTsv, droppedTsv } from './qc.js'
 import type { QcOptions, QcResult } from './qc.js'
 import { imputeReport } from './report.js'
@@ -83,6 +84,7 @@ export async function imputeFromStore(opts: ImputeOptions): Promise<ImputeResult
   if (!(chunkSize > 0)) throw new ArgumentError(`--chunk must be positive, got ${chunkSize}`)
   const progress = (phase: string, done: number, total: number) =>
     opts.onProgress?.({ phase, done, total })
+  checkToolInstalled('beagle')
   const m = await store.manifest({ signal })
   const lengths = new Map(m.contigs.map((c) => [c.name, c.length]))
 

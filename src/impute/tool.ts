@@ -1,7 +1,8 @@
 // Running Java tools (Beagle, bref3) as child processes: their failures become one clear line
 // (missing Java or tool, out of memory, the tool's own error message), an abort kills them.
 import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { accessSync, constants, createWriteStream } from 'node:fs'
+import { delimiter, join } from 'node:path'
 import type { AbortOptions } from '../core/errors.js'
 import { AbortError, LightningError } from '../core/errors.js'
 
@@ -42,8 +43,25 @@ export function toolFailure(what: string, output: string, code: number | null): 
       /^[\w.$]+(Exception|Error): /.test(l),
   )
   if (exception) return `${what} failed: ${exception.replace(/^.*?(Exception|Error): /, '')}`
-  const last = lines.filter(Boolean).slice(-1)[0]
+  const last = lines.filter((l) => l && !l.startsWith('at ')).slice(-1)[0]
   return `${what} failed (exit status ${code ?? 'killed'})${last ? `: ${last}` : ''}`
+}
+
+/** The message of a missing tool (Debian's beagle package has both beagle and bref3). */
+const notInstalled = (command: string) =>
+  `${command} is not installed (Debian: apt install beagle; it provides beagle and bref3)`
+
+/** Fail early, before hours of work, when `command` is not on PATH. */
+export function checkToolInstalled(command: string): void {
+  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
+  if (!found) throw new ToolError(notInstalled(command))
 }
 
 /** Run `command args`; resolves when it exits 0, rejects with a ToolError otherwise. */
@@ -54,10 +72,12 @@ export async function runTool(command: string, args: string[], opts: ToolOptions
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   })
-  let text = ''
+  // the start (usage, first error) and the end (exception) are what matters
+  let head = ''
+  let tail = ''
   const keep = (chunk: Buffer) => {
-    // the start (usage, first error) and the end (exception) are what matters
-    text = (text + chunk.toString()).slice(0, 1 << 20)
+    if (head.length < 1 << 16) head += chunk.toString()
+    else tail = (tail + chunk.toString()).slice(-(1 << 16))
   }
   if (out) child.stdout.pipe(out)
   else child.stdout.on('data', keep)
@@ -67,19 +87,13 @@ export async function runTool(command: string, args: string[], opts: ToolOptions
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       child.on('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          err.code === 'ENOENT'
-            ? new ToolError(
-                `${command} is not installed (Debian: apt install beagle; it provides beagle and bref3)`,
-              )
-            : err,
-        ),
+        reject(err.code === 'ENOENT' ? new ToolError(notInstalled(command)) : err),
       )
       child.on('close', resolve)
     })
     if (out) await new Promise<void>((resolve) => out.end(resolve))
     if (opts.signal?.aborted) throw new AbortError()
-    if (code !== 0) throw new ToolError(toolFailure(opts.what, text, code))
+    if (code !== 0) throw new ToolError(toolFailure(opts.what, `${head}\n${tail}`, code))
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
     out?.destroy()
