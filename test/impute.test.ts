@@ -3,8 +3,15 @@
 // (scripts/array-targets.ts), and QC, Beagle and the joined output are checked against bcftools'
 // view of the original VCF and against the injections. Beagle tests skip when beagle is absent.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeArrayTargets } from '../scripts/array-targets.js'
 import type { ArrayTargets } from '../scripts/array-targets.js'
@@ -24,6 +31,8 @@ const PANEL = ALL.filter((_, i) => i % 15 !== 7)
 const store = testdataStore('impute-', PANEL, 1_000_000)
 const beagle = hasTool('beagle')
 if (!beagle) console.warn('beagle is not installed: the imputation tests are skipped')
+const cwltool = hasTool('cwltool')
+if (!cwltool) console.warn('cwltool is not installed: the CWL workflow test is skipped')
 
 const bcftools = (args: string[], input?: string) =>
   execFileSync('bcftools', args, {
@@ -381,4 +390,51 @@ describe.skipIf(!beagle)('impute', () => {
     await expect(run).rejects.toThrow(/abort/)
     expect(readdirSync(dir).filter((f) => f.startsWith('.work'))).toEqual([])
   })
+
+  it.skipIf(!cwltool)(
+    'gives the same imputed VCF through cwl/impute.cwl under cwltool',
+    async () => {
+      const plan = await runCli(
+        'impute',
+        store.dir,
+        '--target',
+        target,
+        '--chunk',
+        '400kb',
+        '--overlap',
+        '100kb',
+        '--print-chunks',
+      )
+      expect(plan.code).toBe(0)
+      const windows = plan.stdout.trim().split('\n')
+      expect(windows).toHaveLength(3)
+      // the CLI as a user installs it: bin/lightning-tiles.js (dist/, built by npm test) on PATH
+      const bin = join(store.tmp, 'bin')
+      mkdirSync(bin)
+      symlinkSync(resolve('bin/lightning-tiles.js'), join(bin, 'lightning-tiles'))
+      const job = join(store.tmp, 'job.json')
+      writeFileSync(
+        job,
+        JSON.stringify({
+          store: { class: 'Directory', path: store.dir },
+          target: { class: 'File', path: target },
+          windows,
+        }),
+      )
+      const outdir = join(store.tmp, 'cwl-out')
+      execFileSync('cwltool', ['--quiet', '--outdir', outdir, 'cwl/impute.cwl', job], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+      const records = (file: string) => bcftools(['view', '-H', file])
+      const cwl = records(join(outdir, 'imputed.vcf.gz'))
+      expect(cwl.split('\n').length).toBeGreaterThan(5000)
+      // two Beagle runs with the same seed: the same genotypes, dosages and probabilities
+      expect(cwl).toBe(records(join(out, 'imputed.vcf.gz')))
+      expect(readFileSync(join(outdir, 'counts.tsv'), 'utf8')).toBe(
+        readFileSync(join(out, 'qc/counts.tsv'), 'utf8'),
+      )
+    },
+    240_000,
+  )
 })

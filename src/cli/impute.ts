@@ -9,7 +9,7 @@ import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { Store } from '../store/Store.js'
 import { abortOnSignals } from './build.js'
-import { checkOutputFile, cliStore, opener } from './io.js'
+import { checkOutputFile, cliStore, opener, write } from './io.js'
 import { parseBases } from './ld.js'
 import { progressBar } from './progress.js'
 import { isBgzfName, writeVcfFile } from './vcf.js'
@@ -101,7 +101,7 @@ interface ConformCliOptions {
 
 interface ImputeCliOptions {
   target: string
-  output: string
+  output?: string
   samples?: string
   chunk: string
   overlap: string
@@ -109,6 +109,7 @@ interface ImputeCliOptions {
   map?: string
   seed: string
   memory?: string
+  printChunks?: boolean
   minSiteCallRate: string
   minSampleCallRate: string
 }
@@ -217,7 +218,7 @@ export function registerImpute(program: Command): void {
       'impute a target (array) VCF against the store: QC, Beagle 5 in chunks, OUT/imputed.vcf.gz and OUT/report.html',
     )
     .requiredOption('--target <VCF>', 'the target (array) VCF: GT of any samples')
-    .requiredOption('-o, --output <DIR>', 'output directory')
+    .option('-o, --output <DIR>', 'output directory (required unless --print-chunks)')
     .option(
       '-s, --samples <SPEC>',
       'panel samples: an expression (pop=="FIN"), ,NAME,NAME or @FILE',
@@ -230,6 +231,7 @@ export function registerImpute(program: Command): void {
     .option('--memory <SIZE>', "Java's heap for Beagle, e.g. 8g (default: Java's)")
     .option('--min-site-call-rate <F>', 'drop target sites called in fewer of the samples', '0.9')
     .option('--min-sample-call-rate <F>', 'drop target samples called at fewer of the sites', '0.9')
+    .option('--print-chunks', 'print the chunk windows (for cwl/impute.cwl) and stop')
     .action(async (store: string, o: ImputeCliOptions, command: Command) => {
       if (o.memory !== undefined && !/^\d+[kmg]$/i.test(o.memory))
         throw new ArgumentError(`--memory ${o.memory}: expected a size such as 4g or 512m`)
@@ -237,13 +239,26 @@ export function registerImpute(program: Command): void {
       if (!Number.isInteger(seed))
         throw new ArgumentError(`--seed ${o.seed}: expected a whole number`)
       const open = await cliStore(store, command)
+      const { imputeFromStore, planImputation } = await import('../impute/impute.js')
+      if (o.printChunks) {
+        const { formatRegion } = await import('../core/region.js')
+        const plan = await planImputation(
+          open,
+          o.target,
+          parseBases(o.chunk, '--chunk'),
+          parseBases(o.overlap, '--overlap'),
+        )
+        await write(plan.map((c) => formatRegion(c.window) + '\n').join(''))
+        return
+      }
+      const output = o.output
+      if (output === undefined) throw new ArgumentError('give the output directory: -o DIR')
       const samples = await panelSamples(open, o.samples, command)
-      const { imputeFromStore } = await import('../impute/impute.js')
       await interruptible('impute', async (signal, bar) => {
         const r = await imputeFromStore({
           store: open,
           target: o.target,
-          out: o.output,
+          out: output,
           samples,
           chunk: parseBases(o.chunk, '--chunk'),
           overlap: parseBases(o.overlap, '--overlap'),

@@ -76,26 +76,44 @@ async function targetSpans(target: string, opts: AbortOptions): Promise<Region[]
   return [...spans.values()]
 }
 
-/** Impute the target against the store's phased genomes (see the file comment). */
-export async function imputeFromStore(opts: ImputeOptions): Promise<ImputeResult> {
-  const { store, target, out, signal } = opts
-  const chunkSize = opts.chunk ?? 5_000_000
-  const overlap = opts.overlap ?? 500_000
-  if (!(chunkSize > 0)) throw new ArgumentError(`--chunk must be positive, got ${chunkSize}`)
-  const progress = (phase: string, done: number, total: number) =>
-    opts.onProgress?.({ phase, done, total })
-  checkToolInstalled('beagle')
-  const m = await store.manifest({ signal })
+/**
+ * The chunks `imputeFromStore` imputes: the target's span on each of the store's contigs, cut
+ * into cores of `chunk` bases with windows `overlap` wider (the CWL workflow takes their windows).
+ */
+export async function planImputation(
+  store: Store,
+  target: string,
+  chunk: number,
+  overlap: number,
+  opts: AbortOptions = {},
+): Promise<Chunk[]> {
+  if (!(chunk > 0)) throw new ArgumentError(`--chunk must be positive, got ${chunk}`)
+  const m = await store.manifest(opts)
   const lengths = new Map(m.contigs.map((c) => [c.name, c.length]))
-
-  const spans = await targetSpans(target, { signal })
+  const spans = await targetSpans(target, opts)
   if (!spans.length) throw new ArgumentError(`${target}: the target VCF has no records`)
   const onStore = spans.filter((s) => lengths.has(s.chrom))
   if (!onStore.length)
     throw new ArgumentError(
       `${target}: none of its contigs (${spans.map((s) => s.chrom).join(', ')}) is in the store (${[...lengths.keys()].slice(0, 5).join(', ')}): another reference build or naming?`,
     )
-  const plan = onStore.flatMap((s) => planChunks(s, chunkSize, overlap))
+  return onStore.flatMap((s) => planChunks(s, chunk, overlap))
+}
+
+/** Impute the target against the store's phased genomes (see the file comment). */
+export async function imputeFromStore(opts: ImputeOptions): Promise<ImputeResult> {
+  const { store, target, out, signal } = opts
+  const progress = (phase: string, done: number, total: number) =>
+    opts.onProgress?.({ phase, done, total })
+  checkToolInstalled('beagle')
+  const m = await store.manifest({ signal })
+  const plan = await planImputation(
+    store,
+    target,
+    opts.chunk ?? 5_000_000,
+    opts.overlap ?? 500_000,
+    { signal },
+  )
 
   await mkdir(join(out, 'qc'), { recursive: true })
   await mkdir(join(out, 'logs'), { recursive: true })
