@@ -18,10 +18,10 @@ interface Bar {
 /** A bar chart: one bar per entry, the y axis from 0 to `max`. */
 function barChart(bars: Bar[], opts: { title: string; yLabel: string; max: number }): string {
   const W = 640
-  const H = 260
+  const H = 272
   const left = 56
   const bottom = 40
-  const top = 28
+  const top = 40
   const plotH = H - top - bottom
   const bw = (W - left - 10) / Math.max(1, bars.length)
   const y = (v: number) => top + plotH - (opts.max > 0 ? (v / opts.max) * plotH : 0)
@@ -44,7 +44,7 @@ function barChart(bars: Bar[], opts: { title: string; yLabel: string; max: numbe
     parts.push(
       text(
         { x: left - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11 },
-        String(Math.round(v * 100) / 100),
+        String(opts.max > 10 ? Math.round(v) : Math.round(v * 100) / 100),
       ),
     )
   }
