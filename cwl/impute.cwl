@@ -106,11 +106,16 @@ steps:
         threads: { type: int, inputBinding: { prefix: nthreads=, separate: false, position: 7 } }
         map: { type: File?, inputBinding: { prefix: map=, separate: false, position: 8 } }
       arguments:
-        - { valueFrom: out=chunk, position: 3 }
+        # named after the window, so the logs of all chunks can sit in one output folder
+        - { valueFrom: '$("out=chunk-" + inputs.window.replace(/[:]/g, "_"))', position: 3 }
         - { valueFrom: gp=true, position: 5 }
       outputs:
-        chunk: { type: File, outputBinding: { glob: chunk.vcf.gz } }
-        log: { type: File, outputBinding: { glob: chunk.log } }
+        chunk:
+          type: File
+          outputBinding: { glob: '$("chunk-" + inputs.window.replace(/[:]/g, "_") + ".vcf.gz")' }
+        log:
+          type: File
+          outputBinding: { glob: '$("chunk-" + inputs.window.replace(/[:]/g, "_") + ".log")' }
 
   join:
     in:
