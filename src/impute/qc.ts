@@ -203,9 +203,21 @@ async function readPanelAt(
 
 type Orientation = 'none' | 'swapped' | 'flipped' | 'flipped-swapped'
 
-/** The orientations in which the target's REF/ALT equal the panel's. */
+/**
+ * The orientations in which the target's REF/ALT equal the panel's. A site no target sample
+ * carries may have ALT `.` (as arrays write them): its REF alone is matched.
+ */
 function orientations(ref: string, alt: string, p: PanelSite): Orientation[] {
   const out: Orientation[] = []
+  if (alt === '.') {
+    if (ref === p.ref) out.push('none')
+    if (ref === p.alt) out.push('swapped')
+    if (ref.length === 1 && isSnp(p.ref, p.alt)) {
+      if (complement(ref) === p.ref) out.push('flipped')
+      if (complement(ref) === p.alt) out.push('flipped-swapped')
+    }
+    return out
+  }
   if (ref === p.ref && alt === p.alt) out.push('none')
   if (ref === p.alt && alt === p.ref) out.push('swapped')
   if (isSnp(ref, alt) && isSnp(p.ref, p.alt)) {
