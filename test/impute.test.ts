@@ -391,6 +391,28 @@ describe.skipIf(!beagle)('impute', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('.work'))).toEqual([])
   })
 
+  it('writes a bref3 panel that Beagle reads as the VCF panel', async () => {
+    const small = join(store.tmp, 'small.vcf.gz')
+    const r = await runCli('panel', store.dir, '-r', '20:1000000-1300000', '-o', small, '--bref3')
+    expect(r.code).toBe(0)
+    const gt = join(out, 'qc/conformed.vcf.gz')
+    const imputed = (ref: string, name: string) => {
+      const prefix = join(store.tmp, name)
+      execFileSync('beagle', [
+        `gt=${gt}`,
+        `ref=${ref}`,
+        `out=${prefix}`,
+        'chrom=20:1000000-1300000',
+        'seed=1',
+        'nthreads=1',
+      ])
+      return bcftools(['view', '-H', `${prefix}.vcf.gz`])
+    }
+    const fromVcf = imputed(small, 'from-vcf')
+    expect(fromVcf.split('\n').length).toBeGreaterThan(1000)
+    expect(imputed(join(store.tmp, 'small.bref3'), 'from-bref3')).toBe(fromVcf)
+  }, 60_000)
+
   it.skipIf(!cwltool)(
     'gives the same imputed VCF through cwl/impute.cwl under cwltool',
     async () => {

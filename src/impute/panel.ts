@@ -1,6 +1,7 @@
 // Reference panels from a store: the phased genotypes of any sample subset over a region, as the
 // VCF Beagle reads (GT only, every genotype phased and called), plus Beagle's bref3 and a PLINK
 // genetic map made from a VCF's INFO/CM. Node-only (writes files, runs bref3).
+import { rename, rm } from 'node:fs/promises'
 import type { AbortOptions } from '../core/errors.js'
 import { ArgumentError, FormatError } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
@@ -91,7 +92,14 @@ export async function writeBref3(
   bref3: string,
   opts: AbortOptions = {},
 ): Promise<void> {
-  await runTool('bref3', [vcf], { ...opts, stdoutTo: bref3, what: 'bref3' })
+  // through a temporary name: a failed run leaves no truncated bref3
+  const tmp = `${bref3}.tmp-${process.pid}`
+  try {
+    await runTool('bref3', [vcf], { ...opts, stdoutTo: tmp, what: 'bref3' })
+    await rename(tmp, bref3)
+  } finally {
+    await rm(tmp, { force: true })
+  }
 }
 
 /**
