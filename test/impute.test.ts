@@ -103,6 +103,23 @@ describe('panel', () => {
     )
   })
 
+  it('takes the samples -s selects', async () => {
+    const two = join(store.tmp, 'two.vcf.gz')
+    const r = await runCli(
+      'panel',
+      store.dir,
+      '-s',
+      `,${PANEL[3]},${PANEL[1]}`,
+      '-r',
+      '20:1000000-1100000',
+      '-o',
+      two,
+    )
+    expect(r.code).toBe(0)
+    // in store order, as an expression selects them
+    expect(bcftools(['query', '-l', two]).trim().split('\n')).toEqual([PANEL[1], PANEL[3]])
+  })
+
   it('writes the genetic map of the INFO/CM values in the region', () => {
     const map = rows(readFileSync(join(store.tmp, 'panel.map'), 'utf8'))
     const cm = rows(
