@@ -32,6 +32,8 @@ export default tseslint.config(
       'src/cli/**',
       'src/tiling/**',
       'src/l7g/**',
+      // imputation runs Java tools on files: Node-only
+      'src/impute/**',
       'src/library/build*.ts',
       'src/core/atomicWrite.ts',
     ],

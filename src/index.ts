@@ -7,6 +7,12 @@ export { openStore } from './store/node.js'
 export { openTileResolver } from './resolver/node.js'
 export { buildStore } from './tiling/build.js'
 export type { BuildOptions, BuildResult } from './tiling/build.js'
+// imputation against a store (runs Beagle 5)
+export { imputeFromStore, planImputation } from './impute/impute.js'
+export type { ImputeOptions, ImputeResult } from './impute/impute.js'
+export { conformTarget } from './impute/qc.js'
+export type { QcOptions, QcResult } from './impute/qc.js'
+export { writePanel, writeGeneticMap } from './impute/panel.js'
 
 // writers
 export { writeBgzfFile } from './container/bgzf/writer.js'

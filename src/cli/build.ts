@@ -12,7 +12,7 @@ import type { SampleOptions } from './io.js'
  * exits 128 + the signal number (130, 143) as a shell does. A second signal exits at once (a later
  * build removes what is left).
  */
-function abortOnSignals(): {
+export function abortOnSignals(): {
   signal: AbortSignal
   received: () => NodeJS.Signals | undefined
   dispose: () => void

@@ -20,7 +20,7 @@ interface LdCliOptions {
 }
 
 /** `500kb`, `1mb`, `20000` → bases. */
-function parseBases(text: string, option: string): number {
+export function parseBases(text: string, option: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(kb|mb|bp)?$/i.exec(text.trim())
   if (!m)
     throw new ArgumentError(`${option} ${text}: expected a distance such as 500kb, 1mb or 20000`)
