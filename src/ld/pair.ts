@@ -3,7 +3,9 @@
 // Phased haplotypes are counted directly. Unphased genotypes follow Ensembl's ld_vcf.c: every
 // haplotype of a genotype that is not a double heterozygote is known whatever the phase; the
 // double heterozygotes are split between the cis (ALT-ALT + REF-REF) and trans (ALT-REF + REF-ALT)
-// phases by EM on θ = P(trans), from θ = 0.5 until θ changes by less than the tolerance (1e-4).
+// phases by EM on θ = P(trans), from θ = 0.5 until θ changes by less than the tolerance (1e-4)
+// or after EM_MAX_ITERATIONS rounds (Ensembl has no cap: a pair whose θ settles into a cycle of
+// rounding errors would loop for ever with a tolerance below them).
 // A sample with a missing allele at either site is left out of an unphased pair, as Ensembl does;
 // a phased pair leaves out only the haplotypes with a missing allele.
 import { popcount32 } from './bits.js'
@@ -39,6 +41,11 @@ export interface PairStats {
 }
 
 export const EM_TOLERANCE = 1e-4
+/**
+ * Most EM rounds for one pair. Ensembl's 1e-4 is reached within a few dozen rounds on real pairs;
+ * the cap only bounds pathological ones (a tolerance below the rounding error of θ).
+ */
+export const EM_MAX_ITERATIONS = 1000
 
 /** Fill `out` with the counts of sites `a` and `b` of `panel`; `unphased` forces the EM on all. */
 export function countPair(
@@ -204,9 +211,14 @@ function countGenotypes(
 
 /**
  * LD statistics from pair counts. With unphased double heterozygotes, θ = P(trans) is estimated
- * by Ensembl's EM, stopping when it moves by less than `tolerance`.
+ * by Ensembl's EM, stopping when it moves by less than `tolerance` or after `maxIterations` rounds.
  */
-export function pairStats(c: PairCounts, tolerance: number, out: PairStats): PairStats {
+export function pairStats(
+  c: PairCounts,
+  tolerance: number,
+  out: PairStats,
+  maxIterations = EM_MAX_ITERATIONS,
+): PairStats {
   const n = c.n
   const h = c.doubleHets
   let n11 = c.n11
@@ -219,7 +231,7 @@ export function pairStats(c: PairCounts, tolerance: number, out: PairStats): Pai
     const u00 = n - c.nA - c.nB + c.n11 - c.doubleHetsCis
     let theta = 0.5
     let previous = 2
-    while (Math.abs(theta - previous) > tolerance) {
+    for (let round = 0; round < maxIterations && Math.abs(theta - previous) > tolerance; round++) {
       previous = theta
       const pCis = (u11 + (1 - theta) * h) * (u00 + (1 - theta) * h)
       const pTrans = (u10 + theta * h) * (u01 + theta * h)

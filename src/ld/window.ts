@@ -5,7 +5,15 @@
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
-import { countPair, EM_TOLERANCE, emptyCounts, emptyStats, pairStats, r2Bound } from './pair.js'
+import {
+  countPair,
+  EM_MAX_ITERATIONS,
+  EM_TOLERANCE,
+  emptyCounts,
+  emptyStats,
+  pairStats,
+  r2Bound,
+} from './pair.js'
 import type { PairStats } from './pair.js'
 import type { HaplotypePanel } from './panel.js'
 
@@ -23,6 +31,8 @@ export interface LdOptions extends AbortOptions {
   unphased?: boolean
   /** stop the EM when θ moves by less than this (default 1e-4, Ensembl's) */
   tolerance?: number
+  /** and after this many rounds at most (default 1000), whatever θ does */
+  maxIterations?: number
   onProgress?: ProgressCallback
 }
 
@@ -104,6 +114,7 @@ interface Settings {
   minN: number
   unphased: boolean
   tolerance: number
+  maxIterations: number
 }
 
 function settings(opts: LdOptions): Settings {
@@ -113,11 +124,14 @@ function settings(opts: LdOptions): Settings {
     minN: opts.minN ?? 40,
     unphased: opts.unphased ?? false,
     tolerance: opts.tolerance ?? EM_TOLERANCE,
+    maxIterations: opts.maxIterations ?? EM_MAX_ITERATIONS,
   }
   if (!(s.window >= 0)) throw new ArgumentError(`window ${s.window}: expected a distance ≥ 0 bp`)
   if (!(s.minR2 >= 0 && s.minR2 <= 1)) throw new ArgumentError(`min r² ${s.minR2}: expected 0..1`)
   if (!(s.minN >= 0)) throw new ArgumentError(`min N ${s.minN}: expected ≥ 0`)
   if (!(s.tolerance > 0)) throw new ArgumentError(`EM tolerance ${s.tolerance}: expected > 0`)
+  if (!(Number.isInteger(s.maxIterations) && s.maxIterations >= 1))
+    throw new ArgumentError(`EM rounds ${s.maxIterations}: expected a whole number ≥ 1`)
   return s
 }
 
@@ -140,7 +154,7 @@ function pairsOf(
     else countPair(panel, site, panel.sites[j]!, s.unphased, counts)
     if (counts.n < s.minN || counts.n === 0) continue
     if (counts.doubleHets > 0 && s.minR2 > 0 && r2Bound(counts) < s.minR2) continue
-    pairStats(counts, s.tolerance, stats)
+    pairStats(counts, s.tolerance, stats, s.maxIterations)
     if (stats.r2 < s.minR2) continue
     if (j < i) out.push(j, i, stats)
     else out.push(i, j, stats)
