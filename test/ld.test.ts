@@ -165,6 +165,34 @@ describe('multi-allelic sites', () => {
   })
 })
 
+describe('pairs that cannot reach min r²', () => {
+  it('are skipped by their allele frequencies: the kept pairs equal the full triangle filtered', () => {
+    // 60 samples, sites of every frequency from singletons to near-fixed, in linked blocks
+    const random = seededRandom(7)
+    const N = 60
+    const sites: Int8Array[] = []
+    let base = Int8Array.from({ length: 2 * N }, () => (random() < 0.5 ? 1 : 0))
+    for (let k = 0; k < 200; k++) {
+      if (k % 10 === 0) base = Int8Array.from({ length: 2 * N }, () => (random() < 0.5 ? 1 : 0))
+      const f = [0.01, 0.05, 0.2, 0.5, 0.9][k % 5]!
+      sites.push(Int8Array.from(base, (b) => (random() < f ? 1 - b : b)))
+    }
+    for (const unphased of [false, true]) {
+      const panel = new HaplotypePanel({ samples: N })
+      sites.forEach((s, k) => panel.add(100 * k, s))
+      const all = ldTriangle(panel, { minR2: 0, minN: 0, unphased })
+      for (const minR2 of [0.05, 0.3, 0.8]) {
+        const kept = ldTriangle(panel, { minR2, minN: 0, unphased })
+        const wanted = []
+        for (let k = 0; k < all.length; k++)
+          if (all.r2[k]! >= minR2) wanted.push(pairKey(all.a[k]!, all.b[k]!))
+        expect(wanted.length).toBeGreaterThan(20)
+        expect([...byPair(kept).keys()]).toEqual(wanted)
+      }
+    }
+  })
+})
+
 describe('the EM on genotypes', () => {
   // 9 unphased samples: 6 give the known haplotypes 3× ALT-ALT, 5× ALT-REF, 1× REF-ALT, 3× REF-REF,
   // and 3 are double heterozygotes. Ensembl's update θ ← P(trans) of this pair never settles to

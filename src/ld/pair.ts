@@ -273,6 +273,20 @@ export function r2Bound(c: PairCounts): number {
   return Math.max(low * low, high * high) / v
 }
 
+/**
+ * The largest r² two sites with ALT frequencies pA and pB can reach, whatever their haplotypes:
+ * D is bounded by the frequencies (−min(pA·pB, qA·qB) ≤ D ≤ min(pA·qB, qA·pB)). Most pairs of a
+ * window join a rare and a common allele and cannot reach Ensembl's 0.05, so a window skips their
+ * count altogether (0 for a monomorphic site).
+ */
+export function r2FrequencyBound(pA: number, pB: number): number {
+  const v = pA * (1 - pA) * pB * (1 - pB)
+  if (v === 0) return 0
+  const low = Math.min(pA * pB, (1 - pA) * (1 - pB))
+  const high = Math.min(pA * (1 - pB), (1 - pA) * pB)
+  return Math.max(low * low, high * high) / v
+}
+
 export const emptyCounts = (): PairCounts => ({
   n: 0,
   nA: 0,

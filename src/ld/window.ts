@@ -13,6 +13,7 @@ import {
   emptyStats,
   pairStats,
   r2Bound,
+  r2FrequencyBound,
 } from './pair.js'
 import type { PairStats } from './pair.js'
 import type { HaplotypePanel } from './panel.js'
@@ -147,11 +148,23 @@ function pairsOf(
   const counts = emptyCounts()
   const stats = emptyStats()
   const site = panel.sites[i]!
+  // with every allele called, the frequencies (and so the reach of r²) are the sites' own
+  const bounded = s.minR2 > 0 && site.called === undefined
+  const pA = site.altCount / site.calledCount
+  // slack for rounding: a pair exactly at min r² is counted
+  const floor = s.minR2 * (1 - 1e-9)
   for (let j = from; j < to; j++) {
     if (j === i) continue
+    const other = panel.sites[j]!
+    if (
+      bounded &&
+      other.called === undefined &&
+      r2FrequencyBound(pA, other.altCount / other.calledCount) < floor
+    )
+      continue
     // the earlier site is always A, so a pair gives the same numbers from either of its sites
-    if (j < i) countPair(panel, panel.sites[j]!, site, s.unphased, counts)
-    else countPair(panel, site, panel.sites[j]!, s.unphased, counts)
+    if (j < i) countPair(panel, other, site, s.unphased, counts)
+    else countPair(panel, site, other, s.unphased, counts)
     if (counts.n < s.minN || counts.n === 0) continue
     if (counts.doubleHets > 0 && s.minR2 > 0 && r2Bound(counts) < s.minR2) continue
     pairStats(counts, s.tolerance, stats, s.maxIterations)
