@@ -32,7 +32,7 @@ export interface LdOptions extends AbortOptions {
   unphased?: boolean
   /** stop the EM when θ moves by less than this (default 1e-4, Ensembl's) */
   tolerance?: number
-  /** and after this many rounds at most (default 1000), whatever θ does */
+  /** and after this many rounds at most (default 100,000), whatever θ does */
   maxIterations?: number
   onProgress?: ProgressCallback
 }
