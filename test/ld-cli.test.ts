@@ -217,6 +217,8 @@ describe('ld', () => {
       lines.map((l) => {
         const f = l.split('\t')
         expect(+f[1]!).toBeLessThanOrEqual(+f[3]!)
+        // two variants of one step are complements: r² 1, D′ −1, never a rounding past them
+        expect(+f[6]! <= 1 && Math.abs(+f[7]!) <= 1).toBe(true)
         return [`${f[2]} ${f[4]}`, { n: +f[5]!, r2: +f[6]!, dPrime: +f[7]! }]
       }),
     )

@@ -265,8 +265,9 @@ export function pairStats(
   out.p01 = pB - p11
   out.p00 = 1 - pA - pB + p11
   out.d = d
-  out.r2 = v === 0 ? 0 : (d * d) / v
-  out.dPrime = dMax === 0 ? 0 : d / dMax
+  // rounding can carry a complete association a few ulps past 1
+  out.r2 = v === 0 ? 0 : Math.min(1, (d * d) / v)
+  out.dPrime = dMax === 0 ? 0 : Math.max(-1, Math.min(1, d / dMax))
   return out
 }
 
