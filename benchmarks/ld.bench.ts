@@ -1,24 +1,29 @@
-// LD speed: one site against its 500 kb window and the full 500 kb triangle (20:1.0-1.5 Mb, every
-// site, pairs kept at r² ≥ 0.05 as Ensembl keeps them), phased counts and the EM over genotypes,
-// for the 300 real samples and a 20,000-sample cohort simulated from them
-// (scripts/simulate-cohort.ts, seed 1) — against plink 1.9 `--r2 dprime` on the same sites in the
-// same run. Standalone: npx tsx benchmarks/ld.bench.ts
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// LD speed through the store: `store.ld()` for one site against its 500 kb window and for the full
+// 500 kb triangle (20:1.0-1.5 Mb, every site, pairs kept at r² ≥ 0.05 as Ensembl keeps them),
+// phased counts and the EM over genotypes, for the 300 real samples and a 20,000-sample cohort
+// simulated from them (scripts/simulate-cohort.ts, seed 1) — against plink 1.9 `--r2 dprime` on
+// the same sites in the same run. Stores: /work/cohorts/store{300,20000} when there (LT_BENCH_COHORTS
+// elsewhere), else built once into .tmp/bench-stores. Standalone: npx tsx benchmarks/ld.bench.ts
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { simulateCohort } from '../scripts/simulate-cohort.js'
-import { HaplotypePanel } from '../src/ld/panel.js'
-import { ldAgainst, ldTriangle } from '../src/ld/window.js'
-import type { LdOptions } from '../src/ld/window.js'
-import { median, table, timeCommand } from './lib.js'
+import { genotypeSites } from '../src/query/genotypes.js'
+import { openStore } from '../src/store/node.js'
+import type { StoreLdOptions } from '../src/ld/store.js'
+import { buildStore } from '../src/tiling/build.js'
+import { table, timeAsync, timeCommand } from './lib.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const REAL_VCF = join(ROOT, 'testdata/chr20/1kg-p3.chr20_1M-4M.eur300.phased.vcf.gz')
+const REFERENCE = join(ROOT, 'testdata/chr20/20.1-4000000.fa.gz')
 /** simulated cohorts are shared with scaling.bench.ts here (.tmp/ is git-ignored) */
 const CACHE = join(ROOT, '.tmp/bench-cohorts')
+/** the shared cohorts and their stores, when this machine has them */
+const SHARED_COHORTS = process.env.LT_BENCH_COHORTS ?? '/work/cohorts'
+const STORES = join(ROOT, '.tmp/bench-stores')
 const CHROM = '20'
 const FROM = 1_000_000
 const TO = 1_500_000
@@ -27,6 +32,8 @@ const RUNS = 3
 
 async function cohort(n: number): Promise<string> {
   if (n === 300) return REAL_VCF
+  const shared = join(SHARED_COHORTS, `sim${n}.vcf.gz`)
+  if (existsSync(shared) && existsSync(`${shared}.tbi`)) return shared
   const file = join(CACHE, `sim${n}.seed1.vcf.gz`)
   if (!existsSync(file)) {
     mkdirSync(CACHE, { recursive: true })
@@ -47,51 +54,28 @@ async function cohort(n: number): Promise<string> {
   return file
 }
 
-/** The region's sites packed straight from `bcftools query` (phased diploid GTs, 3 chars each). */
-async function readPanel(vcf: string): Promise<HaplotypePanel> {
-  const samples = spawnSync('bcftools', ['query', '-l', vcf], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n').length
-  const panel = new HaplotypePanel({ samples })
-  const alleles = new Int8Array(2 * samples)
-  const child = spawn('bcftools', [
-    'query',
-    '-r',
-    `${CHROM}:${FROM}-${TO}`,
-    '-f',
-    '%POS\t[%GT]\n',
-    vcf,
-  ])
-  for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
-    const tab = line.indexOf('\t')
-    for (let s = 0; s < samples; s++) {
-      const c = tab + 1 + 3 * s
-      alleles[2 * s] = line.charCodeAt(c) - 48
-      alleles[2 * s + 1] = line.charCodeAt(c + 2) - 48
-    }
-    panel.add(Number(line.slice(0, tab)), alleles)
+/** The store of the cohort: the shared one when it is there, else one built here once. */
+async function store(n: number, vcf: string): Promise<string> {
+  const shared = join(SHARED_COHORTS, `store${n}`)
+  if (existsSync(join(shared, 'manifest.json'))) return shared
+  const dir = join(STORES, `store${n}`)
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    process.stderr.write(`building the store of ${n} samples into ${dir}...\n`)
+    mkdirSync(STORES, { recursive: true })
+    await buildStore({ reference: REFERENCE, vcf, out: dir, force: true })
   }
-  const status = await new Promise<number | null>((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve),
-  )
-  if (status !== 0 || panel.length === 0) throw new Error(`bcftools query of ${vcf} gave no sites`)
-  return panel
-}
-
-function timeSync(fn: () => unknown, runs: number): number {
-  const secs: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    fn()
-    secs.push((performance.now() - t0) / 1000)
-  }
-  return median(secs)
+  return dir
 }
 
 interface Row {
   samples: number
+  store: string
   sites: number
   pairs: number
+  /** reading the region's genotypes through the store, alone */
+  read: number
+  /** sites in plink's .bed (a position's records kept by --extract range) */
+  plinkSites: number
   oneSite: { ours: number; oursEm: number; plink: number }
   triangle: {
     ours: number
@@ -105,28 +89,39 @@ interface Row {
 
 async function measure(n: number, work: string): Promise<Row> {
   const vcf = await cohort(n)
-  const panel = await readPanel(vcf)
-  const pos = panel.positions
+  const dir = await store(n, vcf)
+  const region = { chrom: CHROM, start: FROM - 1, end: TO }
+  // a fresh Store per run: every run reads the manifest, the library and the genotypes again
+  // (from the page cache)
+  const ld = (opts: Omit<StoreLdOptions, 'region'>) => openStore(dir).ld({ region, ...opts })
+  const t0 = performance.now()
+  const pos: number[] = []
+  for await (const site of genotypeSites(openStore(dir), { regions: [region] })) pos.push(site.pos)
+  const read = (performance.now() - t0) / 1000
   let pairs = 0
   for (let i = 0, end = 0; i < pos.length; i++) {
     while (end < pos.length && pos[end]! - pos[i]! <= WINDOW) end++
     pairs += end - i - 1
   }
-  const middle = Math.floor(pos.length / 2)
-  const phased: LdOptions = { window: WINDOW }
-  const em: LdOptions = { window: WINDOW, unphased: true }
+  const middle = pos[Math.floor(pos.length / 2)]!
   const triangleRuns = n >= 5000 ? 1 : RUNS
   process.stderr.write(`  ${n} samples, ${pos.length} sites: ours...\n`)
   const oneSite = {
-    ours: timeSync(() => ldAgainst(panel, middle, phased), 5),
-    oursEm: timeSync(() => ldAgainst(panel, middle, em), 5),
+    ours: await timeAsync(() => ld({ window: WINDOW, with: middle }), 3),
+    oursEm: await timeAsync(() => ld({ window: WINDOW, with: middle, unphased: true }), 3),
     plink: 0,
   }
   let kept = 0
   let keptEm = 0
   const triangle = {
-    ours: timeSync(() => (kept = ldTriangle(panel, phased).length), triangleRuns),
-    oursEm: timeSync(() => (keptEm = ldTriangle(panel, em).length), triangleRuns),
+    ours: await timeAsync(
+      async () => (kept = (await ld({ window: WINDOW })).pairs.length),
+      triangleRuns,
+    ),
+    oursEm: await timeAsync(
+      async () => (keptEm = (await ld({ window: WINDOW, unphased: true })).pairs.length),
+      triangleRuns,
+    ),
     plink: 0,
     kept: 0,
     keptEm: 0,
@@ -135,9 +130,12 @@ async function measure(n: number, work: string): Promise<Row> {
   triangle.kept = kept
   triangle.keptEm = keptEm
 
-  // plink 1.9 on a .bed of the same sites, made once and not timed
+  // plink 1.9 on a .bed of the store's sites (the build skips overlapping records, as bcftools
+  // consensus does), made once and not timed
   process.stderr.write(`  ${n} samples: plink 1.9...\n`)
   const bed = join(work, `c${n}`)
+  const keep = join(work, `c${n}.sites`)
+  writeFileSync(keep, [...new Set(pos)].map((p) => `${CHROM}\t${p}\t${p}\tr`).join('\n') + '\n')
   const make = spawnSync(
     'plink1.9',
     [
@@ -145,14 +143,11 @@ async function measure(n: number, work: string): Promise<Row> {
       vcf,
       '--double-id',
       '--keep-allele-order',
-      '--chr',
-      CHROM,
-      '--from-bp',
-      String(FROM),
-      '--to-bp',
-      String(TO),
+      '--extract',
+      'range',
+      keep,
       '--set-missing-var-ids',
-      '@:#',
+      '@:#:$1:$2',
       '--make-bed',
       '--out',
       bed,
@@ -160,18 +155,22 @@ async function measure(n: number, work: string): Promise<Row> {
     { encoding: 'utf8' },
   )
   if (make.status !== 0) throw new Error(`plink1.9 --make-bed failed: ${make.stdout}`)
-  const bim = readFileSync(`${bed}.bim`, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split('\t'))
-  if (bim.length !== pos.length)
-    throw new Error(`plink kept ${bim.length} sites, we read ${pos.length}`)
-  const id = bim[middle]![1]!
+  const bim = readFileSync(`${bed}.bim`, 'utf8').trim().split('\n')
+  const id = bim.find((l) => l.split('\t')[3] === String(middle))!.split('\t')[1]!
   const common = `plink1.9 --bfile ${bed} --r2 dprime --ld-window 999999 --ld-window-kb ${WINDOW / 1000} --ld-window-r2 0.05 --threads 1`
-  oneSite.plink = timeCommand(`${common} --ld-snp ${id} --out ${bed}.one > /dev/null`, 5).seconds
+  oneSite.plink = timeCommand(`${common} --ld-snp ${id} --out ${bed}.one > /dev/null`, 3).seconds
   triangle.plink = timeCommand(`${common} --out ${bed}.all > /dev/null`, triangleRuns).seconds
   triangle.keptPlink = readFileSync(`${bed}.all.ld`, 'utf8').trim().split('\n').length - 1
-  return { samples: n, sites: pos.length, pairs, oneSite, triangle }
+  return {
+    samples: n,
+    store: dir,
+    sites: pos.length,
+    pairs,
+    read,
+    plinkSites: bim.length,
+    oneSite,
+    triangle,
+  }
 }
 
 const secs = (s: number): string => (s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`)
@@ -180,21 +179,26 @@ const rate = (pairs: number, s: number): string => `${(pairs / s / 1e6).toFixed(
 export async function run(): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'lt-ld-bench-'))
   try {
+    const load = [loadavg()[0]!]
     const rows: Row[] = []
     for (const n of [300, 20_000]) rows.push(await measure(n, work))
+    load.push(loadavg()[0]!)
     const plink2 = spawnSync('plink2', ['--help', 'r2-phased'], { encoding: 'utf8' })
     const hasR2Phased = plink2.status === 0 && /--r2-phased/.test(plink2.stdout)
     return [
-      '### LD: one site against its 500 kb window, and the full 500 kb triangle',
+      '### LD: one site against its 500 kb window, and the full 500 kb triangle, through the store',
       '',
-      `Sites of ${CHROM}:${FROM.toLocaleString('en')}-${TO.toLocaleString('en')} (every site, in a ` +
-        `${WINDOW / 1000} kb window; pairs kept at r² ≥ 0.05 over ≥ 40 haplotypes, as Ensembl). ` +
-        '"phased" counts two-site haplotypes directly; "EM" estimates them from genotypes ' +
-        "(Ensembl's EM, `unphased: true`), as plink 1.9 `--r2 dprime` does (its cubic solution, one " +
-        "thread). Ours is in-process on packed bitsets, the time of the computation only; plink's " +
-        'is the whole command on a .bed made beforehand. Medians of 5 runs for one site and of ' +
-        `${RUNS} (300 samples) or 1 (20,000) for the triangle. Pairs/s counts every pair in the ` +
-        'window, kept or not.' +
+      `Sites of ${CHROM}:${FROM.toLocaleString('en')}-${TO.toLocaleString('en')} (every site of the ` +
+        `store, in a ${WINDOW / 1000} kb window; pairs kept at r² ≥ 0.05 over ≥ 40 haplotypes, as ` +
+        'Ensembl). Ours is `store.ld()` on a freshly opened store (`ld STORE -r … [--with …]` without ' +
+        'the process start): reading the genotypes of the region through `query/genotypes.ts` ' +
+        '(timed alone in "read") and the LD on packed bitsets. "phased" counts two-site haplotypes; ' +
+        '"EM" estimates them from genotypes (Ensembl\'s EM, `unphased: true`), as plink 1.9 ' +
+        '`--r2 dprime` does (its cubic solution, one thread), timed as the whole command on a .bed of ' +
+        'the same sites made beforehand. Pairs whose allele frequencies cannot reach r² 0.05 are ' +
+        `skipped before counting. Medians of 3 runs for one site and of ${RUNS} (300 samples) or 1 ` +
+        '(20,000) for the triangle. Pairs/s counts every pair in the window, kept or not. ' +
+        `One-minute load average at the start and the end: ${load.map((l) => l.toFixed(1)).join(' and ')} (2 cores, shared).` +
         (hasR2Phased
           ? ''
           : " Debian's plink2 (v2.00a3.5) has no `--r2-phased` (only `--ld` for one pair), so it is not run."),
@@ -206,7 +210,7 @@ export async function run(): Promise<string> {
       table(
         [
           'samples',
-          'sites',
+          'sites (plink)',
           'pairs in window',
           'what',
           'ours phased',
@@ -217,7 +221,17 @@ export async function run(): Promise<string> {
         rows.flatMap((r) => [
           [
             r.samples.toLocaleString('en'),
-            r.sites,
+            `${r.sites} (${r.plinkSites})`,
+            r.pairs.toLocaleString('en'),
+            `read only`,
+            secs(r.read),
+            '',
+            '',
+            '',
+          ],
+          [
+            r.samples.toLocaleString('en'),
+            `${r.sites} (${r.plinkSites})`,
             r.pairs.toLocaleString('en'),
             'one site',
             secs(r.oneSite.ours),
@@ -227,7 +241,7 @@ export async function run(): Promise<string> {
           ],
           [
             r.samples.toLocaleString('en'),
-            r.sites,
+            `${r.sites} (${r.plinkSites})`,
             r.pairs.toLocaleString('en'),
             'triangle',
             `${secs(r.triangle.ours)} (${rate(r.pairs, r.triangle.ours)} pairs/s)`,

@@ -1,6 +1,7 @@
 // `lightning-tiles ld` on the testdata cohort: every pair of a 50 kb window in FIN equals a direct
 // count of two-site haplotypes over `bcftools query` output (written here) to 1e-9; --with gives
-// the pairs of one site; --svg draws the heatmap with the genes of the GFF3 under it.
+// the pairs of one site; --svg draws the heatmap with the genes of the GFF3 under it. --tiles: every
+// pair of tile variants equals a direct count over the samples' CGFs (`cgf decode`, not the matrix).
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -59,7 +60,8 @@ function directLd(lines: string[]): Map<string, Expected> {
 }
 
 describe('ld', () => {
-  const built = testdataStore('ld-', VCF_SAMPLES, 1_500_000)
+  // with CGFs: the tile-level test counts from them, apart from the cohort matrix ld --tiles reads
+  const built = testdataStore('ld-', VCF_SAMPLES, 1_500_000, { cgf: true })
   let fin: string[]
   beforeAll(async () => {
     expect((await runCli('samples', built.dir, '--import', PANEL)).code).toBe(0)
@@ -192,6 +194,124 @@ describe('ld', () => {
     expect(text).toContain('PSMF1')
     expect(text).toContain('TMEM74B')
     expect(text.match(/<polygon/g)?.length).toBeGreaterThan(100)
+  })
+
+  it('--tiles: every pair of tile variants in FIN equals a direct count over the CGFs', async () => {
+    const r = await runCli(
+      'ld',
+      built.dir,
+      '--tiles',
+      '-r',
+      REGION,
+      '-s',
+      'pop=="FIN"',
+      '--min-r2',
+      '0',
+      '--min-n',
+      '0',
+    )
+    expect(r.err).toBe('')
+    const [header, ...lines] = r.stdout.trim().split('\n')
+    expect(header).toBe('CHROM\tPOS_A\tTILE_A\tPOS_B\tTILE_B\tN\tR2\tDPRIME')
+    const ours = new Map(
+      lines.map((l) => {
+        const f = l.split('\t')
+        expect(+f[1]!).toBeLessThanOrEqual(+f[3]!)
+        // two variants of one step are complements: r² 1, D′ −1, never a rounding past them
+        expect(+f[6]! <= 1 && Math.abs(+f[7]!) <= 1).toBe(true)
+        return [`${f[2]} ${f[4]}`, { n: +f[5]!, r2: +f[6]!, dPrime: +f[7]! }]
+      }),
+    )
+    const idRe = /^([0-9a-f]{4})\.00\.([0-9a-f]{4})\.([0-9a-f]{3})$/
+    const ids = new Set([...ours.keys()].flatMap((k) => k.split(' ')))
+    const parsed = [...ids].map((id) =>
+      idRe
+        .exec(id)!
+        .slice(1)
+        .map((x) => parseInt(x, 16)),
+    )
+    const path = parsed[0]![0]!
+    expect(parsed.every((p) => p[0] === path)).toBe(true)
+    const steps = parsed.map((p) => p[1]!)
+    const [first, last] = [Math.min(...steps), Math.max(...steps)]
+    // 50 kb of tiles of about 250 bases
+    expect(last - first).toBeGreaterThan(150)
+
+    // each FIN haplotype's tile variant per step, from its CGF; −1 inside a spanning tile, which
+    // carries none of the step's variants
+    const haplotypes: number[][] = []
+    for (const name of fin) {
+      const cgf = join(built.dir, built.manifest.samples.find((s) => s.name === name)!.cgf!)
+      const band = await runCli('cgf', 'decode', cgf, '--path', path.toString(16).padStart(4, '0'))
+      expect(band.err).toBe('')
+      const [h1, h2] = band.stdout.split('\n')
+      for (const line of [h1!, h2!])
+        haplotypes.push(line.slice(1, -1).trim().split(/\s+/).map(Number))
+    }
+    // the tile variants of the steps: those FIN carries, unless every FIN haplotype does
+    const variants: { id: string; carries: Uint8Array }[] = []
+    for (let step = first; step <= last; step++) {
+      const numbers = new Set(haplotypes.map((h) => h[step]!).filter((v) => v >= 0))
+      for (const v of [...numbers].sort((x, y) => x - y)) {
+        const carries = Uint8Array.from(haplotypes, (h) => (h[step] === v ? 1 : 0))
+        if (carries.every((c) => c === 1)) continue
+        const id = `${path.toString(16).padStart(4, '0')}.00.${step.toString(16).padStart(4, '0')}.${v.toString(16).padStart(3, '0')}`
+        variants.push({ id, carries })
+      }
+    }
+    expect(variants.map((v) => v.id).sort()).toEqual([...ids].sort())
+    expect(ours.size).toBe((variants.length * (variants.length - 1)) / 2)
+    let linked = 0
+    for (let i = 0; i < variants.length; i++)
+      for (let j = i + 1; j < variants.length; j++) {
+        const a = variants[i]!.carries
+        const b = variants[j]!.carries
+        const n = a.length
+        let nA = 0
+        let nB = 0
+        let n11 = 0
+        for (let h = 0; h < n; h++) {
+          nA += a[h]!
+          nB += b[h]!
+          n11 += a[h]! & b[h]!
+        }
+        const pA = nA / n
+        const pB = nB / n
+        const d = n11 / n - pA * pB
+        const v = pA * (1 - pA) * pB * (1 - pB)
+        const dMax =
+          d < 0 ? Math.min(pA * pB, (1 - pA) * (1 - pB)) : Math.min(pA * (1 - pB), (1 - pA) * pB)
+        const key = `${variants[i]!.id} ${variants[j]!.id}`
+        const o = ours.get(key)
+        expect(o, key).toBeDefined()
+        expect(o!.n).toBe(2 * fin.length)
+        expect(Math.abs(o!.r2 - (v === 0 ? 0 : (d * d) / v)), key).toBeLessThan(1e-9)
+        expect(Math.abs(o!.dPrime - (d === 0 || dMax === 0 ? 0 : d / dMax)), key).toBeLessThan(1e-9)
+        if (v > 0 && (d * d) / v > 0.5) linked++
+      }
+    expect(linked).toBeGreaterThan(100)
+
+    // --with one tile variant: its pairs of the triangle; --svg: the heatmap of the tile variants
+    const anchorId = variants[Math.floor(variants.length / 2)]!.id
+    const one = await runCli(
+      'ld',
+      built.dir,
+      '--tiles',
+      '-r',
+      REGION,
+      '-s',
+      'pop=="FIN"',
+      '--with',
+      anchorId,
+    )
+    const oneLines = one.stdout.trim().split('\n').slice(1)
+    expect(oneLines.length).toBe(
+      [...ours].filter(([k, o]) => k.split(' ').includes(anchorId) && o.r2 >= 0.05).length,
+    )
+    for (const l of oneLines) expect([l.split('\t')[2], l.split('\t')[4]]).toContain(anchorId)
+    const svg = join(built.tmp, 'tiles.svg')
+    expect((await runCli('ld', built.dir, '--tiles', '-r', REGION, '--svg', svg)).err).toBe('')
+    expect(readFileSync(svg, 'utf8')).toContain('Tile-level LD (r²) 20:1000000-1050000')
   })
 
   it('bad input: one-line errors', async () => {

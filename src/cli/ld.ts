@@ -4,7 +4,6 @@
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
-import type { GenotypeSite } from '../query/genotypes.js'
 import { checkOutputFile, cliStore, opener, write } from './io.js'
 
 interface LdCliOptions {
@@ -17,6 +16,7 @@ interface LdCliOptions {
   unphased?: boolean
   svg?: string
   gff?: string
+  tiles?: boolean
 }
 
 /** `500kb`, `1mb`, `20000` → bases. */
@@ -51,7 +51,11 @@ export function registerLd(program: Command): void {
     )
     .option(
       '--with <CHR:POS>',
-      'only the pairs of the site at CHR:POS with the sites of its window',
+      'only the pairs of the site at CHR:POS (with --tiles: of the tile variant PPPP.VV.SSSS.VVV) with the sites of its window',
+    )
+    .option(
+      '--tiles',
+      'LD between the tile variants of the steps (each variant an indicator per haplotype, from the cohort matrix) instead of VCF sites',
     )
     .option('--window <DIST>', 'largest distance between the sites of a pair', '500kb')
     .option('--min-r2 <R2>', 'keep pairs with r² ≥ this', '0.05')
@@ -66,18 +70,17 @@ export function registerLd(program: Command): void {
       if (o.gff !== undefined && o.svg === undefined)
         throw new ArgumentError('--gff needs --svg FILE')
       if (o.svg !== undefined) await checkOutputFile(o.svg, '--svg')
-      const [{ parseRegionList }, { readStoreSamples }, { resolveGroups }, { genotypeSites }] =
-        await Promise.all([
-          import('../core/region.js'),
-          import('../samples/read.js'),
-          import('../query/groups.js'),
-          import('../query/genotypes.js'),
-        ])
-      let anchor: { chrom: string; pos: number } | undefined
+      const [{ parseRegionList }, { readStoreSamples }, { resolveGroups }] = await Promise.all([
+        import('../core/region.js'),
+        import('../samples/read.js'),
+        import('../query/groups.js'),
+      ])
+      let anchor: { chrom: string; pos: number } | string | undefined
       if (o.with !== undefined) {
         const m = /^(.+):(\d+)$/.exec(o.with.trim())
-        if (!m) throw new ArgumentError(`--with ${o.with}: expected CHR:POS`)
-        anchor = { chrom: m[1]!, pos: Number(m[2]) }
+        if (o.tiles) anchor = o.with.trim()
+        else if (m) anchor = { chrom: m[1]!, pos: Number(m[2]) }
+        else throw new ArgumentError(`--with ${o.with}: expected CHR:POS`)
       }
       let region: Region
       if (o.regions !== undefined) {
@@ -85,13 +88,15 @@ export function registerLd(program: Command): void {
         if (list.length !== 1)
           throw new ArgumentError(`-r ${o.regions}: ld takes one region, not ${list.length}`)
         region = list[0]!
-      } else if (anchor)
+      } else if (typeof anchor === 'object')
         region = {
           chrom: anchor.chrom,
           start: Math.max(0, anchor.pos - 1 - window),
           end: anchor.pos + window,
         }
       else throw new ArgumentError('give the region: -r CHR:BEGIN-END (or --with CHR:POS)')
+      if (typeof anchor === 'object' && anchor.chrom !== region.chrom)
+        throw new ArgumentError(`--with ${o.with}: not on the contig of -r ${o.regions}`)
       const open = await cliStore(store, command)
       const manifest = await open.manifest()
       const contig = manifest.contigs.find((c) => c.name === region.chrom)
@@ -101,32 +106,22 @@ export function registerLd(program: Command): void {
         )
       region = { ...region, end: Math.min(region.end, contig.length) }
 
-      const { table } = await readStoreSamples(open)
       let samples: string[] | undefined
       if (o.samples !== undefined) {
+        const { table } = await readStoreSamples(open)
         const [group] = await resolveGroups([o.samples], table, { open: opener(command) })
         samples = Array.from(group!.samples, (r) => table.names[r]!)
       }
-      const sites: GenotypeSite[] = []
-      for await (const site of genotypeSites(open, { regions: [region], samples })) sites.push(site)
-      const n = samples?.length ?? table.size
-      const { HaplotypePanel } = await import('../ld/panel.js')
-      const { ldAgainst, ldTriangle } = await import('../ld/window.js')
-      // a sample is unphased when any of its genotypes here is
-      const unphased = new Array<boolean>(n).fill(false)
-      for (const s of sites) for (let i = 0; i < n; i++) if (!s.phased[i]) unphased[i] = true
-      const panel = new HaplotypePanel({ samples: n, unphased })
-      for (const s of sites) panel.add(s.pos, s.alleles)
-      const opts = { window, minR2, minN, unphased: o.unphased ?? false }
-      let pairs
-      if (anchor) {
-        const index = sites.findIndex((s) => s.chrom === anchor.chrom && s.pos === anchor.pos)
-        if (index < 0)
-          throw new ArgumentError(
-            `--with ${o.with}: no site at ${anchor.chrom}:${anchor.pos} in the store`,
-          )
-        pairs = ldAgainst(panel, index, opts)
-      } else pairs = ldTriangle(panel, opts)
+      const { sites, pairs } = await open.ld({
+        region,
+        samples,
+        with: typeof anchor === 'object' ? anchor.pos : anchor,
+        tiles: o.tiles ?? false,
+        window,
+        minR2,
+        minN,
+        unphased: o.unphased ?? false,
+      })
 
       if (o.svg !== undefined) {
         const { ldHeatmapSvg } = await import('../plot/ldHeatmap.js')
@@ -156,20 +151,23 @@ export function registerLd(program: Command): void {
           genes = [...byGene.values()]
         }
         const svg = ldHeatmapSvg({
-          positions: panel.positions,
+          positions: sites.map((x) => x.pos),
           pairs,
           genes,
           chrom: region.chrom,
           start: region.start,
           end: region.end,
-          title: `LD (r²) ${region.chrom}:${region.start + 1}-${region.end}${o.samples ? `, ${o.samples}` : ''}`,
+          title: `${o.tiles ? 'Tile-level LD' : 'LD'} (r²) ${region.chrom}:${region.start + 1}-${region.end}${o.samples ? `, ${o.samples}` : ''}`,
         })
         const { writeFileAtomic } = await import('../core/atomicWrite.js')
         await writeFileAtomic(o.svg, svg)
         return
       }
-      const allele = (s: GenotypeSite) => `${s.ref}>${s.alt}`
-      let out = ['CHROM\tPOS_A\tALLELE_A\tPOS_B\tALLELE_B\tN\tR2\tDPRIME']
+      let out = [
+        o.tiles
+          ? 'CHROM\tPOS_A\tTILE_A\tPOS_B\tTILE_B\tN\tR2\tDPRIME'
+          : 'CHROM\tPOS_A\tALLELE_A\tPOS_B\tALLELE_B\tN\tR2\tDPRIME',
+      ]
       for (let k = 0; k < pairs.length; k++) {
         const a = sites[pairs.a[k]!]!
         const b = sites[pairs.b[k]!]!
@@ -177,9 +175,9 @@ export function registerLd(program: Command): void {
           [
             a.chrom,
             a.pos,
-            allele(a),
+            a.allele,
             b.pos,
-            allele(b),
+            b.allele,
             pairs.n[k],
             pairs.r2[k],
             pairs.dPrime[k],

@@ -3,10 +3,12 @@
 // Phased haplotypes are counted directly. Unphased genotypes follow Ensembl's ld_vcf.c: every
 // haplotype of a genotype that is not a double heterozygote is known whatever the phase; the
 // double heterozygotes are split between the cis (ALT-ALT + REF-REF) and trans (ALT-REF + REF-ALT)
-// phases by EM on θ = P(trans), from θ = 0.5 until θ changes by less than the tolerance (1e-4).
+// phases by EM on θ = P(trans), from θ = 0.5 until θ changes by less than the tolerance (1e-4)
+// or after EM_MAX_ITERATIONS rounds (Ensembl has no cap: a pair whose θ settles into a cycle of
+// rounding errors would loop for ever with a tolerance below them).
 // A sample with a missing allele at either site is left out of an unphased pair, as Ensembl does;
 // a phased pair leaves out only the haplotypes with a missing allele.
-import { popcount32 } from './bits.js'
+import { andPopcount, popcount32 } from './bits.js'
 import type { PackedSite } from './bits.js'
 import type { HaplotypePanel } from './panel.js'
 
@@ -39,6 +41,12 @@ export interface PairStats {
 }
 
 export const EM_TOLERANCE = 1e-4
+/**
+ * Most EM rounds for one pair. Ensembl's 1e-4 is reached within a few dozen rounds on real pairs,
+ * a tolerance of 1e-12 within thousands where θ creeps towards 0 or 1; the cap bounds only the
+ * pathological pairs (a tolerance below the rounding error of θ), at well under a millisecond each.
+ */
+export const EM_MAX_ITERATIONS = 100_000
 
 /** Fill `out` with the counts of sites `a` and `b` of `panel`; `unphased` forces the EM on all. */
 export function countPair(
@@ -123,7 +131,7 @@ function countPhased(
   out.doubleHets = 0
   out.doubleHetsCis = 0
   if (a.called === undefined && b.called === undefined) {
-    for (let w = 0; w < 2 * W; w++) n11 += popcount32(x[w]! & y[w]!)
+    n11 = andPopcount(x, y, 2 * W)
     out.n = 2 * samples
     out.nA = a.altCount
     out.nB = b.altCount
@@ -169,24 +177,35 @@ function countGenotypes(
   let n11 = 0
   let h = 0
   let cis = 0
-  for (let w = 0; w < W; w++) {
-    const m = complete ? -1 : (sa ? sa[w]! : -1) & (sb ? sb[w]! : -1)
-    const a1 = x[w]! & m
-    const a2 = x[W + w]! & m
-    const b1 = y[w]!
-    const b2 = y[W + w]!
-    n11 += popcount32(a1 & b1) + popcount32(a2 & b2)
-    const dh = (a1 ^ a2) & (b1 ^ b2) & (unphasedMask ? unphasedMask[w]! : -1)
-    if (dh !== 0) {
-      h += popcount32(dh)
-      cis += popcount32(dh & ~(a1 ^ b1))
+  if (complete) {
+    // every sample called: n11 as the phased count does, then the double heterozygotes
+    n11 = andPopcount(x, y, 2 * W)
+    for (let w = 0; w < W; w++) {
+      const a1 = x[w]!
+      const b1 = y[w]!
+      const dh = (a1 ^ x[W + w]!) & (b1 ^ y[W + w]!) & (unphasedMask ? unphasedMask[w]! : -1)
+      if (dh !== 0) {
+        h += popcount32(dh)
+        cis += popcount32(dh & ~(a1 ^ b1))
+      }
     }
-    if (!complete) {
+  } else
+    for (let w = 0; w < W; w++) {
+      const m = (sa ? sa[w]! : -1) & (sb ? sb[w]! : -1)
+      const a1 = x[w]! & m
+      const a2 = x[W + w]! & m
+      const b1 = y[w]!
+      const b2 = y[W + w]!
+      n11 += popcount32(a1 & b1) + popcount32(a2 & b2)
+      const dh = (a1 ^ a2) & (b1 ^ b2) & (unphasedMask ? unphasedMask[w]! : -1)
+      if (dh !== 0) {
+        h += popcount32(dh)
+        cis += popcount32(dh & ~(a1 ^ b1))
+      }
       people += popcount32(m)
       nA += popcount32(a1) + popcount32(a2)
       nB += popcount32(b1 & m) + popcount32(b2 & m)
     }
-  }
   if (complete) {
     out.n = 2 * samples
     out.nA = a.altCount
@@ -204,9 +223,14 @@ function countGenotypes(
 
 /**
  * LD statistics from pair counts. With unphased double heterozygotes, θ = P(trans) is estimated
- * by Ensembl's EM, stopping when it moves by less than `tolerance`.
+ * by Ensembl's EM, stopping when it moves by less than `tolerance` or after `maxIterations` rounds.
  */
-export function pairStats(c: PairCounts, tolerance: number, out: PairStats): PairStats {
+export function pairStats(
+  c: PairCounts,
+  tolerance: number,
+  out: PairStats,
+  maxIterations = EM_MAX_ITERATIONS,
+): PairStats {
   const n = c.n
   const h = c.doubleHets
   let n11 = c.n11
@@ -219,7 +243,7 @@ export function pairStats(c: PairCounts, tolerance: number, out: PairStats): Pai
     const u00 = n - c.nA - c.nB + c.n11 - c.doubleHetsCis
     let theta = 0.5
     let previous = 2
-    while (Math.abs(theta - previous) > tolerance) {
+    for (let round = 0; round < maxIterations && Math.abs(theta - previous) > tolerance; round++) {
       previous = theta
       const pCis = (u11 + (1 - theta) * h) * (u00 + (1 - theta) * h)
       const pTrans = (u10 + theta * h) * (u01 + theta * h)
@@ -241,8 +265,9 @@ export function pairStats(c: PairCounts, tolerance: number, out: PairStats): Pai
   out.p01 = pB - p11
   out.p00 = 1 - pA - pB + p11
   out.d = d
-  out.r2 = v === 0 ? 0 : (d * d) / v
-  out.dPrime = dMax === 0 ? 0 : d / dMax
+  // rounding can carry a complete association a few ulps past 1
+  out.r2 = v === 0 ? 0 : Math.min(1, (d * d) / v)
+  out.dPrime = dMax === 0 ? 0 : Math.max(-1, Math.min(1, d / dMax))
   return out
 }
 
@@ -258,6 +283,20 @@ export function r2Bound(c: PairCounts): number {
   if (v === 0) return 0
   const low = (c.n11 - c.doubleHetsCis) / n - pA * pB
   const high = low + c.doubleHets / n
+  return Math.max(low * low, high * high) / v
+}
+
+/**
+ * The largest r² two sites with ALT frequencies pA and pB can reach, whatever their haplotypes:
+ * D is bounded by the frequencies (−min(pA·pB, qA·qB) ≤ D ≤ min(pA·qB, qA·pB)). Most pairs of a
+ * window join a rare and a common allele and cannot reach Ensembl's 0.05, so a window skips their
+ * count altogether (0 for a monomorphic site).
+ */
+export function r2FrequencyBound(pA: number, pB: number): number {
+  const v = pA * (1 - pA) * pB * (1 - pB)
+  if (v === 0) return 0
+  const low = Math.min(pA * pB, (1 - pA) * (1 - pB))
+  const high = Math.min(pA * (1 - pB), (1 - pA) * pB)
   return Math.max(low * low, high * high) / v
 }
 

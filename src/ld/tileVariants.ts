@@ -12,7 +12,10 @@ export interface StepVariants {
   step: number
   /** a genomic position for windows and plots (e.g. the step's start) */
   pos: number
-  /** tile variant per haplotype in VCF order (sample s: 2s, 2s + 1); negative = no call */
+  /**
+   * tile variant per haplotype in VCF order (sample s: 2s, 2s + 1); negative = no call, except
+   * the `spanned` value of the options
+   */
   variants: Int32Array
 }
 
@@ -28,6 +31,11 @@ export interface TileVariantSite {
 export interface TileVariantOptions {
   /** add only variants carried by at least this many haplotypes of the panel (default 1) */
   minCarriers?: number
+  /**
+   * the value of a haplotype inside a spanning tile anchored at an earlier step (−1 in the cohort
+   * matrix): called, and carrying none of this step's variants. Default: none (negatives are no-calls)
+   */
+  spanned?: number
 }
 
 /**
@@ -41,6 +49,7 @@ export function addTileVariants(
   opts: TileVariantOptions = {},
 ): TileVariantSite[] {
   const minCarriers = opts.minCarriers ?? 1
+  const spanned = opts.spanned
   const W = panel.words
   const added: TileVariantSite[] = []
   for (const { step, pos, variants } of steps) {
@@ -56,6 +65,7 @@ export function addTileVariants(
       const bit = 1 << (k & 31)
       for (let p = 0; p < 2; p++) {
         const v = variants[2 * s + p]!
+        if (v === spanned) continue
         if (v < 0) {
           if (called === undefined) {
             called = new Uint32Array(2 * W)

@@ -5,7 +5,16 @@
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
-import { countPair, EM_TOLERANCE, emptyCounts, emptyStats, pairStats, r2Bound } from './pair.js'
+import {
+  countPair,
+  EM_MAX_ITERATIONS,
+  EM_TOLERANCE,
+  emptyCounts,
+  emptyStats,
+  pairStats,
+  r2Bound,
+  r2FrequencyBound,
+} from './pair.js'
 import type { PairStats } from './pair.js'
 import type { HaplotypePanel } from './panel.js'
 
@@ -23,6 +32,8 @@ export interface LdOptions extends AbortOptions {
   unphased?: boolean
   /** stop the EM when θ moves by less than this (default 1e-4, Ensembl's) */
   tolerance?: number
+  /** and after this many rounds at most (default 100,000), whatever θ does */
+  maxIterations?: number
   onProgress?: ProgressCallback
 }
 
@@ -104,6 +115,7 @@ interface Settings {
   minN: number
   unphased: boolean
   tolerance: number
+  maxIterations: number
 }
 
 function settings(opts: LdOptions): Settings {
@@ -113,11 +125,14 @@ function settings(opts: LdOptions): Settings {
     minN: opts.minN ?? 40,
     unphased: opts.unphased ?? false,
     tolerance: opts.tolerance ?? EM_TOLERANCE,
+    maxIterations: opts.maxIterations ?? EM_MAX_ITERATIONS,
   }
   if (!(s.window >= 0)) throw new ArgumentError(`window ${s.window}: expected a distance ≥ 0 bp`)
   if (!(s.minR2 >= 0 && s.minR2 <= 1)) throw new ArgumentError(`min r² ${s.minR2}: expected 0..1`)
   if (!(s.minN >= 0)) throw new ArgumentError(`min N ${s.minN}: expected ≥ 0`)
   if (!(s.tolerance > 0)) throw new ArgumentError(`EM tolerance ${s.tolerance}: expected > 0`)
+  if (!(Number.isInteger(s.maxIterations) && s.maxIterations >= 1))
+    throw new ArgumentError(`EM rounds ${s.maxIterations}: expected a whole number ≥ 1`)
   return s
 }
 
@@ -133,14 +148,26 @@ function pairsOf(
   const counts = emptyCounts()
   const stats = emptyStats()
   const site = panel.sites[i]!
+  // with every allele called, the frequencies (and so the reach of r²) are the sites' own
+  const bounded = s.minR2 > 0 && site.called === undefined
+  const pA = site.altCount / site.calledCount
+  // slack for rounding: a pair exactly at min r² is counted
+  const floor = s.minR2 * (1 - 1e-9)
   for (let j = from; j < to; j++) {
     if (j === i) continue
+    const other = panel.sites[j]!
+    if (
+      bounded &&
+      other.called === undefined &&
+      r2FrequencyBound(pA, other.altCount / other.calledCount) < floor
+    )
+      continue
     // the earlier site is always A, so a pair gives the same numbers from either of its sites
-    if (j < i) countPair(panel, panel.sites[j]!, site, s.unphased, counts)
-    else countPair(panel, site, panel.sites[j]!, s.unphased, counts)
+    if (j < i) countPair(panel, other, site, s.unphased, counts)
+    else countPair(panel, site, other, s.unphased, counts)
     if (counts.n < s.minN || counts.n === 0) continue
     if (counts.doubleHets > 0 && s.minR2 > 0 && r2Bound(counts) < s.minR2) continue
-    pairStats(counts, s.tolerance, stats)
+    pairStats(counts, s.tolerance, stats, s.maxIterations)
     if (stats.r2 < s.minR2) continue
     if (j < i) out.push(j, i, stats)
     else out.push(i, j, stats)

@@ -41,6 +41,7 @@ import {
   readU32s,
 } from '../library/counts.js'
 import type { CountsHeader, LoadedCounts } from '../library/counts.js'
+import type { StoreLdOptions, StoreLdResult } from '../ld/store.js'
 import { mapLimit } from '../core/mapLimit.js'
 import { sliceToBands } from '../matrix/band.js'
 import { MatrixReader } from '../matrix/reader.js'
@@ -431,6 +432,15 @@ export class Store {
   /** One sample's band over a whole path (see `bands`). */
   async band(sample: ManifestSample, path: number, opts: AbortOptions = {}): Promise<Band> {
     return (await this.bands([sample], path, opts))[0]!
+  }
+
+  /**
+   * LD (r², signed D′) of a region in one sample group: every pair of sites (or of tile variants,
+   * `tiles: true`) in the window, or one site's pairs (`with`). See src/ld/store.ts.
+   */
+  async ld(opts: StoreLdOptions): Promise<StoreLdResult> {
+    const { storeLd } = await import('../ld/store.js')
+    return storeLd(this, opts)
   }
 
   /** The tagset (`tagset.2bit`), with the store's tag length. */
