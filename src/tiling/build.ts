@@ -6,17 +6,20 @@
 //   assembly    paths → tagset.2bit and the assembly
 //   haplotypes  the VCF (gVCFs, FASTA pairs), path by path → a path library (tiles per haplotype)
 //   library     path library → SGLF, 2bit tar, counts of the path; its manifest entry and spans
-//   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, rows fed as the
-//               haplotypes are read back step block by step block); with `cgf` also every sample's
-//               PathStruct (spilled), and at the end one CGF per sample
+//   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, its rows read
+//               back from the row spill); with `cgf` also every sample's PathStruct (spilled), and
+//               at the end one CGF per sample
 //   manifest    what was built and skipped → skipped.tsv and the manifest (the writer adds hashes)
 //
 // Everything is written through a StoreWriter (store/writer.ts: the same layout table the readers
 // use) into a temporary directory renamed into place when the store is complete.
 //
-// Memory: one path at a time — the path's reference, its records (carriers in typed arrays), its
-// distinct tiles and each haplotype's non-reference tiles, and a block of matrix rows (at most
-// ROW_BLOCK_VALUES values); PathStructs (with `cgf`) go to a spill file.
+// Memory: one path at a time — the path's reference and distinct tiles — and of a VCF one window
+// of steps (about 2^24 steps × haplotypes: its records, their carriers, its rows): each window's
+// non-reference tiles go to a row spill (rowSpill.ts) read back once the variants are numbered, so
+// peak memory does not grow with samples × steps. With `cgf` or `fastj` (which take each sample's
+// haplotypes whole), callable regions, gVCFs or FASTA pairs, a path's haplotypes are held whole
+// (its records, and each haplotype's non-reference tiles); PathStructs (with `cgf`) go to a spill.
 import { basename } from 'node:path'
 import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -43,7 +46,8 @@ import { PathStructSpill } from './pathStructSpill.js'
 import type { ReferenceFasta } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
 import type { PathTags } from './tags.js'
-import type { PathLibrary } from './tiles.js'
+import { RowSpill } from './rowSpill.js'
+import type { PathLibrary, PathVariants } from './tiles.js'
 
 export interface BuildOptions extends AbortOptions {
   reference: string
@@ -136,13 +140,16 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
             source.samples.length,
           )
         : undefined
+      // CGFs and FastJ take each sample's haplotypes whole: then the libraries stay in memory
+      const rows =
+        opts.cgf || opts.fastj ? undefined : await RowSpill.create(w.scratchFile('.rows'))
       try {
         const library: LibraryPath[] = []
-        for await (const lib of haplotypesStage(source, paths, run)) {
+        for await (const lib of haplotypesStage(source, paths, run, rows)) {
           library.push(await libraryStage(w, lib, run))
           await genotypesOfPath(w, lib, run)
-          if (spill) await pathStructsOfPath(spill, lib, keys, run)
-          if (opts.fastj) await fastjOfPath(w, lib, source.samples, build, run)
+          if (spill) await pathStructsOfPath(spill, withHaplotypes(lib), keys, run)
+          if (opts.fastj) await fastjOfPath(w, withHaplotypes(lib), source.samples, build, run)
         }
         await w.span(library.flatMap((l) => l.spans))
         const version = libraryVersion(new Map(library.map((l) => [l.path.path, l.path.version])))
@@ -153,6 +160,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
         return await manifestStage(w, { opts, ref, source, build, version, library, samples })
       } finally {
         await spill?.close()
+        await rows?.close()
       }
     },
     { force: opts.force ?? false, signal: opts.signal, onProgress: run.report },
@@ -205,21 +213,27 @@ async function* haplotypesStage(
   source: HaplotypeInput,
   paths: PathTags[],
   run: Run,
-): AsyncGenerator<PathLibrary> {
+  spill: RowSpill | undefined,
+): AsyncGenerator<PathVariants> {
   const phase = 'tiling haplotypes'
-  const nHaplotypes = 2 * source.samples.length
   const total = paths.reduce((a, p) => a + p.end - p.start, 0)
   let done = 0
-  const progress = (p: PathTags, h: number) => {
+  const progress = (p: PathTags, h: number, fraction: number) => {
     if (h % 64 !== 0) return
     checkAbort(run.signal)
-    run.report({ phase, done: done + Math.round(((p.end - p.start) * h) / nHaplotypes), total })
+    run.report({ phase, done: done + Math.round((p.end - p.start) * fraction), total })
   }
-  for await (const lib of source.libraries(paths, progress, run.signal)) {
+  for await (const lib of source.libraries(paths, progress, run.signal, spill)) {
     done += lib.path.end - lib.path.start
     run.report({ phase, done, total })
     yield lib
   }
+}
+
+/** A library read without a spill, whose haplotypes are at hand. */
+function withHaplotypes(lib: PathVariants): PathLibrary {
+  if (!('haplotype' in lib)) throw new Error(`path ${lib.path.path}: haplotypes were spilled`)
+  return lib as PathLibrary
 }
 
 /** One path's library as the store holds it. */
@@ -230,7 +244,7 @@ interface LibraryPath {
 }
 
 /** library: the path's SGLF, 2bit tar and counts; its manifest entry and spanning variants. */
-async function libraryStage(w: StoreWriter, lib: PathLibrary, run: Run): Promise<LibraryPath> {
+async function libraryStage(w: StoreWriter, lib: PathVariants, run: Run): Promise<LibraryPath> {
   const p = lib.path
   await w.sglf(p.path, sglfTiles(lib))
   await w.libraryTar(p.path, tarMembers(lib))
@@ -257,14 +271,14 @@ async function libraryStage(w: StoreWriter, lib: PathLibrary, run: Run): Promise
   return { path, spans }
 }
 
-function* sglfTiles(lib: PathLibrary): Generator<SglfTileInput> {
+function* sglfTiles(lib: PathVariants): Generator<SglfTileInput> {
   for (let s = 0; s < lib.nSteps; s++)
     for (const [i, v] of (lib.variants[s] ?? []).entries())
       yield { path: lib.path.path, step: s, variant: i, span: v.span, seq: v.sequence }
 }
 
 /** The 2bit member `PPPP.00.SSSS.2bit` of every step: its variants in order, lower case. */
-function* tarMembers(lib: PathLibrary): Generator<{ name: string; data: Uint8Array }> {
+function* tarMembers(lib: PathVariants): Generator<{ name: string; data: Uint8Array }> {
   const path = lib.path.path
   for (let s = 0; s < lib.nSteps; s++) {
     const stepId = formatStepId(path, s)
@@ -277,7 +291,7 @@ function* tarMembers(lib: PathLibrary): Generator<{ name: string; data: Uint8Arr
   }
 }
 
-function countsOf(lib: PathLibrary): Uint8Array {
+function countsOf(lib: PathVariants): Uint8Array {
   const stepStart = new Uint32Array(lib.nSteps + 1)
   for (let s = 0; s < lib.nSteps; s++)
     stepStart[s + 1] = stepStart[s]! + (lib.variants[s]?.length ?? 0)
@@ -294,44 +308,14 @@ function countsOf(lib: PathLibrary): Uint8Array {
   return encodeCounts({ stepStart, count, span, refVariant })
 }
 
-/**
- * Values of matrix rows held at once while the path's haplotypes are read back (about 64 MiB): a
- * haplotype is read back whole (PathLibrary.haplotype), so a path is read once per block of rows.
- */
-const ROW_BLOCK_VALUES = 1 << 24
-
 /** genotypes, per path: the path's cohort matrix, a row per step, a column per haplotype. */
-async function genotypesOfPath(w: StoreWriter, lib: PathLibrary, run: Run): Promise<void> {
-  const nHaps = lib.nHaplotypes
+async function genotypesOfPath(w: StoreWriter, lib: PathVariants, run: Run): Promise<void> {
   const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path), {
     path: lib.path.path,
-    haplotypes: nHaps,
+    haplotypes: lib.nHaplotypes,
   })
   try {
-    const block = Math.max(
-      1,
-      Math.min(lib.nSteps, Math.floor(ROW_BLOCK_VALUES / Math.max(1, nHaps))),
-    )
-    const rows = new Int32Array(block * nHaps)
-    const variants = new Int32Array(lib.nSteps)
-    const nocalls = new Array<number[]>(lib.nSteps)
-    const rowNocalls: [number, number[]][][] = Array.from({ length: block }, () => [])
-    for (let first = 0; first < lib.nSteps; first += block) {
-      const n = Math.min(block, lib.nSteps - first)
-      for (const list of rowNocalls) list.length = 0
-      for (let h = 0; h < nHaps; h++) {
-        if (h % 128 === 0) checkAbort(run.signal)
-        lib.haplotype(h, variants)
-        lib.nocallLists(h, nocalls)
-        for (let r = 0; r < n; r++) {
-          rows[r * nHaps + h] = variants[first + r]!
-          const runs = nocalls[first + r]!
-          if (runs.length > 0) rowNocalls[r]!.push([h, runs])
-        }
-      }
-      for (let r = 0; r < n; r++)
-        await writer.addRow(rows.subarray(r * nHaps, (r + 1) * nHaps), rowNocalls[r])
-    }
+    for await (const row of lib.rows(run.signal)) await writer.addRow(row.values, row.nocalls)
     await writer.close()
   } catch (err) {
     await writer.abort()
