@@ -21,7 +21,7 @@
 // haplotypes whole), callable regions, gVCFs or FASTA pairs, a path's haplotypes are held whole
 // (its records, and each haplotype's non-reference tiles); PathStructs (with `cgf`) go to a spill.
 import { basename } from 'node:path'
-import { checkAbort } from '../core/errors.js'
+import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
@@ -34,7 +34,13 @@ import { encodeTwoBit } from '../formats/twobit/writer.js'
 import { encodeCounts, NO_REF_VARIANT } from '../library/counts.js'
 import { MatrixWriter } from '../matrix/writer.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION } from '../store/manifest.js'
-import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
+import type {
+  ManifestPartial,
+  ManifestPath,
+  ManifestSample,
+  StoreManifest,
+} from '../store/manifest.js'
+import type { Skipped } from '../store/skipped.js'
 import { StoreWriter, prepareStoreTarget } from '../store/writer.js'
 import type { ManifestDraft } from '../store/writer.js'
 import { fastjRecordsOf } from './fastj.js'
@@ -43,8 +49,10 @@ import type { ContigRename } from './contigNames.js'
 import { DEFAULT_MIN_GQ, openInputs } from './inputs.js'
 import type { HaplotypeInput } from './inputs.js'
 import { PathStructSpill } from './pathStructSpill.js'
+import { openReference } from './reference.js'
 import type { ReferenceFasta } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
+import { readTagsFile, writeTagsFile } from './tagsFile.js'
 import type { PathTags } from './tags.js'
 import { RowSpill } from './rowSpill.js'
 import type { PathLibrary, PathVariants } from './tiles.js'
@@ -91,6 +99,13 @@ export interface BuildOptions extends AbortOptions {
   cgf?: boolean
   /** write cgft's full 1024-entry tile map into every CGF (default: the 16 entries v3 uses) */
   fullTileMap?: boolean
+  /** the paths and tags from `writeBuildTags` (build --tags-only) instead of picking them */
+  tags?: string
+  /**
+   * Only paths first..last (VCF input; not with `cgf`): a partial store, joined to the others by
+   * mergeStores. Paths covering the whole reference make the whole store.
+   */
+  paths?: { first: number; last: number }
   onProgress?: ProgressCallback
 }
 
@@ -125,10 +140,13 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
   await prepareStoreTarget(opts.out, opts)
   const { ref, source } = await openInputs(opts)
   const build = opts.build ?? buildName(opts.reference)
-  const paths = await tagsStage(ref, opts, run)
+  const paths = opts.tags ? await readTagsFile(opts.tags, ref) : await tagsStage(ref, opts, run)
+  const only = partOf(paths, opts)
   const tileMap = opts.fullTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
   const keys = tileMapKeys(tileMap)
 
+  // what the store lists as skipped: a partial store, only what lies in its paths
+  let skipped: Skipped = source
   const manifest = await StoreWriter.write(
     opts.out,
     async (w) => {
@@ -145,7 +163,7 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
         opts.cgf || opts.fastj ? undefined : await RowSpill.create(w.scratchFile('.rows'))
       try {
         const library: LibraryPath[] = []
-        for await (const lib of haplotypesStage(source, paths, run, rows)) {
+        for await (const lib of haplotypesStage(source, paths, run, rows, only)) {
           library.push(await libraryStage(w, lib, run))
           await genotypesOfPath(w, lib, run)
           if (spill) await pathStructsOfPath(spill, withHaplotypes(lib), keys, run)
@@ -156,8 +174,22 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
         const samples = spill
           ? await genomesStage(w, spill, source, version, tileMap, run)
           : source.samples.map((name) => ({ name, phased: !source.unphased.has(name) }))
-        if (opts.vcf !== undefined) await w.sites(opts.vcf, ref.contigs)
-        return await manifestStage(w, { opts, ref, source, build, version, library, samples })
+        // a partial store before the last path has read only part of the VCF
+        const toEnd = !only || only.last === paths.length - 1
+        if (opts.vcf !== undefined && toEnd) await w.sites(opts.vcf, ref.contigs)
+        if (only) skipped = skippedIn(source, paths.slice(only.first, only.last + 1), toEnd)
+        const part = only ? { pathCount: paths.length } : undefined
+        return await manifestStage(w, {
+          opts,
+          ref,
+          source,
+          skipped,
+          part,
+          build,
+          version,
+          library,
+          samples,
+        })
       } finally {
         await spill?.close()
         await rows?.close()
@@ -167,15 +199,70 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
   )
   return {
     manifest,
-    overlaps: source.overlaps,
-    refMismatches: source.refMismatches,
-    unplaced: source.unplaced,
+    overlaps: [...skipped.overlaps],
+    refMismatches: [...skipped.refMismatches],
+    unplaced: [...skipped.unplaced],
     contigRenames: source.contigRenames,
   }
 }
 
+/**
+ * `opts.paths`, checked against the paths picked; undefined when it is all of them (the whole
+ * store).
+ */
+function partOf(
+  paths: PathTags[],
+  opts: BuildOptions,
+): { first: number; last: number } | undefined {
+  if (!opts.paths) return undefined
+  const { first, last } = opts.paths
+  if (!(Number.isInteger(first) && Number.isInteger(last) && 0 <= first && first <= last))
+    throw new ArgumentError(
+      `--paths ${first}-${last}: expected FIRST-LAST path numbers, FIRST ≤ LAST`,
+    )
+  if (last >= paths.length)
+    throw new ArgumentError(
+      `--paths ${first}-${last}: the reference has paths 0-${paths.length - 1}`,
+    )
+  if (first === 0 && last === paths.length - 1) return undefined
+  if (opts.cgf) throw new ArgumentError('--cgf needs every path: build the whole store')
+  if (opts.vcf === undefined) throw new ArgumentError('a build of some paths (--paths) needs a VCF')
+  return { first, last }
+}
+
+/** What a partial build skipped in its paths (and, reading to the end, outside every path). */
+function skippedIn(source: HaplotypeInput, paths: PathTags[], toEnd: boolean): Skipped {
+  const inside = (r: { chrom: string; pos: number }) =>
+    paths.some((p) => p.chrom === r.chrom && p.start < r.pos && r.pos <= p.end)
+  return {
+    overlaps: source.overlaps.filter(inside),
+    refMismatches: source.refMismatches.filter(inside),
+    unplaced: toEnd ? source.unplaced : [],
+  }
+}
+
+/**
+ * `build --tags-only`: pick the paths and tags of the reference once and save them (tagsFile.ts)
+ * for the partial builds of one store; returns the number of paths.
+ */
+export async function writeBuildTags(
+  opts: Pick<BuildOptions, 'reference' | 'pathLength' | 'pathBed' | 'signal' | 'onProgress'> & {
+    out: string
+  },
+): Promise<number> {
+  const run: Run = { signal: opts.signal, report: opts.onProgress ?? (() => undefined) }
+  const ref = await openReference(opts.reference, { signal: opts.signal })
+  const paths = await tagsStage(ref, opts, run)
+  await writeTagsFile(opts.out, ref, paths)
+  return paths.length
+}
+
 /** tags: the paths over the reference and their tags. */
-function tagsStage(ref: ReferenceFasta, opts: BuildOptions, run: Run): Promise<PathTags[]> {
+function tagsStage(
+  ref: ReferenceFasta,
+  opts: Pick<BuildOptions, 'pathLength' | 'pathBed'>,
+  run: Run,
+): Promise<PathTags[]> {
   return pickTags(ref, {
     signal: run.signal,
     ...(opts.pathLength ? { pathLength: opts.pathLength } : {}),
@@ -214,6 +301,7 @@ async function* haplotypesStage(
   paths: PathTags[],
   run: Run,
   spill: RowSpill | undefined,
+  only: { first: number; last: number } | undefined,
 ): AsyncGenerator<PathVariants> {
   const phase = 'tiling haplotypes'
   const total = paths.reduce((a, p) => a + p.end - p.start, 0)
@@ -223,7 +311,7 @@ async function* haplotypesStage(
     checkAbort(run.signal)
     run.report({ phase, done: done + Math.round((p.end - p.start) * fraction), total })
   }
-  for await (const lib of source.libraries(paths, progress, run.signal, spill)) {
+  for await (const lib of source.libraries(paths, progress, run.signal, spill, only)) {
     done += lib.path.end - lib.path.start
     run.report({ phase, done, total })
     yield lib
@@ -386,14 +474,16 @@ async function manifestStage(
     opts: BuildOptions
     ref: ReferenceFasta
     source: HaplotypeInput
+    skipped: Skipped
+    part: ManifestPartial | undefined
     build: string
     version: string
     library: LibraryPath[]
     samples: ManifestSample[]
   },
 ): Promise<ManifestDraft> {
-  const { opts, source } = b
-  await w.skipped(source)
+  const { opts, source, skipped } = b
+  await w.skipped(skipped)
   return {
     format: STORE_FORMAT,
     formatVersion: STORE_FORMAT_VERSION,
@@ -416,11 +506,12 @@ async function manifestStage(
           }
         : {}),
       ...(source.records !== undefined ? { records: source.records } : {}),
-      skippedOverlaps: source.overlaps.length,
-      skippedRefMismatches: source.refMismatches.length,
-      skippedUnplaced: source.unplaced.length,
+      skippedOverlaps: skipped.overlaps.length,
+      skippedRefMismatches: skipped.refMismatches.length,
+      skippedUnplaced: skipped.unplaced.length,
     },
     created: new Date().toISOString(),
     tool: 'lightning-tiles',
+    ...(b.part ? { partial: b.part } : {}),
   }
 }

@@ -38,12 +38,15 @@ export interface HaplotypeInput {
    * `done` the fraction of the path's haplotypes and steps added before it. With a spill, a VCF
    * without callable regions is read in windows of steps and the libraries are PathVariants (rows
    * from the spill, memory flat in the samples); otherwise, and for other inputs, PathLibrary.
+   * With `only` (VCF input), only the libraries of paths first..last: the records of the paths
+   * before are still read, for the state they leave (overlaps, edits across a path end).
    */
   libraries(
     paths: PathTags[],
     progress: (p: PathTags, h: number, done: number) => void,
     signal: AbortSignal | undefined,
     spill?: RowSpill,
+    only?: { first: number; last: number },
   ): AsyncGenerator<PathVariants>
 }
 
@@ -112,7 +115,7 @@ function vcfInput(
     get contigRenames() {
       return [...source.contigs.renames, ...(callable?.renames ?? [])]
     },
-    async *libraries(paths, progress, signal, spill) {
+    async *libraries(paths, progress, signal, spill, only) {
       if (callable) checkPathOrder(paths, ref)
       const windowed = spill && !callable ? spill : undefined
       const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
@@ -120,6 +123,8 @@ function vcfInput(
       const opts = { signal, ...(windowed ? { windowValues: WINDOW_VALUES } : {}) }
       for await (const ph of source.paths(paths, opts)) {
         const p = byNumber.get(ph.path.path)!
+        // a path before `only`: its haplotypes are read (by the source) but not tiled
+        if (only && p.path < only.first) continue
         if (!builder) {
           const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
           builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes, windowed)
@@ -134,6 +139,8 @@ function vcfInput(
         if (ph.last) {
           yield windowed ? builder.finish('spilled') : builder.finish()
           builder = undefined
+          // the rest of the VCF belongs to later partial builds
+          if (only && p.path === only.last && p.path !== paths[paths.length - 1]!.path) return
         }
       }
       await callable?.finish()
@@ -155,7 +162,8 @@ function fastaInput(pairs: FastaPair[], ref: ReferenceFasta): HaplotypeInput {
     unplaced: [],
     records: undefined,
     contigRenames: [],
-    async *libraries(paths, progress, signal) {
+    async *libraries(paths, progress, signal, _spill, only) {
+      if (only) throw new ArgumentError('a build of some paths (--paths) needs a VCF')
       const builders = new Map<number, PathLibraryBuilder>()
       for (const p of paths) {
         const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
@@ -284,7 +292,8 @@ function gvcfInput(
     get contigRenames() {
       return [...samples.flatMap((s) => s.contigs.renames), ...(callable?.renames ?? [])]
     },
-    async *libraries(paths, progress, signal) {
+    async *libraries(paths, progress, signal, _spill, only) {
+      if (only) throw new ArgumentError('a build of some paths (--paths) needs a VCF')
       checkPathOrder(paths, ref)
       const tiled = new Set(paths.map((p) => p.chrom))
       for (const p of paths) {
