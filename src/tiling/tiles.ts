@@ -667,6 +667,8 @@ export class PathLibraryBuilder {
     if (this.spill) {
       const spill = this.spill
       const tables = { finalOf, stepOf, spanOf, refVariant, refRuns, nHaplotypes }
+      // one buffer of values for every window, so that windows do not pile up until a GC
+      let values = new Int32Array(0)
       return {
         path: p,
         nSteps,
@@ -676,7 +678,9 @@ export class PathLibraryBuilder {
         async *rows(signal) {
           for await (const w of spill.read()) {
             checkAbort(signal)
-            yield* windowRows(w, tables)
+            const n = (w.to - w.from) * nHaplotypes
+            if (values.length < n) values = new Int32Array(n)
+            yield* windowRows(w, tables, values)
           }
         },
       }
@@ -811,10 +815,10 @@ function* windowRows(
     refRuns: readonly (number[] | undefined)[]
     nHaplotypes: number
   },
+  values: Int32Array,
 ): Generator<PathRow> {
   const nHaps = t.nHaplotypes
   const n = w.to - w.from
-  const values = new Int32Array(n * nHaps)
   for (let r = 0; r < n; r++) values.fill(t.refVariant[w.from + r]!, r * nHaps, (r + 1) * nHaps)
   const own: [number, number[]][][] = Array.from({ length: n }, () => [])
   // haplotypes inside a spanning tile, at the rows where the reference tile has runs
