@@ -123,8 +123,11 @@ function vcfInput(
       const opts = { signal, ...(windowed ? { windowValues: WINDOW_VALUES } : {}) }
       for await (const ph of source.paths(paths, opts)) {
         const p = byNumber.get(ph.path.path)!
-        // a path before `only`: its haplotypes are read (by the source) but not tiled
+        // a path before `only`: its haplotypes are read (by the source) but not tiled; after it,
+        // the rest of the VCF belongs to later partial builds (the source has listed the
+        // overlaps of the last path once it hands out the next)
         if (only && p.path < only.first) continue
+        if (only && p.path > only.last) return
         if (!builder) {
           const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
           builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes, windowed)
@@ -139,8 +142,6 @@ function vcfInput(
         if (ph.last) {
           yield windowed ? builder.finish('spilled') : builder.finish()
           builder = undefined
-          // the rest of the VCF belongs to later partial builds
-          if (only && p.path === only.last && p.path !== paths[paths.length - 1]!.path) return
         }
       }
       await callable?.finish()

@@ -47,15 +47,18 @@ function runWorker(
   return new Promise((resolve, reject) => {
     worker.on('message', (m: { progress?: Progress; result?: BuildResult; error?: Error }) => {
       if (m.progress) onProgress(m.progress)
-      else if (m.result) resolve(m.result)
-      else if (m.error) {
+      else if (m.result) {
+        resolve(m.result)
+        // its message port would keep it, and this process, alive
+        void worker.terminate()
+      } else if (m.error) {
         const err = new LightningError(m.error.message)
         err.name = m.error.name
         reject(err)
       }
     })
     worker.on('error', reject)
-    worker.on('exit', () => {
+    worker.once('exit', () => {
       signal?.removeEventListener('abort', abort)
       reject(new Error('build worker exited without a result'))
     })
