@@ -1,5 +1,5 @@
 // lightning-tiles build: reference FASTA + cohort VCF (or gVCFs, or FASTA pairs) → tiled store.
-import { constants } from 'node:os'
+import { availableParallelism, constants } from 'node:os'
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
@@ -56,6 +56,17 @@ interface BuildCliOptions extends SampleOptions {
   cgf?: boolean
   sglf?: boolean
   cgftTileMap?: boolean
+  tagsOnly?: boolean
+  tags?: string
+  paths?: string
+  threads?: string
+}
+
+/** --paths FIRST-LAST (path numbers, decimal or the hex of file names with --paths 0x…). */
+function pathsOption(v: string): { first: number; last: number } {
+  const m = /^(\d+)-(\d+)$/.exec(v)
+  if (!m) throw new ArgumentError(`--paths must be FIRST-LAST path numbers (e.g. 0-3), got '${v}'`)
+  return { first: Number(m[1]), last: Number(m[2]) }
 }
 
 /** --callable values: one BED for every sample, and SAMPLE=BED pairs. */
@@ -129,8 +140,25 @@ export function registerBuild(program: Command): void {
       '--cgft-tile-map',
       "with --cgf: write cgft's full 1024-entry tile map into every CGF (+6.6 kB each)",
     )
+    .option(
+      '--tags-only',
+      'only pick the paths and tags, into the file --out (for builds with --tags and --paths)',
+    )
+    .option('--tags <FILE>', 'the paths and tags of build --tags-only instead of picking them')
+    .option(
+      '--paths <FIRST-LAST>',
+      'only these paths: a partial store, joined to the others by lightning-tiles merge',
+    )
+    .option(
+      '--threads <N>',
+      'worker threads, each building a run of paths (default: the cores; 1: none)',
+    )
     .action(async (o: BuildCliOptions) => {
       if (o.cgftTileMap && !o.cgf) throw new ArgumentError('--cgft-tile-map needs --cgf')
+      if (o.tags && (o.pathLength || o.pathBed || o.tagsOnly))
+        throw new ArgumentError(
+          '--tags gives the paths: not with --path-length, --path-bed or --tags-only',
+        )
       const count = (what: string, v: string | undefined): number | undefined => {
         if (v === undefined) return undefined
         const n = Number(v)
@@ -144,41 +172,63 @@ export function registerBuild(program: Command): void {
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
+      const threads = count('--threads', o.threads) ?? availableParallelism()
+      if (threads < 1) throw new ArgumentError('--threads must be at least 1')
+      const only = o.paths === undefined ? undefined : pathsOption(o.paths)
       const samples = await sampleNames(o)
       // loaded here, not at start-up: the other commands need none of it
-      const [{ buildStore }, { progressBar }] = await Promise.all([
+      const [{ writeBuildTags }, { buildStoreParallel }, { progressBar }] = await Promise.all([
         import('../tiling/build.js'),
+        import('../tiling/parallel.js'),
         import('./progress.js'),
       ])
       const bar = progressBar()
       const t0 = performance.now()
-      const interrupt = abortOnSignals()
-      try {
-        const { manifest, overlaps, refMismatches, unplaced, contigRenames } = await buildStore({
+      if (o.tagsOnly) {
+        const n = await writeBuildTags({
           reference: o.reference,
-          ...(o.vcf ? { vcf: o.vcf } : {}),
-          ...(o.fasta ? { fasta: o.fasta } : {}),
-          ...(o.gvcf ? { gvcf: o.gvcf } : {}),
-          ...(minGq !== undefined ? { minGq } : {}),
-          ...(minDp !== undefined ? { minDp } : {}),
-          ...callable,
-          ...(o.callableDir ? { callableDir: o.callableDir } : {}),
-          ...(o.callableStates ? { callableStates: o.callableStates.split(',') } : {}),
-          ...(o.renameChrs ? { renameChrs: o.renameChrs } : {}),
           out: o.out,
-          ...(o.force ? { force: true } : {}),
-          ...(samples ? { samples } : {}),
           ...(pathLength ? { pathLength } : {}),
           ...(o.pathBed ? { pathBed: o.pathBed } : {}),
-          ...(o.build ? { build: o.build } : {}),
-          ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
-          ...(o.fastj ? { fastj: true } : {}),
-          ...(o.cgf ? { cgf: true } : {}),
-          ...(o.sglf ? { sglf: true } : {}),
-          ...(o.cgftTileMap ? { fullTileMap: true } : {}),
           onProgress: bar.onProgress,
-          signal: interrupt.signal,
         })
+        bar.stop()
+        process.stderr.write(`picked the tags of ${n} path(s) into ${o.out}\n`)
+        return
+      }
+      const interrupt = abortOnSignals()
+      try {
+        const built = await buildStoreParallel(
+          {
+            reference: o.reference,
+            ...(o.vcf ? { vcf: o.vcf } : {}),
+            ...(o.fasta ? { fasta: o.fasta } : {}),
+            ...(o.gvcf ? { gvcf: o.gvcf } : {}),
+            ...(minGq !== undefined ? { minGq } : {}),
+            ...(minDp !== undefined ? { minDp } : {}),
+            ...callable,
+            ...(o.callableDir ? { callableDir: o.callableDir } : {}),
+            ...(o.callableStates ? { callableStates: o.callableStates.split(',') } : {}),
+            ...(o.renameChrs ? { renameChrs: o.renameChrs } : {}),
+            out: o.out,
+            ...(o.force ? { force: true } : {}),
+            ...(samples ? { samples } : {}),
+            ...(pathLength ? { pathLength } : {}),
+            ...(o.pathBed ? { pathBed: o.pathBed } : {}),
+            ...(o.build ? { build: o.build } : {}),
+            ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
+            ...(o.fastj ? { fastj: true } : {}),
+            ...(o.cgf ? { cgf: true } : {}),
+            ...(o.sglf ? { sglf: true } : {}),
+            ...(o.cgftTileMap ? { fullTileMap: true } : {}),
+            ...(o.tags ? { tags: o.tags } : {}),
+            ...(only ? { paths: only } : {}),
+            onProgress: bar.onProgress,
+            signal: interrupt.signal,
+          },
+          threads,
+        )
+        const { manifest, overlaps, refMismatches, unplaced, contigRenames } = built
         bar.stop()
         const steps = manifest.paths.reduce((a, p) => a + p.steps, 0)
         const variants = manifest.paths.reduce((a, p) => a + p.variants, 0)
@@ -188,7 +238,8 @@ export function registerBuild(program: Command): void {
           : 'none'
         process.stderr.write(
           [
-            `built ${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+            `built ${manifest.partial ? `partial store (paths of ${manifest.partial.pathCount}) ` : ''}` +
+              `${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
             `  samples ${manifest.samples.length}, paths ${paths.length} (${range}), tiles ${steps}, tile variants ${variants}`,
             `  library version ${manifest.libraryVersion}`,
             ...contigRenames.map(
@@ -213,6 +264,36 @@ export function registerBuild(program: Command): void {
         throw new CommanderError(code, 'lightning-tiles.interrupted', `interrupted by ${sig}`)
       } finally {
         interrupt.dispose()
+        bar.stop()
+      }
+    })
+}
+
+/** lightning-tiles merge: partial stores (build --paths) joined into the store of every path. */
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description('join partial stores (build --paths, same tags) into one store')
+    .argument('<PARTIAL...>', 'partial store directories, every path in exactly one')
+    .requiredOption('--out <STORE>', 'the store to write: new or empty')
+    .option('--force', 'replace the store already at --out')
+    .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
+      const [{ mergeStores }, { progressBar }] = await Promise.all([
+        import('../tiling/merge.js'),
+        import('./progress.js'),
+      ])
+      const bar = progressBar()
+      try {
+        const m = await mergeStores(dirs, {
+          out: o.out,
+          ...(o.force ? { force: true } : {}),
+          onProgress: bar.onProgress,
+        })
+        bar.stop()
+        process.stderr.write(
+          `merged ${dirs.length} partial stores into ${o.out}: ${m.paths.length} paths\n`,
+        )
+      } finally {
         bar.stop()
       }
     })

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { registerBuild } from './build.js'
+import { registerBuild, registerMerge } from './build.js'
 import { registerCgf } from './cgf.js'
 import { registerCsq } from './csq.js'
 import { registerConcordance } from './concordance.js'
@@ -20,6 +20,7 @@ import { registerImpute } from './impute.js'
 export function registerCommands(program: Command): void {
   void program
   registerBuild(program)
+  registerMerge(program)
   registerDemo(program)
   registerCgf(program)
   registerConcordance(program)

@@ -41,6 +41,15 @@ export interface ManifestGenotypes {
   segments: { samples: string[] }[]
 }
 
+/**
+ * A partial store (`build --paths`): the paths it lists of the `pathCount` paths its tags file
+ * picked. Only `merge` reads it (parseManifest refuses it): its samples' phasing, site table and
+ * counts are whole only in the partial holding the last path, which reads the VCF to its end.
+ */
+export interface ManifestPartial {
+  pathCount: number
+}
+
 /** What manifest.json holds: the store's format, build, contigs, paths, samples and source. */
 export interface StoreManifest {
   format: typeof STORE_FORMAT
@@ -75,6 +84,8 @@ export interface StoreManifest {
   }
   created: string
   tool: string
+  /** present only in a partial store */
+  partial?: ManifestPartial
   /**
    * Size and md5 of every other file of the store, by name relative to the store (sorted), so that
    * a damaged file is named by its own content (store/fileHashes.ts). Stores built before it lack it.
@@ -92,8 +103,13 @@ function need(cond: boolean, what: string, file: string): asserts cond {
   if (!cond) throw new FormatError(`manifest: ${what}`, { file })
 }
 
-/** Parse and check manifest.json; `file` names it in errors. */
-export function parseManifest(text: string, file = storeFiles.manifest): StoreManifest {
+/** Parse and check manifest.json; `file` names it in errors. A partial store is refused but
+ * with `partial` (merge). */
+export function parseManifest(
+  text: string,
+  file = storeFiles.manifest,
+  opts: { partial?: boolean } = {},
+): StoreManifest {
   let m: unknown
   try {
     m = JSON.parse(text)
@@ -119,6 +135,16 @@ export function parseManifest(text: string, file = storeFiles.manifest): StoreMa
     file,
   )
   need(typeof o.libraryVersion === 'string', 'libraryVersion missing', file)
+  if (o.partial !== undefined) {
+    need(Number.isInteger(o.partial?.pathCount), 'partial.pathCount must be an integer', file)
+    const built = Array.isArray(o.paths) ? o.paths.map((p) => p.path) : []
+    need(
+      opts.partial === true,
+      `a partial store (paths ${built.length ? `${formatPath(built[0]!)}–${formatPath(built[built.length - 1]!)}` : 'none'} of ${o.partial.pathCount}, ` +
+        'from build --paths): join the partial stores with lightning-tiles merge',
+      file,
+    )
+  }
   need(
     Array.isArray(o.contigs) && Array.isArray(o.paths) && Array.isArray(o.samples),
     'contigs, paths and samples must be arrays',

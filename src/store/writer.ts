@@ -4,7 +4,7 @@
 //
 // What may be replaced: a missing path or an empty directory; an existing store only with `force`;
 // never a file, a directory that is not a store, or the current directory (or one holding it).
-import { readdir, readFile, mkdir, rm, stat } from 'node:fs/promises'
+import { copyFile, readdir, readFile, mkdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { LocalFile } from 'generic-filehandle2'
 import { writeBgzfFile } from '../container/bgzf/writer.js'
@@ -218,6 +218,12 @@ export class StoreWriter {
   async skipped(s: Skipped): Promise<void> {
     // bgzipped: one line per skipped variant per haplotype grows with the cohort (MBs at 20,000)
     await writeBgzfFile(await this.place(storeFiles.skipped), [formatSkipped(s)], { gzi: false })
+  }
+
+  /** Copy a file of another store (a partial one, by merge) to the same name in this one. */
+  async copy(rel: string, from: string): Promise<void> {
+    if (this.written.has(rel)) throw new ArgumentError(`${rel} is in two of the stores`)
+    await copyFile(from, await this.place(rel))
   }
 
   /** A scratch file in the temporary directory, removed before the store is finished. */

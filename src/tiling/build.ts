@@ -6,19 +6,22 @@
 //   assembly    paths → tagset.2bit and the assembly
 //   haplotypes  the VCF (gVCFs, FASTA pairs), path by path → a path library (tiles per haplotype)
 //   library     path library → SGLF, 2bit tar, counts of the path; its manifest entry and spans
-//   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, rows fed as the
-//               haplotypes are read back step block by step block); with `cgf` also every sample's
-//               PathStruct (spilled), and at the end one CGF per sample
+//   genotypes   path library → the path's cohort matrix (genotypes/PPPP.ltcm, its rows read
+//               back from the row spill); with `cgf` also every sample's PathStruct (spilled), and
+//               at the end one CGF per sample
 //   manifest    what was built and skipped → skipped.tsv.gz and the manifest (the writer adds hashes)
 //
 // Everything is written through a StoreWriter (store/writer.ts: the same layout table the readers
 // use) into a temporary directory renamed into place when the store is complete.
 //
-// Memory: one path at a time — the path's reference, its records (carriers in typed arrays), its
-// distinct tiles and each haplotype's non-reference tiles, and a block of matrix rows (at most
-// ROW_BLOCK_VALUES values); PathStructs (with `cgf`) go to a spill file.
+// Memory: one path at a time — the path's reference and distinct tiles — and of a VCF one window
+// of steps (about 2^24 steps × haplotypes: its records, their carriers, its rows): each window's
+// non-reference tiles go to a row spill (rowSpill.ts) read back once the variants are numbered, so
+// peak memory does not grow with samples × steps. With `cgf` or `fastj` (which take each sample's
+// haplotypes whole), callable regions, gVCFs or FASTA pairs, a path's haplotypes are held whole
+// (its records, and each haplotype's non-reference tiles); PathStructs (with `cgf`) go to a spill.
 import { basename } from 'node:path'
-import { checkAbort } from '../core/errors.js'
+import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatStepId, formatTileId } from '../core/tileId.js'
@@ -31,7 +34,13 @@ import { encodeTwoBit } from '../formats/twobit/writer.js'
 import { encodeCounts, NO_REF_VARIANT } from '../library/counts.js'
 import { MatrixWriter } from '../matrix/writer.js'
 import { STORE_FORMAT, STORE_FORMAT_VERSION } from '../store/manifest.js'
-import type { ManifestPath, ManifestSample, StoreManifest } from '../store/manifest.js'
+import type {
+  ManifestPartial,
+  ManifestPath,
+  ManifestSample,
+  StoreManifest,
+} from '../store/manifest.js'
+import type { Skipped } from '../store/skipped.js'
 import { StoreWriter, prepareStoreTarget } from '../store/writer.js'
 import type { ManifestDraft } from '../store/writer.js'
 import { fastjRecordsOf } from './fastj.js'
@@ -40,10 +49,13 @@ import type { ContigRename } from './contigNames.js'
 import { DEFAULT_MIN_GQ, openInputs } from './inputs.js'
 import type { HaplotypeInput } from './inputs.js'
 import { PathStructSpill } from './pathStructSpill.js'
+import { openReference } from './reference.js'
 import type { ReferenceFasta } from './reference.js'
 import { pickTags, readPathBed, stepCount, stepEnd } from './tags.js'
+import { readTagsFile, writeTagsFile } from './tagsFile.js'
 import type { PathTags } from './tags.js'
-import type { PathLibrary } from './tiles.js'
+import { RowSpill } from './rowSpill.js'
+import type { PathLibrary, PathVariants } from './tiles.js'
 
 export interface BuildOptions extends AbortOptions {
   reference: string
@@ -92,6 +104,13 @@ export interface BuildOptions extends AbortOptions {
   sglf?: boolean
   /** write cgft's full 1024-entry tile map into every CGF (default: the 16 entries v3 uses) */
   fullTileMap?: boolean
+  /** the paths and tags from `writeBuildTags` (build --tags-only) instead of picking them */
+  tags?: string
+  /**
+   * Only paths first..last (VCF input; not with `cgf`): a partial store, joined to the others by
+   * mergeStores. Paths covering the whole reference make the whole store.
+   */
+  paths?: { first: number; last: number }
   onProgress?: ProgressCallback
 }
 
@@ -126,10 +145,13 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
   await prepareStoreTarget(opts.out, opts)
   const { ref, source } = await openInputs(opts)
   const build = opts.build ?? buildName(opts.reference)
-  const paths = await tagsStage(ref, opts, run)
+  const paths = opts.tags ? await readTagsFile(opts.tags, ref) : await tagsStage(ref, opts, run)
+  const only = partOf(paths, opts)
   const tileMap = opts.fullTileMap ? DEFAULT_TILE_MAP : HEXIT_TILE_MAP
   const keys = tileMapKeys(tileMap)
 
+  // what the store lists as skipped: a partial store, only what lies in its paths
+  let skipped: Skipped = source
   const manifest = await StoreWriter.write(
     opts.out,
     async (w) => {
@@ -141,38 +163,111 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
             source.samples.length,
           )
         : undefined
+      // CGFs and FastJ take each sample's haplotypes whole: then the libraries stay in memory
+      const rows =
+        opts.cgf || opts.fastj ? undefined : await RowSpill.create(w.scratchFile('.rows'))
       try {
         const library: LibraryPath[] = []
-        for await (const lib of haplotypesStage(source, paths, run)) {
+        for await (const lib of haplotypesStage(source, paths, run, rows, only)) {
           library.push(await libraryStage(w, lib, run, opts.sglf === true))
           await genotypesOfPath(w, lib, run)
-          if (spill) await pathStructsOfPath(spill, lib, keys, run)
-          if (opts.fastj) await fastjOfPath(w, lib, source.samples, build, run)
+          if (spill) await pathStructsOfPath(spill, withHaplotypes(lib), keys, run)
+          if (opts.fastj) await fastjOfPath(w, withHaplotypes(lib), source.samples, build, run)
         }
         await w.span(library.flatMap((l) => l.spans))
         const version = libraryVersion(new Map(library.map((l) => [l.path.path, l.path.version])))
         const samples = spill
           ? await genomesStage(w, spill, source, version, tileMap, run)
           : source.samples.map((name) => ({ name, phased: !source.unphased.has(name) }))
-        if (opts.vcf !== undefined) await w.sites(opts.vcf, ref.contigs)
-        return await manifestStage(w, { opts, ref, source, build, version, library, samples })
+        // a partial store before the last path has read only part of the VCF
+        const toEnd = !only || only.last === paths.length - 1
+        if (opts.vcf !== undefined && toEnd) await w.sites(opts.vcf, ref.contigs)
+        if (only) skipped = skippedIn(source, paths.slice(only.first, only.last + 1), toEnd)
+        const part = only ? { pathCount: paths.length } : undefined
+        return await manifestStage(w, {
+          opts,
+          ref,
+          source,
+          skipped,
+          part,
+          build,
+          version,
+          library,
+          samples,
+        })
       } finally {
         await spill?.close()
+        await rows?.close()
       }
     },
     { force: opts.force ?? false, signal: opts.signal, onProgress: run.report },
   )
   return {
     manifest,
-    overlaps: source.overlaps,
-    refMismatches: source.refMismatches,
-    unplaced: source.unplaced,
+    overlaps: [...skipped.overlaps],
+    refMismatches: [...skipped.refMismatches],
+    unplaced: [...skipped.unplaced],
     contigRenames: source.contigRenames,
   }
 }
 
+/**
+ * `opts.paths`, checked against the paths picked; undefined when it is all of them (the whole
+ * store).
+ */
+function partOf(
+  paths: PathTags[],
+  opts: BuildOptions,
+): { first: number; last: number } | undefined {
+  if (!opts.paths) return undefined
+  const { first, last } = opts.paths
+  if (!(Number.isInteger(first) && Number.isInteger(last) && 0 <= first && first <= last))
+    throw new ArgumentError(
+      `--paths ${first}-${last}: expected FIRST-LAST path numbers, FIRST ≤ LAST`,
+    )
+  if (last >= paths.length)
+    throw new ArgumentError(
+      `--paths ${first}-${last}: the reference has paths 0-${paths.length - 1}`,
+    )
+  if (first === 0 && last === paths.length - 1) return undefined
+  if (opts.cgf) throw new ArgumentError('--cgf needs every path: build the whole store')
+  if (opts.vcf === undefined) throw new ArgumentError('a build of some paths (--paths) needs a VCF')
+  return { first, last }
+}
+
+/** What a partial build skipped in its paths (and, reading to the end, outside every path). */
+function skippedIn(source: HaplotypeInput, paths: PathTags[], toEnd: boolean): Skipped {
+  const inside = (r: { chrom: string; pos: number }) =>
+    paths.some((p) => p.chrom === r.chrom && p.start < r.pos && r.pos <= p.end)
+  return {
+    overlaps: source.overlaps.filter(inside),
+    refMismatches: source.refMismatches.filter(inside),
+    unplaced: toEnd ? source.unplaced : [],
+  }
+}
+
+/**
+ * `build --tags-only`: pick the paths and tags of the reference once and save them (tagsFile.ts)
+ * for the partial builds of one store; returns the number of paths.
+ */
+export async function writeBuildTags(
+  opts: Pick<BuildOptions, 'reference' | 'pathLength' | 'pathBed' | 'signal' | 'onProgress'> & {
+    out: string
+  },
+): Promise<number> {
+  const run: Run = { signal: opts.signal, report: opts.onProgress ?? (() => undefined) }
+  const ref = await openReference(opts.reference, { signal: opts.signal })
+  const paths = await tagsStage(ref, opts, run)
+  await writeTagsFile(opts.out, ref, paths)
+  return paths.length
+}
+
 /** tags: the paths over the reference and their tags. */
-function tagsStage(ref: ReferenceFasta, opts: BuildOptions, run: Run): Promise<PathTags[]> {
+function tagsStage(
+  ref: ReferenceFasta,
+  opts: Pick<BuildOptions, 'pathLength' | 'pathBed'>,
+  run: Run,
+): Promise<PathTags[]> {
   return pickTags(ref, {
     signal: run.signal,
     ...(opts.pathLength ? { pathLength: opts.pathLength } : {}),
@@ -210,21 +305,28 @@ async function* haplotypesStage(
   source: HaplotypeInput,
   paths: PathTags[],
   run: Run,
-): AsyncGenerator<PathLibrary> {
+  spill: RowSpill | undefined,
+  only: { first: number; last: number } | undefined,
+): AsyncGenerator<PathVariants> {
   const phase = 'tiling haplotypes'
-  const nHaplotypes = 2 * source.samples.length
   const total = paths.reduce((a, p) => a + p.end - p.start, 0)
   let done = 0
-  const progress = (p: PathTags, h: number) => {
+  const progress = (p: PathTags, h: number, fraction: number) => {
     if (h % 64 !== 0) return
     checkAbort(run.signal)
-    run.report({ phase, done: done + Math.round(((p.end - p.start) * h) / nHaplotypes), total })
+    run.report({ phase, done: done + Math.round((p.end - p.start) * fraction), total })
   }
-  for await (const lib of source.libraries(paths, progress, run.signal)) {
+  for await (const lib of source.libraries(paths, progress, run.signal, spill, only)) {
     done += lib.path.end - lib.path.start
     run.report({ phase, done, total })
     yield lib
   }
+}
+
+/** A library read without a spill, whose haplotypes are at hand. */
+function withHaplotypes(lib: PathVariants): PathLibrary {
+  if (!('haplotype' in lib)) throw new Error(`path ${lib.path.path}: haplotypes were spilled`)
+  return lib as PathLibrary
 }
 
 /** One path's library as the store holds it. */
@@ -237,7 +339,7 @@ interface LibraryPath {
 /** library: the path's 2bit tar and counts (and, with `sglf`, its SGLF); its manifest entry and spanning variants. */
 async function libraryStage(
   w: StoreWriter,
-  lib: PathLibrary,
+  lib: PathVariants,
   run: Run,
   sglf: boolean,
 ): Promise<LibraryPath> {
@@ -267,14 +369,14 @@ async function libraryStage(
   return { path, spans }
 }
 
-function* sglfTiles(lib: PathLibrary): Generator<SglfTileInput> {
+function* sglfTiles(lib: PathVariants): Generator<SglfTileInput> {
   for (let s = 0; s < lib.nSteps; s++)
     for (const [i, v] of (lib.variants[s] ?? []).entries())
       yield { path: lib.path.path, step: s, variant: i, span: v.span, seq: v.sequence }
 }
 
 /** The 2bit member `PPPP.00.SSSS.2bit` of every step: its variants in order, lower case. */
-function* tarMembers(lib: PathLibrary): Generator<{ name: string; data: Uint8Array }> {
+function* tarMembers(lib: PathVariants): Generator<{ name: string; data: Uint8Array }> {
   const path = lib.path.path
   for (let s = 0; s < lib.nSteps; s++) {
     const stepId = formatStepId(path, s)
@@ -287,7 +389,7 @@ function* tarMembers(lib: PathLibrary): Generator<{ name: string; data: Uint8Arr
   }
 }
 
-function countsOf(lib: PathLibrary): Uint8Array {
+function countsOf(lib: PathVariants): Uint8Array {
   const stepStart = new Uint32Array(lib.nSteps + 1)
   for (let s = 0; s < lib.nSteps; s++)
     stepStart[s + 1] = stepStart[s]! + (lib.variants[s]?.length ?? 0)
@@ -304,44 +406,14 @@ function countsOf(lib: PathLibrary): Uint8Array {
   return encodeCounts({ stepStart, count, span, refVariant })
 }
 
-/**
- * Values of matrix rows held at once while the path's haplotypes are read back (about 64 MiB): a
- * haplotype is read back whole (PathLibrary.haplotype), so a path is read once per block of rows.
- */
-const ROW_BLOCK_VALUES = 1 << 24
-
 /** genotypes, per path: the path's cohort matrix, a row per step, a column per haplotype. */
-async function genotypesOfPath(w: StoreWriter, lib: PathLibrary, run: Run): Promise<void> {
-  const nHaps = lib.nHaplotypes
+async function genotypesOfPath(w: StoreWriter, lib: PathVariants, run: Run): Promise<void> {
   const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path), {
     path: lib.path.path,
-    haplotypes: nHaps,
+    haplotypes: lib.nHaplotypes,
   })
   try {
-    const block = Math.max(
-      1,
-      Math.min(lib.nSteps, Math.floor(ROW_BLOCK_VALUES / Math.max(1, nHaps))),
-    )
-    const rows = new Int32Array(block * nHaps)
-    const variants = new Int32Array(lib.nSteps)
-    const nocalls = new Array<number[]>(lib.nSteps)
-    const rowNocalls: [number, number[]][][] = Array.from({ length: block }, () => [])
-    for (let first = 0; first < lib.nSteps; first += block) {
-      const n = Math.min(block, lib.nSteps - first)
-      for (const list of rowNocalls) list.length = 0
-      for (let h = 0; h < nHaps; h++) {
-        if (h % 128 === 0) checkAbort(run.signal)
-        lib.haplotype(h, variants)
-        lib.nocallLists(h, nocalls)
-        for (let r = 0; r < n; r++) {
-          rows[r * nHaps + h] = variants[first + r]!
-          const runs = nocalls[first + r]!
-          if (runs.length > 0) rowNocalls[r]!.push([h, runs])
-        }
-      }
-      for (let r = 0; r < n; r++)
-        await writer.addRow(rows.subarray(r * nHaps, (r + 1) * nHaps), rowNocalls[r])
-    }
+    for await (const row of lib.rows(run.signal)) await writer.addRow(row.values, row.nocalls)
     await writer.close()
   } catch (err) {
     await writer.abort()
@@ -412,14 +484,16 @@ async function manifestStage(
     opts: BuildOptions
     ref: ReferenceFasta
     source: HaplotypeInput
+    skipped: Skipped
+    part: ManifestPartial | undefined
     build: string
     version: string
     library: LibraryPath[]
     samples: ManifestSample[]
   },
 ): Promise<ManifestDraft> {
-  const { opts, source } = b
-  await w.skipped(source)
+  const { opts, source, skipped } = b
+  await w.skipped(skipped)
   return {
     format: STORE_FORMAT,
     formatVersion: STORE_FORMAT_VERSION,
@@ -442,11 +516,12 @@ async function manifestStage(
           }
         : {}),
       ...(source.records !== undefined ? { records: source.records } : {}),
-      skippedOverlaps: source.overlaps.length,
-      skippedRefMismatches: source.refMismatches.length,
-      skippedUnplaced: source.unplaced.length,
+      skippedOverlaps: skipped.overlaps.length,
+      skippedRefMismatches: skipped.refMismatches.length,
+      skippedUnplaced: skipped.unplaced.length,
     },
     created: new Date().toISOString(),
     tool: 'lightning-tiles',
+    ...(b.part ? { partial: b.part } : {}),
   }
 }

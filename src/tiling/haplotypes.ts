@@ -40,6 +40,7 @@ import { APPLY_WITHOUT_ANCHOR, SKIP, consensusDecision } from '../variants/conse
 import { minimalEdit, nocallBases, splitAtPathEnd } from './haplotypeEditor.js'
 import { ContigNames } from './contigNames.js'
 import type { ReferenceFasta } from './reference.js'
+import { TAG_LENGTH } from './tags.js'
 import type { PathTags } from './tags.js'
 
 /** The reference bases [start, end) (0-based, on the path's contig) replaced by `alt` (lower case). */
@@ -59,10 +60,14 @@ export interface OverlapSkip {
   pos: number
 }
 
-/** The haplotypes of one path. */
+/** The haplotypes of one path, or of a window of its steps (VcfSourceOptions.windowValues). */
 export interface PathHaplotypes {
   path: PathTags
   nHaplotypes: number
+  /** the steps [from, to) whose records these are: no tile of any haplotype crosses from or to */
+  steps: readonly [number, number]
+  /** true for the path's last window (the whole path when not windowed) */
+  last: boolean
   /**
    * Edits of haplotype h inside this path (absolute coordinates, sorted, non-overlapping; an
    * insertion has start = end). Each haplotype may be asked once per path (nothing is cached, so
@@ -89,6 +94,17 @@ export interface VcfSourceOptions extends AbortOptions {
     path: PathTags,
     opts: AbortOptions,
   ) => Promise<readonly (readonly number[] | undefined)[]>
+}
+
+/** Options of VcfHaplotypeSource.paths. */
+export interface PathsOptions extends AbortOptions {
+  /**
+   * Hand each path out in windows of about this many steps × haplotypes (more where no tag
+   * boundary is free of records), so that only a window's records and carriers are held. A
+   * window ends at a tag no record comes near, so no haplotype's tile crosses it. Not with
+   * `nocalls` (a no-call region may cross any tag).
+   */
+  windowValues?: number
 }
 
 interface RecordRow {
@@ -212,7 +228,7 @@ export class VcfHaplotypeSource {
    * The haplotypes of every path, in the order given (which must follow the VCF's contig order).
    * Paths of one contig must be consecutive and in order, each starting where the previous ends.
    */
-  async *paths(paths: PathTags[], opts: AbortOptions = {}): AsyncGenerator<PathHaplotypes> {
+  async *paths(paths: PathTags[], opts: PathsOptions = {}): AsyncGenerator<PathHaplotypes> {
     const file = this.file
     const order = new Map<string, number>()
     for (const p of paths) if (!order.has(p.chrom)) order.set(p.chrom, order.size)
@@ -283,7 +299,49 @@ export class VcfHaplotypeSource {
       current = order.get(p.chrom) as number
       if (p.chrom !== prevChrom) state = newState(nHap)
       prevChrom = p.chrom
-      const rows: RecordRow[] = []
+      const nSteps = p.tags.length + 1
+      const windowSteps =
+        opts.windowValues === undefined
+          ? nSteps
+          : Math.max(1, Math.floor(opts.windowValues / Math.max(1, nHap)))
+      let from = 0
+      // the tag that may end the window, and the furthest end of the window's records (and of
+      // the edits carried from the path before)
+      let cut = from + windowSteps - 1
+      let reach = -1
+      for (const edits of state.carry.values())
+        for (const e of edits) reach = Math.max(reach, e.end)
+      let rows: RecordRow[] = []
+      // the path's overlaps, by haplotype (as when the path is read whole) once it is done
+      const overlaps: [number, OverlapSkip][] = []
+      const nocalls = await this.opts.nocalls?.(p, { signal: opts.signal ?? this.opts.signal })
+      if (windowSteps < nSteps && nocalls?.some((r) => r !== undefined && r.length > 0))
+        throw new ArgumentError('a path cannot be read in windows with no-call regions')
+      const window = async (to: number): Promise<PathHaplotypes> => {
+        const kept = await this.checkRef(p, rows, opts)
+        const hp = pathHaplotypes(
+          p,
+          [from, to],
+          to === nSteps,
+          kept,
+          nHap,
+          state,
+          (h, pos) =>
+            overlaps.push([
+              h,
+              {
+                sample: this.samples[h >> 1] as string,
+                haplotype: (h & 1) + 1,
+                chrom: p.chrom,
+                pos: pos + 1,
+              },
+            ]),
+          nocalls,
+        )
+        rows = []
+        from = to
+        return hp
+      }
       for (;;) {
         if (!pending && !done) {
           pending = await nextRecord()
@@ -300,28 +358,29 @@ export class VcfHaplotypeSource {
               line: pending.row.line,
             },
           )
-        rows.push(pending.row)
+        // Tags the record lies wholly after (one base of margin each side, for insertions) end
+        // the window when no record of it reaches them; else the window grows by a step.
+        const row = pending.row
+        for (let ts = p.tagStarts[cut]; ts !== undefined && row.pos - 1 >= ts + TAG_LENGTH;) {
+          if (reach < ts) {
+            const hp = await window(cut + 1)
+            yield hp
+            for (let h = 0; h < nHap; h++) if (!hp.taken[h]) hp.edits(h)
+            cut = from + windowSteps - 1
+            reach = -1
+          } else cut++
+          ts = p.tagStarts[cut]
+        }
+        rows.push(row)
+        reach = Math.max(reach, row.pos + row.ref.length)
         pending = undefined
       }
-      const kept = await this.checkRef(p, rows, opts)
-      const nocalls = await this.opts.nocalls?.(p, { signal: opts.signal ?? this.opts.signal })
-      const hp = pathHaplotypes(
-        p,
-        kept,
-        nHap,
-        state,
-        (h, pos) =>
-          this.overlaps.push({
-            sample: this.samples[h >> 1] as string,
-            haplotype: (h & 1) + 1,
-            chrom: p.chrom,
-            pos: pos + 1,
-          }),
-        nocalls,
-      )
+      const hp = await window(nSteps)
       yield hp
       // advance the state of haplotypes the consumer did not ask for
       for (let h = 0; h < nHap; h++) if (!hp.taken[h]) hp.edits(h)
+      overlaps.sort((a, b) => a[0] - b[0])
+      for (const [, o] of overlaps) this.overlaps.push(o)
     }
     // Read to the end: records on contigs without a path are counted, and a truncated file or a
     // misplaced record after the last path is an error, not a silently shorter store.
@@ -412,7 +471,7 @@ export class VcfHaplotypeSource {
   /** REF against the reference: error, or drop and count with skipRefMismatch. */
   private async checkRef(p: PathTags, rows: RecordRow[], opts: AbortOptions): Promise<RecordRow[]> {
     if (rows.length === 0) return rows
-    let end = p.end
+    let end = 0
     for (const r of rows) end = Math.max(end, r.pos + r.ref.length)
     const first = (rows[0] as RecordRow).pos
     const seq = await this.ref.fetch(p.chrom, first, end, {
@@ -446,6 +505,8 @@ function newState(nHap: number): HapState {
 /** Per path: haplotype -> its (record, allele) pairs in record order, then edits on demand. */
 function pathHaplotypes(
   path: PathTags,
+  steps: readonly [number, number],
+  last: boolean,
   rows: RecordRow[],
   nHap: number,
   state: HapState,
@@ -524,5 +585,5 @@ function pathHaplotypes(
     if (carried.length) state.carry.set(h, carried)
     return out
   }
-  return { path, nHaplotypes: nHap, edits, taken }
+  return { path, nHaplotypes: nHap, steps, last, edits, taken }
 }

@@ -17,8 +17,9 @@ import type { OverlapSkip } from './haplotypes.js'
 import { openReference } from './reference.js'
 import type { ReferenceFasta } from './reference.js'
 import type { PathTags } from './tags.js'
+import type { RowSpill } from './rowSpill.js'
 import { PathLibraryBuilder } from './tiles.js'
-import type { PathLibrary } from './tiles.js'
+import type { PathVariants } from './tiles.js'
 
 /** Where the haplotypes come from, and what was skipped while reading them. */
 export interface HaplotypeInput {
@@ -32,12 +33,21 @@ export interface HaplotypeInput {
   readonly records: number | undefined
   /** input contigs read under the reference's name (a `chr` prefix, --rename-chrs) */
   readonly contigRenames: ContigRename[]
-  /** Each path's library, in path order; `progress(p, h)` as haplotype h of path p is added. */
+  /**
+   * Each path's library, in path order; `progress(p, h, done)` as haplotype h of path p is added,
+   * `done` the fraction of the path's haplotypes and steps added before it. With a spill, a VCF
+   * without callable regions is read in windows of steps and the libraries are PathVariants (rows
+   * from the spill, memory flat in the samples); otherwise, and for other inputs, PathLibrary.
+   * With `only` (VCF input), only the libraries of paths first..last: the records of the paths
+   * before are still read, for the state they leave (overlaps, edits across a path end).
+   */
   libraries(
     paths: PathTags[],
-    progress: (p: PathTags, h: number) => void,
+    progress: (p: PathTags, h: number, done: number) => void,
     signal: AbortSignal | undefined,
-  ): AsyncGenerator<PathLibrary>
+    spill?: RowSpill,
+    only?: { first: number; last: number },
+  ): AsyncGenerator<PathVariants>
 }
 
 export interface InputOptions {
@@ -78,7 +88,16 @@ export const CALLABLE_DIR_NAMES = [
   '.bed.gz',
 ].map((ext) => (sample: string) => `${sample}${ext}`)
 
-/** A VCF streamed path by path: one path's records and tiles in memory at a time. */
+/**
+ * Matrix values (steps × haplotypes) of one window when a VCF is read in windows: the carriers and
+ * the non-reference tiles of about that many are held at once.
+ */
+const WINDOW_VALUES = 1 << 24
+
+/**
+ * A VCF streamed path by path: one path's records and tiles in memory at a time, or with a spill
+ * one window of them.
+ */
 function vcfInput(
   source: VcfHaplotypeSource,
   ref: ReferenceFasta,
@@ -96,18 +115,34 @@ function vcfInput(
     get contigRenames() {
       return [...source.contigs.renames, ...(callable?.renames ?? [])]
     },
-    async *libraries(paths, progress, signal) {
+    async *libraries(paths, progress, signal, spill, only) {
       if (callable) checkPathOrder(paths, ref)
+      const windowed = spill && !callable ? spill : undefined
       const byNumber = new Map<number, PathTags>(paths.map((p) => [p.path, p]))
-      for await (const ph of source.paths(paths, { signal })) {
+      let builder: PathLibraryBuilder | undefined
+      const opts = { signal, ...(windowed ? { windowValues: WINDOW_VALUES } : {}) }
+      for await (const ph of source.paths(paths, opts)) {
         const p = byNumber.get(ph.path.path)!
-        const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
-        const builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes)
+        // a path before `only`: its haplotypes are read (by the source) but not tiled; after it,
+        // the rest of the VCF belongs to later partial builds (the source has listed the
+        // overlaps of the last path once it hands out the next)
+        if (only && p.path < only.first) continue
+        if (only && p.path > only.last) return
+        if (!builder) {
+          const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
+          builder = new PathLibraryBuilder(p, refSeq, ph.nHaplotypes, windowed)
+        }
+        const [from, to] = ph.steps
+        const nSteps = p.tags.length + 1
         for (let h = 0; h < ph.nHaplotypes; h++) {
-          progress(p, h)
+          progress(p, h, (from + ((to - from) * h) / ph.nHaplotypes) / nSteps)
           builder.addEdits(h, ph.edits(h))
         }
-        yield builder.finish()
+        if (windowed) await builder.endWindow(to)
+        if (ph.last) {
+          yield windowed ? builder.finish('spilled') : builder.finish()
+          builder = undefined
+        }
       }
       await callable?.finish()
     },
@@ -128,7 +163,8 @@ function fastaInput(pairs: FastaPair[], ref: ReferenceFasta): HaplotypeInput {
     unplaced: [],
     records: undefined,
     contigRenames: [],
-    async *libraries(paths, progress, signal) {
+    async *libraries(paths, progress, signal, _spill, only) {
+      if (only) throw new ArgumentError('a build of some paths (--paths) needs a VCF')
       const builders = new Map<number, PathLibraryBuilder>()
       for (const p of paths) {
         const refSeq = await ref.fetch(p.chrom, p.start, p.end, { signal })
@@ -137,7 +173,7 @@ function fastaInput(pairs: FastaPair[], ref: ReferenceFasta): HaplotypeInput {
       for (const [i, pair] of pairs.entries())
         for (const [a, file] of pair.files.entries()) {
           checkAbort(signal)
-          progress(paths[0]!, 2 * i + a)
+          progress(paths[0]!, 2 * i + a, (2 * i + a) / (2 * pairs.length))
           for (const [path, tiles] of await tileFastaHaplotype(file, paths, { signal }))
             builders.get(path)!.add(2 * i + a, tiles)
         }
@@ -257,7 +293,8 @@ function gvcfInput(
     get contigRenames() {
       return [...samples.flatMap((s) => s.contigs.renames), ...(callable?.renames ?? [])]
     },
-    async *libraries(paths, progress, signal) {
+    async *libraries(paths, progress, signal, _spill, only) {
+      if (only) throw new ArgumentError('a build of some paths (--paths) needs a VCF')
       checkPathOrder(paths, ref)
       const tiled = new Set(paths.map((p) => p.chrom))
       for (const p of paths) {
@@ -265,7 +302,7 @@ function gvcfInput(
         const nocalls = await callable?.nocalls(p, signal)
         const builder = new PathLibraryBuilder(p, refSeq, 2 * samples.length)
         for (const [i, s] of samples.entries()) {
-          progress(p, 2 * i)
+          progress(p, 2 * i, i / samples.length)
           const [a, b] = await s.path(p, refSeq, tiled, nocalls?.[i])
           builder.addEdits(2 * i, a)
           builder.addEdits(2 * i + 1, b)

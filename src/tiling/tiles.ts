@@ -24,9 +24,11 @@
 // so the exact haplotype comes back from (variant, runs).
 import { createHash } from 'node:crypto'
 import { partitionPoint } from '../core/search.js'
-import { ArgumentError } from '../core/errors.js'
+import { ArgumentError, checkAbort } from '../core/errors.js'
+import { ByteCursor, ByteSink, pushVarint } from '../matrix/format.js'
 import type { Band } from '../formats/band/band.js'
 import type { Edit } from './haplotypes.js'
+import type { RowSpill } from './rowSpill.js'
 import type { PathTags } from './tags.js'
 import { TAG_LENGTH, stepCount, stepEnd, stepStart } from './tags.js'
 
@@ -49,7 +51,16 @@ export interface LibraryVariant {
   count: number
 }
 
-export interface PathLibrary {
+/** One row of a path's cohort matrix: a step's variant in every haplotype, and no-call runs. */
+export interface PathRow {
+  /** the variant of each haplotype at the step, -1 at non-anchor steps of a spanning tile */
+  values: Int32Array
+  /** the no-call runs of the haplotypes that have some at the step, by increasing haplotype */
+  nocalls: [number, number[]][]
+}
+
+/** A path's numbered tile variants and its cohort matrix, row by row. */
+export interface PathVariants {
   path: PathTags
   nSteps: number
   /** variants[step] in variant order (variant i = index i) */
@@ -57,6 +68,15 @@ export interface PathLibrary {
   /** the reference tile's variant at each step */
   refVariant: Int32Array
   nHaplotypes: number
+  /**
+   * The matrix rows in step order, read once (a row's arrays may be reused once the next is
+   * asked for).
+   */
+  rows(signal?: AbortSignal): AsyncGenerator<PathRow>
+}
+
+/** A path's library with every haplotype at hand (a builder without a spill). */
+export interface PathLibrary extends PathVariants {
   /**
    * Haplotype h: its variant number at each step, -1 at non-anchor steps of a spanning tile
    * (written into `out` when given, else a new array).
@@ -396,6 +416,10 @@ const NO_RUNS = Object.freeze([]) as unknown as number[]
  * distinct tiles of the path (indexed by sequence alone, so that no key string is built per tile;
  * a tile with no-calls by step and sequence)
  * plus, per haplotype, only its non-reference tiles (their entries, which know their step).
+ *
+ * With a spill, the haplotypes come window by window (consecutive step ranges no tile crosses:
+ * every haplotype's edits of the window, then endWindow), and each window's non-reference tiles go
+ * to the spill instead of memory; finish() then gives the rows read back from it, not haplotypes.
  */
 export class PathLibraryBuilder {
   private readonly nSteps: number
@@ -413,11 +437,17 @@ export class PathLibraryBuilder {
   private scratch = new Int32Array(256)
   private nTaken = 0
   private takenRuns: Map<number, number[]> | undefined
+  /** with a spill: the open window's first step, its haplotypes added, and their tiles */
+  private windowFrom = 0
+  private readonly windowAdded: Uint8Array | undefined
+  private nWindowAdded = 0
+  private readonly windowBytes = new ByteSink()
 
   constructor(
     readonly path: PathTags,
     private readonly refSeq: string,
     readonly nHaplotypes: number,
+    private readonly spill?: RowSpill,
   ) {
     this.nSteps = stepCount(path)
     this.refTiles = referenceTiles(path, refSeq)
@@ -426,8 +456,10 @@ export class PathLibraryBuilder {
       return r.length ? r : undefined
     })
     this.covered = new Int32Array(this.nSteps)
-    this.haps = new Array<Int32Array | undefined>(nHaplotypes)
-    this.hapRuns = new Array<Map<number, number[]> | undefined>(nHaplotypes)
+    this.haps = new Array<Int32Array | undefined>(spill ? 0 : nHaplotypes)
+    this.hapRuns = new Array<Map<number, number[]> | undefined>(spill ? 0 : nHaplotypes)
+    this.windowAdded = spill ? new Uint8Array(nHaplotypes) : undefined
+    spill?.reset()
   }
 
   /** Reference tiles (span 1) of this path. */
@@ -508,7 +540,8 @@ export class PathLibraryBuilder {
   private checkNew(h: number): void {
     if (!Number.isInteger(h) || h < 0 || h >= this.nHaplotypes)
       throw new ArgumentError(`haplotype ${h} out of range [0, ${this.nHaplotypes})`)
-    if (this.haps[h]) throw new ArgumentError(`haplotype ${h} was added twice`)
+    if (this.windowAdded ? this.windowAdded[h] : this.haps[h])
+      throw new ArgumentError(`haplotype ${h} was added twice`)
     this.nTaken = 0
     this.takenRuns = undefined
   }
@@ -529,13 +562,54 @@ export class PathLibraryBuilder {
   }
 
   private close(h: number): void {
-    this.haps[h] = this.scratch.slice(0, this.nTaken)
-    this.hapRuns[h] = this.takenRuns
+    if (!this.windowAdded) {
+      this.haps[h] = this.scratch.slice(0, this.nTaken)
+      this.hapRuns[h] = this.takenRuns
+      return
+    }
+    this.windowAdded[h] = 1
+    this.nWindowAdded++
+    if (this.nTaken === 0 && !this.takenRuns) return
+    // the window's record of h: h, its raw entries, its runs by step (from the window's start)
+    const out = this.windowBytes
+    pushVarint(out, h)
+    pushVarint(out, this.nTaken)
+    for (let i = 0; i < this.nTaken; i++) pushVarint(out, this.scratch[i]!)
+    pushVarint(out, this.takenRuns?.size ?? 0)
+    for (const [step, runs] of this.takenRuns ?? []) {
+      pushVarint(out, step - this.windowFrom)
+      pushVarint(out, runs.length)
+      for (const x of runs) pushVarint(out, x)
+    }
   }
 
-  /** Number the variants and return the library; every haplotype must have been added. */
-  finish(): PathLibrary {
-    for (let h = 0; h < this.nHaplotypes; h++)
+  /** With a spill: every haplotype of the steps [window start, to) was added; spill them. */
+  async endWindow(to: number): Promise<void> {
+    if (!this.spill) throw new ArgumentError('endWindow needs a builder with a spill')
+    if (this.nWindowAdded !== this.nHaplotypes || to <= this.windowFrom || to > this.nSteps)
+      throw new ArgumentError(
+        `window [${this.windowFrom}, ${to}) of path ${this.path.path}: ` +
+          `${this.nWindowAdded} of ${this.nHaplotypes} haplotypes added`,
+      )
+    await this.spill.append(this.windowFrom, to, this.windowBytes.view())
+    this.windowBytes.clear()
+    this.windowFrom = to
+    this.windowAdded!.fill(0)
+    this.nWindowAdded = 0
+  }
+
+  /**
+   * Number the variants and return the library; every haplotype must have been added (with a
+   * spill: every window ended, the last at the path's end).
+   */
+  finish(): PathLibrary
+  finish(spilled: 'spilled'): PathVariants
+  finish(spilled?: 'spilled'): PathVariants {
+    if (this.spill ? spilled === undefined || this.windowFrom !== this.nSteps : spilled)
+      throw new ArgumentError(
+        `path ${this.path.path}: ${this.spill ? 'windows not all ended' : 'no spill'}`,
+      )
+    for (let h = 0; h < this.haps.length; h++)
       if (!this.haps[h])
         throw new ArgumentError(`haplotype ${h} of path ${this.path.path} was not added`)
     const p = this.path
@@ -590,12 +664,33 @@ export class PathLibraryBuilder {
     refRuns.forEach((r, s) => r && refRunSteps.push(s))
     const nHaplotypes = this.nHaplotypes
     const stepOf = Int32Array.from(this.raw, (r) => r.step)
+    if (this.spill) {
+      const spill = this.spill
+      const tables = { finalOf, stepOf, spanOf, refVariant, refRuns, nHaplotypes }
+      // one buffer of values for every window, so that windows do not pile up until a GC
+      let values = new Int32Array(0)
+      return {
+        path: p,
+        nSteps,
+        variants,
+        refVariant,
+        nHaplotypes,
+        async *rows(signal) {
+          for await (const w of spill.read()) {
+            checkAbort(signal)
+            const n = (w.to - w.from) * nHaplotypes
+            if (values.length < n) values = new Int32Array(n)
+            yield* windowRows(w, tables, values)
+          }
+        },
+      }
+    }
     const idsOf = (h: number): Int32Array => {
       const ids = haps[h]
       if (!Number.isInteger(h) || !ids) throw new ArgumentError(`haplotype ${h} out of range`)
       return ids
     }
-    return {
+    const lib: PathLibrary = {
       path: p,
       nSteps,
       variants,
@@ -634,7 +729,9 @@ export class PathLibraryBuilder {
         for (const [s, runs] of hapRuns[h] ?? []) out[s] = runs
         return out
       },
+      rows: (signal) => rowsOfHaplotypes(lib, signal),
     }
+    return lib
   }
 
   /** The library sequence of a tile with no-calls (rule in the file comment). */
@@ -665,6 +762,105 @@ export class PathLibraryBuilder {
       else out.push('a')
     }
     return out.join('')
+  }
+}
+
+/**
+ * Values of matrix rows held at once while a library's haplotypes are read back (about 64 MiB): a
+ * haplotype is read back whole (PathLibrary.haplotype), so a path is read once per block of rows.
+ */
+const ROW_BLOCK_VALUES = 1 << 24
+
+/** The matrix rows of a library with every haplotype at hand, a block of rows at a time. */
+async function* rowsOfHaplotypes(
+  lib: PathLibrary,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<PathRow> {
+  const nHaps = lib.nHaplotypes
+  const block = Math.max(1, Math.min(lib.nSteps, Math.floor(ROW_BLOCK_VALUES / Math.max(1, nHaps))))
+  const values = new Int32Array(block * nHaps)
+  const variants = new Int32Array(lib.nSteps)
+  const nocalls = new Array<number[]>(lib.nSteps)
+  const rowNocalls: [number, number[]][][] = Array.from({ length: block }, () => [])
+  for (let first = 0; first < lib.nSteps; first += block) {
+    const n = Math.min(block, lib.nSteps - first)
+    for (const list of rowNocalls) list.length = 0
+    for (let h = 0; h < nHaps; h++) {
+      if (h % 128 === 0) checkAbort(signal)
+      lib.haplotype(h, variants)
+      lib.nocallLists(h, nocalls)
+      for (let r = 0; r < n; r++) {
+        values[r * nHaps + h] = variants[first + r]!
+        const runs = nocalls[first + r]!
+        if (runs.length > 0) rowNocalls[r]!.push([h, runs])
+      }
+    }
+    for (let r = 0; r < n; r++)
+      yield { values: values.subarray(r * nHaps, (r + 1) * nHaps), nocalls: rowNocalls[r]! }
+  }
+}
+
+/**
+ * The matrix rows of one spilled window (PathLibraryBuilder.close wrote it): every haplotype has
+ * the reference variant but those listed, and the reference tile's runs at a step unless it
+ * lists its own there or a spanning tile of it covers the step.
+ */
+function* windowRows(
+  w: { from: number; to: number; bytes: Uint8Array },
+  t: {
+    finalOf: Int32Array
+    stepOf: Int32Array
+    spanOf: Int32Array
+    refVariant: Int32Array
+    refRuns: readonly (number[] | undefined)[]
+    nHaplotypes: number
+  },
+  values: Int32Array,
+): Generator<PathRow> {
+  const nHaps = t.nHaplotypes
+  const n = w.to - w.from
+  for (let r = 0; r < n; r++) values.fill(t.refVariant[w.from + r]!, r * nHaps, (r + 1) * nHaps)
+  const own: [number, number[]][][] = Array.from({ length: n }, () => [])
+  // haplotypes inside a spanning tile, at the rows where the reference tile has runs
+  const covered: number[][] = Array.from({ length: n }, () => [])
+  const c = new ByteCursor(w.bytes, 'row spill', w.from)
+  while (c.at < c.end) {
+    const h = c.varint('haplotype')
+    for (let k = c.varint('tiles'); k > 0; k--) {
+      const id = c.varint('tile')
+      const r = t.stepOf[id]! - w.from
+      values[r * nHaps + h] = t.finalOf[id]!
+      for (let j = 1; j < t.spanOf[id]!; j++) {
+        values[(r + j) * nHaps + h] = -1
+        if (t.refRuns[w.from + r + j]) covered[r + j]!.push(h)
+      }
+    }
+    for (let k = c.varint('runs'); k > 0; k--) {
+      const r = c.varint('step')
+      const runs = new Array<number>(c.varint('run length'))
+      for (let i = 0; i < runs.length; i++) runs[i] = c.varint('run')
+      own[r]!.push([h, runs])
+    }
+  }
+  for (let r = 0; r < n; r++) {
+    const refRuns = t.refRuns[w.from + r]
+    const listed = own[r]!
+    let nocalls: [number, number[]][]
+    if (!refRuns) nocalls = listed.filter(([, runs]) => runs.length > 0)
+    else {
+      nocalls = []
+      const skip = covered[r]!
+      let i = 0
+      let j = 0
+      for (let h = 0; h < nHaps; h++) {
+        if (i < listed.length && listed[i]![0] === h) {
+          const runs = listed[i++]![1]
+          if (runs.length > 0) nocalls.push([h, runs])
+        } else if (j < skip.length && skip[j] === h) j++
+        else nocalls.push([h, refRuns])
+      }
+    }
+    yield { values: values.subarray(r * nHaps, (r + 1) * nHaps), nocalls }
   }
 }
 
