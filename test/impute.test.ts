@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeArrayTargets } from '../scripts/array-targets.js'
 import type { ArrayTargets } from '../scripts/array-targets.js'
