@@ -297,6 +297,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     )
   }
   app.get('/openapi.json', async () => openApi())
+  // the page asks which backend it has: this server (the static build writes `static`)
+  app.get('/config.json', async () => ({ mode: 'server' }))
 
   // `/` answers BGT's query when given parameters, else the page
   const web = opts.webRoot ?? webRoot()

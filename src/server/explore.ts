@@ -200,6 +200,8 @@ export interface TileDetail {
   edits: Edit[]
   /** haplotypes carrying the tile in the whole cohort (the library's counts) */
   count: number
+  /** every variant at this tile's position, with its span and haplotype count */
+  variants: { id: string; count: number }[]
   /** carriers per group: samples carrying it on at least one haplotype, and haplotypes */
   groups: { name: string; samples: number; carriers: number; haplotypes: number }[]
 }
@@ -241,6 +243,7 @@ export async function tileDetail(
     referenceId: reference.id,
     edits: alignTile(reference.sequence, tile.sequence).edits,
     count,
+    variants: variants.map((v) => ({ id: v.id, count: v.count })),
     groups: groups.map((g) => {
       let n = 0
       let h = 0

@@ -19,8 +19,7 @@ export function webRoot(): string | undefined {
   }
 }
 
-export async function writeStaticSite(store: string, dir: string): Promise<void> {
-  const web = webRoot()
+export async function writeStaticSite(store: string, dir: string, web = webRoot()): Promise<void> {
   if (!web)
     throw new LightningError(
       'the page is not built: run npm run build (it bundles web/ into dist/web)',
