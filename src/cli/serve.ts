@@ -13,6 +13,7 @@ interface ServeCliOptions {
   groupKeys?: string
   maxConcurrent: string
   queryTimeout: string
+  cacheMb: string
   staticOut?: string
 }
 
@@ -44,6 +45,7 @@ export function registerServe(program: Command): void {
     )
     .option('--max-concurrent <N>', 'requests answered at once (more get 503)', '16')
     .option('--query-timeout <SECONDS>', 'a request running longer gets 504', '30')
+    .option('--cache-mb <N>', 'MiB of answers kept for repeated URLs (0: none)', '64')
     .option(
       '--static-out <DIR>',
       'instead of serving: write the page and the (first) store as static files to DIR (the page then reads the store with HTTP range requests; no privacy rule applies to files anyone can download)',
@@ -83,6 +85,7 @@ export function registerServe(program: Command): void {
         maxGenotypes: whole(o.maxGenotypes, '--max-genotypes', 1),
         maxConcurrent: whole(o.maxConcurrent, '--max-concurrent', 1),
         timeoutMs: timeout * 1000,
+        cacheBytes: whole(o.cacheMb, '--cache-mb', 0) * 2 ** 20,
         annotations,
       })
       const address = await app.listen({ port, host: o.host })

@@ -9,7 +9,9 @@ import fastifyStatic from '@fastify/static'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AbortError, ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
+import { Lru } from '../core/lru.js'
 import { parseRegion } from '../core/region.js'
+import { abortable, memo } from '../core/shared.js'
 import type { GeneModel } from '../genes/model.js'
 import { ldHeatmapSvg } from '../plot/ldHeatmap.js'
 import { ExpressionError } from '../query/expr/error.js'
@@ -26,7 +28,7 @@ import { openApi, routes } from './openapi.js'
 import { PrivacyError } from './privacy.js'
 import type { ServedStore } from './stores.js'
 import { admitGroups, runView } from './view.js'
-import type { ViewParams } from './view.js'
+import type { ViewAnswer as Answer, ViewParams } from './view.js'
 import { webRoot } from './nodeFiles.js'
 
 export interface ServerOptions {
@@ -43,6 +45,8 @@ export interface ServerOptions {
   annotations?: GeneModel | undefined
   /** one JSON line per request; default stderr, false for none */
   log?: { write(line: string): unknown } | false
+  /** bytes of answers kept for repeated URLs (default 64 MiB; 0: none) */
+  cacheBytes?: number
   /** the page's files (default: dist/web of the package, when built) */
   webRoot?: string | undefined
 }
@@ -136,7 +140,6 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       )
     return s
   }
-  const signalOf = (req: FastifyRequest) => ({ signal: req.abort.signal })
   const regionOf = async (served: ServedStore, r: string, what: string) => {
     const m = await served.store.manifest()
     const region = parseRegion(r)
@@ -165,79 +168,81 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     return groups.map((g, i) => ({ name: String(values[i]), rows: g.rows }))
   }
 
-  /** the handler's answer, or an AbortError as soon as the request's signal fires */
-  const untilAborted = <T>(req: FastifyRequest, work: Promise<T>): Promise<T> => {
-    const signal = req.abort.signal
-    work.catch(() => undefined) // an answer that comes after the abort is dropped
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new AbortError())
-      if (signal.aborted) return onAbort()
-      signal.addEventListener('abort', onAbort, { once: true })
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-    })
-  }
   const send = (reply: FastifyReply, type: string, body: string) =>
     reply.header('content-type', type).send(body)
+  const json = (value: unknown): Answer => ({
+    type: 'application/json; charset=utf-8',
+    body: JSON.stringify(value),
+  })
+  // Answers by URL: a store does not change while served, so the same URL gets the same answer
+  // (an answered query's groups were admitted already, so its answer tells nothing new). Requests
+  // for a URL being computed wait for that one computation, which runs with the first request's
+  // signal: a timeout stops the work (rather than leave it running for nobody), and the
+  // rejected load is dropped from the cache.
+  const answers = new Lru<string, Promise<Answer>>(Math.max(1, opts.cacheBytes ?? 64 << 20))
+  const answer = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    handler: (req: FastifyRequest, signal: AbortSignal) => Promise<Answer>,
+  ) => {
+    const signal = req.abort.signal
+    const work = () => handler(req, signal)
+    const a =
+      opts.cacheBytes === 0
+        ? await abortable(work(), signal)
+        : await memo(answers, req.url, work, { signal, weigh: (x) => x.body.length })
+    return send(reply, a.type, a.body)
+  }
 
-  const handlers: Record<string, (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
-    '/query': async (req, reply) => {
+  /** The answers of the routes: each a body with its media type, computed once per URL. */
+  const handlers: Record<string, (req: FastifyRequest, signal: AbortSignal) => Promise<Answer>> = {
+    '/query': async (req, signal) => {
       const q = req.query as ViewParams & { store?: string }
-      const served = storeOf(q.store)
-      const answer = await runView(served, q, { maxGenotypes, ...signalOf(req) })
-      return send(reply, answer.type, answer.body)
+      return runView(storeOf(q.store), q, { maxGenotypes, signal })
     },
-    '/stores': async () => ({
-      stores: opts.stores.map((s) => ({
-        name: s.name,
-        samples: s.table.size,
-        hiddenSamples: s.guard.privateCount,
-        groupKeys: s.guard.groupKeys,
-        groupValues: Object.fromEntries(
-          s.guard.groupKeys
-            .filter((k) => k !== '_ROW_')
-            .map((k) => [
-              k,
-              [...new Set(s.table.names.map((_, r) => s.table.value(r, k)))].filter(
-                (v) => v !== undefined,
-              ),
-            ]),
-        ),
-      })),
-      maxGenotypes,
-      annotations: opts.annotations !== undefined,
-    }),
-    '/contigs': async (req) => {
+    '/stores': async () =>
+      json({
+        stores: opts.stores.map((s) => ({
+          name: s.name,
+          samples: s.table.size,
+          hiddenSamples: s.guard.privateCount,
+          groupKeys: s.guard.groupKeys,
+        })),
+        maxGenotypes,
+        annotations: opts.annotations !== undefined,
+      }),
+    '/contigs': async (req, signal) => {
       const q = req.query as { store?: string }
-      const m = await storeOf(q.store).store.manifest(signalOf(req))
-      return { build: m.build, contigs: m.contigs }
+      const m = await storeOf(q.store).store.manifest({ signal })
+      return json({ build: m.build, contigs: m.contigs })
     },
-    '/tile/:id': async (req) => {
+    '/tile/:id': async (req, signal) => {
       const q = req.query as { store?: string; by?: string }
       const served = storeOf(q.store)
       const { id } = req.params as { id: string }
-      return tileDetail(served.resolver, id, groupsBy(served, q.by), signalOf(req))
+      return json(await tileDetail(served.resolver, id, groupsBy(served, q.by), { signal }))
     },
-    '/locate/:id': async (req) => {
+    '/locate/:id': async (req, signal) => {
       const q = req.query as { store?: string; assembly?: string }
       const { id } = req.params as { id: string }
       const r = storeOf(q.store).resolver
-      await r.sequence(id.replace(/\+.*$/, ''), signalOf(req))
-      return r.locate(id, q.assembly, signalOf(req))
+      await r.sequence(id.replace(/\+.*$/, ''), { signal })
+      return json(await r.locate(id, q.assembly, { signal }))
     },
-    '/tiles': async (req) => {
+    '/tiles': async (req, signal) => {
       const q = req.query as { store?: string; r: string }
       const served = storeOf(q.store)
       const region = await regionOf(served, q.r, `r=${q.r}`)
-      return { region, tiles: await regionTiles(served.resolver, region, signalOf(req)) }
+      return json({ region, tiles: await regionTiles(served.resolver, region, { signal }) })
     },
-    '/freq': async (req) => {
+    '/freq': async (req, signal) => {
       const q = req.query as { store?: string; r: string; by?: string }
       const served = storeOf(q.store)
       const region = await regionOf(served, q.r, `r=${q.r}`)
       const groups = groupsBy(served, q.by)
-      return regionFrequencies(served.store, region, groups, { maxGenotypes, ...signalOf(req) })
+      return json(await regionFrequencies(served.store, region, groups, { maxGenotypes, signal }))
     },
-    '/ld': async (req, reply) => {
+    '/ld': async (req, signal) => {
       const q = req.query as {
         store?: string
         r: string
@@ -255,9 +260,9 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const ld = await regionLd(served.store, region, samples, {
         maxGenotypes,
         minR2: q.minR2 ?? 0,
-        ...signalOf(req),
+        signal,
       })
-      if (q.format !== 'svg') return ld
+      if (q.format !== 'svg') return json(ld)
       if (ld.positions.length < 2)
         throw new ArgumentError(
           `r=${q.r}: an LD heatmap needs at least 2 sites, the region has ${ld.positions.length}`,
@@ -272,14 +277,14 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         end: region.end,
         title: `LD (r²) ${region.chrom}:${region.start + 1}-${region.end}${q.group ? `, ${q.group}` : ''}`,
       })
-      return send(reply, 'image/svg+xml', svg)
+      return { type: 'image/svg+xml', body: svg }
     },
     '/genes': async (req) => {
       const q = req.query as { r: string; store?: string }
       const served = storeOf(q.store)
       const region = await regionOf(served, q.r, `r=${q.r}`)
       if (!opts.annotations) throw new NotFoundError('the server was started without --annotations')
-      return { region, genes: regionGenes(opts.annotations, region) }
+      return json({ region, genes: regionGenes(opts.annotations, region) })
     },
   }
   for (const route of routes) {
@@ -293,7 +298,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
           ...(route.params ? { params: route.params } : {}),
         },
       },
-      (req, reply) => untilAborted(req, handler(req, reply)),
+      (req, reply) => answer(req, reply, handler),
     )
   }
   app.get('/openapi.json', async () => openApi())
@@ -304,7 +309,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const web = opts.webRoot ?? webRoot()
   if (web) await app.register(fastifyStatic, { root: web, index: false, wildcard: false })
   app.get('/', { schema: { querystring: routes[0]!.query } }, async (req, reply) => {
-    if (Object.keys(req.query as object).length > 0) return handlers['/query']!(req, reply)
+    if (Object.keys(req.query as object).length > 0) return answer(req, reply, handlers['/query']!)
     if (web) return reply.sendFile('index.html')
     return send(
       reply,
