@@ -10,6 +10,7 @@
 // samples with MGS > 1, none or at least the largest MGS among them. Samples with MGS ≤ 1 are
 // public: their genotypes may be shown, so they give no cover and are not counted. Browser-safe.
 import { ArgumentError, LightningError } from '../core/errors.js'
+import { md5Hex } from '../core/md5.js'
 import type { CompiledCondition, Scope } from '../query/expr/compile.js'
 import { compileCondition } from '../query/expr/compile.js'
 import { ExpressionError } from '../query/expr/error.js'
@@ -210,7 +211,7 @@ export class PrivacyGuard {
   }
 }
 
-/** A group's identity: its rows. */
+/** A group's identity: the md5 of its rows (a group of 20,000 samples stays a short key). */
 function key(rows: Int32Array): string {
-  return rows.join(',')
+  return `${rows.length}:${md5Hex(rows.join(','))}`
 }
