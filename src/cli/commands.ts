@@ -15,6 +15,7 @@ import { registerView } from './view.js'
 import { registerFreq } from './freq.js'
 import { registerLd } from './ld.js'
 import { registerImpute } from './impute.js'
+import { registerServe } from './serve.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerFreq(program)
   registerLd(program)
   registerImpute(program)
+  registerServe(program)
 }

@@ -50,7 +50,7 @@ async function alleleNames(specs: string[]): Promise<string[]> {
 }
 
 /** A count or ratio as BGT prints it (integers as such, reals as %g). */
-function formatValue(v: number | string | boolean | undefined): string {
+export function formatValue(v: number | string | boolean | undefined): string {
   if (v === undefined) return '*'
   if (typeof v === 'boolean') return v ? '1' : '0'
   if (typeof v === 'string' || Number.isInteger(v)) return String(v)
@@ -58,7 +58,7 @@ function formatValue(v: number | string | boolean | undefined): string {
 }
 
 /** AN/AC and, with several groups, ANk/ACk as BGT writes them. */
-function infoOf(r: QueryRecord, groups: number): string {
+export function infoOf(r: QueryRecord, groups: number): string {
   const parts = [`AN=${r.counts[0]!.an}`, `AC=${r.counts[0]!.ac}`]
   if (groups > 1)
     for (let k = 1; k <= groups; k++)
@@ -66,7 +66,7 @@ function infoOf(r: QueryRecord, groups: number): string {
   return parts.join(';')
 }
 
-function infoHeader(groups: number): string[] {
+export function infoHeader(groups: number): string[] {
   const lines = [
     '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles in called genotypes">',
     '##INFO=<ID=AC,Number=A,Type=Integer,Description="Allele count in genotypes">',
@@ -82,7 +82,7 @@ function infoHeader(groups: number): string[] {
 
 const ALLELE = ['.', '0', '1']
 
-function recordLine(r: QueryRecord, info: string | undefined, genotypes: boolean): string {
+export function recordLine(r: QueryRecord, info: string | undefined, genotypes: boolean): string {
   const cols = [r.chrom, String(r.pos), r.id, r.ref, r.alt, '.', '.', info ?? '.']
   if (genotypes) {
     cols.push('GT')
