@@ -613,7 +613,7 @@ describeShared('LD on the 1000 Genomes EUR haplotypes of chr20', () => {
           expect(localMaxima).toBeLessThan(0.001 * compared)
         }
         console.log(`EM vs plink 1.9:\n${report.join('\n')}`)
-      })
+      }, 600_000)
     },
   )
 })
