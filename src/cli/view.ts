@@ -19,6 +19,7 @@ interface ViewCliOptions extends RegionOptions {
   samples?: string[]
   filter?: string
   alleles?: string[]
+  annotations?: string
   carriers?: boolean
   haplotypes?: boolean
   dropGenotypes?: boolean
@@ -118,6 +119,10 @@ export function registerView(program: Command): void {
       collect,
     )
     .option(
+      '-d, --annotations <EXPR>',
+      'only alleles whose site annotations (lightning-tiles annotate) satisfy EXPR, e.g. CLNSIG=="Pathogenic" or csq=="missense_variant" && gene=="SNRPB" (BGT: -d FILE -a EXPR)',
+    )
+    .option(
       '-S, --carriers',
       'with -a: list the samples carrying every chosen allele (BGT: SP lines)',
     )
@@ -140,8 +145,8 @@ export function registerView(program: Command): void {
       const limit = o.limit === undefined ? Infinity : Number(o.limit)
       if (!(Number.isInteger(limit) || limit === Infinity) || limit < 0)
         throw new ArgumentError(`-n ${o.limit}: expected a whole number ≥ 0`)
-      if ((o.carriers || o.haplotypes) && !o.alleles)
-        throw new ArgumentError(`${o.carriers ? '-S' : '-H'} needs the alleles: -a`)
+      if ((o.carriers || o.haplotypes) && !o.alleles && o.annotations === undefined)
+        throw new ArgumentError(`${o.carriers ? '-S' : '-H'} needs the alleles: -a or -d`)
       const output = outputPath(o.output)
       if (output !== undefined) await checkOutputFile(output)
       const { parseAlleleName, prepareQuery, compileColumn, AlleleSetCounter } =
@@ -155,11 +160,15 @@ export function registerView(program: Command): void {
         groups: o.samples,
         filter: o.filter,
         alleles,
+        annotations: o.annotations,
         open: opener(command),
       })
       const nGroups = prepared.groups.length
       const columns = o.table?.split(',').map((c) => compileColumn(c.trim(), nGroups))
-      const counter = alleles ? new AlleleSetCounter(prepared.samples.length) : undefined
+      const counter =
+        alleles || o.annotations !== undefined
+          ? new AlleleSetCounter(prepared.samples.length)
+          : undefined
       const vcfOut = !columns && !o.carriers && !o.haplotypes
       const info = o.counts || o.filter !== undefined || nGroups > 1
       const genotypes = !o.dropGenotypes

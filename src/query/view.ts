@@ -5,6 +5,7 @@
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
+import { StoreAnnotations, annotationScope, needAnnotations } from '../annotations/reader.js'
 import { readStoreSamples } from '../samples/read.js'
 import type { Store } from '../store/Store.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
@@ -95,7 +96,7 @@ export interface GroupCount {
 export interface QueryRecord extends GenotypeSite {
   /** [0]: every sample of the query; [k]: group k (1-based, in the order given) */
   counts: GroupCount[]
-  /** with `alleles`: the chosen allele this site carries (its ALT, or its REF) */
+  /** with `alleles` or `annotations`: the chosen allele this site carries (its ALT, or its REF) */
   allele?: AlleleName
 }
 
@@ -111,6 +112,12 @@ export interface QueryOptions extends AbortOptions, ResolveGroupsOptions {
   filter?: string | undefined
   /** only sites carrying one of these alleles */
   alleles?: readonly AlleleName[] | undefined
+  /**
+   * only alleles whose site annotations (`lightning-tiles annotate`) satisfy this condition, as
+   * BGT's -d/-a (`CLNSIG=="Pathogenic"`, `csq=="missense_variant" && gene=="SNRPB"`); read from
+   * the annotation index by position, never the whole file
+   */
+  annotations?: string | undefined
 }
 
 /** A prepared query: the samples it reports, its groups, and its records. */
@@ -193,6 +200,16 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
   const filter =
     opts.filter === undefined ? undefined : compileSiteFilter(opts.filter, groups.length)
   const wanted = opts.alleles ? new Map(opts.alleles.map((a) => [alleleKey(a), a])) : undefined
+  let annotated: ((site: GenotypeSite) => Promise<boolean>) | undefined
+  if (opts.annotations !== undefined) {
+    const sets = await StoreAnnotations.open(store, signal)
+    const condition = compileCondition(opts.annotations, annotationScope(sets))
+    needAnnotations(sets, store.location)
+    annotated = async (site) => {
+      const values = await sets.values(site.chrom, site.pos, site.ref, site.alt, signal)
+      return condition.test({ ...site, values })
+    }
+  }
   const samples = rows.map((r) => table.names[r]!)
   async function* records(): AsyncGenerator<QueryRecord> {
     for await (const site of genotypeSites(store, { regions: opts.regions, samples, ...signal })) {
@@ -201,6 +218,11 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
         allele =
           wanted.get(alleleKey(siteAllele(site))) ?? wanted.get(alleleKey(siteAllele(site, true)))
         if (!allele) continue
+      }
+      if (annotated) {
+        if (!(await annotated(site))) continue
+        // an allele chosen by its annotation: its ALT, for -S and -H
+        allele ??= siteAllele(site)
       }
       const counts = [
         countGroup(site.alleles, all),
