@@ -161,10 +161,14 @@ export function registerView(program: Command): void {
         filter: o.filter,
         alleles,
         annotations: o.annotations,
+        // -t columns and -f may name annotation keys
+        withAnnotations: o.table !== undefined || o.filter !== undefined,
         open: opener(command),
       })
       const nGroups = prepared.groups.length
-      const columns = o.table?.split(',').map((c) => compileColumn(c.trim(), nGroups))
+      const columns = o.table
+        ?.split(',')
+        .map((c) => compileColumn(c.trim(), nGroups, prepared.annotationFields))
       const counter =
         alleles || o.annotations !== undefined
           ? new AlleleSetCounter(prepared.samples.length)
