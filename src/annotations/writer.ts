@@ -324,7 +324,7 @@ async function writeAnnotationFile(
 
 /**
  * Add (or replace) the annotation set `opts.name` of the local store at `dir` from `source`.
- * Fields that another set of the store already has are refused, so that a key names one value.
+ * Fields that another set of the store already has are refused.
  */
 export async function annotateStore(
   dir: string,
@@ -338,6 +338,17 @@ export async function annotateStore(
   const store = openStore(dir)
   const signal = opts.signal ? { signal: opts.signal } : {}
   const m = await store.manifest(signal)
+  // a key names one value: fields another set has are refused (for --gff before the long work)
+  const checkClash = (fields: readonly AnnotationField[]) => {
+    for (const other of m.annotations ?? []) {
+      const clash = fields.find((f) => other.fields.some((g) => g.key === f.key))
+      if (clash && other.name !== name)
+        throw new ArgumentError(
+          `field ${clash.key} is already in the store's annotation set ${other.name}: leave it out, or replace that set (--name ${other.name})`,
+        )
+    }
+  }
+  if (source.kind === 'gff') checkClash(CONSEQUENCE_FIELDS)
   const { byKey, byBgtName } = await storeAlleles(store, m, signal)
   const found: Found = new Map()
   const { fields, read } =
@@ -346,14 +357,7 @@ export async function annotateStore(
       : source.kind === 'fmf'
         ? await fromFmf(source.file, byBgtName, found, opts)
         : await fromGenes(store, source, byKey, found, opts)
-  for (const other of m.annotations ?? []) {
-    if (other.name === name) continue
-    const clash = fields.find((f) => other.fields.some((g) => g.key === f.key))
-    if (clash)
-      throw new ArgumentError(
-        `field ${clash.key} is already in the store's annotation set ${other.name}: give --fields without it, or replace that set (--name ${other.name})`,
-      )
-  }
+  checkClash(fields)
   const records: AnnotationRecord[] = [...found].map(([key, values]) => ({
     ...byKey.get(key)!,
     values,
