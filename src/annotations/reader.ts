@@ -12,11 +12,11 @@ import type { Scope, Variable } from '../query/expr/compile.js'
 import { storeFiles } from '../store/layout.js'
 import type { ManifestAnnotation } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
-import { normaliseAllele, parseAnnotation } from './table.js'
+import { ANNOTATION_WINDOW, normaliseAllele, parseAnnotation } from './table.js'
 import type { AnnotationField, AnnotationRecord, AnnotationType, AnnotationValue } from './table.js'
 
-/** Bases of a block: an allele's lookup reads the block of its (trimmed) POS. */
-const BLOCK = 1 << 16
+/** An allele's lookup reads the window of its (trimmed) POS. */
+const BLOCK = ANNOTATION_WINDOW
 /** Blocks kept per annotation set (a few MB of text at most). */
 const BLOCKS_KEPT = 64
 
@@ -139,15 +139,22 @@ export class StoreAnnotations {
     )
   }
 
-  /** The values of an allele over every set (empty when none annotates it). */
+  /**
+   * The values of an allele over every set, or over the sets holding one of `keys` (empty when
+   * none annotates it): a set no expression names is never read.
+   */
   async values(
     chrom: string,
     pos: number,
     ref: string,
     alt: string,
-    opts: AbortOptions = {},
+    opts: AbortOptions & { keys?: readonly string[] | undefined } = {},
   ): Promise<Map<string, AnnotationValue>> {
-    const found = await Promise.all(this.sets.map((s) => s.lookup(chrom, pos, ref, alt, opts)))
+    const keys = opts.keys
+    const sets = keys
+      ? this.sets.filter((s) => s.info.fields.some((f) => keys.includes(f.key)))
+      : this.sets
+    const found = await Promise.all(sets.map((s) => s.lookup(chrom, pos, ref, alt, opts)))
     const out = new Map<string, AnnotationValue>()
     for (const r of found) if (r) for (const [k, v] of r.values) out.set(k, v)
     return out

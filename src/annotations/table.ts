@@ -7,6 +7,13 @@
 import { FormatError } from '../core/errors.js'
 import type { Place } from '../core/errors.js'
 
+/**
+ * Bases of a lookup block: the reader reads the records of one such window of the genome at a
+ * time, and the writer starts a BGZF block at each window, so a window's records are whole BGZF
+ * blocks (read without the up-to-64-KiB read-ahead a record ending inside a block needs).
+ */
+export const ANNOTATION_WINDOW = 1 << 16
+
 /** What a field holds: a flag is 1 when set and 0 when not (never missing). */
 export type AnnotationType = 'string' | 'int' | 'float' | 'flag'
 
@@ -35,6 +42,8 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 export function badKey(key: string): string | undefined {
   if (!KEY.test(key)) return `'${key}' is not a name expressions can use ([A-Za-z_][A-Za-z0-9_]*)`
   if (RESERVED_KEYS.has(key)) return `'${key}' is a key of the record itself`
+  // -f and -t give these from the query's genotypes
+  if (/^(AC|AN|AF)(#?\d+)?$/.test(key)) return `'${key}' is a count of the query's genotypes`
   return undefined
 }
 

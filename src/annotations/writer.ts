@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { LocalFile } from 'generic-filehandle2'
-import { BgzfEncoder, writeBgzfFile } from '../container/bgzf/writer.js'
+import { BGZF_FLUSH, BgzfEncoder, writeBgzfFile } from '../container/bgzf/writer.js'
 import { CsiBuilder } from '../container/csi/writer.js'
 import { readLines } from '../container/stream.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
@@ -25,9 +25,17 @@ import { storeFiles } from '../store/layout.js'
 import { parseManifest } from '../store/manifest.js'
 import type { ManifestAnnotation, StoreManifest } from '../store/manifest.js'
 import { openStore } from '../store/node.js'
+import type { AnnotatedRecord } from '../consequence/vcf.js'
 import type { Store } from '../store/Store.js'
 import { CONSEQUENCE_FIELDS, consequenceValues } from './consequences.js'
-import { alleleKey, annotationHeader, badKey, formatAnnotation, normaliseAllele } from './table.js'
+import {
+  ANNOTATION_WINDOW,
+  alleleKey,
+  annotationHeader,
+  badKey,
+  formatAnnotation,
+  normaliseAllele,
+} from './table.js'
 import type { AnnotationField, AnnotationRecord, AnnotationType, AnnotationValue } from './table.js'
 
 export type AnnotationSource =
@@ -285,13 +293,22 @@ async function fromGenes(
     out.end()
     await finished(out)
     let read = 0
-    for await (const r of annotateVcf({ name: vcf, handle: new LocalFile(vcf) }, predictor, opts))
+    const add = (r: AnnotatedRecord) =>
       r.alts.forEach((alt, i) => {
         read++
         const key = alleleKey(r.chrom, r.pos + 1, r.ref, alt)
         const values = consequenceValues(r.consequences[i] ?? [])
         if (values && wanted.has(key) && !found.has(key)) found.set(key, values)
       })
+    for await (const r of annotateVcf({ name: vcf, handle: new LocalFile(vcf) }, predictor, opts))
+      add(r)
+    // alleles the export spells otherwise (overlapping ones the build merged or skipped): each
+    // alone, from the site table, which has no genotypes
+    for await (const r of annotateVcf(store.file(storeFiles.sites), predictor, {
+      ...opts,
+      local: true,
+    }))
+      add(r)
     return { fields: [...CONSEQUENCE_FIELDS], read }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -310,9 +327,14 @@ async function writeAnnotationFile(
   records.sort((a, b) => order.get(a.chrom)! - order.get(b.chrom)! || a.pos - b.pos)
   const csi = new CsiBuilder(Math.max(0, ...m.contigs.map((c) => c.length)))
   const enc = new BgzfEncoder()
-  function* lines(): Generator<string> {
+  function* lines(): Generator<string | typeof BGZF_FLUSH> {
     yield annotationHeader(fields, m.contigs, source).join('\n') + '\n'
+    let window = ''
     for (const r of records) {
+      // each window of the reader's lookups starts a block (ANNOTATION_WINDOW)
+      const w = `${r.chrom}:${Math.floor((r.pos - 1) / ANNOTATION_WINDOW)}`
+      if (w !== window) yield BGZF_FLUSH
+      window = w
       csi.add(r.chrom, r.pos - 1, r.pos - 1 + r.ref.length, enc.virtualOffset)
       yield formatAnnotation(r, fields) + '\n'
     }
@@ -358,10 +380,12 @@ export async function annotateStore(
         ? await fromFmf(source.file, byBgtName, found, opts)
         : await fromGenes(store, source, byKey, found, opts)
   checkClash(fields)
-  const records: AnnotationRecord[] = [...found].map(([key, values]) => ({
-    ...byKey.get(key)!,
-    values,
-  }))
+  // the site table's order (alleles at one POS as the input wrote them), sorted by position below
+  const records: AnnotationRecord[] = []
+  for (const [key, allele] of byKey) {
+    const values = found.get(key)
+    if (values) records.push({ ...allele, values })
+  }
   const described =
     source.kind === 'gff'
       ? `--gff ${source.file} --reference ${source.reference}`

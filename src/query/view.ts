@@ -239,6 +239,8 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       : compileCondition(opts.annotations, annotationScope(sets))
   if (condition) needAnnotations(sets, store.location)
   const withAnnotations = (condition !== undefined || opts.withAnnotations) && sets.sets.length > 0
+  // only -d: only the sets it names are read
+  const keys = opts.withAnnotations ? undefined : condition?.keys
   // a filter naming an annotation key sees nothing unless the values are read
   const filter =
     opts.filter === undefined
@@ -255,7 +257,7 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
         if (!allele) continue
       }
       const annotations = withAnnotations
-        ? await sets.values(site.chrom, site.pos, site.ref, site.alt, signal)
+        ? await sets.values(site.chrom, site.pos, site.ref, site.alt, { ...signal, keys })
         : undefined
       if (condition) {
         if (!condition.test({ ...site, values: annotations! })) continue
