@@ -42,7 +42,7 @@ export interface TileRecord {
   variants: Int32Array
 }
 
-export interface TileQueryOptions extends AbortOptions {
+export interface TileRecordOptions extends AbortOptions {
   /** sorted, merged regions (0-based half-open); undefined: the whole store */
   regions?: readonly Region[] | undefined
   /** sample names of the query, in store order */
@@ -54,7 +54,7 @@ export interface TileQueryOptions extends AbortOptions {
 /** The tile variants carried at the steps overlapping the regions, step by step (see TileRecord). */
 export async function* tileRecords(
   store: Store,
-  opts: TileQueryOptions,
+  opts: TileRecordOptions,
 ): AsyncGenerator<TileRecord> {
   const signal = opts.signal ? { signal: opts.signal } : {}
   const m = await store.manifest(signal)
