@@ -290,7 +290,16 @@ describe('site annotations on the testdata cohort', () => {
     // SUPPRESSED): a record whose coding effect is told at another (@POS) then has nothing
     const told = all.filter((l) => joint.has(l.split(' ').slice(1, 4).join(' ')))
     expect(told).toEqual(['20 3838400 G T intron_variant MODIFIER'])
-    const mine = all.filter((l) => !told.includes(l))
+    // the site table also holds the input's AC=0 records (annotated alone); csq ran on AC > 0
+    const carried = new Set(
+      lines(sh(`bcftools view -c1 -H ${TESTDATA_VCF} | cut -f1,2,4,5`)).map((l) =>
+        l.replaceAll('\t', ' '),
+      ),
+    )
+    const mine = all.filter(
+      (l) => !told.includes(l) && carried.has(l.split(' ').slice(0, 4).join(' ')),
+    )
+    expect(all.length - mine.length - told.length).toBeGreaterThan(1000)
     expect(mine).toEqual(
       csq.map((c) => `${c.chrom} ${c.pos} ${c.ref} ${c.alt} ${c.so} ${c.impact}`),
     )
@@ -359,7 +368,7 @@ describe('site annotations on the testdata cohort', () => {
     expect(small.bytes).toBeLessThan(size / 5)
     const whole = await select()
     expect(whole.found).toEqual(missense.map((c) => c.pos))
-    expect(whole.bytes).toBeGreaterThan(size)
+    expect(whole.bytes).toBeGreaterThan(0.9 * size)
   }, 120_000)
 
   it('errors: one line with the column; unknown keys list the known ones; no annotations', async () => {
@@ -435,8 +444,8 @@ describe('site annotations on the testdata cohort', () => {
       const cases: [string, string][] = [
         ['SYMBOL=="ITPA"', 'INFO/SYMBOL="ITPA"'],
         [
-          'PATHOGENIC || CLINICAL_SIGNIFICANCE=="drug_response"',
-          'INFO/PATHOGENIC=1 || INFO/CLINICAL_SIGNIFICANCE="drug_response"',
+          'PATHOGENIC=="1" || CLINICAL_SIGNIFICANCE=="drug_response"',
+          'INFO/PATHOGENIC="1" || INFO/CLINICAL_SIGNIFICANCE="drug_response"',
         ],
       ]
       for (const [ours_, theirs_] of cases) {
@@ -455,16 +464,19 @@ describe('site annotations on the testdata cohort', () => {
       const rows = await tileRows('-G')
       expect(rows[0]).toEqual(['#TILE', 'CHROM', 'START', 'END', 'REF_TILE', 'AN', 'AC'])
       const s = Store.open((rel) => openFile(join(store(), rel)))
-      const counts = await s.counts(0)
       const want: string[] = []
-      for (let step = 0; step + 1 < counts.stepStart.length; step++)
-        for (let v = 0; v < counts.stepStart[step + 1]! - counts.stepStart[step]!; v++) {
-          const i = counts.stepStart[step]! + v
-          if (counts.count[i]! > 0)
-            want.push(
-              `0000.00.${step.toString(16).padStart(4, '0')}.${v.toString(16).padStart(3, '0')}+${counts.span[i]!.toString(16)} ${counts.count[i]}`,
-            )
-        }
+      const hex = (n: number, w: number) => n.toString(16).padStart(w, '0')
+      for (const { path } of built.manifest.paths) {
+        const counts = await s.counts(path)
+        for (let step = 0; step + 1 < counts.stepStart.length; step++)
+          for (let v = 0; v < counts.stepStart[step + 1]! - counts.stepStart[step]!; v++) {
+            const i = counts.stepStart[step]! + v
+            if (counts.count[i]! > 0)
+              want.push(
+                `${hex(path, 4)}.00.${hex(step, 4)}.${hex(v, 3)}+${counts.span[i]!.toString(16)} ${counts.count[i]}`,
+              )
+          }
+      }
       expect(want.length).toBeGreaterThan(30_000)
       expect(rows.slice(1).map((r) => `${r[0]} ${r[6]}`)).toEqual(want)
     }, 300_000)
@@ -514,13 +526,13 @@ describe('site annotations on the testdata cohort', () => {
         '-s',
         'pop=="IBS"',
         '-f',
-        'REF_TILE==0 && AC1>=10 && AC2==0',
+        'REF_TILE==0 && AC1>=5 && AC2<=1',
       )
       expect(rows.length).toBeGreaterThan(1)
       for (const r of rows.slice(1)) {
         expect(r[4]).toBe('0')
-        expect(Number(r[8])).toBeGreaterThanOrEqual(10)
-        expect(r[10]).toBe('0')
+        expect(Number(r[8])).toBeGreaterThanOrEqual(5)
+        expect(Number(r[10])).toBeLessThanOrEqual(1)
       }
       const bad = await runCli('view', store(), '--tiles', '-d', 'csq=="x"')
       expect(bad.err).toBe('lightning-tiles: --tiles writes tile variants: -d name VCF alleles\n')

@@ -1,8 +1,7 @@
 // A store's site annotations by position, through their CSI indexes: a lookup reads the 64-kb
 // block of the file around the allele (once; blocks are kept in an LRU), so a region query reads
 // its part of the annotations and never the whole file. Browser-safe.
-import { readVirtualRange } from '../container/bgzf/virtualOffset.js'
-import { readCsi } from '../container/csi/reader.js'
+import { readCsi, regionLines } from '../container/csi/reader.js'
 import type { CsiIndex } from '../container/csi/reader.js'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -19,29 +18,6 @@ import type { AnnotationField, AnnotationRecord, AnnotationType, AnnotationValue
 const BLOCK = ANNOTATION_WINDOW
 /** Blocks kept per annotation set (a few MB of text at most). */
 const BLOCKS_KEPT = 64
-
-/**
- * The data lines of a BGZF file whose records may overlap [start, end) of `chrom` (0-based), as
- * its CSI index finds them: the caller filters by position.
- */
-export async function regionLines(
-  files: { table: NamedFile; index: CsiIndex },
-  chrom: string,
-  start: number,
-  end: number,
-  opts: AbortOptions = {},
-): Promise<string[]> {
-  const chunks = files.index.chunks(chrom, start, end)
-  const decoder = new TextDecoder()
-  const out: string[] = []
-  for (let k = 0; k + 1 < chunks.length; k += 2) {
-    checkAbort(opts.signal)
-    const bytes = await readVirtualRange(files.table, chunks[k]!, chunks[k + 1]!, opts)
-    for (const line of decoder.decode(bytes).split('\n'))
-      if (line !== '' && !line.startsWith('#')) out.push(line)
-  }
-  return out
-}
 
 /** One annotation set of a store (`annotations/NAME.vcf.gz` and its index). */
 export class AnnotationSet {
