@@ -232,24 +232,26 @@ describe('site annotations on the testdata cohort', () => {
   })
 
   describe.skipIf(!('path' in bgt))('view -d equals BGT view -d FMF -a', () => {
-    it.each([
-      ['-r', REGION, '-G', '-C', '-d', 'bcsq=="missense"'],
-      ['-G', '-C', '-d', 'bcsq=="missense" || bcsq=="stop_gained" || bcsq=="frameshift"'],
-      ['-r', REGION, '-G', '-C', '-d', 'bpos>=2000000 && bcsq=="3_prime_utr"'],
+    it.each(
       [
-        '-r',
-        REGION,
-        '-G',
-        '-s',
-        'pop=="FIN"',
-        '-s',
-        'pop=="IBS"',
-        '-f',
-        'AC1>0&&AC2==0',
-        '-d',
-        'bcsq!="intron"',
-      ],
-    ])('%s %s %s %s %s %s', async (...args) => {
+        ['-r', REGION, '-G', '-C', '-d', 'bcsq=="missense"'],
+        ['-G', '-C', '-d', 'bcsq=="missense" || bcsq=="stop_gained" || bcsq=="frameshift"'],
+        ['-r', REGION, '-G', '-C', '-d', 'bpos>=2000000 && bcsq=="3_prime_utr"'],
+        [
+          '-r',
+          REGION,
+          '-G',
+          '-s',
+          'pop=="FIN"',
+          '-s',
+          'pop=="IBS"',
+          '-f',
+          'AC1>0&&AC2==0',
+          '-d',
+          'bcsq!="intron"',
+        ],
+      ].map((args) => [args.join(' '), args] as const),
+    )('%s', async (_, args) => {
       const ourArgs = args
       const d = args.indexOf('-d')
       const theirArgs = [...args.slice(0, d), '-a', args[d + 1]!, ...args.slice(d + 2)]
