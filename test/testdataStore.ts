@@ -40,7 +40,8 @@ export function testdataStore(
       pathLength,
       ...extra,
     }))
-  }, 60_000)
+    // a shared, loaded machine can take minutes
+  }, 300_000)
   return {
     tmp,
     dir,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerAnnotate } from './annotate.js'
 import { registerBuild, registerMerge } from './build.js'
 import { registerCgf } from './cgf.js'
 import { registerCsq } from './csq.js'
@@ -34,6 +35,7 @@ export function registerCommands(program: Command): void {
   registerCsq(program)
   registerL7gTools(program)
   registerView(program)
+  registerAnnotate(program)
   registerFreq(program)
   registerLd(program)
   registerImpute(program)

@@ -19,11 +19,13 @@ interface ViewCliOptions extends RegionOptions {
   samples?: string[]
   filter?: string
   alleles?: string[]
+  annotations?: string
   carriers?: boolean
   haplotypes?: boolean
   dropGenotypes?: boolean
   counts?: boolean
   table?: string
+  tiles?: boolean
   limit?: string
   output?: string
 }
@@ -96,6 +98,55 @@ export function recordLine(r: QueryRecord, info: string | undefined, genotypes: 
   return cols.join('\t')
 }
 
+/** A sample's two tile variants at a step (hex, as in tile IDs; `-` inside a spanning tile). */
+function tileGenotype(variants: Int32Array, s: number, phased: boolean): string {
+  const v = (x: number) => (x < 0 ? '-' : x.toString(16))
+  return `${v(variants[2 * s]!)}${phased ? '|' : '/'}${v(variants[2 * s + 1]!)}`
+}
+
+/** view --tiles: one TSV row per tile variant carried at the steps of the regions. */
+async function viewTiles(store: string, o: ViewCliOptions, limit: number, command: Command) {
+  const [{ prepareQuery }, { tileRecords, compileTileFilter }] = await Promise.all([
+    import('../query/view.js'),
+    import('../query/tiles.js'),
+  ])
+  const open = await cliStore(store, command)
+  const manifest = await open.manifest()
+  const regions = await regionsOf(o, manifest, true)
+  const prepared = await prepareQuery(open, { groups: o.samples, open: opener(command) })
+  const nGroups = prepared.groups.length
+  const filter = o.filter === undefined ? undefined : compileTileFilter(o.filter, nGroups)
+  const phased = new Map(manifest.samples.map((s) => [s.name, s.phased]))
+  const genotypes = !o.dropGenotypes
+  const head = ['#TILE', 'CHROM', 'START', 'END', 'REF_TILE', 'AN', 'AC']
+  for (let k = 1; k <= nGroups; k++) head.push(`AN${k}`, `AC${k}`)
+  if (genotypes) head.push(...prepared.samples)
+  const out = [head.join('\t')]
+  const flush = async () => {
+    await write(`${out.join('\n')}\n`)
+    out.length = 0
+  }
+  let n = 0
+  for await (const r of tileRecords(open, {
+    regions,
+    samples: prepared.samples,
+    groups: prepared.groups,
+  })) {
+    if (filter && !filter.test(r)) continue
+    if (n++ >= limit) break
+    const cols = [r.id, r.chrom, r.start + 1, r.end, r.reference ? 1 : 0]
+    for (const c of r.counts.slice(0, nGroups + 1)) cols.push(c.an, c.ac)
+    const row = cols.join('\t')
+    out.push(
+      genotypes
+        ? `${row}\t${prepared.samples.map((name, s) => tileGenotype(r.variants, s, phased.get(name)!)).join('\t')}`
+        : row,
+    )
+    if (out.length >= 1024) await flush()
+  }
+  if (out.length) await flush()
+}
+
 export function registerView(program: Command): void {
   const cmd = program
     .command('view <store>')
@@ -118,6 +169,10 @@ export function registerView(program: Command): void {
       collect,
     )
     .option(
+      '-d, --annotations <EXPR>',
+      'only alleles whose site annotations (lightning-tiles annotate) satisfy EXPR, e.g. CLNSIG=="Pathogenic" or csq=="missense_variant" && gene=="SNRPB" (BGT: -d FILE -a EXPR)',
+    )
+    .option(
       '-S, --carriers',
       'with -a: list the samples carrying every chosen allele (BGT: SP lines)',
     )
@@ -134,14 +189,34 @@ export function registerView(program: Command): void {
       '-t, --table <COLUMNS>',
       'TSV of comma-separated expressions (e.g. CHROM,POS,REF,ALT,AC1,AC2) instead of VCF',
     )
+    .option(
+      '--tiles',
+      "rows are tile variants (ID, reference interval, AN/AC per group, each sample's two variant numbers) instead of VCF alleles; -f takes CHROM, START, END, SPAN, REF_TILE, AC, AN, AF (#k)",
+    )
     .option('-n, --limit <N>', 'at most N records')
     .option('-o, --output <FILE>', 'VCF to this file (.vcf.gz: BGZF) instead of stdout')
     .action(async (store: string, o: ViewCliOptions, command: Command) => {
       const limit = o.limit === undefined ? Infinity : Number(o.limit)
       if (!(Number.isInteger(limit) || limit === Infinity) || limit < 0)
         throw new ArgumentError(`-n ${o.limit}: expected a whole number ≥ 0`)
-      if ((o.carriers || o.haplotypes) && !o.alleles)
-        throw new ArgumentError(`${o.carriers ? '-S' : '-H'} needs the alleles: -a`)
+      if ((o.carriers || o.haplotypes) && !o.alleles && o.annotations === undefined)
+        throw new ArgumentError(`${o.carriers ? '-S' : '-H'} needs the alleles: -a or -d`)
+      if (o.tiles) {
+        const other = [
+          o.alleles && '-a',
+          o.annotations !== undefined && '-d',
+          o.carriers && '-S',
+          o.haplotypes && '-H',
+          o.table !== undefined && '-t',
+          o.output !== undefined && '-o',
+        ].filter(Boolean)
+        if (other.length)
+          throw new ArgumentError(
+            `--tiles writes tile variants: ${other.join(', ')} name VCF alleles`,
+          )
+        await viewTiles(store, o, limit, command)
+        return
+      }
       const output = outputPath(o.output)
       if (output !== undefined) await checkOutputFile(output)
       const { parseAlleleName, prepareQuery, compileColumn, AlleleSetCounter } =
@@ -155,11 +230,19 @@ export function registerView(program: Command): void {
         groups: o.samples,
         filter: o.filter,
         alleles,
+        annotations: o.annotations,
+        // -t columns and -f may name annotation keys
+        withAnnotations: o.table !== undefined || o.filter !== undefined,
         open: opener(command),
       })
       const nGroups = prepared.groups.length
-      const columns = o.table?.split(',').map((c) => compileColumn(c.trim(), nGroups))
-      const counter = alleles ? new AlleleSetCounter(prepared.samples.length) : undefined
+      const columns = o.table
+        ?.split(',')
+        .map((c) => compileColumn(c.trim(), nGroups, prepared.annotationFields))
+      const counter =
+        alleles || o.annotations !== undefined
+          ? new AlleleSetCounter(prepared.samples.length)
+          : undefined
       const vcfOut = !columns && !o.carriers && !o.haplotypes
       const info = o.counts || o.filter !== undefined || nGroups > 1
       const genotypes = !o.dropGenotypes

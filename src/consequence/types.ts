@@ -43,6 +43,13 @@ export function soTerm(type: ConsequenceType): string {
       return 'non_coding_transcript_variant'
     case 'inframe_altering':
       return 'protein_altering_variant'
+    // SO terms without the suffix
+    case 'stop_gained':
+    case 'stop_lost':
+    case 'start_lost':
+    case 'inframe_deletion':
+    case 'inframe_insertion':
+      return type
     default:
       return `${type}_variant`
   }

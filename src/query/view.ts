@@ -5,6 +5,8 @@
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
+import { StoreAnnotations, annotationScope, needAnnotations } from '../annotations/reader.js'
+import type { AnnotationField, AnnotationValue } from '../annotations/table.js'
 import { readStoreSamples } from '../samples/read.js'
 import type { Store } from '../store/Store.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
@@ -95,8 +97,10 @@ export interface GroupCount {
 export interface QueryRecord extends GenotypeSite {
   /** [0]: every sample of the query; [k]: group k (1-based, in the order given) */
   counts: GroupCount[]
-  /** with `alleles`: the chosen allele this site carries (its ALT, or its REF) */
+  /** with `alleles` or `annotations`: the chosen allele this site carries (its ALT, or its REF) */
   allele?: AlleleName
+  /** with `annotations` or `withAnnotations`: the allele's site annotations by key */
+  annotations?: ReadonlyMap<string, AnnotationValue>
 }
 
 export interface QueryOptions extends AbortOptions, ResolveGroupsOptions {
@@ -111,6 +115,14 @@ export interface QueryOptions extends AbortOptions, ResolveGroupsOptions {
   filter?: string | undefined
   /** only sites carrying one of these alleles */
   alleles?: readonly AlleleName[] | undefined
+  /**
+   * only alleles whose site annotations (`lightning-tiles annotate`) satisfy this condition, as
+   * BGT's -d/-a (`CLNSIG=="Pathogenic"`, `csq=="missense_variant" && gene=="SNRPB"`); read from
+   * the annotation index by position, never the whole file
+   */
+  annotations?: string | undefined
+  /** give every record its site annotations (`record.annotations`; implied by `annotations`) */
+  withAnnotations?: boolean | undefined
 }
 
 /** A prepared query: the samples it reports, its groups, and its records. */
@@ -119,11 +131,19 @@ export interface PreparedQuery {
   samples: string[]
   /** the groups, their sample indices into `samples` */
   groups: SampleGroup[]
+  /** the store's annotation fields (what `compileColumn` may name besides the record's keys) */
+  annotationFields: AnnotationField[]
   records(): AsyncGenerator<QueryRecord>
 }
 
-/** The keys of site expressions (filters, -t columns) over query records with `groups` groups. */
-export function recordScope(groups: number): Scope<QueryRecord> {
+/**
+ * The keys of site expressions (filters, -t columns) over query records with `groups` groups, and
+ * the store's annotation `fields` (values of records that have them; see `withAnnotations`).
+ */
+export function recordScope(
+  groups: number,
+  fields: readonly AnnotationField[] = [],
+): Scope<QueryRecord> {
   const fixed: Record<string, Variable<QueryRecord>> = {
     CHROM: { type: 'string', get: (r) => r.chrom },
     POS: { type: 'number', get: (r) => r.pos },
@@ -136,6 +156,15 @@ export function recordScope(groups: number): Scope<QueryRecord> {
     variable(name) {
       if (fixed[name]) return fixed[name]
       const g = groupStatistic(name)
+      const field = fields.find((f) => f.key === name)
+      if (field && (!g || g.group > groups))
+        return field.type === 'flag'
+          ? { type: 'number', get: (r) => (r.annotations?.has(name) ? 1 : 0) }
+          : {
+              type: field.type === 'string' ? 'string' : 'number',
+              get: (r) => r.annotations?.get(name),
+              optional: true,
+            }
       if (!g || g.group > groups) return undefined
       const k = g.group
       if (g.stat === 'AC') return { type: 'number', get: (r) => r.counts[k]!.ac }
@@ -143,18 +172,26 @@ export function recordScope(groups: number): Scope<QueryRecord> {
       return { type: 'number', get: (r) => r.counts[k]!.ac / r.counts[k]!.an }
     },
     describeKeys: () =>
-      `keys: CHROM, POS, END, REF, ALT, ID, AC, AN, AF${groups ? `, AC#k, AN#k, AF#k for groups k = 1..${groups}` : ''}`,
+      `keys: CHROM, POS, END, REF, ALT, ID, AC, AN, AF${groups ? `, AC#k, AN#k, AF#k for groups k = 1..${groups}` : ''}${fields.map((f) => `, ${f.key}`).join('')}`,
   }
 }
 
 /** Compile a site filter for records of a query with `groups` groups (errors name the column). */
-export function compileSiteFilter(text: string, groups: number): CompiledCondition<QueryRecord> {
-  return compileCondition(text, recordScope(groups))
+export function compileSiteFilter(
+  text: string,
+  groups: number,
+  fields: readonly AnnotationField[] = [],
+): CompiledCondition<QueryRecord> {
+  return compileCondition(text, recordScope(groups, fields))
 }
 
-/** Compile a -t column for records of a query with `groups` groups. */
-export function compileColumn(text: string, groups: number): CompiledExpression<QueryRecord> {
-  return compileExpression(text, recordScope(groups))
+/** Compile a -t column for records of a query with `groups` groups and annotation `fields`. */
+export function compileColumn(
+  text: string,
+  groups: number,
+  fields: readonly AnnotationField[] = [],
+): CompiledExpression<QueryRecord> {
+  return compileExpression(text, recordScope(groups, fields))
 }
 
 function countGroup(alleles: Int8Array, members: Int32Array): GroupCount {
@@ -190,8 +227,25 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
     samples: Int32Array.from(g.samples, (r) => column.get(r)!),
   }))
   const all = Int32Array.from(rows, (_, i) => i)
+  const sets = await StoreAnnotations.open(store, signal)
+  const annotationFields = [...sets.fields().values()].map(({ key, type, description }) => ({
+    key,
+    type,
+    description,
+  }))
+  const condition =
+    opts.annotations === undefined
+      ? undefined
+      : compileCondition(opts.annotations, annotationScope(sets))
+  if (condition) needAnnotations(sets, store.location)
+  const withAnnotations = (condition !== undefined || opts.withAnnotations) && sets.sets.length > 0
+  // only -d: only the sets it names are read
+  const keys = opts.withAnnotations ? undefined : condition?.keys
+  // a filter naming an annotation key sees nothing unless the values are read
   const filter =
-    opts.filter === undefined ? undefined : compileSiteFilter(opts.filter, groups.length)
+    opts.filter === undefined
+      ? undefined
+      : compileSiteFilter(opts.filter, groups.length, withAnnotations ? annotationFields : [])
   const wanted = opts.alleles ? new Map(opts.alleles.map((a) => [alleleKey(a), a])) : undefined
   const samples = rows.map((r) => table.names[r]!)
   async function* records(): AsyncGenerator<QueryRecord> {
@@ -202,16 +256,26 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
           wanted.get(alleleKey(siteAllele(site))) ?? wanted.get(alleleKey(siteAllele(site, true)))
         if (!allele) continue
       }
+      const annotations = withAnnotations
+        ? await sets.values(site.chrom, site.pos, site.ref, site.alt, { ...signal, keys })
+        : undefined
+      if (condition) {
+        if (!condition.test({ ...site, values: annotations! })) continue
+        // an allele chosen by its annotation: its ALT, for -S and -H
+        allele ??= siteAllele(site)
+      }
       const counts = [
         countGroup(site.alleles, all),
         ...groups.map((g) => countGroup(site.alleles, g.samples)),
       ]
-      const record: QueryRecord = allele ? { ...site, counts, allele } : { ...site, counts }
+      const record: QueryRecord = { ...site, counts }
+      if (allele) record.allele = allele
+      if (annotations) record.annotations = annotations
       if (filter && !filter.test(record)) continue
       yield record
     }
   }
-  return { samples, groups, records }
+  return { samples, groups, annotationFields, records }
 }
 
 /** The records of a query (see prepareQuery), for notebooks: `for await (const r of query(...))`. */

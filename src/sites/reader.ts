@@ -1,6 +1,5 @@
 // The site table (site.ts) by region, through its CSI index. Browser-safe.
-import { readVirtualRange } from '../container/bgzf/virtualOffset.js'
-import { readCsi } from '../container/csi/reader.js'
+import { readCsi, regionLines } from '../container/csi/reader.js'
 import type { CsiIndex } from '../container/csi/reader.js'
 import { checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -26,17 +25,11 @@ export class SiteTable {
   async sites(chrom: string, start: number, end: number, opts: AbortOptions = {}): Promise<Site[]> {
     const index = await this.loadIndex()
     checkAbort(opts.signal)
-    const chunks = index.chunks(chrom, start, end)
     const out: Site[] = []
-    const decoder = new TextDecoder()
     const { table } = this.files
-    for (let k = 0; k + 1 < chunks.length; k += 2) {
-      const text = decoder.decode(await readVirtualRange(table, chunks[k]!, chunks[k + 1]!, opts))
-      for (const line of text.split('\n')) {
-        if (line === '' || line.startsWith('#')) continue
-        const s = parseSite(line, { file: table.name })
-        if (s.chrom === chrom && s.pos >= start && s.pos < end) out.push(s)
-      }
+    for (const line of await regionLines({ table, index }, chrom, start, end, opts)) {
+      const s = parseSite(line, { file: table.name })
+      if (s.chrom === chrom && s.pos >= start && s.pos < end) out.push(s)
     }
     return out
   }

@@ -23,6 +23,9 @@ export const storeFiles = {
   /** the input VCF's records (CHROM POS ID REF ALT) as a sites-only VCF, and its CSI index */
   sites: 'sites.vcf.gz',
   sitesIndex: 'sites.vcf.gz.csi',
+  /** site annotations `annotate` writes (src/annotations): sites-only VCF + CSI, one per set */
+  annotations: (name: string) => `annotations/${name}.vcf.gz`,
+  annotationsIndex: (name: string) => `annotations/${name}.vcf.gz.csi`,
   sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
   sglfGzi: (path: number) => `sglf/${formatPath(path)}.sglf.gz.gzi`,
   /** the cohort matrix of a path (docs/cohort-matrix.md): segment 0, then one per `add` */
@@ -90,6 +93,11 @@ export function storeFileList(m: StoreManifest): StoreFile[] {
   // the input's sites and IDs (stores before it, and FASTA-built ones, lack it)
   out.push(f(storeFiles.sites, 'sites', 'the site table', false))
   out.push(f(storeFiles.sitesIndex, 'sites', 'the site table index', false))
+  for (const a of m.annotations ?? [])
+    out.push(
+      f(storeFiles.annotations(a.name), 'sites', `the annotation set ${a.name}`),
+      f(storeFiles.annotationsIndex(a.name), 'sites', `the index of annotation set ${a.name}`),
+    )
   for (const [k] of (m.genotypes?.segments ?? []).entries())
     for (const p of m.paths)
       out.push(

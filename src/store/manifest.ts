@@ -2,6 +2,7 @@
 // how it was built. Browser-safe: the Store reads it over HTTP.
 import { FormatError } from '../core/errors.js'
 import { formatPath } from '../core/tileId.js'
+import type { AnnotationField } from '../annotations/table.js'
 import { storeFiles } from './layout.js'
 
 export const STORE_FORMAT = 'lightning-tiles-store'
@@ -50,6 +51,16 @@ export interface ManifestPartial {
   pathCount: number
 }
 
+/** A set of site annotations (`lightning-tiles annotate`), in `storeFiles.annotations(name)`. */
+export interface ManifestAnnotation {
+  name: string
+  /** where the values came from, e.g. `--vcf clinvar.vcf.gz` */
+  source: string
+  fields: AnnotationField[]
+  /** alleles annotated */
+  records: number
+}
+
 /** What manifest.json holds: the store's format, build, contigs, paths, samples and source. */
 export interface StoreManifest {
   format: typeof STORE_FORMAT
@@ -64,6 +75,8 @@ export interface StoreManifest {
   samples: ManifestSample[]
   /** the genotypes as cohort matrices; absent in a store of CGFs only, whose readers use those */
   genotypes?: ManifestGenotypes
+  /** site annotation sets, added after the build without touching the genotypes */
+  annotations?: ManifestAnnotation[]
   /** what the build read and what it skipped */
   source: {
     reference: string

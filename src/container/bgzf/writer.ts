@@ -113,20 +113,26 @@ async function writeAll(stream: Writable, blocks: Uint8Array[]): Promise<void> {
   }
 }
 
+/** A chunk for writeBgzfFile that closes the current block (the next byte starts a new one). */
+export const BGZF_FLUSH: unique symbol = Symbol('BGZF flush')
+
 /**
  * Write `chunks` as a BGZF file at `path` (and `path.gzi` unless `gzi: false`), through temporary
  * files renamed into place. Returns the uncompressed size.
  */
 export async function writeBgzfFile(
   path: string,
-  chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  chunks:
+    | AsyncIterable<Uint8Array | string | typeof BGZF_FLUSH>
+    | Iterable<Uint8Array | string | typeof BGZF_FLUSH>,
   opts: BgzfWriterOptions & { gzi?: boolean; encoder?: BgzfEncoder } = {},
 ): Promise<number> {
   // a caller's own encoder tells it each chunk's virtual offsets as `chunks` is consumed
   const enc = opts.encoder ?? new BgzfEncoder(opts)
   const out = createAtomicWriteStream(path)
   try {
-    for await (const chunk of chunks) await writeAll(out.stream, enc.push(chunk))
+    for await (const chunk of chunks)
+      await writeAll(out.stream, chunk === BGZF_FLUSH ? enc.flush() : enc.push(chunk))
     await writeAll(out.stream, enc.finish())
     await out.commit()
   } catch (err) {

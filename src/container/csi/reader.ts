@@ -3,10 +3,10 @@
 //
 // Hand-written: @gmod/tabix reads CSI, but its current release cannot be installed (it needs an
 // @gmod/bgzf-filehandle release the registry lacks, see README "Dependencies").
-import { FormatError } from '../../core/errors.js'
+import { FormatError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import type { NamedFile } from '../../core/filehandle.js'
-import { inflateBgzf } from '../bgzf/virtualOffset.js'
+import { inflateBgzf, readVirtualRange } from '../bgzf/virtualOffset.js'
 import type { VirtualOffset } from '../bgzf/virtualOffset.js'
 import { firstBin, metaBin, regionBins } from './bins.js'
 import type { TabixConfig } from './writer.js'
@@ -136,4 +136,27 @@ export class CsiIndex {
 export async function readCsi(file: NamedFile, opts: AbortOptions = {}): Promise<CsiIndex> {
   const bytes = await file.handle.readFile(opts.signal ? { signal: opts.signal } : {})
   return CsiIndex.parse(await inflateBgzf(bytes, file.name), file.name)
+}
+
+/**
+ * The data lines of a BGZF file whose records may overlap [start, end) of `chrom` (0-based), as
+ * its CSI index finds them: the caller filters by position.
+ */
+export async function regionLines(
+  files: { table: NamedFile; index: CsiIndex },
+  chrom: string,
+  start: number,
+  end: number,
+  opts: AbortOptions = {},
+): Promise<string[]> {
+  const chunks = files.index.chunks(chrom, start, end)
+  const decoder = new TextDecoder()
+  const out: string[] = []
+  for (let k = 0; k + 1 < chunks.length; k += 2) {
+    checkAbort(opts.signal)
+    const bytes = await readVirtualRange(files.table, chunks[k]!, chunks[k + 1]!, opts)
+    for (const line of decoder.decode(bytes).split('\n'))
+      if (line !== '' && !line.startsWith('#')) out.push(line)
+  }
+  return out
 }
