@@ -9,15 +9,23 @@ import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import { partitionPoint } from '../core/search.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
-import type { Band } from '../formats/band/band.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
 import { NO_REF_VARIANT } from '../library/counts.js'
 import { storeFiles } from '../store/layout.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
 import type { RefAccessor } from '../variants/normalize.js'
-import { tilesToVcf } from '../variants/vcf.js'
-import type { HaplotypeTile, TileBlock, TileVariantSource } from '../variants/vcf.js'
+import { formatVcfRecord, tileRecords, vcfHeader } from '../variants/vcf.js'
+import type {
+  HaplotypeTile,
+  InputSite,
+  SampleInfo,
+  TileBlock,
+  TileVariantSource,
+  VcfRecord,
+} from '../variants/vcf.js'
+import { defaultSliceRows } from '../matrix/reader.js'
+import type { CohortMatrix, MatrixNocall } from '../matrix/reader.js'
 import { SiteTable } from '../sites/reader.js'
 
 /** Which genotypes `storeToVcf` writes. */
@@ -37,6 +45,8 @@ interface PathTiles {
   refVariant: Uint32Array
   spans: Uint32Array
   stepStart: Uint32Array
+  /** haplotypes of the cohort carrying each variant */
+  count: Uint32Array
 }
 
 /** Bases left of a region that left-aligned indels may reach. */
@@ -79,6 +89,7 @@ async function readPathTiles(
     refVariant: counts.refVariant,
     spans: counts.span,
     stepStart: counts.stepStart,
+    count: counts.count,
   }
 }
 
@@ -113,59 +124,216 @@ function pathReference(t: PathTiles, tagLength: number): string {
   return parts.join('')
 }
 
-function blockOf(
-  chrom: string,
-  p: ManifestPath,
-  t: PathTiles,
-  genomes: Band[],
-  /** the step of the bands' first step */
-  first: number,
-  region: Region | undefined,
-): TileBlock {
-  const variants = new Map<string, TileVariantSource>()
-  const tiles: HaplotypeTile[] = []
-  const lo = region ? region.start - MARGIN : -Infinity
-  const hi = region ? region.end + MARGIN : Infinity
-  genomes.forEach((g, sample) => {
-    for (const [allele, arr] of g.variants.entries())
-      for (let i = 0; i < arr.length; i++) {
-        const s = first + i
-        const v = arr[i]!
-        if (v < 0) continue
-        const runs = g.nocalls[allele]![i]!
-        const nocalls = runs.length > 0 ? runs : undefined
-        if (v === t.refVariant[s] && !nocalls) continue
-        const span = t.spans[t.stepStart[s]! + v]!
-        const start = t.starts[s]!
-        const end = t.ends[s + span - 1]!
-        if (end <= lo || start >= hi) continue
-        // the caller memoises by key for the whole contig: a key names the path too
-        const key = `${p.path}.${s}.${v}`
-        if (!variants.has(key)) {
-          const seq = t.sequences[s]?.[v]
-          if (seq === undefined)
-            throw new FormatError(
-              `the genome names tile ${formatStepId(p.path, s)}.${v}, which the library lacks`,
-            )
-          variants.set(key, { refStart: start, refEnd: end, seq })
-        }
-        tiles.push({ hap: 2 * sample + allele, key, nocalls })
-      }
-  })
-  return { chrom, start: p.start, end: p.end, variants, tiles }
+/** Rows per block of the export: bounded memory over a path of any length, whatever N. */
+function blockRows(columns: number): number {
+  return Math.min(4096, Math.max(64, defaultSliceRows(columns)))
 }
 
-/** The store's genotypes as VCF lines (header first), streamed path by path. */
-export async function* storeToVcf(
+/** One haplotype's tile variant at one step of a path, as the engine names it. */
+const tileKey = (path: number, step: number, variant: number) => `${path}.${step}.${variant}`
+
+/**
+ * Decoded rows of the chosen haplotypes (a matrix slice, or CGF bands turned into one): per
+ * haplotype of the export, its column in `values`.
+ */
+interface Rows {
+  start: number
+  rows: number
+  values: Int32Array
+  width: number
+  nocalls: readonly MatrixNocall[]
+}
+
+/** What blocks of one path share while its rows stream in. */
+interface PathBlocks {
+  chrom: string
+  p: ManifestPath
+  t: PathTiles
+  /** the reference interval whose tiles the export keeps (the region with its margins) */
+  lo: number
+  hi: number
+  sites: readonly InputSite[] | undefined
+}
+
+/** A tile variant of the path as the engine reads it (spanning tiles reach their last step). */
+function tileSource(b: PathBlocks, s: number, v: number): TileVariantSource {
+  const { t, p } = b
+  const seq = t.sequences[s]?.[v]
+  if (seq === undefined)
+    throw new FormatError(
+      `the genome names tile ${formatStepId(p.path, s)}.${v}, which the library lacks`,
+    )
+  const span = t.spans[t.stepStart[s]! + v]!
+  return { refStart: t.starts[s]!, refEnd: t.ends[s + span - 1]!, seq }
+}
+
+/**
+ * The block of rows [rows.start, rows.start + rows.rows): the chosen haplotypes' tiles that differ
+ * from the reference (haplotype 2k + a: column `columns[2k + a]` of the rows), and with `cohort`
+ * the cohort's tiles. Blocks of a path cut it at the start of a step (p.start and p.end at its
+ * ends), so only the tiles at the path's ends can join a neighbour's (see tilesToVcf).
+ */
+function blockOf(
+  b: PathBlocks,
+  rows: Rows,
+  columns: Int32Array,
+  cohort: HaplotypeTile[] | undefined,
+  variants: Map<string, TileVariantSource>,
+): TileBlock {
+  const { t, p, lo, hi } = b
+  const first = rows.start
+  const last = first + rows.rows
+  const tiles: HaplotypeTile[] = []
+  const runs = new Map<number, number[]>()
+  for (const n of rows.nocalls) runs.set((n.row - first) * rows.width + n.column, n.runs)
+  const keys = new Map<number, string>()
+  for (let r = 0; r < rows.rows; r++) {
+    const s = first + r
+    keys.clear()
+    const ref = t.refVariant[s]
+    const start = t.starts[s]!
+    if (start >= hi) break
+    for (let h = 0; h < columns.length; h++) {
+      const cell = r * rows.width + columns[h]!
+      const v = rows.values[cell]!
+      if (v < 0) continue
+      const nocalls = runs.get(cell)
+      if (v === ref && !nocalls) continue
+      let key = keys.get(v)
+      if (key === undefined) {
+        const src = tileSource(b, s, v)
+        // '': the tile ends before the region's margin
+        key = src.refEnd <= lo ? '' : tileKey(p.path, s, v)
+        keys.set(v, key)
+        if (key) variants.set(key, src)
+      }
+      if (key) tiles.push({ hap: h, key, nocalls })
+    }
+  }
+  return {
+    chrom: b.chrom,
+    start: first === 0 ? p.start : t.starts[first]!,
+    end: last === t.refVariant.length ? p.end : t.starts[last]!,
+    variants,
+    tiles,
+    cohort,
+  }
+}
+
+/**
+ * The tiles standing for the cohort over rows [first, last) of a path (TileBlock.cohort): one
+ * pseudo-haplotype per tile variant some haplotype carries (the counts say which), numbered from
+ * `base`; the tiles at the path's joined ends come from `ends` instead.
+ */
+function cohortTiles(
+  b: PathBlocks,
+  first: number,
+  last: number,
+  base: number,
+  ends: PathEnds,
+  variants: Map<string, TileVariantSource>,
+): HaplotypeTile[] {
+  const { t, p, lo, hi } = b
+  const out: HaplotypeTile[] = []
+  for (let s = first; s < last && t.starts[s]! < hi; s++) {
+    if (s === 0 && ends.head) continue
+    for (let v = 0, i = t.stepStart[s]!; i < t.stepStart[s + 1]!; v++, i++) {
+      if (t.count[i] === 0 || v === t.refVariant[s]) continue
+      const src = tileSource(b, s, v)
+      if (src.refEnd <= lo || (ends.tail && src.refEnd === p.end)) continue
+      const key = tileKey(p.path, s, v)
+      variants.set(key, src)
+      out.push({ hap: base + i, key })
+    }
+  }
+  for (const end of [ends.head, ends.tail])
+    for (const [row, v, hap] of end?.tiles ?? [])
+      if (row >= first && row < last) {
+        const src = tileSource(b, row, v)
+        if (src.refEnd <= lo || src.refStart >= hi) continue
+        const key = tileKey(p.path, row, v)
+        variants.set(key, src)
+        out.push({ hap, key })
+      }
+  return out
+}
+
+/**
+ * Where two paths meet, a haplotype's tile ending the first and its tile starting the second are
+ * aligned joined (tilesToVcf): each distinct pair the cohort has becomes one pseudo-haplotype.
+ * `tiles` lists [row, variant, pseudo-haplotype] of the pairs' tiles that differ from the reference.
+ */
+interface PathJoin {
+  tiles: [number, number, number][]
+}
+
+interface PathEnds {
+  head?: PathJoin | undefined
+  tail?: PathJoin | undefined
+}
+
+/** Pseudo-haplotype numbers of the path joins start here (past any tile variant's). */
+const JOIN_BASE = 2 ** 40
+
+/** Decode every haplotype where path `a` ends and `b` starts: the pairs of tiles meeting there. */
+async function pathJoin(
   store: Store,
-  opts: StoreVcfOptions = {},
-): AsyncGenerator<string> {
+  a: { p: ManifestPath; t: PathTiles },
+  b: ManifestPath,
+  base: number,
+  opts: AbortOptions,
+): Promise<{ tail: PathJoin; head: PathJoin; pairs: number }> {
+  const sig = opts.signal ? { signal: opts.signal } : {}
+  const bCounts = await store.counts(b.path, opts)
+  const n = a.t.refVariant.length
+  let maxSpan = 1
+  for (const x of a.t.spans) maxSpan = Math.max(maxSpan, x)
+  const from = Math.max(0, n - maxSpan)
+  const [endRows, startRow] = await Promise.all([
+    (await store.matrix(a.p.path, opts)).decode({ ...sig, start: from, end: n }),
+    (await store.matrix(b.path, opts)).decode({ ...sig, start: 0, end: 1 }),
+  ])
+  const h = startRow.haplotypes.length
+  const pairs = new Map<string, number>()
+  const tail: PathJoin = { tiles: [] }
+  const head: PathJoin = { tiles: [] }
+  for (let x = 0; x < h; x++) {
+    // the tile ending at the path's end: anchored at the row whose span reaches the last step
+    let row = -1
+    let v = -1
+    for (let s = from; s < n; s++) {
+      const y = endRows.values[(s - from) * h + x]!
+      if (y >= 0 && s + a.t.spans[a.t.stepStart[s]! + y]! === n) [row, v] = [s, y]
+    }
+    const w = startRow.values[x]!
+    const key = `${row}.${v}.${w}`
+    if (pairs.has(key)) continue
+    const hap = base + pairs.size
+    pairs.set(key, hap)
+    if (v >= 0 && v !== a.t.refVariant[row]) tail.tiles.push([row, v, hap])
+    if (w >= 0 && w !== bCounts.refVariant[0]) head.tiles.push([0, w, hap])
+  }
+  return { tail, head, pairs: pairs.size }
+}
+
+/** Which records `storeRecords` yields. */
+export interface StoreRecordOptions extends StoreVcfOptions {
+  /**
+   * Also the records only samples left out carry (every chosen haplotype 0 or no-call there), so
+   * a subset gets the sites of the whole cohort, as BGT and bcftools view -s report them (AC=0).
+   * Without it, as `storeToVcf`: the records the chosen samples carry.
+   */
+  cohortSites?: boolean | undefined
+}
+
+/** The store's samples by name (each must exist), and the paths a region reaches. */
+async function exportPlan(store: Store, opts: StoreVcfOptions) {
   const m = await store.manifest(opts)
-  const wanted = opts.samples ?? m.samples.map((s) => s.name)
-  const samples = wanted.map((name) => {
-    const s = m.samples.find((x) => x.name === name)
-    if (!s) throw new ArgumentError(`sample ${name} is not in the store`)
-    return s
+  const byName = new Map(m.samples.map((s, i) => [s.name, i]))
+  const rows = (opts.samples ?? m.samples.map((s) => s.name)).map((name) => {
+    const i = byName.get(name)
+    if (i === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
+    return i
   })
   const region = opts.region
   if (region && !m.contigs.some((c) => c.name === region.chrom))
@@ -175,6 +343,84 @@ export async function* storeToVcf(
       !region ||
       (p.chrom === region.chrom && p.end > region.start - MARGIN && p.start < region.end + MARGIN),
   )
+  const samples: SampleInfo[] = rows.map((i) => ({
+    name: m.samples[i]!.name,
+    phased: m.samples[i]!.phased,
+  }))
+  return { m, rows, samples, paths }
+}
+
+/** Rows [start, end) of the chosen haplotypes of a path's matrix, a block at a time. */
+async function* matrixRows(
+  matrix: CohortMatrix,
+  start: number,
+  end: number,
+  haplotypes: number[],
+  opts: AbortOptions,
+): AsyncGenerator<Rows> {
+  const width = haplotypes.length
+  const sliceRows = blockRows(width)
+  // each block's tiles are made before the next slice is asked for: one buffer serves them all
+  for await (const x of matrix.slices({ ...opts, start, end, haplotypes, sliceRows, reuse: true }))
+    yield { start: x.start, rows: x.rows, values: x.values, width, nocalls: x.nocalls }
+}
+
+/** The same from a store of CGFs: the samples' bands over the steps, as one block. */
+async function* bandRows(
+  store: Store,
+  m: StoreManifest,
+  rows: number[],
+  path: number,
+  start: number,
+  end: number,
+  opts: AbortOptions,
+): AsyncGenerator<Rows> {
+  const bands = await store.bands(
+    rows.map((r) => m.samples[r]!),
+    path,
+    { ...opts, start, end },
+  )
+  const width = 2 * bands.length
+  const n = end - start
+  const values = new Int32Array(n * width)
+  const nocalls: MatrixNocall[] = []
+  bands.forEach((g, k) => {
+    for (const a of [0, 1] as const)
+      for (let r = 0; r < n; r++) {
+        values[r * width + 2 * k + a] = g.variants[a][r]!
+        const runs = g.nocalls[a][r]!
+        if (runs.length) nocalls.push({ row: start + r, column: 2 * k + a, runs })
+      }
+  })
+  yield { start, rows: n, values, width, nocalls }
+}
+
+/** The store's genotypes as VCF lines (header first), streamed path by path. */
+export async function* storeToVcf(
+  store: Store,
+  opts: StoreVcfOptions = {},
+): AsyncGenerator<string> {
+  const { m, samples } = await exportPlan(store, opts)
+  yield* vcfHeader(
+    m.contigs,
+    samples,
+    m.source.reference === undefined ? {} : { reference: m.source.reference },
+  )
+  for await (const r of storeRecords(store, opts)) yield formatVcfRecord(r)
+}
+
+/**
+ * The records of `storeToVcf` (haplotype 2k + a of `gt`: the chosen sample k), streamed in blocks
+ * of steps: the chosen samples' columns of the cohort matrix are decoded a block at a time, so
+ * memory stays bounded over any path, for any number of samples.
+ */
+export async function* storeRecords(
+  store: Store,
+  opts: StoreRecordOptions = {},
+): AsyncGenerator<VcfRecord> {
+  const { m, rows, samples, paths } = await exportPlan(store, opts)
+  const region = opts.region
+  const sig = opts.signal ? { signal: opts.signal } : {}
 
   // the input's IDs, in stores built with a site table
   const siteTable = m.files?.[storeFiles.sites]
@@ -183,33 +429,66 @@ export async function* storeToVcf(
         csi: store.file(storeFiles.sitesIndex),
       })
     : undefined
+  // each chosen sample's haplotypes once (a sample asked twice is decoded once)
+  const distinct = [...new Set(rows)]
+  const slot = new Map(distinct.map((r, k) => [r, k]))
+  const columns = Int32Array.from(
+    { length: 2 * rows.length },
+    (_, h) => 2 * slot.get(rows[h >> 1]!)! + (h & 1),
+  )
+  const haplotypes = distinct.flatMap((r) => [2 * r, 2 * r + 1])
+  const matrix = await store.hasMatrix(opts)
 
   // reference of each contig: the reference tiles of its paths (only the paths read), one piece
   // per path, upper case; a read joins only the pieces it spans (never the whole contig)
   const references = new Map<string, { starts: number[]; seqs: string[] }>()
   async function* blocks(): AsyncGenerator<TileBlock> {
-    for (const p of paths) {
+    // pseudo-haplotype numbers of the cohort's tiles (each path its own) and of path joins
+    let base = 0
+    let joins = JOIN_BASE
+    let head: PathJoin | undefined
+    for (const [k, p] of paths.entries()) {
       checkAbort(opts.signal)
+      const ends: PathEnds = { head }
+      head = undefined
       const t = await readPathTiles(store, m, p, opts)
       let ref = references.get(p.chrom)
       if (!ref) references.set(p.chrom, (ref = { starts: [], seqs: [] }))
       ref.starts.push(p.start)
       ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
-      // the chosen samples' columns of the steps the region needs, decoded once (one CGF each in
-      // a store of CGFs)
+      const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [-Infinity, Infinity]
+      const sites = siteTable
+        ? await siteTable.sites(p.chrom, Math.max(p.start, lo), Math.min(p.end, hi), opts)
+        : undefined
+      const b: PathBlocks = { chrom: p.chrom, p, t, lo, hi, sites }
       const { start, end } = stepsOf(t, region)
-      const genomes = await store.bands(samples, p.path, { start, end, signal: opts.signal })
-      const block = blockOf(p.chrom, p, t, genomes, start, region)
-      if (siteTable) {
-        const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [p.start, p.end]
-        block.sites = await siteTable.sites(
-          p.chrom,
-          Math.max(p.start, lo),
-          Math.min(p.end, hi),
-          opts,
-        )
+      // the cohort's tiles where this path meets the next
+      const q = paths[k + 1]
+      if (opts.cohortSites && matrix && q?.chrom === p.chrom && q.start === p.end) {
+        const join = await pathJoin(store, { p, t }, q, joins, opts)
+        joins += join.pairs
+        ends.tail = join.tail
+        head = join.head
       }
-      yield block
+      const rowsOf = matrix
+        ? matrixRows(await store.matrix(p.path, opts), start, end, haplotypes, sig)
+        : bandRows(store, m, distinct, p.path, start, end, sig)
+      let siteAt = 0
+      for await (const r of rowsOf) {
+        const variants = new Map<string, TileVariantSource>()
+        const cohort = opts.cohortSites
+          ? cohortTiles(b, r.start, r.start + r.rows, base, ends, variants)
+          : undefined
+        const block = blockOf(b, r, columns, cohort, variants)
+        if (sites) {
+          // the sites whose POS lies in the block
+          const from = siteAt
+          while (siteAt < sites.length && sites[siteAt]!.pos < block.end) siteAt++
+          block.sites = sites.slice(from, siteAt)
+        }
+        yield block
+      }
+      base += t.count.length
     }
   }
   const accessor = (chrom: string): RefAccessor => {
@@ -234,15 +513,8 @@ export async function* storeToVcf(
       return parts.length === 1 ? parts[0]! : parts.join('')
     }
   }
-  yield* tilesToVcf(
-    {
-      contigs: m.contigs,
-      samples: samples.map((s) => ({ name: s.name, phased: s.phased })),
-      reference: accessor,
-      blocks: blocks(),
-      region,
-      referenceName: m.source.reference,
-    },
+  yield* tileRecords(
+    { contigs: m.contigs, samples, reference: accessor, blocks: blocks(), region },
     opts,
   )
 }

@@ -116,6 +116,8 @@ export class TileVariantCaller {
 
 interface Site extends Variant {
   gt: Uint8Array
+  /** the cohort carries it (see `GenotypeMerger.declare`): reported even if no haplotype here does */
+  known?: boolean
 }
 
 /**
@@ -158,6 +160,27 @@ export class GenotypeMerger {
   }
 
   /**
+   * Sites that some haplotype not merged here carries (its `variants` outside its no-call
+   * intervals `nocalls`, flat [start, end, …]): reported too, each merged haplotype 0 or no-call.
+   */
+  declare(variants: readonly Variant[], nocalls: ArrayLike<number>): void {
+    for (const v of variants) {
+      if (v.pos < this.flushedTo) throw this.late(v, this.flushedTo)
+      let masked = false
+      for (let k = 0; k + 1 < nocalls.length && !masked; k += 2)
+        masked = v.pos < nocalls[k + 1]! && v.pos + v.ref.length > nocalls[k]!
+      if (masked) continue
+      const key = variantKey(v)
+      let site = this.sites.get(key)
+      if (!site) {
+        site = { pos: v.pos, ref: v.ref, alt: v.alt, gt: new Uint8Array(this.nHaplotypes) }
+        this.sites.set(key, site)
+      }
+      site.known = true
+    }
+  }
+
+  /**
    * Remove and return the sites that start before `before` (all when omitted), sorted. The caller
    * promises that no variant it adds later starts before `before`.
    */
@@ -190,7 +213,7 @@ export class GenotypeMerger {
     if (before > this.flushedTo) this.flushedTo = before
     // a site no called haplotype carries is no variant: e.g. a no-call base the library filled
     // with another base (tiles.ts), whose every carrier is masked by its own no-call run
-    return out.filter((site) => site.gt.includes(GT_ALT))
+    return out.filter((site) => site.known || site.gt.includes(GT_ALT))
   }
 }
 
@@ -273,6 +296,12 @@ export interface TileBlock {
   tiles: Iterable<HaplotypeTile>
   /** The input records whose POS lies in the block, for their IDs (see `tilesToVcf`). */
   sites?: readonly InputSite[] | undefined
+  /**
+   * Tiles standing for the haplotypes of the cohort that `tiles` leave out (`hap` numbers their
+   * own, e.g. one per distinct tile variant): the variants they carry are records too, with every
+   * haplotype of `tiles` 0 or no-call there, so a subset of samples gets the cohort's sites.
+   */
+  cohort?: Iterable<HaplotypeTile> | undefined
 }
 
 /** An input VCF record, as written (0-based POS), whose ID the records it becomes take. */
@@ -341,6 +370,14 @@ export async function* tilesToVcf(
     input.samples,
     input.referenceName === undefined ? {} : { reference: input.referenceName },
   )
+  for await (const r of tileRecords(input, opts)) yield formatVcfRecord(r)
+}
+
+/** The records of `tilesToVcf`, before they become text (the same records, in the same order). */
+export async function* tileRecords(
+  input: TilesToVcfInput,
+  opts: AbortOptions = {},
+): AsyncGenerator<VcfRecord> {
   const nHap = input.samples.length * 2
   const phased = Uint8Array.from(input.samples, (s) => (s.phased ? 1 : 0))
   const region = input.region
@@ -349,7 +386,9 @@ export async function* tilesToVcf(
   /** The records before `start` are written; a later indel would have to cross this stretch. */
   let guard = { start: -Infinity, end: -Infinity }
   let lastEnd = -Infinity
+  // the haplotypes' tiles, and the cohort's (see TileBlock.cohort), each held at a block's end
   let held = new Map<number, HeldTile>()
+  let heldCohort = new Map<number, HeldTile>()
   const late = (v: Variant) =>
     new LightningError(
       `${chrom}:${v.pos + 1}: a ${Math.abs(v.ref.length - v.alt.length)}-base indel left-aligns ` +
@@ -360,6 +399,11 @@ export async function* tilesToVcf(
     const called = t.caller.call(t.key, t.src)
     const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
     merger.add(hap, called.variants, nc)
+  }
+  const declare = (_: number, t: HeldTile) => {
+    const called = t.caller.call(t.key, t.src)
+    const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
+    merger.declare(called.variants, nc)
   }
   /** Does the tile differ from the reference (only then may it hold a piece of a cut variant)? */
   const differs = (t: HeldTile) => {
@@ -392,16 +436,18 @@ export async function* tilesToVcf(
   }
   const release = () => {
     for (const [hap, t] of held) add(hap, t)
+    for (const [hap, t] of heldCohort) declare(hap, t)
     held = new Map()
+    heldCohort = new Map()
     const sites = pendingSites
     pendingSites = []
     noteIds(sites)
   }
-  const out = function* (sites: Site[]) {
+  const out = function* (sites: Site[]): Generator<VcfRecord> {
     for (const s of sites) {
       if (region && (s.pos >= region.end || s.pos + s.ref.length <= region.start)) continue
       const id = ids.get(variantKey(s))?.ids.join(';')
-      yield formatVcfRecord({ chrom: chrom!, ...s, id, phased })
+      yield { chrom: chrom!, pos: s.pos, id, ref: s.ref, alt: s.alt, gt: s.gt, phased }
     }
   }
   for await (const block of input.blocks) {
@@ -430,35 +476,45 @@ export async function* tilesToVcf(
     pendingSites = []
     noteIds(pending)
     if (block.sites) noteIds(block.sites, end)
-    const before = held
-    held = new Map()
-    for (const t of block.tiles) {
-      const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
-      if (!src)
-        throw new LightningError(`block at ${chrom}:${start + 1}: no tile variant '${t.key}'`)
-      let tile: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
-      const prev = before.get(t.hap)
-      if (prev && prev.src.refEnd === src.refStart && differs(tile)) {
-        before.delete(t.hap)
-        const shift = prev.src.seq.length
-        const nocalls = Array.from(prev.nocalls ?? [])
-        for (let k = 0; k + 1 < (t.nocalls?.length ?? 0); k += 2)
-          nocalls.push(t.nocalls![k]! + shift, t.nocalls![k + 1]!)
-        tile = {
-          key: JSON.stringify([prev.joined, prev.key, t.key]),
-          src: { refStart: prev.src.refStart, refEnd: src.refEnd, seq: prev.src.seq + src.seq },
-          nocalls,
-          caller: joints,
-          joined: true,
+    /** Merge `tiles` (through `sink`), joining each to its haplotype's tile held in `before`. */
+    const place = (
+      tiles: Iterable<HaplotypeTile>,
+      before: Map<number, HeldTile>,
+      sink: (hap: number, t: HeldTile) => void,
+    ): Map<number, HeldTile> => {
+      const next = new Map<number, HeldTile>()
+      for (const t of tiles) {
+        const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
+        if (!src)
+          throw new LightningError(`block at ${chrom}:${start + 1}: no tile variant '${t.key}'`)
+        let tile: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
+        const prev = before.get(t.hap)
+        if (prev && prev.src.refEnd === src.refStart && differs(tile)) {
+          before.delete(t.hap)
+          const shift = prev.src.seq.length
+          const nocalls = Array.from(prev.nocalls ?? [])
+          for (let k = 0; k + 1 < (t.nocalls?.length ?? 0); k += 2)
+            nocalls.push(t.nocalls![k]! + shift, t.nocalls![k + 1]!)
+          tile = {
+            key: JSON.stringify([prev.joined, prev.key, t.key]),
+            src: { refStart: prev.src.refStart, refEnd: src.refEnd, seq: prev.src.seq + src.seq },
+            nocalls,
+            caller: joints,
+            joined: true,
+          }
         }
+        if (src.refEnd === end && !next.has(t.hap) && differs(tile)) next.set(t.hap, tile)
+        else sink(t.hap, tile)
       }
-      if (src.refEnd === end && !held.has(t.hap) && differs(tile)) held.set(t.hap, tile)
-      else add(t.hap, tile)
+      for (const [hap, t] of before) sink(hap, t)
+      return next
     }
-    for (const [hap, t] of before) add(hap, t)
+    held = place(block.tiles, held, add)
+    heldCohort = place(block.cohort ?? [], heldCohort, declare)
     // what a later indel must cross to land before `start`: the block up to its held tiles
     let heldFrom = end
     for (const t of held.values()) heldFrom = Math.min(heldFrom, t.src.refStart)
+    for (const t of heldCohort.values()) heldFrom = Math.min(heldFrom, t.src.refStart)
     if (heldFrom > start && 2 * smallestPeriod(ref!(start, heldFrom)) > heldFrom - start) {
       guard = { start, end: heldFrom }
       yield* out(merger.flush(start))
