@@ -42,7 +42,7 @@ async function fromText(dir: string, samples: string[], regions?: Region[]): Pro
       if (region) {
         const beg = pos - 1
         if (beg >= region.end || beg + f[3]!.length <= region.start) continue
-        if (before?.chrom === f[0] && beg < before.end) continue
+        if (before && before.chrom === f[0] && beg < before.end) continue
       }
       const gts = columns.map((c) => f[9 + c]!)
       out.push({

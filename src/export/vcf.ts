@@ -186,28 +186,45 @@ function blockOf(
   const tiles: HaplotypeTile[] = []
   const runs = new Map<number, number[]>()
   for (const n of rows.nocalls) runs.set((n.row - first) * rows.width + n.column, n.runs)
-  const keys = new Map<number, string>()
+  // per row, the haplotypes of each variant in one list (a tile many carry is merged once);
+  // those with no-call runs in the tile each on their own
+  let count = new Int32Array(0)
   for (let r = 0; r < rows.rows; r++) {
     const s = first + r
-    keys.clear()
+    if (t.starts[s]! >= hi) break
     const ref = t.refVariant[s]
-    const start = t.starts[s]!
-    if (start >= hi) break
+    const n = t.stepStart[s + 1]! - t.stepStart[s]!
+    if (count.length < n) count = new Int32Array(n)
+    count.fill(0, 0, n)
+    const row = r * rows.width
     for (let h = 0; h < columns.length; h++) {
-      const cell = r * rows.width + columns[h]!
-      const v = rows.values[cell]!
+      const v = rows.values[row + columns[h]!]!
       if (v < 0) continue
-      const nocalls = runs.get(cell)
-      if (v === ref && !nocalls) continue
-      let key = keys.get(v)
-      if (key === undefined) {
+      const nocalls = runs.size ? runs.get(row + columns[h]!) : undefined
+      if (nocalls) {
         const src = tileSource(b, s, v)
-        // '': the tile ends before the region's margin
-        key = src.refEnd <= lo ? '' : tileKey(p.path, s, v)
-        keys.set(v, key)
-        if (key) variants.set(key, src)
-      }
-      if (key) tiles.push({ hap: h, key, nocalls })
+        if (src.refEnd <= lo) continue
+        const key = tileKey(p.path, s, v)
+        variants.set(key, src)
+        tiles.push({ hap: h, key, nocalls })
+      } else if (v !== ref) count[v]!++
+    }
+    const haps: (Int32Array | undefined)[] = []
+    for (let v = 0; v < n; v++) {
+      if (!count[v]) continue
+      const src = tileSource(b, s, v)
+      if (src.refEnd <= lo) continue
+      // the caller memoises by key for the whole contig: a key names the path too
+      const key = tileKey(p.path, s, v)
+      variants.set(key, src)
+      const list = (haps[v] = new Int32Array(count[v]!))
+      tiles.push({ hap: -1, key, haps: list })
+      count[v] = 0
+    }
+    for (let h = 0; h < columns.length; h++) {
+      const v = rows.values[row + columns[h]!]!
+      const list = v >= 0 ? haps[v] : undefined
+      if (list && !(runs.size && runs.has(row + columns[h]!))) list[count[v]!++] = h
     }
   }
   return {

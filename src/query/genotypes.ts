@@ -57,8 +57,10 @@ export async function* genotypeSites(
         // reported with the region before (a long REF reaching over the gap)
         if (before?.chrom === r.chrom && r.pos < before.end) continue
       }
-      const alleles = new Int8Array(r.gt.length)
-      for (let h = 0; h < alleles.length; h++) alleles[h] = r.gt[h] === GT_NOCALL ? -1 : r.gt[h]!
+      // the record's codes are its own: read in place, no-calls (2) made -1
+      const alleles = new Int8Array(r.gt.buffer, r.gt.byteOffset, r.gt.length)
+      if (r.gt.includes(GT_NOCALL))
+        for (let h = 0; h < alleles.length; h++) if (alleles[h] === GT_NOCALL) alleles[h] = -1
       yield {
         chrom: r.chrom,
         pos: r.pos + 1,

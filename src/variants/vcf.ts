@@ -118,6 +118,8 @@ interface Site extends Variant {
   gt: Uint8Array
   /** the cohort carries it (see `GenotypeMerger.declare`): reported even if no haplotype here does */
   known?: boolean
+  /** handed out by `flush` (no longer merged into) */
+  flushed?: boolean
 }
 
 /**
@@ -140,23 +142,37 @@ export class GenotypeMerger {
     private readonly late: (v: Variant, flushedTo: number) => Error,
   ) {}
 
-  add(hap: number, variants: readonly Variant[], nocalls?: ArrayLike<number>): void {
-    for (const v of variants) {
-      if (v.pos < this.flushedTo) throw this.late(v, this.flushedTo)
-      const key = variantKey(v)
-      let site = this.sites.get(key)
-      if (!site) {
-        site = { pos: v.pos, ref: v.ref, alt: v.alt, gt: new Uint8Array(this.nHaplotypes) }
-        this.sites.set(key, site)
-      }
-      site.gt[hap] = GT_ALT
+  /** The sites of a list of variants (one tile variant's, for all its carriers), looked up once. */
+  private readonly sitesOf = new WeakMap<readonly Variant[], Site[]>()
+
+  /** `hap` carries `variants` (or every one of several haplotypes does), no-call over `nocalls`. */
+  add(hap: number | Int32Array, variants: readonly Variant[], nocalls?: ArrayLike<number>): void {
+    let sites = this.sitesOf.get(variants)
+    if (!sites || sites.some((site) => site.flushed)) {
+      sites = variants.map((v) => {
+        if (v.pos < this.flushedTo) throw this.late(v, this.flushedTo)
+        const key = variantKey(v)
+        let site = this.sites.get(key)
+        if (!site) {
+          site = { pos: v.pos, ref: v.ref, alt: v.alt, gt: new Uint8Array(this.nHaplotypes) }
+          this.sites.set(key, site)
+        }
+        return site
+      })
+      this.sitesOf.set(variants, sites)
+    }
+    const haps = typeof hap === 'number' ? [hap] : hap
+    for (const site of sites) {
+      const gt = site.gt
+      for (let i = 0; i < haps.length; i++) gt[haps[i]!] = GT_ALT
     }
     if (nocalls)
-      for (let k = 0; k + 1 < nocalls.length; k += 2) {
-        this.ncHap.push(hap)
-        this.ncStart.push(nocalls[k]!)
-        this.ncEnd.push(nocalls[k + 1]!)
-      }
+      for (let k = 0; k + 1 < nocalls.length; k += 2)
+        for (let i = 0; i < haps.length; i++) {
+          this.ncHap.push(haps[i]!)
+          this.ncStart.push(nocalls[k]!)
+          this.ncEnd.push(nocalls[k + 1]!)
+        }
   }
 
   /**
@@ -189,6 +205,7 @@ export class GenotypeMerger {
     for (const [key, s] of this.sites)
       if (s.pos < before) {
         out.push(s)
+        s.flushed = true
         this.sites.delete(key)
       }
     out.sort((a, b) => a.pos - b.pos || a.ref.length - b.ref.length || cmp(a.alt, b.alt))
@@ -278,6 +295,11 @@ export interface HaplotypeTile {
   hap: number
   key: string
   nocalls?: ArrayLike<number> | undefined
+  /**
+   * Instead of `hap`: every one of these haplotypes has the tile (none with no-call runs in it),
+   * so a tile many carry is merged once for all of them.
+   */
+  haps?: Int32Array | undefined
 }
 
 /**
@@ -395,12 +417,12 @@ export async function* tileRecords(
         `across ${guard.start + 1}-${guard.end}, before which the records are written already`,
     )
   let merger = new GenotypeMerger(nHap, late)
-  const add = (hap: number, t: HeldTile) => {
+  const add = (hap: number | Int32Array, t: HeldTile) => {
     const called = t.caller.call(t.key, t.src)
     const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
     merger.add(hap, called.variants, nc)
   }
-  const declare = (_: number, t: HeldTile) => {
+  const declare = (_: number | Int32Array, t: HeldTile) => {
     const called = t.caller.call(t.key, t.src)
     const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
     merger.declare(called.variants, nc)
@@ -480,14 +502,24 @@ export async function* tileRecords(
     const place = (
       tiles: Iterable<HaplotypeTile>,
       before: Map<number, HeldTile>,
-      sink: (hap: number, t: HeldTile) => void,
+      sink: (hap: number | Int32Array, t: HeldTile) => void,
     ): Map<number, HeldTile> => {
       const next = new Map<number, HeldTile>()
       for (const t of tiles) {
         const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
         if (!src)
           throw new LightningError(`block at ${chrom}:${start + 1}: no tile variant '${t.key}'`)
-        let tile: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
+        const plain: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
+        if (t.haps) {
+          // nothing to join or hold: merged for all its haplotypes at once
+          if (!before.size && src.refEnd !== end) sink(t.haps, plain)
+          else for (const hap of t.haps) one(hap, plain)
+        } else one(t.hap, plain)
+      }
+      function one(hap: number, plain: HeldTile): void {
+        const src = plain.src
+        const t = { hap, key: plain.key, nocalls: plain.nocalls }
+        let tile = plain
         const prev = before.get(t.hap)
         if (prev && prev.src.refEnd === src.refStart && differs(tile)) {
           before.delete(t.hap)
