@@ -47,6 +47,10 @@ interface PathTiles {
   stepStart: Uint32Array
   /** haplotypes of the cohort carrying each variant */
   count: Uint32Array
+  /** the steps a region needs (all without one); `sequences` holds those of [first, last) */
+  range: { start: number; end: number }
+  first: number
+  last: number
 }
 
 /** Bases left of a region that left-aligned indels may reach. */
@@ -57,6 +61,8 @@ async function readPathTiles(
   m: StoreManifest,
   p: ManifestPath,
   opts: AbortOptions,
+  /** only the tiles of the steps this region needs (see stepsOf) */
+  region: Region | undefined,
 ): Promise<PathTiles> {
   const counts = await store.counts(p.path, opts)
   if (counts.nSteps !== p.steps)
@@ -74,10 +80,26 @@ async function readPathTiles(
     )
   const starts = Float64Array.from(ends, (_, s) => (s === 0 ? p.start : ends[s - 1]! - m.tagLength))
 
+  const range = stepsOf(
+    { starts, ends: Float64Array.from(ends), spans: counts.span, refVariant: counts.refVariant },
+    region,
+  )
+  // the library of those steps only, from the reference tile covering the first of them
+  let first = range.start
+  while (first > 0 && counts.refVariant[first] === NO_REF_VARIANT) first--
+  // and to the end of the last tile: a spanning tile of the range reaches past it
+  let maxSpan = 1
+  for (const x of counts.span) maxSpan = Math.max(maxSpan, x)
+  const last = Math.min(p.steps, range.end + maxSpan - 1)
   const sequences: string[][] = new Array<string[]>(p.steps)
   const tar = store.library(p.path)
-  for await (const { name, data } of tar.members(opts)) {
-    const step = parseInt(name.split('.')[2] ?? '', 16)
+  const stepOf = (name: string) => parseInt(name.split('.')[2] ?? '', 16)
+  const members =
+    first === 0 && last === p.steps
+      ? tar.members(opts)
+      : await tar.membersIn((name) => stepOf(name) >= first && stepOf(name) < last, opts)
+  for await (const { name, data } of members) {
+    const step = stepOf(name)
     if (!(step >= 0 && step < p.steps))
       throw new FormatError(`unexpected member ${name}`, { file: tar.files.tai.name })
     sequences[step] = parseTwoBit(data, name, { lowercase: true }).map((r) => r.sequence)
@@ -90,6 +112,9 @@ async function readPathTiles(
     spans: counts.span,
     stepStart: counts.stepStart,
     count: counts.count,
+    range,
+    first,
+    last,
   }
 }
 
@@ -98,7 +123,10 @@ async function readPathTiles(
  * them as many as the path's longest spanning tile covers, so every tile reaching in is anchored
  * inside the range.
  */
-function stepsOf(t: PathTiles, region: Region | undefined): { start: number; end: number } {
+function stepsOf(
+  t: Pick<PathTiles, 'starts' | 'ends' | 'spans' | 'refVariant'>,
+  region: Region | undefined,
+): { start: number; end: number } {
   const n = t.refVariant.length
   if (!region) return { start: 0, end: n }
   const lo = region.start - MARGIN
@@ -111,17 +139,20 @@ function stepsOf(t: PathTiles, region: Region | undefined): { start: number; end
   return { start, end }
 }
 
-/** The path's reference: its reference tiles joined (each later tile without its start tag). */
-function pathReference(t: PathTiles, tagLength: number): string {
+/**
+ * The path's reference over the steps read: their reference tiles joined (each later tile without
+ * its start tag), from the start of the first.
+ */
+function pathReference(t: PathTiles, tagLength: number): { start: number; seq: string } {
   const parts: string[] = []
-  for (let s = 0; s < t.refVariant.length; s++) {
+  for (let s = t.first; s < t.last; s++) {
     const v = t.refVariant[s]!
     if (v === NO_REF_VARIANT) continue
     const seq = t.sequences[s]?.[v]
     if (seq === undefined) throw new ArgumentError(`reference tile of step ${s} is missing`)
-    parts.push(s === 0 ? seq : seq.slice(tagLength))
+    parts.push(s === t.first ? seq : seq.slice(tagLength))
   }
-  return parts.join('')
+  return { start: t.starts[t.first]!, seq: parts.join('') }
 }
 
 /** Rows per block of the export: bounded memory over a path of any length, whatever N. */
@@ -468,17 +499,18 @@ export async function* storeRecords(
       checkAbort(opts.signal)
       const ends: PathEnds = { head }
       head = undefined
-      const t = await readPathTiles(store, m, p, opts)
+      const t = await readPathTiles(store, m, p, opts, region)
       let ref = references.get(p.chrom)
       if (!ref) references.set(p.chrom, (ref = { starts: [], seqs: [] }))
-      ref.starts.push(p.start)
-      ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
+      const piece = pathReference(t, m.tagLength)
+      ref.starts.push(piece.start)
+      ref.seqs.push(piece.seq.toUpperCase())
       const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [-Infinity, Infinity]
       const sites = siteTable
         ? await siteTable.sites(p.chrom, Math.max(p.start, lo), Math.min(p.end, hi), opts)
         : undefined
       const b: PathBlocks = { chrom: p.chrom, p, t, lo, hi, sites }
-      const { start, end } = stepsOf(t, region)
+      const { start, end } = t.range
       // the cohort's tiles where this path meets the next
       const q = paths[k + 1]
       if (opts.cohortSites && matrix && q?.chrom === p.chrom && q.start === p.end) {
