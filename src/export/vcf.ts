@@ -198,6 +198,20 @@ function tileSource(b: PathBlocks, s: number, v: number): TileVariantSource {
   return { refStart: t.starts[s]!, refEnd: t.ends[s + span - 1]!, seq }
 }
 
+/** Count the haplotypes of each variant but `ref` in one row (no no-call runs in it). */
+function countRow(
+  values: Int32Array,
+  row: number,
+  columns: Int32Array,
+  count: Int32Array,
+  ref: number,
+): void {
+  for (let h = 0; h < columns.length; h++) {
+    const v = values[row + columns[h]!]!
+    if (v >= 0 && v !== ref) count[v]!++
+  }
+}
+
 /**
  * The block of rows [rows.start, rows.start + rows.rows): the chosen haplotypes' tiles that differ
  * from the reference (haplotype 2k + a: column `columns[2k + a]` of the rows), and with `cohort`
@@ -220,6 +234,7 @@ function blockOf(
   // per row, the haplotypes of each variant in one list (a tile many carry is merged once);
   // those with no-call runs in the tile each on their own
   let count = new Int32Array(0)
+  const values = rows.values
   for (let r = 0; r < rows.rows; r++) {
     const s = first + r
     if (t.starts[s]! >= hi) break
@@ -228,18 +243,20 @@ function blockOf(
     if (count.length < n) count = new Int32Array(n)
     count.fill(0, 0, n)
     const row = r * rows.width
-    for (let h = 0; h < columns.length; h++) {
-      const v = rows.values[row + columns[h]!]!
-      if (v < 0) continue
-      const nocalls = runs.size ? runs.get(row + columns[h]!) : undefined
-      if (nocalls) {
-        const src = tileSource(b, s, v)
-        if (src.refEnd <= lo) continue
-        const key = tileKey(p.path, s, v)
-        variants.set(key, src)
-        tiles.push({ hap: h, key, nocalls })
-      } else if (v !== ref) count[v]!++
-    }
+    if (!runs.size) countRow(values, row, columns, count, ref ?? -1)
+    else
+      for (let h = 0; h < columns.length; h++) {
+        const v = values[row + columns[h]!]!
+        if (v < 0) continue
+        const nocalls = runs.get(row + columns[h]!)
+        if (nocalls) {
+          const src = tileSource(b, s, v)
+          if (src.refEnd <= lo) continue
+          const key = tileKey(p.path, s, v)
+          variants.set(key, src)
+          tiles.push({ hap: h, key, nocalls })
+        } else if (v !== ref) count[v]!++
+      }
     const haps: (Int32Array | undefined)[] = []
     for (let v = 0; v < n; v++) {
       if (!count[v]) continue
@@ -253,8 +270,9 @@ function blockOf(
       count[v] = 0
     }
     for (let h = 0; h < columns.length; h++) {
-      const v = rows.values[row + columns[h]!]!
-      const list = v >= 0 ? haps[v] : undefined
+      const v = values[row + columns[h]!]!
+      if (v < 0 || v === ref) continue
+      const list = haps[v]
       if (list && !(runs.size && runs.has(row + columns[h]!))) list[count[v]!++] = h
     }
   }

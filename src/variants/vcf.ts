@@ -276,13 +276,19 @@ export function vcfHeader(
 }
 
 const ALLELE = ['0', '1', '.']
+/** Every genotype's text by (first code × 3 + second) × 2 + phased: made once, not per sample. */
+const GENOTYPE = Array.from({ length: 18 }, (_, k) => {
+  const pair = k >> 1
+  return ALLELE[Math.floor(pair / 3)]! + (k & 1 ? '|' : '/') + ALLELE[pair % 3]!
+})
 
 /** One record as a VCF line (no trailing newline). */
 export function formatVcfRecord(r: VcfRecord): string {
   const cols = [r.chrom, String(r.pos + 1), r.id ?? '.', r.ref, r.alt, '.', '.', '.', 'GT']
   const n = r.phased.length
+  const { gt, phased } = r
   for (let i = 0; i < n; i++)
-    cols.push(ALLELE[r.gt[2 * i]!]! + (r.phased[i] ? '|' : '/') + ALLELE[r.gt[2 * i + 1]!]!)
+    cols.push(GENOTYPE[(gt[2 * i]! * 3 + gt[2 * i + 1]!) * 2 + (phased[i] ? 1 : 0)]!)
   return cols.join('\t')
 }
 
