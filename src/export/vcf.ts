@@ -9,15 +9,23 @@ import { ArgumentError, FormatError, checkAbort } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import { partitionPoint } from '../core/search.js'
 import { formatPath, formatStepId } from '../core/tileId.js'
-import type { Band } from '../formats/band/band.js'
 import { parseTwoBit } from '../formats/twobit/reader.js'
 import { NO_REF_VARIANT } from '../library/counts.js'
 import { storeFiles } from '../store/layout.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
 import type { RefAccessor } from '../variants/normalize.js'
-import { tilesToVcf } from '../variants/vcf.js'
-import type { HaplotypeTile, TileBlock, TileVariantSource } from '../variants/vcf.js'
+import { formatVcfRecord, tileRecords, vcfHeader } from '../variants/vcf.js'
+import type {
+  HaplotypeTile,
+  InputSite,
+  SampleInfo,
+  TileBlock,
+  TileVariantSource,
+  VcfRecord,
+} from '../variants/vcf.js'
+import { defaultSliceRows } from '../matrix/reader.js'
+import type { CohortMatrix, MatrixNocall } from '../matrix/reader.js'
 import { SiteTable } from '../sites/reader.js'
 
 /** Which genotypes `storeToVcf` writes. */
@@ -37,6 +45,12 @@ interface PathTiles {
   refVariant: Uint32Array
   spans: Uint32Array
   stepStart: Uint32Array
+  /** haplotypes of the cohort carrying each variant */
+  count: Uint32Array
+  /** the steps a region needs (all without one); `sequences` holds those of [first, last) */
+  range: { start: number; end: number }
+  first: number
+  last: number
 }
 
 /** Bases left of a region that left-aligned indels may reach. */
@@ -47,6 +61,8 @@ async function readPathTiles(
   m: StoreManifest,
   p: ManifestPath,
   opts: AbortOptions,
+  /** only the tiles of the steps this region needs (see stepsOf) */
+  region: Region | undefined,
 ): Promise<PathTiles> {
   const counts = await store.counts(p.path, opts)
   if (counts.nSteps !== p.steps)
@@ -64,10 +80,26 @@ async function readPathTiles(
     )
   const starts = Float64Array.from(ends, (_, s) => (s === 0 ? p.start : ends[s - 1]! - m.tagLength))
 
+  const range = stepsOf(
+    { starts, ends: Float64Array.from(ends), spans: counts.span, refVariant: counts.refVariant },
+    region,
+  )
+  // the library of those steps only, from the reference tile covering the first of them
+  let first = range.start
+  while (first > 0 && counts.refVariant[first] === NO_REF_VARIANT) first--
+  // and to the end of the last tile: a spanning tile of the range reaches past it
+  let maxSpan = 1
+  for (const x of counts.span) maxSpan = Math.max(maxSpan, x)
+  const last = Math.min(p.steps, range.end + maxSpan - 1)
   const sequences: string[][] = new Array<string[]>(p.steps)
   const tar = store.library(p.path)
-  for await (const { name, data } of tar.members(opts)) {
-    const step = parseInt(name.split('.')[2] ?? '', 16)
+  const stepOf = (name: string) => parseInt(name.split('.')[2] ?? '', 16)
+  const members =
+    first === 0 && last === p.steps
+      ? tar.members(opts)
+      : await tar.membersIn((name) => stepOf(name) >= first && stepOf(name) < last, opts)
+  for await (const { name, data } of members) {
+    const step = stepOf(name)
     if (!(step >= 0 && step < p.steps))
       throw new FormatError(`unexpected member ${name}`, { file: tar.files.tai.name })
     sequences[step] = parseTwoBit(data, name, { lowercase: true }).map((r) => r.sequence)
@@ -79,6 +111,10 @@ async function readPathTiles(
     refVariant: counts.refVariant,
     spans: counts.span,
     stepStart: counts.stepStart,
+    count: counts.count,
+    range,
+    first,
+    last,
   }
 }
 
@@ -87,7 +123,10 @@ async function readPathTiles(
  * them as many as the path's longest spanning tile covers, so every tile reaching in is anchored
  * inside the range.
  */
-function stepsOf(t: PathTiles, region: Region | undefined): { start: number; end: number } {
+function stepsOf(
+  t: Pick<PathTiles, 'starts' | 'ends' | 'spans' | 'refVariant'>,
+  region: Region | undefined,
+): { start: number; end: number } {
   const n = t.refVariant.length
   if (!region) return { start: 0, end: n }
   const lo = region.start - MARGIN
@@ -100,72 +139,267 @@ function stepsOf(t: PathTiles, region: Region | undefined): { start: number; end
   return { start, end }
 }
 
-/** The path's reference: its reference tiles joined (each later tile without its start tag). */
-function pathReference(t: PathTiles, tagLength: number): string {
+/**
+ * The path's reference over the steps read: their reference tiles joined (each later tile without
+ * its start tag), from the start of the first.
+ */
+function pathReference(t: PathTiles, tagLength: number): { start: number; seq: string } {
   const parts: string[] = []
-  for (let s = 0; s < t.refVariant.length; s++) {
+  for (let s = t.first; s < t.last; s++) {
     const v = t.refVariant[s]!
     if (v === NO_REF_VARIANT) continue
     const seq = t.sequences[s]?.[v]
     if (seq === undefined) throw new ArgumentError(`reference tile of step ${s} is missing`)
-    parts.push(s === 0 ? seq : seq.slice(tagLength))
+    parts.push(s === t.first ? seq : seq.slice(tagLength))
   }
-  return parts.join('')
+  return { start: t.starts[t.first]!, seq: parts.join('') }
 }
 
+/** Rows per block of the export: bounded memory over a path of any length, whatever N. */
+function blockRows(columns: number): number {
+  return Math.min(4096, Math.max(64, defaultSliceRows(columns)))
+}
+
+/** One haplotype's tile variant at one step of a path, as the engine names it. */
+const tileKey = (path: number, step: number, variant: number) => `${path}.${step}.${variant}`
+
+/**
+ * Decoded rows of the chosen haplotypes (a matrix slice, or CGF bands turned into one): per
+ * haplotype of the export, its column in `values`.
+ */
+interface Rows {
+  start: number
+  rows: number
+  values: Int32Array
+  width: number
+  nocalls: readonly MatrixNocall[]
+}
+
+/** What blocks of one path share while its rows stream in. */
+interface PathBlocks {
+  chrom: string
+  p: ManifestPath
+  t: PathTiles
+  /** the reference interval whose tiles the export keeps (the region with its margins) */
+  lo: number
+  hi: number
+  sites: readonly InputSite[] | undefined
+}
+
+/** A tile variant of the path as the engine reads it (spanning tiles reach their last step). */
+function tileSource(b: PathBlocks, s: number, v: number): TileVariantSource {
+  const { t, p } = b
+  const seq = t.sequences[s]?.[v]
+  if (seq === undefined)
+    throw new FormatError(
+      `the genome names tile ${formatStepId(p.path, s)}.${v}, which the library lacks`,
+    )
+  const span = t.spans[t.stepStart[s]! + v]!
+  return { refStart: t.starts[s]!, refEnd: t.ends[s + span - 1]!, seq }
+}
+
+/** Count the haplotypes of each variant but `ref` in one row (no no-call runs in it). */
+function countRow(
+  values: Int32Array,
+  row: number,
+  columns: Int32Array,
+  count: Int32Array,
+  ref: number,
+): void {
+  for (let h = 0; h < columns.length; h++) {
+    const v = values[row + columns[h]!]!
+    if (v >= 0 && v !== ref) count[v]!++
+  }
+}
+
+/**
+ * The block of rows [rows.start, rows.start + rows.rows): the chosen haplotypes' tiles that differ
+ * from the reference (haplotype 2k + a: column `columns[2k + a]` of the rows), and with `cohort`
+ * the cohort's tiles. Blocks of a path cut it at the start of a step (p.start and p.end at its
+ * ends), so only the tiles at the path's ends can join a neighbour's (see tilesToVcf).
+ */
 function blockOf(
-  chrom: string,
-  p: ManifestPath,
-  t: PathTiles,
-  genomes: Band[],
-  /** the step of the bands' first step */
-  first: number,
-  region: Region | undefined,
+  b: PathBlocks,
+  rows: Rows,
+  columns: Int32Array,
+  cohort: HaplotypeTile[] | undefined,
+  variants: Map<string, TileVariantSource>,
 ): TileBlock {
-  const variants = new Map<string, TileVariantSource>()
+  const { t, p, lo, hi } = b
+  const first = rows.start
+  const last = first + rows.rows
   const tiles: HaplotypeTile[] = []
-  const lo = region ? region.start - MARGIN : -Infinity
-  const hi = region ? region.end + MARGIN : Infinity
-  genomes.forEach((g, sample) => {
-    for (const [allele, arr] of g.variants.entries())
-      for (let i = 0; i < arr.length; i++) {
-        const s = first + i
-        const v = arr[i]!
+  const runs = new Map<number, number[]>()
+  for (const n of rows.nocalls) runs.set((n.row - first) * rows.width + n.column, n.runs)
+  // per row, the haplotypes of each variant in one list (a tile many carry is merged once);
+  // those with no-call runs in the tile each on their own
+  let count = new Int32Array(0)
+  const values = rows.values
+  for (let r = 0; r < rows.rows; r++) {
+    const s = first + r
+    if (t.starts[s]! >= hi) break
+    const ref = t.refVariant[s]
+    const n = t.stepStart[s + 1]! - t.stepStart[s]!
+    if (count.length < n) count = new Int32Array(n)
+    count.fill(0, 0, n)
+    const row = r * rows.width
+    if (!runs.size) countRow(values, row, columns, count, ref ?? -1)
+    else
+      for (let h = 0; h < columns.length; h++) {
+        const v = values[row + columns[h]!]!
         if (v < 0) continue
-        const runs = g.nocalls[allele]![i]!
-        const nocalls = runs.length > 0 ? runs : undefined
-        if (v === t.refVariant[s] && !nocalls) continue
-        const span = t.spans[t.stepStart[s]! + v]!
-        const start = t.starts[s]!
-        const end = t.ends[s + span - 1]!
-        if (end <= lo || start >= hi) continue
-        // the caller memoises by key for the whole contig: a key names the path too
-        const key = `${p.path}.${s}.${v}`
-        if (!variants.has(key)) {
-          const seq = t.sequences[s]?.[v]
-          if (seq === undefined)
-            throw new FormatError(
-              `the genome names tile ${formatStepId(p.path, s)}.${v}, which the library lacks`,
-            )
-          variants.set(key, { refStart: start, refEnd: end, seq })
-        }
-        tiles.push({ hap: 2 * sample + allele, key, nocalls })
+        const nocalls = runs.get(row + columns[h]!)
+        if (nocalls) {
+          const src = tileSource(b, s, v)
+          if (src.refEnd <= lo) continue
+          const key = tileKey(p.path, s, v)
+          variants.set(key, src)
+          tiles.push({ hap: h, key, nocalls })
+        } else if (v !== ref) count[v]!++
       }
-  })
-  return { chrom, start: p.start, end: p.end, variants, tiles }
+    const haps: (Int32Array | undefined)[] = []
+    for (let v = 0; v < n; v++) {
+      if (!count[v]) continue
+      const src = tileSource(b, s, v)
+      if (src.refEnd <= lo) continue
+      // the caller memoises by key for the whole contig: a key names the path too
+      const key = tileKey(p.path, s, v)
+      variants.set(key, src)
+      const list = (haps[v] = new Int32Array(count[v]!))
+      tiles.push({ hap: -1, key, haps: list })
+      count[v] = 0
+    }
+    for (let h = 0; h < columns.length; h++) {
+      const v = values[row + columns[h]!]!
+      if (v < 0 || v === ref) continue
+      const list = haps[v]
+      if (list && !(runs.size && runs.has(row + columns[h]!))) list[count[v]!++] = h
+    }
+  }
+  return {
+    chrom: b.chrom,
+    start: first === 0 ? p.start : t.starts[first]!,
+    end: last === t.refVariant.length ? p.end : t.starts[last]!,
+    variants,
+    tiles,
+    cohort,
+  }
 }
 
-/** The store's genotypes as VCF lines (header first), streamed path by path. */
-export async function* storeToVcf(
+/**
+ * The tiles standing for the cohort over rows [first, last) of a path (TileBlock.cohort): one
+ * pseudo-haplotype per tile variant some haplotype carries (the counts say which), numbered from
+ * `base`; the tiles at the path's joined ends come from `ends` instead.
+ */
+function cohortTiles(
+  b: PathBlocks,
+  first: number,
+  last: number,
+  base: number,
+  ends: PathEnds,
+  variants: Map<string, TileVariantSource>,
+): HaplotypeTile[] {
+  const { t, p, lo, hi } = b
+  const out: HaplotypeTile[] = []
+  for (let s = first; s < last && t.starts[s]! < hi; s++) {
+    if (s === 0 && ends.head) continue
+    for (let v = 0, i = t.stepStart[s]!; i < t.stepStart[s + 1]!; v++, i++) {
+      if (t.count[i] === 0 || v === t.refVariant[s]) continue
+      const src = tileSource(b, s, v)
+      if (src.refEnd <= lo || (ends.tail && src.refEnd === p.end)) continue
+      const key = tileKey(p.path, s, v)
+      variants.set(key, src)
+      out.push({ hap: base + i, key })
+    }
+  }
+  for (const end of [ends.head, ends.tail])
+    for (const [row, v, hap] of end?.tiles ?? [])
+      if (row >= first && row < last) {
+        const src = tileSource(b, row, v)
+        if (src.refEnd <= lo || src.refStart >= hi) continue
+        const key = tileKey(p.path, row, v)
+        variants.set(key, src)
+        out.push({ hap, key })
+      }
+  return out
+}
+
+/**
+ * Where two paths meet, a haplotype's tile ending the first and its tile starting the second are
+ * aligned joined (tilesToVcf): each distinct pair the cohort has becomes one pseudo-haplotype.
+ * `tiles` lists [row, variant, pseudo-haplotype] of the pairs' tiles that differ from the reference.
+ */
+interface PathJoin {
+  tiles: [number, number, number][]
+}
+
+interface PathEnds {
+  head?: PathJoin | undefined
+  tail?: PathJoin | undefined
+}
+
+/** Pseudo-haplotype numbers of the path joins start here (past any tile variant's). */
+const JOIN_BASE = 2 ** 40
+
+/** Decode every haplotype where path `a` ends and `b` starts: the pairs of tiles meeting there. */
+async function pathJoin(
   store: Store,
-  opts: StoreVcfOptions = {},
-): AsyncGenerator<string> {
+  a: { p: ManifestPath; t: PathTiles },
+  b: ManifestPath,
+  base: number,
+  opts: AbortOptions,
+): Promise<{ tail: PathJoin; head: PathJoin; pairs: number }> {
+  const sig = opts.signal ? { signal: opts.signal } : {}
+  const bCounts = await store.counts(b.path, opts)
+  const n = a.t.refVariant.length
+  let maxSpan = 1
+  for (const x of a.t.spans) maxSpan = Math.max(maxSpan, x)
+  const from = Math.max(0, n - maxSpan)
+  const [endRows, startRow] = await Promise.all([
+    (await store.matrix(a.p.path, opts)).decode({ ...sig, start: from, end: n }),
+    (await store.matrix(b.path, opts)).decode({ ...sig, start: 0, end: 1 }),
+  ])
+  const h = startRow.haplotypes.length
+  const pairs = new Map<string, number>()
+  const tail: PathJoin = { tiles: [] }
+  const head: PathJoin = { tiles: [] }
+  for (let x = 0; x < h; x++) {
+    // the tile ending at the path's end: anchored at the row whose span reaches the last step
+    let row = -1
+    let v = -1
+    for (let s = from; s < n; s++) {
+      const y = endRows.values[(s - from) * h + x]!
+      if (y >= 0 && s + a.t.spans[a.t.stepStart[s]! + y]! === n) [row, v] = [s, y]
+    }
+    const w = startRow.values[x]!
+    const key = `${row}.${v}.${w}`
+    if (pairs.has(key)) continue
+    const hap = base + pairs.size
+    pairs.set(key, hap)
+    if (v >= 0 && v !== a.t.refVariant[row]) tail.tiles.push([row, v, hap])
+    if (w >= 0 && w !== bCounts.refVariant[0]) head.tiles.push([0, w, hap])
+  }
+  return { tail, head, pairs: pairs.size }
+}
+
+/** Which records `storeRecords` yields. */
+export interface StoreRecordOptions extends StoreVcfOptions {
+  /**
+   * Also the records only samples left out carry (every chosen haplotype 0 or no-call there), so
+   * a subset gets the sites of the whole cohort, as BGT and bcftools view -s report them (AC=0).
+   * Without it, as `storeToVcf`: the records the chosen samples carry.
+   */
+  cohortSites?: boolean | undefined
+}
+
+/** The store's samples by name (each must exist), and the paths a region reaches. */
+async function exportPlan(store: Store, opts: StoreVcfOptions) {
   const m = await store.manifest(opts)
-  const wanted = opts.samples ?? m.samples.map((s) => s.name)
-  const samples = wanted.map((name) => {
-    const s = m.samples.find((x) => x.name === name)
-    if (!s) throw new ArgumentError(`sample ${name} is not in the store`)
-    return s
+  const byName = new Map(m.samples.map((s, i) => [s.name, i]))
+  const rows = (opts.samples ?? m.samples.map((s) => s.name)).map((name) => {
+    const i = byName.get(name)
+    if (i === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
+    return i
   })
   const region = opts.region
   if (region && !m.contigs.some((c) => c.name === region.chrom))
@@ -175,6 +409,84 @@ export async function* storeToVcf(
       !region ||
       (p.chrom === region.chrom && p.end > region.start - MARGIN && p.start < region.end + MARGIN),
   )
+  const samples: SampleInfo[] = rows.map((i) => ({
+    name: m.samples[i]!.name,
+    phased: m.samples[i]!.phased,
+  }))
+  return { m, rows, samples, paths }
+}
+
+/** Rows [start, end) of the chosen haplotypes of a path's matrix, a block at a time. */
+async function* matrixRows(
+  matrix: CohortMatrix,
+  start: number,
+  end: number,
+  haplotypes: number[],
+  opts: AbortOptions,
+): AsyncGenerator<Rows> {
+  const width = haplotypes.length
+  const sliceRows = blockRows(width)
+  // each block's tiles are made before the next slice is asked for: one buffer serves them all
+  for await (const x of matrix.slices({ ...opts, start, end, haplotypes, sliceRows, reuse: true }))
+    yield { start: x.start, rows: x.rows, values: x.values, width, nocalls: x.nocalls }
+}
+
+/** The same from a store of CGFs: the samples' bands over the steps, as one block. */
+async function* bandRows(
+  store: Store,
+  m: StoreManifest,
+  rows: number[],
+  path: number,
+  start: number,
+  end: number,
+  opts: AbortOptions,
+): AsyncGenerator<Rows> {
+  const bands = await store.bands(
+    rows.map((r) => m.samples[r]!),
+    path,
+    { ...opts, start, end },
+  )
+  const width = 2 * bands.length
+  const n = end - start
+  const values = new Int32Array(n * width)
+  const nocalls: MatrixNocall[] = []
+  bands.forEach((g, k) => {
+    for (const a of [0, 1] as const)
+      for (let r = 0; r < n; r++) {
+        values[r * width + 2 * k + a] = g.variants[a][r]!
+        const runs = g.nocalls[a][r]!
+        if (runs.length) nocalls.push({ row: start + r, column: 2 * k + a, runs })
+      }
+  })
+  yield { start, rows: n, values, width, nocalls }
+}
+
+/** The store's genotypes as VCF lines (header first), streamed path by path. */
+export async function* storeToVcf(
+  store: Store,
+  opts: StoreVcfOptions = {},
+): AsyncGenerator<string> {
+  const { m, samples } = await exportPlan(store, opts)
+  yield* vcfHeader(
+    m.contigs,
+    samples,
+    m.source.reference === undefined ? {} : { reference: m.source.reference },
+  )
+  for await (const r of storeRecords(store, opts)) yield formatVcfRecord(r)
+}
+
+/**
+ * The records of `storeToVcf` (haplotype 2k + a of `gt`: the chosen sample k), streamed in blocks
+ * of steps: the chosen samples' columns of the cohort matrix are decoded a block at a time, so
+ * memory stays bounded over any path, for any number of samples.
+ */
+export async function* storeRecords(
+  store: Store,
+  opts: StoreRecordOptions = {},
+): AsyncGenerator<VcfRecord> {
+  const { m, rows, samples, paths } = await exportPlan(store, opts)
+  const region = opts.region
+  const sig = opts.signal ? { signal: opts.signal } : {}
 
   // the input's IDs, in stores built with a site table
   const siteTable = m.files?.[storeFiles.sites]
@@ -183,33 +495,67 @@ export async function* storeToVcf(
         csi: store.file(storeFiles.sitesIndex),
       })
     : undefined
+  // each chosen sample's haplotypes once (a sample asked twice is decoded once)
+  const distinct = [...new Set(rows)]
+  const slot = new Map(distinct.map((r, k) => [r, k]))
+  const columns = Int32Array.from(
+    { length: 2 * rows.length },
+    (_, h) => 2 * slot.get(rows[h >> 1]!)! + (h & 1),
+  )
+  const haplotypes = distinct.flatMap((r) => [2 * r, 2 * r + 1])
+  const matrix = await store.hasMatrix(opts)
 
   // reference of each contig: the reference tiles of its paths (only the paths read), one piece
   // per path, upper case; a read joins only the pieces it spans (never the whole contig)
   const references = new Map<string, { starts: number[]; seqs: string[] }>()
   async function* blocks(): AsyncGenerator<TileBlock> {
-    for (const p of paths) {
+    // pseudo-haplotype numbers of the cohort's tiles (each path its own) and of path joins
+    let base = 0
+    let joins = JOIN_BASE
+    let head: PathJoin | undefined
+    for (const [k, p] of paths.entries()) {
       checkAbort(opts.signal)
-      const t = await readPathTiles(store, m, p, opts)
+      const ends: PathEnds = { head }
+      head = undefined
+      const t = await readPathTiles(store, m, p, opts, region)
       let ref = references.get(p.chrom)
       if (!ref) references.set(p.chrom, (ref = { starts: [], seqs: [] }))
-      ref.starts.push(p.start)
-      ref.seqs.push(pathReference(t, m.tagLength).toUpperCase())
-      // the chosen samples' columns of the steps the region needs, decoded once (one CGF each in
-      // a store of CGFs)
-      const { start, end } = stepsOf(t, region)
-      const genomes = await store.bands(samples, p.path, { start, end, signal: opts.signal })
-      const block = blockOf(p.chrom, p, t, genomes, start, region)
-      if (siteTable) {
-        const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [p.start, p.end]
-        block.sites = await siteTable.sites(
-          p.chrom,
-          Math.max(p.start, lo),
-          Math.min(p.end, hi),
-          opts,
-        )
+      const piece = pathReference(t, m.tagLength)
+      ref.starts.push(piece.start)
+      ref.seqs.push(piece.seq.toUpperCase())
+      const [lo, hi] = region ? [region.start - MARGIN, region.end + MARGIN] : [-Infinity, Infinity]
+      const sites = siteTable
+        ? await siteTable.sites(p.chrom, Math.max(p.start, lo), Math.min(p.end, hi), opts)
+        : undefined
+      const b: PathBlocks = { chrom: p.chrom, p, t, lo, hi, sites }
+      const { start, end } = t.range
+      // the cohort's tiles where this path meets the next
+      const q = paths[k + 1]
+      if (opts.cohortSites && matrix && q?.chrom === p.chrom && q.start === p.end) {
+        const join = await pathJoin(store, { p, t }, q, joins, opts)
+        joins += join.pairs
+        ends.tail = join.tail
+        head = join.head
       }
-      yield block
+      const rowsOf = matrix
+        ? matrixRows(await store.matrix(p.path, opts), start, end, haplotypes, sig)
+        : bandRows(store, m, distinct, p.path, start, end, sig)
+      let siteAt = 0
+      for await (const r of rowsOf) {
+        const variants = new Map<string, TileVariantSource>()
+        const cohort = opts.cohortSites
+          ? cohortTiles(b, r.start, r.start + r.rows, base, ends, variants)
+          : undefined
+        const block = blockOf(b, r, columns, cohort, variants)
+        if (sites) {
+          // the sites whose POS lies in the block
+          const from = siteAt
+          while (siteAt < sites.length && sites[siteAt]!.pos < block.end) siteAt++
+          block.sites = sites.slice(from, siteAt)
+        }
+        yield block
+      }
+      base += t.count.length
     }
   }
   const accessor = (chrom: string): RefAccessor => {
@@ -234,15 +580,8 @@ export async function* storeToVcf(
       return parts.length === 1 ? parts[0]! : parts.join('')
     }
   }
-  yield* tilesToVcf(
-    {
-      contigs: m.contigs,
-      samples: samples.map((s) => ({ name: s.name, phased: s.phased })),
-      reference: accessor,
-      blocks: blocks(),
-      region,
-      referenceName: m.source.reference,
-    },
+  yield* tileRecords(
+    { contigs: m.contigs, samples, reference: accessor, blocks: blocks(), region },
     opts,
   )
 }

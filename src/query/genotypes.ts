@@ -1,11 +1,14 @@
 // The genotypes of a region for a set of samples, as site records with per-haplotype alleles: the
-// one place the query commands (view, freq, ld) read genotypes from. For now it parses the GT
-// columns of the store's VCF export (storeToVcf: normalised biallelic records with IDs); it is
-// meant to move onto the cohort matrix without its callers noticing. Browser-safe.
+// one place the query commands (view, freq, ld) read genotypes from. They are the records of the
+// store's VCF export (storeRecords: normalised biallelic records with IDs, the same allele logic),
+// decoded from the cohort matrix for the chosen samples' haplotypes over the region's steps only,
+// with the sites of the rest of the cohort too (where the chosen samples are 0 or no-call).
+// Browser-safe.
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { Store } from '../store/Store.js'
+import { GT_NOCALL } from '../variants/vcf.js'
 
 export interface GenotypeSite {
   chrom: string
@@ -28,24 +31,6 @@ export interface GenotypeOptions extends AbortOptions {
   samples?: readonly string[] | undefined
 }
 
-/** One VCF record line as a site (the GT columns of `columns` parsed into alleles). */
-function parseRecord(line: string, columns: Int32Array): GenotypeSite {
-  const f = line.split('\t')
-  const samples = columns.length
-  const alleles = new Int8Array(2 * samples)
-  const phased = new Uint8Array(samples)
-  for (let s = 0; s < samples; s++) {
-    const gt = f[9 + columns[s]!] ?? '.'
-    // storeToVcf writes diploid one-digit genotypes: '0|1', './.'
-    const a = gt.charCodeAt(0)
-    const b = gt.length >= 3 ? gt.charCodeAt(2) : 46
-    alleles[2 * s] = a === 46 ? -1 : a - 48
-    alleles[2 * s + 1] = b === 46 ? -1 : b - 48
-    phased[s] = gt.charCodeAt(1) === 124 ? 1 : 0
-  }
-  return { chrom: f[0]!, pos: Number(f[1]), id: f[2]!, ref: f[3]!, alt: f[4]!, alleles, phased }
-}
-
 /**
  * The sites overlapping `regions` (each once, in order), with the genotypes of `samples`: a record
  * overlaps a region when its REF span does, as bcftools view -r.
@@ -54,31 +39,37 @@ export async function* genotypeSites(
   store: Store,
   opts: GenotypeOptions = {},
 ): AsyncGenerator<GenotypeSite> {
-  const { storeToVcf } = await import('../export/vcf.js')
+  const { storeRecords } = await import('../export/vcf.js')
   const m = await store.manifest(opts)
-  const all = m.samples.map((s) => s.name)
-  const index = new Map(all.map((name, i) => [name, i]))
-  const columns = Int32Array.from(opts.samples ?? all, (name) => {
-    const i = index.get(name)
-    if (i === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
-    return i
-  })
-  // every sample is exported and the wanted ones picked: a subset would lose the sites none of
-  // them carries, which BGT and bcftools report with AC=0
-  const base = opts.signal ? { signal: opts.signal } : {}
+  const known = new Set(m.samples.map((s) => s.name))
+  const samples = opts.samples ?? m.samples.map((s) => s.name)
+  for (const name of samples)
+    if (!known.has(name)) throw new ArgumentError(`sample ${name} is not in the store`)
+  // a subset gets the cohort's sites too: BGT and bcftools report the sites none of it carries,
+  // with AC=0
+  const base = { samples: [...samples], cohortSites: true, signal: opts.signal }
   const parts: (Region | undefined)[] = opts.regions ? [...opts.regions] : [undefined]
   let before: Region | undefined
   for (const region of parts) {
-    for await (const line of storeToVcf(store, region ? { ...base, region } : base)) {
-      if (line.startsWith('#')) continue
-      const site = parseRecord(line, columns)
+    for await (const r of storeRecords(store, region ? { ...base, region } : base)) {
       if (region) {
-        const beg = site.pos - 1
-        if (beg >= region.end || beg + site.ref.length <= region.start) continue
+        if (r.pos >= region.end || r.pos + r.ref.length <= region.start) continue
         // reported with the region before (a long REF reaching over the gap)
-        if (before?.chrom === site.chrom && beg < before.end) continue
+        if (before?.chrom === r.chrom && r.pos < before.end) continue
       }
-      yield site
+      // the record's codes are its own: read in place, no-calls (2) made -1
+      const alleles = new Int8Array(r.gt.buffer, r.gt.byteOffset, r.gt.length)
+      if (r.gt.includes(GT_NOCALL))
+        for (let h = 0; h < alleles.length; h++) if (alleles[h] === GT_NOCALL) alleles[h] = -1
+      yield {
+        chrom: r.chrom,
+        pos: r.pos + 1,
+        id: r.id ?? '.',
+        ref: r.ref,
+        alt: r.alt,
+        alleles,
+        phased: r.phased,
+      }
     }
     before = region
   }

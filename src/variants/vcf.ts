@@ -116,6 +116,10 @@ export class TileVariantCaller {
 
 interface Site extends Variant {
   gt: Uint8Array
+  /** the cohort carries it (see `GenotypeMerger.declare`): reported even if no haplotype here does */
+  known?: boolean
+  /** handed out by `flush` (no longer merged into) */
+  flushed?: boolean
 }
 
 /**
@@ -138,23 +142,58 @@ export class GenotypeMerger {
     private readonly late: (v: Variant, flushedTo: number) => Error,
   ) {}
 
-  add(hap: number, variants: readonly Variant[], nocalls?: ArrayLike<number>): void {
+  /** The sites of a list of variants (one tile variant's, for all its carriers), looked up once. */
+  private readonly sitesOf = new WeakMap<readonly Variant[], Site[]>()
+
+  /** `hap` carries `variants` (or every one of several haplotypes does), no-call over `nocalls`. */
+  add(hap: number | Int32Array, variants: readonly Variant[], nocalls?: ArrayLike<number>): void {
+    let sites = this.sitesOf.get(variants)
+    if (!sites || sites.some((site) => site.flushed)) {
+      sites = variants.map((v) => {
+        if (v.pos < this.flushedTo) throw this.late(v, this.flushedTo)
+        const key = variantKey(v)
+        let site = this.sites.get(key)
+        if (!site) {
+          site = { pos: v.pos, ref: v.ref, alt: v.alt, gt: new Uint8Array(this.nHaplotypes) }
+          this.sites.set(key, site)
+        }
+        return site
+      })
+      this.sitesOf.set(variants, sites)
+    }
+    const haps = typeof hap === 'number' ? [hap] : hap
+    for (const site of sites) {
+      const gt = site.gt
+      for (let i = 0; i < haps.length; i++) gt[haps[i]!] = GT_ALT
+    }
+    if (nocalls)
+      for (let k = 0; k + 1 < nocalls.length; k += 2)
+        for (let i = 0; i < haps.length; i++) {
+          this.ncHap.push(haps[i]!)
+          this.ncStart.push(nocalls[k]!)
+          this.ncEnd.push(nocalls[k + 1]!)
+        }
+  }
+
+  /**
+   * Sites that some haplotype not merged here carries (its `variants` outside its no-call
+   * intervals `nocalls`, flat [start, end, …]): reported too, each merged haplotype 0 or no-call.
+   */
+  declare(variants: readonly Variant[], nocalls: ArrayLike<number>): void {
     for (const v of variants) {
       if (v.pos < this.flushedTo) throw this.late(v, this.flushedTo)
+      let masked = false
+      for (let k = 0; k + 1 < nocalls.length && !masked; k += 2)
+        masked = v.pos < nocalls[k + 1]! && v.pos + v.ref.length > nocalls[k]!
+      if (masked) continue
       const key = variantKey(v)
       let site = this.sites.get(key)
       if (!site) {
         site = { pos: v.pos, ref: v.ref, alt: v.alt, gt: new Uint8Array(this.nHaplotypes) }
         this.sites.set(key, site)
       }
-      site.gt[hap] = GT_ALT
+      site.known = true
     }
-    if (nocalls)
-      for (let k = 0; k + 1 < nocalls.length; k += 2) {
-        this.ncHap.push(hap)
-        this.ncStart.push(nocalls[k]!)
-        this.ncEnd.push(nocalls[k + 1]!)
-      }
   }
 
   /**
@@ -166,6 +205,7 @@ export class GenotypeMerger {
     for (const [key, s] of this.sites)
       if (s.pos < before) {
         out.push(s)
+        s.flushed = true
         this.sites.delete(key)
       }
     out.sort((a, b) => a.pos - b.pos || a.ref.length - b.ref.length || cmp(a.alt, b.alt))
@@ -190,7 +230,7 @@ export class GenotypeMerger {
     if (before > this.flushedTo) this.flushedTo = before
     // a site no called haplotype carries is no variant: e.g. a no-call base the library filled
     // with another base (tiles.ts), whose every carrier is masked by its own no-call run
-    return out.filter((site) => site.gt.includes(GT_ALT))
+    return out.filter((site) => site.known || site.gt.includes(GT_ALT))
   }
 }
 
@@ -236,13 +276,19 @@ export function vcfHeader(
 }
 
 const ALLELE = ['0', '1', '.']
+/** Every genotype's text by (first code × 3 + second) × 2 + phased: made once, not per sample. */
+const GENOTYPE = Array.from({ length: 18 }, (_, k) => {
+  const pair = k >> 1
+  return ALLELE[Math.floor(pair / 3)]! + (k & 1 ? '|' : '/') + ALLELE[pair % 3]!
+})
 
 /** One record as a VCF line (no trailing newline). */
 export function formatVcfRecord(r: VcfRecord): string {
   const cols = [r.chrom, String(r.pos + 1), r.id ?? '.', r.ref, r.alt, '.', '.', '.', 'GT']
   const n = r.phased.length
+  const { gt, phased } = r
   for (let i = 0; i < n; i++)
-    cols.push(ALLELE[r.gt[2 * i]!]! + (r.phased[i] ? '|' : '/') + ALLELE[r.gt[2 * i + 1]!]!)
+    cols.push(GENOTYPE[(gt[2 * i]! * 3 + gt[2 * i + 1]!) * 2 + (phased[i] ? 1 : 0)]!)
   return cols.join('\t')
 }
 
@@ -255,6 +301,11 @@ export interface HaplotypeTile {
   hap: number
   key: string
   nocalls?: ArrayLike<number> | undefined
+  /**
+   * Instead of `hap`: every one of these haplotypes has the tile (none with no-call runs in it),
+   * so a tile many carry is merged once for all of them.
+   */
+  haps?: Int32Array | undefined
 }
 
 /**
@@ -273,6 +324,12 @@ export interface TileBlock {
   tiles: Iterable<HaplotypeTile>
   /** The input records whose POS lies in the block, for their IDs (see `tilesToVcf`). */
   sites?: readonly InputSite[] | undefined
+  /**
+   * Tiles standing for the haplotypes of the cohort that `tiles` leave out (`hap` numbers their
+   * own, e.g. one per distinct tile variant): the variants they carry are records too, with every
+   * haplotype of `tiles` 0 or no-call there, so a subset of samples gets the cohort's sites.
+   */
+  cohort?: Iterable<HaplotypeTile> | undefined
 }
 
 /** An input VCF record, as written (0-based POS), whose ID the records it becomes take. */
@@ -341,6 +398,14 @@ export async function* tilesToVcf(
     input.samples,
     input.referenceName === undefined ? {} : { reference: input.referenceName },
   )
+  for await (const r of tileRecords(input, opts)) yield formatVcfRecord(r)
+}
+
+/** The records of `tilesToVcf`, before they become text (the same records, in the same order). */
+export async function* tileRecords(
+  input: TilesToVcfInput,
+  opts: AbortOptions = {},
+): AsyncGenerator<VcfRecord> {
   const nHap = input.samples.length * 2
   const phased = Uint8Array.from(input.samples, (s) => (s.phased ? 1 : 0))
   const region = input.region
@@ -349,17 +414,24 @@ export async function* tilesToVcf(
   /** The records before `start` are written; a later indel would have to cross this stretch. */
   let guard = { start: -Infinity, end: -Infinity }
   let lastEnd = -Infinity
+  // the haplotypes' tiles, and the cohort's (see TileBlock.cohort), each held at a block's end
   let held = new Map<number, HeldTile>()
+  let heldCohort = new Map<number, HeldTile>()
   const late = (v: Variant) =>
     new LightningError(
       `${chrom}:${v.pos + 1}: a ${Math.abs(v.ref.length - v.alt.length)}-base indel left-aligns ` +
         `across ${guard.start + 1}-${guard.end}, before which the records are written already`,
     )
   let merger = new GenotypeMerger(nHap, late)
-  const add = (hap: number, t: HeldTile) => {
+  const add = (hap: number | Int32Array, t: HeldTile) => {
     const called = t.caller.call(t.key, t.src)
     const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
     merger.add(hap, called.variants, nc)
+  }
+  const declare = (_: number | Int32Array, t: HeldTile) => {
+    const called = t.caller.call(t.key, t.src)
+    const nc = t.nocalls?.length ? t.caller.nocallsToRef(called, t.nocalls) : called.nocalls
+    merger.declare(called.variants, nc)
   }
   /** Does the tile differ from the reference (only then may it hold a piece of a cut variant)? */
   const differs = (t: HeldTile) => {
@@ -392,16 +464,18 @@ export async function* tilesToVcf(
   }
   const release = () => {
     for (const [hap, t] of held) add(hap, t)
+    for (const [hap, t] of heldCohort) declare(hap, t)
     held = new Map()
+    heldCohort = new Map()
     const sites = pendingSites
     pendingSites = []
     noteIds(sites)
   }
-  const out = function* (sites: Site[]) {
+  const out = function* (sites: Site[]): Generator<VcfRecord> {
     for (const s of sites) {
       if (region && (s.pos >= region.end || s.pos + s.ref.length <= region.start)) continue
       const id = ids.get(variantKey(s))?.ids.join(';')
-      yield formatVcfRecord({ chrom: chrom!, ...s, id, phased })
+      yield { chrom: chrom!, pos: s.pos, id, ref: s.ref, alt: s.alt, gt: s.gt, phased }
     }
   }
   for await (const block of input.blocks) {
@@ -430,35 +504,55 @@ export async function* tilesToVcf(
     pendingSites = []
     noteIds(pending)
     if (block.sites) noteIds(block.sites, end)
-    const before = held
-    held = new Map()
-    for (const t of block.tiles) {
-      const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
-      if (!src)
-        throw new LightningError(`block at ${chrom}:${start + 1}: no tile variant '${t.key}'`)
-      let tile: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
-      const prev = before.get(t.hap)
-      if (prev && prev.src.refEnd === src.refStart && differs(tile)) {
-        before.delete(t.hap)
-        const shift = prev.src.seq.length
-        const nocalls = Array.from(prev.nocalls ?? [])
-        for (let k = 0; k + 1 < (t.nocalls?.length ?? 0); k += 2)
-          nocalls.push(t.nocalls![k]! + shift, t.nocalls![k + 1]!)
-        tile = {
-          key: JSON.stringify([prev.joined, prev.key, t.key]),
-          src: { refStart: prev.src.refStart, refEnd: src.refEnd, seq: prev.src.seq + src.seq },
-          nocalls,
-          caller: joints,
-          joined: true,
-        }
+    /** Merge `tiles` (through `sink`), joining each to its haplotype's tile held in `before`. */
+    const place = (
+      tiles: Iterable<HaplotypeTile>,
+      before: Map<number, HeldTile>,
+      sink: (hap: number | Int32Array, t: HeldTile) => void,
+    ): Map<number, HeldTile> => {
+      const next = new Map<number, HeldTile>()
+      for (const t of tiles) {
+        const src = typeof lookup === 'function' ? lookup(t.key) : lookup.get(t.key)
+        if (!src)
+          throw new LightningError(`block at ${chrom}:${start + 1}: no tile variant '${t.key}'`)
+        const plain: HeldTile = { key: t.key, src, nocalls: t.nocalls, caller, joined: false }
+        if (t.haps) {
+          // nothing to join or hold: merged for all its haplotypes at once
+          if (!before.size && src.refEnd !== end) sink(t.haps, plain)
+          else for (const hap of t.haps) one(hap, plain)
+        } else one(t.hap, plain)
       }
-      if (src.refEnd === end && !held.has(t.hap) && differs(tile)) held.set(t.hap, tile)
-      else add(t.hap, tile)
+      function one(hap: number, plain: HeldTile): void {
+        const src = plain.src
+        const t = { hap, key: plain.key, nocalls: plain.nocalls }
+        let tile = plain
+        const prev = before.get(t.hap)
+        if (prev && prev.src.refEnd === src.refStart && differs(tile)) {
+          before.delete(t.hap)
+          const shift = prev.src.seq.length
+          const nocalls = Array.from(prev.nocalls ?? [])
+          for (let k = 0; k + 1 < (t.nocalls?.length ?? 0); k += 2)
+            nocalls.push(t.nocalls![k]! + shift, t.nocalls![k + 1]!)
+          tile = {
+            key: JSON.stringify([prev.joined, prev.key, t.key]),
+            src: { refStart: prev.src.refStart, refEnd: src.refEnd, seq: prev.src.seq + src.seq },
+            nocalls,
+            caller: joints,
+            joined: true,
+          }
+        }
+        if (src.refEnd === end && !next.has(t.hap) && differs(tile)) next.set(t.hap, tile)
+        else sink(t.hap, tile)
+      }
+      for (const [hap, t] of before) sink(hap, t)
+      return next
     }
-    for (const [hap, t] of before) add(hap, t)
+    held = place(block.tiles, held, add)
+    heldCohort = place(block.cohort ?? [], heldCohort, declare)
     // what a later indel must cross to land before `start`: the block up to its held tiles
     let heldFrom = end
     for (const t of held.values()) heldFrom = Math.min(heldFrom, t.src.refStart)
+    for (const t of heldCohort.values()) heldFrom = Math.min(heldFrom, t.src.refStart)
     if (heldFrom > start && 2 * smallestPeriod(ref!(start, heldFrom)) > heldFrom - start) {
       guard = { start, end: heldFrom }
       yield* out(merger.flush(start))

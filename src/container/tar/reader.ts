@@ -168,6 +168,37 @@ export class TarReader {
   }
 
   /**
+   * The members whose names `pick` keeps, in tar order, read with one ranged read over the span
+   * they cover: a run of neighbouring members of a large tar (`members` streams all of it).
+   */
+  async membersIn(
+    pick: (name: string) => boolean,
+    opts: AbortOptions = {},
+  ): Promise<{ name: string; data: Uint8Array }[]> {
+    const tai = await this.index(opts)
+    const chosen = Array.from(tai.names.keys())
+      .filter((i) => pick(tai.names[i]!))
+      .sort((a, b) => tai.offsets[a]! - tai.offsets[b]!)
+    if (!chosen.length) return []
+    const lo = tai.offsets[chosen[0]!]!
+    let hi = lo
+    for (const i of chosen) hi = Math.max(hi, tai.offsets[i]! + tai.sizes[i]!)
+    checkAbort(opts.signal)
+    const buf = await this.bgzf.read(hi - lo, lo, opts)
+    if (buf.length !== hi - lo)
+      throw new FormatError(
+        `members end past the end of the tar (${buf.length} of ${hi - lo} bytes)`,
+        {
+          file: this.files.tar.name,
+        },
+      )
+    return chosen.map((i) => {
+      const at = tai.offsets[i]! - lo
+      return { name: tai.names[i]!, data: buf.subarray(at, at + tai.sizes[i]!) }
+    })
+  }
+
+  /**
    * Every member in tar order, read in one pass over the decompressed tar (cheaper than a ranged
    * read per member when most members are wanted). Members are cut by the `.tai` offsets.
    */
