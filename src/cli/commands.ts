@@ -14,6 +14,7 @@ import { registerVerify } from './verify.js'
 import { registerView } from './view.js'
 import { registerFreq } from './freq.js'
 import { registerLd } from './ld.js'
+import { registerExport } from './export.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
@@ -33,4 +34,5 @@ export function registerCommands(program: Command): void {
   registerView(program)
   registerFreq(program)
   registerLd(program)
+  registerExport(program)
 }
