@@ -26,3 +26,17 @@ export { writeCgfFile } from './formats/cgf/writer.js'
 export { writeFastj } from './formats/fastj/writer.js'
 export { importStoreSamples } from './samples/writer.js'
 export type { ImportSamplesOptions, ImportedSamples } from './samples/writer.js'
+
+// exports for notebooks: a region's matrix as NPY / Parquet / Arrow IPC with its labels
+export { exportMatrix, EXPORT_FORMATS } from './export/matrix-writer.js'
+export type { ExportFormat, ExportMatrixOptions, ExportResult } from './export/matrix-writer.js'
+export { openMatrixExport } from './export/matrix.js'
+export type {
+  Labels,
+  MatrixBlock,
+  MatrixDtype,
+  MatrixExport,
+  MatrixExportOptions,
+  MatrixKind,
+  MatrixValues,
+} from './export/matrix.js'
