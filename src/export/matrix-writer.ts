@@ -6,12 +6,15 @@ import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { finished } from 'node:stream/promises'
+import { pipeline } from 'node:stream/promises'
+import { format } from '@fast-csv/format'
 import { buildDirectoryAtomic } from '../core/atomicWrite.js'
 import { ArgumentError } from '../core/errors.js'
 import type { Store } from '../store/Store.js'
 import type { MatrixExport, MatrixExportOptions, MatrixKind, MatrixSink } from './matrix.js'
 import { openMatrixExport } from './matrix.js'
+
+type Field = string | number
 
 export const EXPORT_FORMATS = ['npy', 'parquet', 'arrow'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -38,16 +41,23 @@ const EXPORT_FILES = new Set([
   ...EXPORT_FORMATS.map((f) => `matrix.${f}`),
 ])
 
-/** One CSV record (RFC 4180: a field with a comma, quote or line break is quoted). */
-export function csvRecord(fields: readonly (string | number)[]): string {
-  return (
-    fields
-      .map((f) => {
-        const s = String(f)
-        return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-      })
-      .join(',') + '\n'
-  )
+/** A CSV file written row by row (@fast-csv/format: a field with a comma, quote or newline is quoted). */
+function csvFile(path: string) {
+  const csv = format<Field[], Field[]>({ includeEndRowDelimiter: true })
+  const done = pipeline(csv, createWriteStream(path))
+  done.catch(() => undefined) // reported by end()
+  return {
+    async write(row: Field[]): Promise<void> {
+      if (!csv.write(row)) await Promise.race([once(csv, 'drain'), done])
+    },
+    end(): Promise<void> {
+      csv.end()
+      return done
+    },
+    destroy(): void {
+      csv.destroy()
+    },
+  }
 }
 
 async function checkTarget(dir: string): Promise<void> {
@@ -78,15 +88,13 @@ export async function exportMatrix(store: Store, opts: ExportMatrixOptions): Pro
   await checkTarget(opts.dir)
   const exp = await openMatrixExport(store, opts)
   return buildDirectoryAtomic(opts.dir, async (tmp) => {
-    const rowsCsv = createWriteStream(join(tmp, 'rows.csv'))
-    rowsCsv.write(csvRecord(exp.rows.fields.map((f) => f.name)))
-    for (const row of exp.rows.rows)
-      if (!rowsCsv.write(csvRecord(row))) await once(rowsCsv, 'drain')
-    rowsCsv.end()
-    await finished(rowsCsv)
+    const rowsCsv = csvFile(join(tmp, 'rows.csv'))
+    await rowsCsv.write(exp.rows.fields.map((f) => f.name))
+    for (const row of exp.rows.rows) await rowsCsv.write(row)
+    await rowsCsv.end()
 
-    const columnsCsv = createWriteStream(join(tmp, 'columns.csv'))
-    columnsCsv.write(csvRecord(exp.columnFields.map((f) => f.name)))
+    const columnsCsv = csvFile(join(tmp, 'columns.csv'))
+    await columnsCsv.write(exp.columnFields.map((f) => f.name))
     const matrix = `matrix.${opts.format}`
     const sink = await openSink(exp, opts.format, join(tmp, matrix))
     let columns = 0
@@ -94,8 +102,7 @@ export async function exportMatrix(store: Store, opts: ExportMatrixOptions): Pro
       for await (const block of exp.blocks) {
         await sink.write(block)
         columns += block.columns.length
-        if (!columnsCsv.write(block.columns.map(csvRecord).join('')))
-          await once(columnsCsv, 'drain')
+        for (const c of block.columns) await columnsCsv.write(c)
       }
       await sink.close()
     } catch (err) {
@@ -103,8 +110,7 @@ export async function exportMatrix(store: Store, opts: ExportMatrixOptions): Pro
       columnsCsv.destroy()
       throw err
     }
-    columnsCsv.end()
-    await finished(columnsCsv)
+    await columnsCsv.end()
     return {
       kind: exp.kind,
       dtype: exp.dtype,
