@@ -1,4 +1,4 @@
-// lightning-tiles export on the testdata cohort (300 samples, paths of 1 Mb; the region crosses a
+// lightning-tiles export on the testdata cohort (60 of its samples, paths of 1 Mb; the region crosses a
 // path boundary): the NPY files load in numpy, the Parquet files in DuckDB and the Arrow files in
 // flechette (readers other than the writers), and each equals the truth — the allele dosages
 // `bcftools query` gives on the source VCF, the tile variants of the CGFs `build --cgf` wrote.
@@ -17,6 +17,8 @@ import { TESTDATA_VCF, testdataStore } from './testdataStore.js'
 const sh = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
 const VCF_SAMPLES = sh('bcftools', ['query', '-l', TESTDATA_VCF]).trim().split('\n')
+/** every fifth sample: 60 of all four populations (a quicker build than all 300) */
+const SAMPLES = VCF_SAMPLES.filter((_, i) => i % 5 === 0)
 
 /** An .npy file as numpy loads it: shape, dtype and the values in row-major order. */
 function numpyLoad(file: string): { shape: number[]; dtype: string; rows: number[][] } {
@@ -48,7 +50,7 @@ async function duckdb(sql: string): Promise<(string | number)[][]> {
   return rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : (v as string | number))))
 }
 
-const built = testdataStore('export-', VCF_SAMPLES, 1_000_000, { cgf: true })
+const built = testdataStore('export-', SAMPLES, 1_000_000, { cgf: true })
 /** 110 kb across the end of the second path */
 let REGION = ''
 let regionStart = 0
@@ -69,11 +71,11 @@ describe('export', () => {
     expect(m.dtype).toBe('int8')
     const rows = csv(join(dir, 'rows.csv'))
     expect(rows[0]).toEqual(['ROW', 'SAMPLE', 'pop', 'super_pop', 'gender'])
-    expect(rows.slice(1).map((r) => r[1])).toEqual(VCF_SAMPLES)
+    expect(rows.slice(1).map((r) => r[1])).toEqual(SAMPLES)
     expect(rows[1]).toEqual(['HG00096', 'HG00096', 'GBR', 'EUR', 'male'])
     const columns = csv(join(dir, 'columns.csv'))
     expect(columns[0]).toEqual(['CHROM', 'POS', 'ID', 'REF', 'ALT'])
-    expect(m.shape).toEqual([VCF_SAMPLES.length, columns.length - 1])
+    expect(m.shape).toEqual([SAMPLES.length, columns.length - 1])
 
     // the truth: the VCF's records in the region, each sample's GT as a dosage, less the alleles
     // the build skipped (skipped.tsv: a record overlapping one applied to that haplotype is not
@@ -88,7 +90,7 @@ describe('export', () => {
     const truth = new Map<string, number[]>()
     const query = sh('bash', [
       '-c',
-      `bcftools query -r ${REGION} -f '%CHROM:%POS:%ID:%REF:%ALT[\\t%GT]\\n' ${TESTDATA_VCF}`,
+      `bcftools query -s ${SAMPLES.join(',')} -r ${REGION} -f '%CHROM:%POS:%ID:%REF:%ALT[\\t%GT]\\n' ${TESTDATA_VCF}`,
     ])
     for (const line of query.trim().split('\n')) {
       const [site, ...gts] = line.split('\t')
@@ -97,7 +99,7 @@ describe('export', () => {
         const alleles = gt.split(/[|/]/)
         if (alleles.includes('.')) return -1
         return alleles.reduce(
-          (a, x, h) => a + (skipped.has(`${pos} ${VCF_SAMPLES[s]} ${h}`) ? 0 : Number(x)),
+          (a, x, h) => a + (skipped.has(`${pos} ${SAMPLES[s]} ${h}`) ? 0 : Number(x)),
           0,
         )
       })
@@ -106,7 +108,7 @@ describe('export', () => {
     const ours = new Map(columns.slice(1).map((c, j) => [c.join(':'), m.rows.map((r) => r[j]!)]))
     expect(ours.size).toBe(columns.length - 1)
     const expected = [...truth]
-    expect(expected.length).toBeGreaterThan(400)
+    expect(expected.length).toBeGreaterThan(200)
     expect([...ours.keys()].sort()).toEqual(expected.map(([s]) => s).sort())
     for (const [site, dosage] of expected) expect(ours.get(site), site).toEqual(dosage)
   })
@@ -124,7 +126,7 @@ describe('export', () => {
     expect(columns[0]).toEqual(['TILE', 'PATH', 'STEP', 'CHROM', 'START', 'END'])
     const steps = columns.slice(1).map((c) => ({ path: Number(c[1]), step: Number(c[2]) }))
     expect(new Set(steps.map((s) => s.path)).size).toBe(2) // the region crosses a path boundary
-    expect(m.shape).toEqual([2 * VCF_SAMPLES.length, steps.length])
+    expect(m.shape).toEqual([2 * SAMPLES.length, steps.length])
     // every step's reference interval (0-based, half-open) overlaps the region (1-based)
     for (const c of columns.slice(1)) {
       expect(Number(c[4])).toBeLessThan(regionEnd)
@@ -169,8 +171,8 @@ describe('export', () => {
     const columns = csv(join(dir, 'columns.csv'))
     expect(columns[0]).toEqual(['TILE', 'PATH', 'STEP', 'VARIANT', 'CHROM', 'START', 'END'])
     expect(rows.every((r) => r[2] === 'FIN')).toBe(true)
-    expect(rows.length).toBe(VCF_SAMPLES.filter((_, i) => tileRows[2 * i]![3] === 'FIN').length)
-    expect(rows.length).toBeGreaterThan(50)
+    expect(rows.length).toBe(SAMPLES.filter((_, i) => tileRows[2 * i]![3] === 'FIN').length)
+    expect(rows.length).toBeGreaterThan(10)
     // the columns: every (step, variant ≥ 0) some FIN haplotype has, in order
     const fin = rows.map((r) => tileRows.findIndex((x) => x[1] === r[1]))
     const expected: string[] = []
