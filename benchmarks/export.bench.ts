@@ -53,12 +53,9 @@ export async function run(): Promise<string> {
       mib(file),
       `\`${cmd.replaceAll(WORK + '/', '').replaceAll(ROOT, '')}\``,
     ])
+    // each row as soon as it is measured (a long run stopped early keeps what it measured)
+    process.stderr.write(`  ${rows[rows.length - 1]!.slice(0, 4).join(' | ')}\n`)
   }
-  measure(
-    'lightning-tiles export --alleles (NPY, int8)',
-    `${CLI} export ${store} -r ${r} --alleles -o ${out('alleles')}`,
-    join(out('alleles'), 'matrix.npy'),
-  )
   measure(
     'lightning-tiles export --tiles (NPY, int16)',
     `${CLI} export ${store} -r ${r} --tiles -o ${out('tiles')}`,
@@ -79,6 +76,12 @@ export async function run(): Promise<string> {
     'plink2 --make-bed (2-bit binary)',
     `${plink} --make-bed --out ${out('plink-bed')} > /dev/null`,
     `${out('plink-bed')}.bed`,
+  )
+  // last: the slowest (genotypeSites reads the alleles through the VCF export)
+  measure(
+    'lightning-tiles export --alleles (NPY, int8)',
+    `${CLI} export ${store} -r ${r} --alleles -o ${out('alleles')}`,
+    join(out('alleles'), 'matrix.npy'),
   )
   const loadAfter = loadavg()[0]!.toFixed(1)
   return [

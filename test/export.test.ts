@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { tableFromIPC } from '@uwdata/flechette'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { TILE_NOCALL } from '../src/export/matrix.js'
+import { exportMatrix } from '../src/export/matrix-writer.js'
 import { openStore } from '../src/store/node.js'
 import { runCli } from './cli.js'
 import { PANEL } from './shared.js'
@@ -111,6 +112,24 @@ describe('export', () => {
     expect(expected.length).toBeGreaterThan(200)
     expect([...ours.keys()].sort()).toEqual(expected.map(([s]) => s).sort())
     for (const [site, dosage] of expected) expect(ours.get(site), site).toEqual(dosage)
+  })
+
+  it('allele dosages read in windows (as for a large cohort) are the same matrix', async () => {
+    const dir = join(built.tmp, 'alleles-whole')
+    await exportTo(dir, '--format', 'npy', '--alleles')
+    const windowed = join(built.tmp, 'alleles-windowed')
+    const regions = [{ chrom: '20', start: regionStart - 1, end: regionEnd }]
+    const store = openStore(built.dir)
+    const r = await exportMatrix(store, {
+      kind: 'alleles',
+      format: 'npy',
+      regions,
+      dir: windowed,
+      alleleWindow: 7_000, // 16 windows, cutting through tiles and long REFs alike
+    })
+    expect(r.columns).toBeGreaterThan(200)
+    for (const f of ['matrix.npy', 'rows.csv', 'columns.csv'])
+      expect(readFileSync(join(windowed, f)).equals(readFileSync(join(dir, f))), f).toBe(true)
   })
 
   it('tile variants: numpy loads haplotypes × steps equal to the bands of the CGFs build wrote', async () => {

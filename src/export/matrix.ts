@@ -53,6 +53,8 @@ export interface MatrixExportOptions extends AbortOptions, Pick<ResolveGroupsOpt
   samples?: string | undefined
   /** values per block (default about 4 million) */
   blockValues?: number | undefined
+  /** bases of allele genotypes read at once (default: as many as keep 5·10⁹ haplotype-bases) */
+  alleleWindow?: number | undefined
   onProgress?: ProgressCallback | undefined
 }
 
@@ -159,7 +161,7 @@ async function* alleleBlocks(
   const sig = opts.signal ? { signal: opts.signal } : {}
   for await (const site of genotypeSites(store, {
     ...sig,
-    regions: opts.regions,
+    regions: windows(opts.regions, opts.alleleWindow ?? defaultWindow(n)),
     samples: names,
   })) {
     const a = site.alleles
@@ -179,6 +181,28 @@ async function* alleleBlocks(
   }
   if (c > 0) yield { columns: block.columns, values: block.values.subarray(0, c * n) }
   progress(total)
+}
+
+/** Haplotype-bases read at once for allele dosages: about 20 million tile cells at ~250 bases a tile. */
+const WINDOW_HAPLOTYPE_BASES = 5e9
+
+const defaultWindow = (samples: number) =>
+  Math.max(10_000, Math.floor(WINDOW_HAPLOTYPE_BASES / (2 * Math.max(samples, 1))))
+
+/**
+ * The regions cut into windows whose genotypes fit in bounded memory (genotypeSites holds a whole
+ * region's haplotypes at once); a record reaching over a cut is reported once, with the earlier
+ * window.
+ */
+function windows(regions: readonly Region[], width: number): Region[] {
+  if (!(Number.isInteger(width) && width > 0))
+    throw new ArgumentError(`allele window ${width} is not a positive whole number of bases`)
+  return regions.flatMap((r) => {
+    const out: Region[] = []
+    for (let at = r.start; at < r.end; at += width)
+      out.push({ ...r, start: at, end: Math.min(r.end, at + width) })
+    return out
+  })
 }
 
 /** Bases of the regions (sorted, merged) before `chrom:pos` (0-based). */
