@@ -87,7 +87,7 @@ export async function run(): Promise<string> {
   return [
     `### Export: ${N.toLocaleString('en')} simulated samples over 3 Mb (chr20:1,000,001–4,000,000)`,
     '',
-    `Store ${store.replace(ROOT, '')}${built}; cohort ${bcf}. Median of ${RUNS} runs of each command,`,
+    `Store ${store.replace(ROOT, '')}${built}; cohort ${bcf}. ${RUNS === 1 ? 'One run' : `Median of ${RUNS} runs`} of each command,`,
     `one after another in the same run; load average ${load} before and ${loadAfter} after`,
     '(the 2 cores were shared with other jobs). plink2 ran with `--threads 1`; our export is one',
     'Node process. Output size is of the matrix file alone.',
