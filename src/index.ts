@@ -34,3 +34,17 @@ export { importStoreSamples } from './samples/writer.js'
 export { annotateStore } from './annotations/writer.js'
 export type { AnnotationSource, AnnotateOptions } from './annotations/writer.js'
 export type { ImportSamplesOptions, ImportedSamples } from './samples/writer.js'
+
+// exports for notebooks: a region's matrix as NPY / Parquet / Arrow IPC with its labels
+export { exportMatrix, EXPORT_FORMATS } from './export/matrix-writer.js'
+export type { ExportFormat, ExportMatrixOptions, ExportResult } from './export/matrix-writer.js'
+export { openMatrixExport } from './export/matrix.js'
+export type {
+  Labels,
+  MatrixBlock,
+  MatrixDtype,
+  MatrixExport,
+  MatrixExportOptions,
+  MatrixKind,
+  MatrixValues,
+} from './export/matrix.js'

@@ -17,10 +17,10 @@ import { registerFreq } from './freq.js'
 import { registerLd } from './ld.js'
 import { registerImpute } from './impute.js'
 import { registerServe } from './serve.js'
+import { registerExport } from './export.js'
 
 /** Every subcommand, one register function per file in this folder. */
 export function registerCommands(program: Command): void {
-  void program
   registerBuild(program)
   registerMerge(program)
   registerDemo(program)
@@ -40,4 +40,5 @@ export function registerCommands(program: Command): void {
   registerLd(program)
   registerImpute(program)
   registerServe(program)
+  registerExport(program)
 }
