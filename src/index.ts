@@ -7,6 +7,10 @@ export { openStore } from './store/node.js'
 export { openTileResolver } from './resolver/node.js'
 export { buildStore } from './tiling/build.js'
 export type { BuildOptions, BuildResult } from './tiling/build.js'
+export { addToStore } from './tiling/add.js'
+export type { AddOptions, AddResult } from './tiling/add.js'
+export { compactStore } from './store/compact.js'
+export type { CompactOptions, CompactResult } from './store/compact.js'
 
 // writers
 export { writeBgzfFile } from './container/bgzf/writer.js'

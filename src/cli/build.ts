@@ -12,7 +12,7 @@ import type { SampleOptions } from './io.js'
  * exits 128 + the signal number (130, 143) as a shell does. A second signal exits at once (a later
  * build removes what is left).
  */
-function abortOnSignals(): {
+export function abortOnSignals(): {
   signal: AbortSignal
   received: () => NodeJS.Signals | undefined
   dispose: () => void
@@ -58,7 +58,7 @@ interface BuildCliOptions extends SampleOptions {
 }
 
 /** --callable values: one BED for every sample, and SAMPLE=BED pairs. */
-function callableOption(values: string[]): {
+export function callableOption(values: string[]): {
   callable?: string
   callableBySample?: Record<string, string>
 } {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerAdd } from './add.js'
 import { registerBuild } from './build.js'
 import { registerCgf } from './cgf.js'
 import { registerCsq } from './csq.js'
@@ -19,6 +20,7 @@ import { registerLd } from './ld.js'
 export function registerCommands(program: Command): void {
   void program
   registerBuild(program)
+  registerAdd(program)
   registerDemo(program)
   registerCgf(program)
   registerConcordance(program)

@@ -32,6 +32,24 @@ export function formatSkipped(s: Skipped): string {
   return lines.join('\n') + '\n'
 }
 
+/** What formatSkipped wrote (lines it does not know are left out: checkSkipped reports them). */
+export function parseSkipped(text: string): Skipped {
+  const out = {
+    overlaps: [] as Skipped['overlaps'][number][],
+    refMismatches: [] as { chrom: string; pos: number }[],
+    unplaced: [] as { chrom: string; pos: number }[],
+  }
+  for (const line of text.split('\n')) {
+    const [chrom, pos, sample, haplotype, reason] = line.split('\t')
+    if (chrom === undefined || line.startsWith('#') || reason === undefined) continue
+    if (reason === SKIP_REASON.overlap)
+      out.overlaps.push({ chrom, pos: Number(pos), sample: sample!, haplotype: Number(haplotype) })
+    else if (reason === SKIP_REASON.refMismatch) out.refMismatches.push({ chrom, pos: Number(pos) })
+    else if (reason === SKIP_REASON.unplaced) out.unplaced.push({ chrom, pos: Number(pos) })
+  }
+  return out
+}
+
 /** The manifest's count of each kind (absent: 0). */
 function manifestCounts(m: StoreManifest): Record<SkipKind, number> {
   return {

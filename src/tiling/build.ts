@@ -102,7 +102,7 @@ export interface BuildResult {
 }
 
 /** What every stage gets: the abort signal and the progress callback. */
-interface Run {
+export interface Run {
   signal: AbortSignal | undefined
   report: ProgressCallback
 }
@@ -223,14 +223,18 @@ async function* haplotypesStage(
 }
 
 /** One path's library as the store holds it. */
-interface LibraryPath {
+export interface LibraryPath {
   path: ManifestPath
   /** tile variants spanning more than one step */
   spans: { path: number; step: number; variant: number; span: number }[]
 }
 
 /** library: the path's SGLF, 2bit tar and counts; its manifest entry and spanning variants. */
-async function libraryStage(w: StoreWriter, lib: PathLibrary, run: Run): Promise<LibraryPath> {
+export async function libraryStage(
+  w: StoreWriter,
+  lib: PathLibrary,
+  run: Run,
+): Promise<LibraryPath> {
   const p = lib.path
   await w.sglf(p.path, sglfTiles(lib))
   await w.libraryTar(p.path, tarMembers(lib))
@@ -300,10 +304,18 @@ function countsOf(lib: PathLibrary): Uint8Array {
  */
 const ROW_BLOCK_VALUES = 1 << 24
 
-/** genotypes, per path: the path's cohort matrix, a row per step, a column per haplotype. */
-async function genotypesOfPath(w: StoreWriter, lib: PathLibrary, run: Run): Promise<void> {
+/**
+ * genotypes, per path: the path's cohort matrix (segment `segment`: `add` writes the later ones),
+ * a row per step, a column per haplotype.
+ */
+export async function genotypesOfPath(
+  w: StoreWriter,
+  lib: PathLibrary,
+  run: Run,
+  segment = 0,
+): Promise<void> {
   const nHaps = lib.nHaplotypes
-  const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path), {
+  const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path, segment), {
     path: lib.path.path,
     haplotypes: nHaps,
   })
