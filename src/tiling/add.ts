@@ -9,6 +9,7 @@
 //
 // The store is written anew beside the old one and renamed into place when complete (StoreWriter),
 // so an interrupted or refused add leaves it as it was.
+import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -94,7 +95,8 @@ export async function addToStore(opts: AddOptions): Promise<AddResult> {
       storeFiles.sglfGzi,
     ])
       rewritten.add(f(p.path))
-  const mergeSites = opts.vcf !== undefined && old.files?.[storeFiles.sites] !== undefined
+  // a store from FASTA pairs has no site table: it gets none; gVCFs and FASTA add no sites to one
+  const mergeSites = opts.vcf !== undefined && existsSync(join(dir, storeFiles.sites))
   if (mergeSites) rewritten.add(storeFiles.sites).add(storeFiles.sitesIndex)
 
   const manifest = await StoreWriter.write(
