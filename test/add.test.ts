@@ -247,3 +247,66 @@ describe.skipIf(!hasTool('bcftools'))(
     })
   },
 )
+
+describe.skipIf(!hasTool('bcftools'))('the site table of an add', () => {
+  it('merges the table and the added VCF in order, keeping the table copy of a site', async () => {
+    const { mergeSiteTable, writeSiteTable } = await import('../src/sites/writer.js')
+    const contigs = [
+      { name: '1', length: 1000 },
+      { name: '2', length: 1000 },
+    ]
+    const vcf = (name: string, records: string[]) => {
+      const file = join(dir, name)
+      writeFileSync(
+        file,
+        [
+          '##fileformat=VCFv4.2',
+          ...contigs.map((c) => `##contig=<ID=${c.name},length=${c.length}>`),
+          '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
+          ...records.map((r) => `${r}\t.\t.\t.`),
+          '',
+        ].join('\n'),
+      )
+      return file
+    }
+    const table = join(dir, 'sites-old.vcf.gz')
+    await writeSiteTable(
+      table,
+      vcf('old.vcf', ['1\t10\trs1\tA\tG', '1\t20\trs2\tC\tT', '2\t5\trs3\tG\tA']),
+      contigs,
+    )
+    const out = join(dir, 'sites-merged.vcf.gz')
+    const n = await mergeSiteTable(
+      out,
+      table,
+      vcf('new.vcf', [
+        '1\t10\tnew1\tA\tG',
+        '1\t10\tnew2\tA\tC',
+        '1\t15\tnew3\tT\tG',
+        '2\t5\t.\tG\tA',
+        '2\t7\tnew4\tC\tA',
+      ]),
+      contigs,
+    )
+    const body = sh(`bcftools view -H ${out}`)
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 5).join(' '))
+    expect(body).toEqual([
+      '1 10 rs1 A G',
+      '1 10 new2 A C',
+      '1 15 new3 T G',
+      '1 20 rs2 C T',
+      '2 5 rs3 G A',
+      '2 7 new4 C A',
+    ])
+    expect(n).toBe(6)
+    // its CSI index answers a region query
+    expect(
+      sh(`bcftools view -H -r 1:12-20 ${out}`)
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[2]),
+    ).toEqual(['new3', 'rs2'])
+  })
+})
