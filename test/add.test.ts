@@ -228,6 +228,26 @@ describe.skipIf(!hasTool('bcftools'))(
       expect(storeBytes(store)).toEqual(bytes)
     }, 300_000)
 
+    it('an interrupted add leaves the store as it was', async () => {
+      writeFileSync(join(dir, 'late.txt'), 'LATE1\n')
+      const late = join(dir, 'late.vcf.gz')
+      sh(`bcftools reheader -s ${dir}/late.txt -o ${late} ${dir}/one.vcf.gz`)
+      const bytes = storeBytes(store)
+      const controller = new AbortController()
+      const added = addToStore({
+        store,
+        reference: REF,
+        vcf: late,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase.startsWith('merging the library')) controller.abort()
+        },
+      })
+      await expect(added).rejects.toThrow(/abort/i)
+      expect(storeBytes(store)).toEqual(bytes)
+      expect(readdirSync(dir).filter((f) => f.startsWith('.store'))).toEqual([])
+    }, 300_000)
+
     it('refuses a sample the store holds, and a store that fails the quick check', async () => {
       const bytes = storeBytes(store)
       const r = await runCli('add', store, '--reference', REF, '--vcf', join(dir, 'more.vcf.gz'))
