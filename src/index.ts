@@ -13,6 +13,10 @@ export type { ImputeOptions, ImputeResult } from './impute/impute.js'
 export { conformTarget } from './impute/qc.js'
 export type { QcOptions, QcResult } from './impute/qc.js'
 export { writePanel, writeGeneticMap } from './impute/panel.js'
+export { addToStore } from './tiling/add.js'
+export type { AddOptions, AddResult } from './tiling/add.js'
+export { compactStore } from './store/compact.js'
+export type { CompactOptions, CompactResult } from './store/compact.js'
 
 // writers
 export { writeBgzfFile } from './container/bgzf/writer.js'

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { tableFromIPC } from '@uwdata/flechette'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -79,10 +80,11 @@ describe('export', () => {
     expect(m.shape).toEqual([SAMPLES.length, columns.length - 1])
 
     // the truth: the VCF's records in the region, each sample's GT as a dosage, less the alleles
-    // the build skipped (skipped.tsv: a record overlapping one applied to that haplotype is not
+    // the build skipped (skipped.tsv.gz: a record overlapping one applied to that haplotype is not
     // applied, as bcftools consensus does); a site no haplotype then carries is not in the store
     const skipped = new Set(
-      readFileSync(join(built.dir, 'skipped.tsv'), 'utf8')
+      gunzipSync(readFileSync(join(built.dir, 'skipped.tsv.gz')))
+        .toString()
         .split('\n')
         .map((l) => l.split('\t'))
         .filter((f) => f[0] === '20')

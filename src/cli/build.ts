@@ -70,7 +70,7 @@ function pathsOption(v: string): { first: number; last: number } {
 }
 
 /** --callable values: one BED for every sample, and SAMPLE=BED pairs. */
-function callableOption(values: string[]): {
+export function callableOption(values: string[]): {
   callable?: string
   callableBySample?: Record<string, string>
 } {

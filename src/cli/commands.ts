@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerAdd } from './add.js'
 import { registerAnnotate } from './annotate.js'
 import { registerBuild, registerMerge } from './build.js'
 import { registerCgf } from './cgf.js'
@@ -23,6 +24,7 @@ import { registerExport } from './export.js'
 export function registerCommands(program: Command): void {
   registerBuild(program)
   registerMerge(program)
+  registerAdd(program)
   registerDemo(program)
   registerCgf(program)
   registerConcordance(program)

@@ -22,8 +22,7 @@ import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
 import { statStoreFiles } from './stats.js'
 import { checkFileHashes } from '../store/fileHashes.js'
-import { unzip } from '@gmod/bgzf-filehandle'
-import { checkSkipped } from '../store/skipped.js'
+import { checkSkipped, readSkippedText } from '../store/skipped.js'
 
 /** One thing wrong with a store: the file, where in it (byte offset or 1-based line), and what. */
 export interface VerifyProblem {
@@ -183,9 +182,9 @@ async function checkHashesAndSkipped(v: Verifier, m: StoreManifest): Promise<voi
   }
   if (v.absent.has(storeFiles.skipped)) return
   try {
-    const signal = v.opts.signal ? { signal: v.opts.signal } : {}
-    const text = new TextDecoder().decode(
-      await unzip(await v.store.file(storeFiles.skipped).handle.readFile(signal)),
+    const text = await readSkippedText(
+      v.store.file(storeFiles.skipped).handle,
+      v.opts.signal ? { signal: v.opts.signal } : {},
     )
     for (const p of checkSkipped(m, text))
       v.problem(storeFiles.skipped, p.message, p.line === undefined ? {} : { line: p.line })

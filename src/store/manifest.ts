@@ -99,11 +99,25 @@ export interface StoreManifest {
   tool: string
   /** present only in a partial store */
   partial?: ManifestPartial
+  /** samples added later (`add`), one entry per segment after the first, in order */
+  added?: ManifestAddition[]
   /**
    * Size and md5 of every other file of the store, by name relative to the store (sorted), so that
    * a damaged file is named by its own content (store/fileHashes.ts). Stores built before it lack it.
    */
   files?: Record<string, FileHash>
+}
+
+/** What one `add` read: its segment, how many samples, the input files, and when. */
+export interface ManifestAddition {
+  segment: number
+  samples: number
+  vcf?: string
+  fasta?: string[]
+  gvcf?: string[]
+  minGq?: number
+  minDp?: number
+  created: string
 }
 
 /** A file's size in bytes and the md5 (hex) of its bytes. */

@@ -1,6 +1,9 @@
 // skipped.tsv.gz: what a build read but left out of the store, one line per skipped variant, and the
 // check that it agrees with the counts in the manifest (so a store never claims records it does not
 // account for). Browser-safe: verify reads it through the store's opener.
+import { unzip } from '@gmod/bgzf-filehandle'
+import type { GenericFilehandle } from 'generic-filehandle2'
+import type { AbortOptions } from '../core/errors.js'
 import type { StoreManifest } from './manifest.js'
 
 /** Why a variant was skipped: the REASON column. */
@@ -30,6 +33,33 @@ export function formatSkipped(s: Skipped): string {
     lines.push(`${r.chrom}\t${r.pos}\t.\t.\t${SKIP_REASON.refMismatch}`)
   for (const r of s.unplaced) lines.push(`${r.chrom}\t${r.pos}\t.\t.\t${SKIP_REASON.unplaced}`)
   return lines.join('\n') + '\n'
+}
+
+/** What formatSkipped wrote (lines it does not know are left out: checkSkipped reports them). */
+export function parseSkipped(text: string): Skipped {
+  const out = {
+    overlaps: [] as Skipped['overlaps'][number][],
+    refMismatches: [] as { chrom: string; pos: number }[],
+    unplaced: [] as { chrom: string; pos: number }[],
+  }
+  for (const line of text.split('\n')) {
+    const [chrom, pos, sample, haplotype, reason] = line.split('\t')
+    if (chrom === undefined || line.startsWith('#') || reason === undefined) continue
+    if (reason === SKIP_REASON.overlap)
+      out.overlaps.push({ chrom, pos: Number(pos), sample: sample!, haplotype: Number(haplotype) })
+    else if (reason === SKIP_REASON.refMismatch) out.refMismatches.push({ chrom, pos: Number(pos) })
+    else if (reason === SKIP_REASON.unplaced) out.unplaced.push({ chrom, pos: Number(pos) })
+  }
+  return out
+}
+
+/** The text of a store's skipped.tsv.gz (bgzipped). */
+export async function readSkippedText(
+  fh: GenericFilehandle,
+  opts: AbortOptions = {},
+): Promise<string> {
+  const bytes = await fh.readFile(opts.signal ? { signal: opts.signal } : {})
+  return new TextDecoder().decode(await unzip(bytes))
 }
 
 /** The manifest's count of each kind (absent: 0). */

@@ -4,7 +4,7 @@
 //
 // What may be replaced: a missing path or an empty directory; an existing store only with `force`;
 // never a file, a directory that is not a store, or the current directory (or one holding it).
-import { copyFile, readdir, readFile, mkdir, rm, stat } from 'node:fs/promises'
+import { copyFile, link, readdir, readFile, mkdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { LocalFile } from 'generic-filehandle2'
 import { writeBgzfFile } from '../container/bgzf/writer.js'
@@ -22,7 +22,7 @@ import { writeSglf } from '../formats/sglf/writer.js'
 import type { SglfTileInput } from '../formats/sglf/writer.js'
 import { writeSpanFile } from '../formats/span/writer.js'
 import { writeTagset2bit } from '../formats/tagset/writer.js'
-import { writeSiteTable } from '../sites/writer.js'
+import { mergeSiteTable, writeSiteTable } from '../sites/writer.js'
 import { hashFile } from './fileHashes.js'
 import { storeFiles } from './layout.js'
 import { STORE_FORMAT, formatManifest } from './manifest.js'
@@ -94,7 +94,7 @@ export async function prepareStoreTarget(
 }
 
 /** Every file under `dir`, relative to it, with `/` separators. */
-async function listFiles(dir: string): Promise<string[]> {
+export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   return entries
     .filter((e) => e.isFile())
@@ -106,6 +106,8 @@ export class StoreWriter {
   private readonly written = new Set<string>()
   /** scratch files (not part of the store), removed before the store is finished */
   private readonly scratch = new Set<string>()
+  /** files kept out of the manifest's `files` (samples.fmf, carried over by `keep`) */
+  private readonly unhashed = new Set<string>()
 
   private constructor(
     /** the temporary directory the store is written into */
@@ -215,6 +217,19 @@ export class StoreWriter {
     })
   }
 
+  /** The site table `table` (of the store this one replaces) merged with the records of `vcf`. */
+  async mergedSites(
+    table: string,
+    vcf: string,
+    contigs: readonly { name: string; length: number }[],
+  ): Promise<number> {
+    const file = await this.place(storeFiles.sites, storeFiles.sitesIndex)
+    return mergeSiteTable(file, table, vcf, contigs, {
+      ...this.signalOpts,
+      onProgress: this.opts.onProgress,
+    })
+  }
+
   async skipped(s: Skipped): Promise<void> {
     // bgzipped: one line per skipped variant per haplotype grows with the cohort (MBs at 20,000)
     await writeBgzfFile(await this.place(storeFiles.skipped), [formatSkipped(s)], { gzi: false })
@@ -224,6 +239,23 @@ export class StoreWriter {
   async copy(rel: string, from: string): Promise<void> {
     if (this.written.has(rel)) throw new ArgumentError(`${rel} is in two of the stores`)
     await copyFile(from, await this.place(rel))
+  }
+
+  /**
+   * Carry file `rel` of the store at `from` (the store this one replaces) over unchanged: a hard
+   * link where the file system allows it, so its bytes are the very same; `hashed: false` keeps
+   * it out of the manifest's `files` (as samples.fmf is).
+   */
+  async keep(rel: string, from: string, opts: { hashed?: boolean } = {}): Promise<void> {
+    const target = await this.place(rel)
+    try {
+      await link(join(from, rel), target)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw err
+      await copyFile(join(from, rel), target)
+    }
+    if (opts.hashed === false) this.unhashed.add(rel)
   }
 
   /** A scratch file in the temporary directory, removed before the store is finished. */
@@ -251,6 +283,7 @@ export class StoreWriter {
       )
     const files: Record<string, FileHash> = {}
     for (const [i, rel] of found.entries()) {
+      if (this.unhashed.has(rel)) continue
       files[rel] = await hashFile(new LocalFile(join(this.dir, rel)), this.signalOpts)
       this.opts.onProgress?.({ phase: 'hashing files', done: i + 1, total: found.length })
     }

@@ -126,7 +126,7 @@ export interface BuildResult {
 }
 
 /** What every stage gets: the abort signal and the progress callback. */
-interface Run {
+export interface Run {
   signal: AbortSignal | undefined
   report: ProgressCallback
 }
@@ -324,20 +324,20 @@ async function* haplotypesStage(
 }
 
 /** A library read without a spill, whose haplotypes are at hand. */
-function withHaplotypes(lib: PathVariants): PathLibrary {
+export function withHaplotypes(lib: PathVariants): PathLibrary {
   if (!('haplotype' in lib)) throw new Error(`path ${lib.path.path}: haplotypes were spilled`)
   return lib as PathLibrary
 }
 
 /** One path's library as the store holds it. */
-interface LibraryPath {
+export interface LibraryPath {
   path: ManifestPath
   /** tile variants spanning more than one step */
   spans: { path: number; step: number; variant: number; span: number }[]
 }
 
 /** library: the path's 2bit tar and counts (and, with `sglf`, its SGLF); its manifest entry and spanning variants. */
-async function libraryStage(
+export async function libraryStage(
   w: StoreWriter,
   lib: PathVariants,
   run: Run,
@@ -406,9 +406,17 @@ function countsOf(lib: PathVariants): Uint8Array {
   return encodeCounts({ stepStart, count, span, refVariant })
 }
 
-/** genotypes, per path: the path's cohort matrix, a row per step, a column per haplotype. */
-async function genotypesOfPath(w: StoreWriter, lib: PathVariants, run: Run): Promise<void> {
-  const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path), {
+/**
+ * genotypes, per path: the path's cohort matrix (segment `segment`: `add` writes the later ones),
+ * a row per step, a column per haplotype.
+ */
+export async function genotypesOfPath(
+  w: StoreWriter,
+  lib: PathVariants,
+  run: Run,
+  segment = 0,
+): Promise<void> {
+  const writer = await MatrixWriter.create(await w.genotypesFile(lib.path.path, segment), {
     path: lib.path.path,
     haplotypes: lib.nHaplotypes,
   })

@@ -3,7 +3,6 @@
 // concatenated in path order, the manifest made as the build makes it.
 import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
-import { gunzipSync } from 'node:zlib'
 import { LocalFile } from 'generic-filehandle2'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -15,7 +14,7 @@ import type { SpanEntry } from '../formats/span/reader.js'
 import { storeFiles } from '../store/layout.js'
 import { parseManifest } from '../store/manifest.js'
 import type { StoreManifest } from '../store/manifest.js'
-import { SKIP_REASON } from '../store/skipped.js'
+import { parseSkipped, readSkippedText } from '../store/skipped.js'
 import type { Skipped } from '../store/skipped.js'
 import { StoreWriter } from '../store/writer.js'
 
@@ -47,24 +46,6 @@ function sameInputs(m: StoreManifest): string {
     tagset: m.files?.[storeFiles.tagset],
     assembly: m.files?.[storeFiles.assembly(build)],
   })
-}
-
-/** skipped.tsv.gz of a store, back into its lists (formatSkipped wrote it). */
-function parseSkipped(text: string): Skipped {
-  const out: Required<{ [K in keyof Skipped]: Skipped[K][number][] }> = {
-    overlaps: [],
-    refMismatches: [],
-    unplaced: [],
-  }
-  for (const line of text.split('\n').slice(1)) {
-    if (line === '') continue
-    const [chrom = '', pos = '', sample = '', haplotype = '', reason] = line.split('\t')
-    if (reason === SKIP_REASON.overlap)
-      out.overlaps.push({ chrom, pos: Number(pos), sample, haplotype: Number(haplotype) })
-    else if (reason === SKIP_REASON.refMismatch) out.refMismatches.push({ chrom, pos: Number(pos) })
-    else out.unplaced.push({ chrom, pos: Number(pos) })
-  }
-  return out
 }
 
 /** Read and check the partial stores: same inputs and tags, their paths every path once. */
@@ -141,7 +122,7 @@ export async function mergeStores(dirs: string[], opts: MergeOptions): Promise<S
         const name = join(p.dir, storeFiles.span)
         for await (const e of readSpans({ name, handle: new LocalFile(name) }, opts)) spans.push(e)
         skipped.push(
-          parseSkipped(gunzipSync(await readFile(join(p.dir, storeFiles.skipped))).toString()),
+          parseSkipped(await readSkippedText(new LocalFile(join(p.dir, storeFiles.skipped)))),
         )
       }
       await w.span(spans)

@@ -772,7 +772,7 @@ export class PathLibraryBuilder {
 const ROW_BLOCK_VALUES = 1 << 24
 
 /** The matrix rows of a library with every haplotype at hand, a block of rows at a time. */
-async function* rowsOfHaplotypes(
+export async function* rowsOfHaplotypes(
   lib: PathLibrary,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<PathRow> {

@@ -1,0 +1,137 @@
+// lightning-tiles add: more samples into a store, as a new segment; compact: one segment again.
+import { constants } from 'node:os'
+import { CommanderError } from 'commander'
+import type { Command } from 'commander'
+import { ArgumentError } from '../core/errors.js'
+import { abortOnSignals, callableOption } from './build.js'
+import { addSampleOptions, checkStore, sampleNames } from './io.js'
+import type { SampleOptions } from './io.js'
+
+interface AddCliOptions extends SampleOptions {
+  reference: string
+  vcf?: string
+  fasta?: string[]
+  gvcf?: string[]
+  minGq?: string
+  minDp?: string
+  callable?: string[]
+  callableDir?: string
+  callableStates?: string
+  renameChrs?: string
+  skipRefMismatch?: boolean
+}
+
+/**
+ * Run `work` with a progress bar, SIGINT/SIGTERM aborting it: the store is then left as it was and
+ * the command exits 128 + the signal number, as `build` does.
+ */
+async function interruptible<T>(
+  command: string,
+  store: string,
+  work: (o: {
+    signal: AbortSignal
+    onProgress: (p: { phase: string; done: number; total: number }) => void
+  }) => Promise<T>,
+): Promise<T> {
+  const { progressBar } = await import('./progress.js')
+  const bar = progressBar()
+  const interrupt = abortOnSignals()
+  try {
+    return await work({ signal: interrupt.signal, onProgress: bar.onProgress })
+  } catch (err) {
+    const sig = interrupt.received()
+    if (sig === undefined) throw err
+    bar.stop()
+    process.stderr.write(
+      `lightning-tiles: ${command} interrupted by ${sig}; ${store} left as it was\n`,
+    )
+    throw new CommanderError(
+      128 + constants.signals[sig],
+      'lightning-tiles.interrupted',
+      `interrupted by ${sig}`,
+    )
+  } finally {
+    interrupt.dispose()
+    bar.stop()
+  }
+}
+
+export function registerAdd(program: Command): void {
+  const cmd = program
+    .command('add')
+    .description(
+      'add samples to a store as a new segment (tile IDs already written keep their meaning)',
+    )
+    .argument('<STORE>', 'store directory (replaced only when the add succeeds)')
+    .requiredOption('--reference <FASTA>', 'the reference FASTA the store was built from')
+    .option('--vcf <VCF>', 'VCF of the samples to add (bgzipped or plain)')
+    .option('--fasta <FILES...>', 'instead of --vcf: haplotype pairs NAME.1.fa[.gz] NAME.2.fa[.gz]')
+    .option('--gvcf <FILES...>', 'instead of --vcf: single-sample gVCFs')
+    .option('--min-gq <N>', 'gVCF records with GQ below N are no-calls (default 20; 0: off)')
+    .option('--min-dp <N>', 'gVCF records with MIN_DP (blocks) or DP below N are no-calls')
+    .option('--callable <BED...>', 'callable regions: one BED for all samples, or SAMPLE=BED')
+    .option('--callable-dir <DIR>', 'per-sample callable BEDs (as build takes them)')
+    .option('--callable-states <LIST>', 'BED column-4 values that are callable (default CALLABLE)')
+    .option('--rename-chrs <FILE>', 'input contig names to reference names, "OLD NEW" per line')
+    .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
+  addSampleOptions(cmd, 'samples to add').action(async (store: string, o: AddCliOptions) => {
+    await checkStore(store)
+    const count = (what: string, v: string | undefined): number | undefined => {
+      if (v === undefined) return undefined
+      const n = Number(v)
+      if (!(Number.isInteger(n) && n >= 0))
+        throw new ArgumentError(`${what} must be a whole number, got '${v}'`)
+      return n
+    }
+    const minGq = count('--min-gq', o.minGq)
+    const minDp = count('--min-dp', o.minDp)
+    const samples = await sampleNames(o)
+    const { addToStore } = await import('../tiling/add.js')
+    const t0 = performance.now()
+    const r = await interruptible('add', store, (run) =>
+      addToStore({
+        store,
+        reference: o.reference,
+        ...(o.vcf ? { vcf: o.vcf } : {}),
+        ...(o.fasta ? { fasta: o.fasta } : {}),
+        ...(o.gvcf ? { gvcf: o.gvcf } : {}),
+        ...(minGq !== undefined ? { minGq } : {}),
+        ...(minDp !== undefined ? { minDp } : {}),
+        ...callableOption(o.callable ?? []),
+        ...(o.callableDir ? { callableDir: o.callableDir } : {}),
+        ...(o.callableStates ? { callableStates: o.callableStates.split(',') } : {}),
+        ...(o.renameChrs ? { renameChrs: o.renameChrs } : {}),
+        ...(samples ? { samples } : {}),
+        ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
+        ...run,
+      }),
+    )
+    const variants = r.manifest.paths.reduce((a, p) => a + p.variants, 0)
+    process.stderr.write(
+      [
+        `added ${r.added.length} sample(s) to ${store} as segment ${r.segment} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `  samples ${r.manifest.samples.length}, tile variants ${variants}, library version ${r.manifest.libraryVersion}`,
+        `  skipped ${r.overlaps.length} overlapping variant(s) of the added samples` +
+          (r.refMismatches.length ? `, ${r.refMismatches.length} REF mismatch(es)` : ''),
+      ].join('\n') + '\n',
+    )
+  })
+
+  program
+    .command('compact')
+    .description(
+      "merge every path's matrix segments (from add) into one; the answers stay the same",
+    )
+    .argument('<STORE>', 'store directory (replaced only when the compaction succeeds)')
+    .action(async (store: string) => {
+      await checkStore(store)
+      const { compactStore } = await import('../store/compact.js')
+      const t0 = performance.now()
+      const r = await interruptible('compact', store, (run) => compactStore({ store, ...run }))
+      process.stderr.write(
+        r.segments === 1
+          ? `${store} has one segment per path: nothing to compact\n`
+          : `compacted ${r.segments} segments per path of ${store} into one in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+      )
+    })
+}
