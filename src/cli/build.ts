@@ -1,5 +1,5 @@
 // lightning-tiles build: reference FASTA + cohort VCF (or gVCFs, or FASTA pairs) → tiled store.
-import { availableParallelism, constants } from 'node:os'
+import { constants } from 'node:os'
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
@@ -151,7 +151,7 @@ export function registerBuild(program: Command): void {
     )
     .option(
       '--threads <N>',
-      'worker threads, each building a run of paths (default: the cores; 1: none)',
+      'worker threads, each building a run of paths of a VCF (default 1: none)',
     )
     .action(async (o: BuildCliOptions) => {
       if (o.cgftTileMap && !o.cgf) throw new ArgumentError('--cgft-tile-map needs --cgf')
@@ -172,7 +172,7 @@ export function registerBuild(program: Command): void {
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
-      const threads = count('--threads', o.threads) ?? availableParallelism()
+      const threads = count('--threads', o.threads) ?? 1
       if (threads < 1) throw new ArgumentError('--threads must be at least 1')
       const only = o.paths === undefined ? undefined : pathsOption(o.paths)
       const samples = await sampleNames(o)

@@ -319,9 +319,8 @@ function gvcfInput(
 }
 
 /** Check every input file, open the reference and the haplotypes (VCF headers are read). */
-export async function openInputs(
-  opts: InputOptions,
-): Promise<{ ref: ReferenceFasta; source: HaplotypeInput }> {
+/** The checks of the options and input files openInputs makes before it opens anything. */
+export async function checkInputs(opts: InputOptions): Promise<void> {
   const given = [opts.vcf, opts.fasta, opts.gvcf].filter((x) => x !== undefined).length
   if (given !== 1)
     throw new ArgumentError(
@@ -351,6 +350,12 @@ export async function openInputs(
   if (opts.renameChrs !== undefined) await checkInputFile(opts.renameChrs, '--rename-chrs file')
   if (opts.callableDir !== undefined && !existsSync(opts.callableDir))
     throw new NotFoundError(`--callable-dir ${opts.callableDir}: no such folder`)
+}
+
+export async function openInputs(
+  opts: InputOptions,
+): Promise<{ ref: ReferenceFasta; source: HaplotypeInput }> {
+  await checkInputs(opts)
   const signal = opts.signal
   const ref = await openReference(opts.reference, { signal })
   const renameChrs = opts.renameChrs ? readRenameChrs(opts.renameChrs) : undefined

@@ -8,9 +8,11 @@ import { basename, dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { LightningError, checkAbort } from '../core/errors.js'
 import type { Progress } from '../core/progress.js'
+import { prepareStoreTarget } from '../store/writer.js'
 import { buildStore, writeBuildTags } from './build.js'
 import type { BuildOptions, BuildResult } from './build.js'
 import { mergeStores } from './merge.js'
+import { checkInputs } from './inputs.js'
 import { readTagsFile } from './tagsFile.js'
 import { openReference } from './reference.js'
 
@@ -55,6 +57,7 @@ function runWorker(
         const err = new LightningError(m.error.message)
         err.name = m.error.name
         reject(err)
+        void worker.terminate()
       }
     })
     worker.on('error', reject)
@@ -70,8 +73,16 @@ export async function buildStoreParallel(
   opts: BuildOptions,
   threads: number,
 ): Promise<BuildResult> {
-  if (threads <= 1 || opts.paths || opts.cgf) return buildStore(opts)
+  // partial builds read a VCF; CGFs and FastJ need every haplotype of a path at once
+  if (threads <= 1 || opts.paths || opts.cgf || opts.fastj || opts.vcf === undefined)
+    return buildStore(opts)
+  // the checks buildStore makes before any work, so a bad input fails before the tags are picked
+  await prepareStoreTarget(opts.out, opts)
+  await checkInputs(opts)
   const report = opts.onProgress ?? (() => undefined)
+  // a failed worker aborts the others (each removes its partial store and ends)
+  const failed = new AbortController()
+  const signal = opts.signal ? AbortSignal.any([opts.signal, failed.signal]) : failed.signal
   const out = opts.out.replace(/\/+$/, '')
   const dir = await mkdtemp(join(dirname(out), `.${basename(out)}.parts-`))
   try {
@@ -99,8 +110,11 @@ export async function buildStoreParallel(
             const sum = (k: 'done' | 'total') => progress.reduce((a, q) => a + q[k], 0)
             report({ phase: p.phase, done: sum('done'), total: sum('total') })
           },
-          opts.signal,
-        ),
+          signal,
+        ).catch((err: unknown) => {
+          failed.abort()
+          throw err
+        }),
       ),
     )
     checkAbort(opts.signal)
