@@ -4,13 +4,16 @@
 // report and imputed VCF — the target's own samples, never the panel's genotypes. Jobs and their
 // folders are removed `ttlMs` after they end, and all of them when the server closes.
 import { randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AbortError, NotFoundError } from '../core/errors.js'
+import type { FastifyInstance } from 'fastify'
+import { AbortError, ArgumentError, NotFoundError } from '../core/errors.js'
 import type { Progress } from '../core/progress.js'
 import { imputeFromStore } from '../impute/impute.js'
 import { checkToolInstalled } from '../impute/tool.js'
+import type { ServerOptions } from './app.js'
 import type { ServedStore } from './stores.js'
 
 export interface ImputeRequest {
@@ -172,4 +175,73 @@ export class ImputeJobs {
       this.next()
     }
   }
+}
+
+/**
+ * POST /impute (the target VCF as the raw body; store=, s= the panel, chunk=), GET /impute/:id
+ * (state, progress, QC counts, the error) and GET /impute/:id/FILE (report.html, imputed.vcf.gz,
+ * imputed.vcf.gz.csi). The panel is used only inside the server: no route returns its genotypes.
+ */
+export function registerImpute(
+  app: FastifyInstance,
+  opts: ServerOptions,
+  storeOf: (name: string | undefined) => ServedStore,
+): void {
+  const jobs = new ImputeJobs(opts.maxImputeJobs ?? 1, opts.imputeTtlMs ?? 3_600_000)
+  app.addHook('onClose', () => jobs.close())
+  // the body stays bytes: a VCF, plain or gzipped, is written as it came
+  app.addContentTypeParser(
+    ['application/octet-stream', 'application/gzip', 'application/x-gzip', 'text/plain'],
+    { parseAs: 'buffer', bodyLimit: opts.maxUploadBytes ?? 256 << 20 },
+    (_req, body, done) => done(null, body),
+  )
+  app.post(
+    '/impute',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            store: { type: 'string' },
+            s: { type: 'string' },
+            chunk: { type: 'integer', minimum: 10_000 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as { store?: string; s?: string; chunk?: number }
+      const served = storeOf(q.store)
+      if (opts.maxImputeJobs === 0) throw new NotFoundError('this server runs no imputation')
+      const why = jobs.unavailable()
+      if (why) return reply.code(503).send({ error: why })
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0)
+        throw new ArgumentError(
+          'POST /impute: send the target VCF (plain or gzipped) as the body, content-type application/octet-stream',
+        )
+      // any expression over the allowed keys, as large as its members' minimal group size
+      const all = Int32Array.from(served.table.names, (_, i) => i)
+      const group =
+        q.s === undefined
+          ? { spec: 'every sample', rows: all }
+          : served.guard.resolve(q.s, `s=${q.s}`)
+      served.guard.checkSize(group, `s=${q.s ?? ''}`)
+      const status = await jobs.start({
+        served,
+        samples: Array.from(group.rows, (r) => served.table.names[r]!),
+        body: req.body,
+        chunk: q.chunk,
+      })
+      return reply.code(202).send(status)
+    },
+  )
+  app.get('/impute/:id', async (req) => jobs.status((req.params as { id: string }).id))
+  app.get('/impute/:id/:file', async (req, reply) => {
+    const { id, file } = req.params as { id: string; file: string }
+    const path = jobs.file(id, file)
+    if (!file.endsWith('.html'))
+      void reply.header('content-disposition', `attachment; filename="${file}"`)
+    return reply.header('content-type', JOB_FILES[file]!).send(createReadStream(path))
+  })
 }
