@@ -9,11 +9,13 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeArrayTargets } from '../scripts/array-targets.js'
+import { buildWeb } from '../scripts/build-web.js'
 import type { ArrayTargets } from '../scripts/array-targets.js'
 import { createServer } from '../src/server/app.js'
 import { openStores } from '../src/server/stores.js'
 import { runCli } from './cli.js'
 import { qs, servedCohort } from './serveFixture.js'
+import { hasChromium, withChromiumPage } from './chromium.js'
 import { hasTool } from './shared.js'
 import { TESTDATA_VCF } from './testdataStore.js'
 
@@ -39,6 +41,8 @@ describe.skipIf(!beagle)('serve: imputation jobs', () => {
   const target = join(tmp, 'target.vcf')
   let server: Awaited<ReturnType<typeof serve>>
   let targets: ArrayTargets
+  /** `lightning-tiles impute` of the target against PANEL, by bcftools query */
+  let want = ''
 
   beforeAll(async () => {
     targets = makeArrayTargets({
@@ -98,7 +102,7 @@ describe.skipIf(!beagle)('serve: imputation jobs', () => {
     const csi = await fetch(`${server.url}/impute/${id}/imputed.vcf.gz.csi`)
     expect(csi.status).toBe(200)
     writeFileSync(`${got}.csi`, Buffer.from(await csi.arrayBuffer()))
-    const want = query(join(out, 'imputed.vcf.gz'))
+    want = query(join(out, 'imputed.vcf.gz'))
     expect(want.split('\n').length).toBeGreaterThan(3000)
     expect(query(got)).toBe(want)
     // indexed: a region read through the downloaded .csi
@@ -189,4 +193,37 @@ describe.skipIf(!beagle)('serve: imputation jobs', () => {
       await app.close()
     }
   }, 300_000)
+
+  it.skipIf(!hasChromium)(
+    'runs from the page: upload, progress, links to the results',
+    async () => {
+      expect(want).not.toBe('')
+      const web = join(tmp, 'web')
+      await buildWeb(web)
+      const s = await serve({ webRoot: web })
+      try {
+        await withChromiumPage(async (page) => {
+          const errors: string[] = []
+          page.on('pageerror', (e) => errors.push(e.message))
+          await page.goto(s.url + '/')
+          await page.waitForSelector('#ready:text("ready")', { state: 'attached' })
+          await page.setInputFiles('#impute-file', target)
+          await page.fill('#impute-s', PANEL)
+          await page.click('#impute-run')
+          await page.waitForSelector('#impute-vcf', { timeout: 120_000 })
+          const href = await page.getAttribute('#impute-vcf', 'href')
+          const report = await page.getAttribute('#impute-report', 'href')
+          const got = join(tmp, 'page.vcf.gz')
+          const vcf = await fetch(new URL(href!, s.url + '/'))
+          writeFileSync(got, Buffer.from(await vcf.arrayBuffer()))
+          expect(query(got)).toBe(want)
+          expect((await fetch(new URL(report!, s.url + '/'))).status).toBe(200)
+          expect(errors).toEqual([])
+        })
+      } finally {
+        await s.close()
+      }
+    },
+    300_000,
+  )
 })
