@@ -142,6 +142,10 @@ describe.skipIf(!beagle)('serve: imputation jobs', () => {
 
   it('refuses unknown jobs, empty bodies and panels smaller than their minimal group size', async () => {
     expect((await fetch(`${server.url}/impute/no-such-job`)).status).toBe(404)
+    const api = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    expect(Object.keys(api.paths['/impute']!)).toEqual(['post'])
     expect((await post(server.url, [['s', PANEL]], '')).status).toBe(400)
     // FIN: minimal group size 10
     const small = await post(server.url, [['s', 'pop=="FIN" && rank<=3']], readFileSync(target))
@@ -149,6 +153,16 @@ describe.skipIf(!beagle)('serve: imputation jobs', () => {
     expect(((await small.json()) as { error: string }).error).toMatch(/minimal group size 10/)
     const bad = await post(server.url, [['s', 'nokey=="x"']], readFileSync(target))
     expect(bad.status).toBe(400)
+  })
+
+  it('refuses a body over the upload limit', async () => {
+    const small = await serve({ maxUploadBytes: 1000 })
+    try {
+      const res = await post(small.url, [['s', PANEL]], readFileSync(target))
+      expect(res.status).toBe(413)
+    } finally {
+      await small.close()
+    }
   })
 
   it('answers 503 with the reason when beagle is not installed', async () => {
