@@ -70,6 +70,11 @@ export function registerServe(program: Command): void {
         if (!stores.includes(p))
           throw new ArgumentError(`--private-panel ${p}: give it as one of the STOREs too`)
       if (o.staticOut !== undefined) {
+        // a static site is the store's files: a private panel must never be one
+        if (o.privatePanel.includes(stores[0]!))
+          throw new ArgumentError(
+            `--static-out: ${stores[0]} is a --private-panel, its files are never published`,
+          )
         const { writeStaticSite } = await import('../server/nodeFiles.js')
         await writeStaticSite(stores[0]!, o.staticOut)
         process.stderr.write(`wrote the page and the store to ${o.staticOut}\n`)
