@@ -15,6 +15,7 @@ import type {
   TileDetail,
 } from '../src/server/explore.js'
 import { ServerBackend, StaticBackend } from './backend.js'
+import { imputePanel } from './impute.js'
 import type { Backend, QueryParams, StoreInfo } from './backend.js'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
@@ -286,6 +287,10 @@ async function start(): Promise<void> {
     e.preventDefault()
     void runQuery(api)
   })
+  if (info.mode === 'server') {
+    const { stores } = (await (await fetch('stores')).json()) as { stores: { name: string }[] }
+    imputePanel(stores.map((s) => s.name))
+  }
   $('ready').textContent = 'ready'
 }
 

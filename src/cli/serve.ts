@@ -15,6 +15,8 @@ interface ServeCliOptions {
   queryTimeout: string
   cacheMb: string
   staticOut?: string
+  privatePanel: string[]
+  maxImputeJobs: string
 }
 
 function whole(text: string, option: string, min: number): number {
@@ -47,6 +49,13 @@ export function registerServe(program: Command): void {
     .option('--query-timeout <SECONDS>', 'a request running longer gets 504', '30')
     .option('--cache-mb <N>', 'MiB of answers kept for repeated URLs (0: none)', '64')
     .option(
+      '--private-panel <STORE>',
+      'a STORE (also given as an argument) usable as an imputation panel whose genotypes are never shown (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--max-impute-jobs <N>', 'imputation jobs (POST /impute) run at once (0: none)', '1')
+    .option(
       '--static-out <DIR>',
       'instead of serving: write the page and the (first) store as static files to DIR (the page then reads the store with HTTP range requests; no privacy rule applies to files anyone can download)',
     )
@@ -57,7 +66,15 @@ export function registerServe(program: Command): void {
         throw new ArgumentError(`--query-timeout ${o.queryTimeout}: expected seconds above 0`)
       const { checkStore } = await import('./io.js')
       for (const s of stores) await checkStore(s)
+      for (const p of o.privatePanel)
+        if (!stores.includes(p))
+          throw new ArgumentError(`--private-panel ${p}: give it as one of the STOREs too`)
       if (o.staticOut !== undefined) {
+        // a static site is the store's files: a private panel must never be one
+        if (o.privatePanel.includes(stores[0]!))
+          throw new ArgumentError(
+            `--static-out: ${stores[0]} is a --private-panel, its files are never published`,
+          )
         const { writeStaticSite } = await import('../server/nodeFiles.js')
         await writeStaticSite(stores[0]!, o.staticOut)
         process.stderr.write(`wrote the page and the store to ${o.staticOut}\n`)
@@ -67,10 +84,14 @@ export function registerServe(program: Command): void {
         import('../server/stores.js'),
         import('../server/app.js'),
       ])
-      const served = await openStores(stores, {
-        defaultMgs: whole(o.mgs, '--mgs', 1),
-        groupKeys: o.groupKeys?.split(',').map((k) => k.trim()),
-      })
+      const served = await openStores(
+        stores,
+        {
+          defaultMgs: whole(o.mgs, '--mgs', 1),
+          groupKeys: o.groupKeys?.split(',').map((k) => k.trim()),
+        },
+        o.privatePanel,
+      )
       let annotations
       if (o.annotations !== undefined) {
         const [{ readGeneModel }, { openFile, checkInputFile }] = await Promise.all([
@@ -87,6 +108,7 @@ export function registerServe(program: Command): void {
         timeoutMs: timeout * 1000,
         cacheBytes: whole(o.cacheMb, '--cache-mb', 0) * 2 ** 20,
         annotations,
+        maxImputeJobs: whole(o.maxImputeJobs, '--max-impute-jobs', 0),
       })
       const address = await app.listen({ port, host: o.host })
       process.stderr.write(

@@ -30,6 +30,7 @@ import type { ServedStore } from './stores.js'
 import { admitGroups, runView } from './view.js'
 import type { ViewAnswer as Answer, ViewParams } from './view.js'
 import { webRoot } from './nodeFiles.js'
+import { registerImpute } from './nodeImpute.js'
 
 export interface ServerOptions {
   stores: ServedStore[]
@@ -49,6 +50,12 @@ export interface ServerOptions {
   cacheBytes?: number
   /** the page's files (default: dist/web of the package, when built) */
   webRoot?: string | undefined
+  /** imputation jobs run at once (POST /impute; default 1; 0: no imputation) */
+  maxImputeJobs?: number
+  /** a finished imputation job is kept this long (default 1 h) */
+  imputeTtlMs?: number
+  /** largest target VCF accepted by POST /impute (default 256 MiB) */
+  maxUploadBytes?: number
 }
 
 /** The HTTP status of an error, and what the client is told. */
@@ -301,6 +308,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       (req, reply) => answer(req, reply, handler),
     )
   }
+  registerImpute(app, opts, storeOf)
   app.get('/openapi.json', async () => openApi())
   // the page asks which backend it has: this server (the static build writes `static`)
   app.get('/config.json', async () => ({ mode: 'server' }))

@@ -207,7 +207,7 @@ export function openApi(): Schema {
       },
     },
   }
-  return {
+  const doc: Schema = {
     openapi: '3.1.0',
     info: {
       title: 'lightning-tiles serve',
@@ -245,5 +245,49 @@ export function openApi(): Schema {
         },
       ]),
     ),
+  }
+  Object.assign(doc.paths as object, imputePaths(error))
+  return doc
+}
+
+/** POST /impute and its job's status and files (src/server/nodeImpute.ts). */
+function imputePaths(error: Schema): Schema {
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
+  return {
+    '/impute': {
+      post: {
+        summary:
+          'impute the target VCF of the body (plain or gzipped) against a store: 202 with the job id; the panel is never returned',
+        parameters: [
+          { name: 'store', in: 'query', schema: { type: 'string' } },
+          { name: 's', in: 'query', schema: { type: 'string' }, description: 'panel samples' },
+          { name: 'chunk', in: 'query', schema: { type: 'integer', minimum: 10000 } },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/octet-stream': {}, 'application/gzip': {}, 'text/plain': {} },
+        },
+        responses: {
+          202: { description: 'the job, queued' },
+          400: { ...error, description: 'no body or a malformed parameter' },
+          403: { ...error, description: 'the panel is smaller than its minimal group size' },
+          503: { ...error, description: 'beagle or Java is not installed' },
+        },
+      },
+    },
+    '/impute/{id}': {
+      get: {
+        summary: 'the job: state, progress (phase, done, total), QC counts, the one-line error',
+        parameters: [id],
+        responses: { 200: { description: 'the status' }, 404: error },
+      },
+    },
+    '/impute/{id}/{file}': {
+      get: {
+        summary: 'a finished job file: report.html, imputed.vcf.gz, imputed.vcf.gz.csi',
+        parameters: [id, { name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'the file' }, 404: error },
+      },
+    },
   }
 }

@@ -33,6 +33,11 @@ export interface PrivacyOptions {
    * (`_ROW_`) is allowed only when listed here
    */
   groupKeys?: readonly string[] | undefined
+  /**
+   * a private panel (`serve --private-panel`): every sample has MGS ≥ 2, so no genotype of it is
+   * ever shown and no sample named; it still serves as an imputation panel
+   */
+  privatePanel?: boolean
 }
 
 /** One group a query asks for: the spec as given and the rows (store sample order) it selects. */
@@ -64,9 +69,10 @@ export class PrivacyGuard {
     const field = table.field(MGS_KEY)
     if (field && field.type === 'string')
       throw new ArgumentError(`sample metadata key ${MGS_KEY} must be a number`)
+    const floor = opts.privatePanel ? 2 : 1
     this.mgs = Int32Array.from(table.names, (_, r) => {
       const v = table.value(r, MGS_KEY)
-      return typeof v === 'number' && v >= 1 ? Math.ceil(v) : fallback
+      return Math.max(floor, typeof v === 'number' && v >= 1 ? Math.ceil(v) : fallback)
     })
     this.privateCount = this.mgs.reduce((n, m) => n + (m > 1 ? 1 : 0), 0)
     const keys = opts.groupKeys ?? table.fields.map((f) => f.key).filter((k) => k !== MGS_KEY)
@@ -140,6 +146,18 @@ export class PrivacyGuard {
     for (let r = 0; r < this.table.size; r++) if (c.test(r)) rows.push(r)
     if (rows.length === 0) throw new ArgumentError(`${context}: the group has no samples`)
     return { spec, rows: Int32Array.from(rows) }
+  }
+
+  /**
+   * Refuse a group smaller than its members' minimal group size (an imputation panel: it is used
+   * only inside the server, so it does not join the partition of answered groups).
+   */
+  checkSize(group: GuardedGroup, context: string): void {
+    const { count, largest } = this.cover(group.rows)
+    if (count > 0 && count < largest)
+      throw new PrivacyError(
+        `${context}: the group has ${count} private samples, fewer than their minimal group size ${largest}`,
+      )
   }
 
   /** The largest MGS among the private samples of `rows`, and how many private samples it has. */

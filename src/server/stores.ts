@@ -52,6 +52,8 @@ export async function quickCheck(store: Store): Promise<void> {
 export async function openStores(
   locations: readonly string[],
   privacy: PrivacyOptions,
+  /** stores served as private panels (their locations as given): see PrivacyOptions */
+  privatePanels: readonly string[] = [],
 ): Promise<ServedStore[]> {
   if (locations.length === 0) throw new ArgumentError('give at least one STORE')
   const out: ServedStore[] = []
@@ -70,7 +72,10 @@ export async function openStores(
       store,
       resolver: new TileResolver(store),
       table,
-      guard: new PrivacyGuard(table, privacy),
+      guard: new PrivacyGuard(table, {
+        ...privacy,
+        privatePanel: privatePanels.includes(location),
+      }),
     })
   }
   return out
