@@ -5,21 +5,7 @@ import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { abortOnSignals, callableOption } from './build.js'
 import { addSampleOptions, checkStore, sampleNames } from './io.js'
-import type { SampleOptions } from './io.js'
-
-interface AddCliOptions extends SampleOptions {
-  reference: string
-  vcf?: string
-  fasta?: string[]
-  gvcf?: string[]
-  minGq?: string
-  minDp?: string
-  callable?: string[]
-  callableDir?: string
-  callableStates?: string
-  renameChrs?: string
-  skipRefMismatch?: boolean
-}
+import type { InputCliOptions } from './build.js'
 
 /**
  * Run `work` with a progress bar, SIGINT/SIGTERM aborting it: the store is then left as it was and
@@ -74,7 +60,7 @@ export function registerAdd(program: Command): void {
     .option('--callable-states <LIST>', 'BED column-4 values that are callable (default CALLABLE)')
     .option('--rename-chrs <FILE>', 'input contig names to reference names, "OLD NEW" per line')
     .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
-  addSampleOptions(cmd, 'samples to add').action(async (store: string, o: AddCliOptions) => {
+  addSampleOptions(cmd, 'samples to add').action(async (store: string, o: InputCliOptions) => {
     await checkStore(store)
     const count = (what: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined

@@ -35,7 +35,8 @@ export function abortOnSignals(): {
   }
 }
 
-interface BuildCliOptions extends SampleOptions {
+/** The input options `build` and `add` share (the haplotypes and how to read them). */
+export interface InputCliOptions extends SampleOptions {
   reference: string
   vcf?: string
   fasta?: string[]
@@ -46,12 +47,15 @@ interface BuildCliOptions extends SampleOptions {
   callableDir?: string
   callableStates?: string
   renameChrs?: string
+  skipRefMismatch?: boolean
+}
+
+interface BuildCliOptions extends InputCliOptions {
   out: string
   force?: boolean
   pathLength?: string
   pathBed?: string
   build?: string
-  skipRefMismatch?: boolean
   fastj?: boolean
   cgf?: boolean
   sglf?: boolean
