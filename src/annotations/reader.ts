@@ -148,14 +148,11 @@ export interface AnnotatedAllele {
   values: ReadonlyMap<string, AnnotationValue>
 }
 
-/**
- * The keys of annotation expressions: the record's CHROM, POS, END, REF, ALT, ID and every
- * annotation field. An allele without a field's value does not match an expression naming it;
- * a flag is 1 or 0.
- */
-export function annotationScope(annotations: StoreAnnotations): Scope<AnnotatedAllele> {
-  const fields = annotations.fields()
-  const fixed: Record<string, Variable<AnnotatedAllele>> = {
+/** The keys every site expression has: the record's CHROM, POS, END, REF, ALT and ID. */
+export function siteVariables<
+  T extends { chrom: string; pos: number; ref: string; alt: string; id: string },
+>(): Record<string, Variable<T>> {
+  return {
     CHROM: { type: 'string', get: (r) => r.chrom },
     POS: { type: 'number', get: (r) => r.pos },
     END: { type: 'number', get: (r) => r.pos + r.ref.length - 1 },
@@ -163,6 +160,16 @@ export function annotationScope(annotations: StoreAnnotations): Scope<AnnotatedA
     ALT: { type: 'string', get: (r) => r.alt },
     ID: { type: 'string', get: (r) => r.id },
   }
+}
+
+/**
+ * The keys of annotation expressions: the record's CHROM, POS, END, REF, ALT, ID and every
+ * annotation field. An allele without a field's value does not match an expression naming it;
+ * a flag is 1 or 0.
+ */
+export function annotationScope(annotations: StoreAnnotations): Scope<AnnotatedAllele> {
+  const fields = annotations.fields()
+  const fixed = siteVariables<AnnotatedAllele>()
   return {
     variable(name) {
       if (fixed[name]) return fixed[name]

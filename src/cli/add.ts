@@ -2,8 +2,7 @@
 import { constants } from 'node:os'
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
-import { ArgumentError } from '../core/errors.js'
-import { abortOnSignals, callableOption } from './build.js'
+import { abortOnSignals, callableOption, wholeNumber } from './build.js'
 import { addSampleOptions, checkStore, sampleNames } from './io.js'
 import type { InputCliOptions } from './build.js'
 
@@ -62,15 +61,8 @@ export function registerAdd(program: Command): void {
     .option('--skip-ref-mismatch', 'skip and count records whose REF disagrees with the reference')
   addSampleOptions(cmd, 'samples to add').action(async (store: string, o: InputCliOptions) => {
     await checkStore(store)
-    const count = (what: string, v: string | undefined): number | undefined => {
-      if (v === undefined) return undefined
-      const n = Number(v)
-      if (!(Number.isInteger(n) && n >= 0))
-        throw new ArgumentError(`${what} must be a whole number, got '${v}'`)
-      return n
-    }
-    const minGq = count('--min-gq', o.minGq)
-    const minDp = count('--min-dp', o.minDp)
+    const minGq = wholeNumber('--min-gq', o.minGq)
+    const minDp = wholeNumber('--min-dp', o.minDp)
     const samples = await sampleNames(o)
     const { addToStore } = await import('../tiling/add.js')
     const t0 = performance.now()

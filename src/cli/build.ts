@@ -35,6 +35,15 @@ export function abortOnSignals(): {
   }
 }
 
+/** An option's value as a whole number ≥ 0 (undefined when not given). */
+export function wholeNumber(what: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new ArgumentError(`${what} must be a whole number, got '${v}'`)
+  return n
+}
+
 /** The input options `build` and `add` share (the haplotypes and how to read them). */
 export interface InputCliOptions extends SampleOptions {
   reference: string
@@ -163,20 +172,13 @@ export function registerBuild(program: Command): void {
         throw new ArgumentError(
           '--tags gives the paths: not with --path-length, --path-bed or --tags-only',
         )
-      const count = (what: string, v: string | undefined): number | undefined => {
-        if (v === undefined) return undefined
-        const n = Number(v)
-        if (!(Number.isInteger(n) && n >= 0))
-          throw new ArgumentError(`${what} must be a whole number, got '${v}'`)
-        return n
-      }
-      const minGq = count('--min-gq', o.minGq)
-      const minDp = count('--min-dp', o.minDp)
+      const minGq = wholeNumber('--min-gq', o.minGq)
+      const minDp = wholeNumber('--min-dp', o.minDp)
       const callable = callableOption(o.callable ?? [])
       const pathLength = o.pathLength === undefined ? undefined : Number(o.pathLength)
       if (pathLength !== undefined && !(Number.isInteger(pathLength) && pathLength > 0))
         throw new ArgumentError(`--path-length must be a positive integer, got '${o.pathLength}'`)
-      const threads = count('--threads', o.threads) ?? 1
+      const threads = wholeNumber('--threads', o.threads) ?? 1
       if (threads < 1) throw new ArgumentError('--threads must be at least 1')
       const only = o.paths === undefined ? undefined : pathsOption(o.paths)
       const samples = await sampleNames(o)

@@ -5,12 +5,17 @@
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
-import { StoreAnnotations, annotationScope, needAnnotations } from '../annotations/reader.js'
+import {
+  StoreAnnotations,
+  annotationScope,
+  needAnnotations,
+  siteVariables,
+} from '../annotations/reader.js'
 import type { AnnotationField, AnnotationValue } from '../annotations/table.js'
 import { readStoreSamples } from '../samples/read.js'
 import type { Store } from '../store/Store.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
-import type { CompiledCondition, CompiledExpression, Scope, Variable } from './expr/compile.js'
+import type { CompiledCondition, CompiledExpression, Scope } from './expr/compile.js'
 import { genotypeSites } from './genotypes.js'
 import type { GenotypeSite } from './genotypes.js'
 import { groupStatistic, resolveGroups } from './groups.js'
@@ -144,14 +149,7 @@ export function recordScope(
   groups: number,
   fields: readonly AnnotationField[] = [],
 ): Scope<QueryRecord> {
-  const fixed: Record<string, Variable<QueryRecord>> = {
-    CHROM: { type: 'string', get: (r) => r.chrom },
-    POS: { type: 'number', get: (r) => r.pos },
-    END: { type: 'number', get: (r) => r.pos + r.ref.length - 1 },
-    REF: { type: 'string', get: (r) => r.ref },
-    ALT: { type: 'string', get: (r) => r.alt },
-    ID: { type: 'string', get: (r) => r.id },
-  }
+  const fixed = siteVariables<QueryRecord>()
   return {
     variable(name) {
       if (fixed[name]) return fixed[name]
