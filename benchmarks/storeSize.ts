@@ -10,6 +10,7 @@ export const STORE_PARTS = [
   'counts + span',
   'genotypes (matrix)',
   'sites',
+  'allele index',
   'CGFs',
   'manifest + skipped.tsv.gz',
   'other',
@@ -24,6 +25,7 @@ function partOf(rel: string): StorePart {
   if (rel.startsWith('genomes/')) return 'CGFs'
   if (rel.startsWith('genotypes/')) return 'genotypes (matrix)'
   if (rel.startsWith('sites.')) return 'sites'
+  if (rel.startsWith('alleles/')) return 'allele index'
   if (/^library\/[0-9a-f]{4}\.tar\./.test(rel)) return 'library tar'
   if (/^library\/([0-9a-f]{4}\.counts\.bin|span\.csv\.gz)$/.test(rel)) return 'counts + span'
   // a file added to the layout later is still counted in the total

@@ -11,6 +11,7 @@ import { cliStore, opener, write } from './io.js'
 const PART_LABELS: Record<StorePart, string> = {
   manifest: 'manifest.json (+ skipped.tsv.gz)',
   sites: 'sites.vcf.gz (+ .csi): input sites and IDs',
+  alleles: 'allele index (+ .csi): the alleles of every tile variant',
   tagset: 'tagset',
   assembly: 'assembly (+ .gzi, .fwi)',
   libraryTar: 'library 2bit-tar (+ .gzi, .tai)',

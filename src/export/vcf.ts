@@ -27,6 +27,7 @@ import type {
 import { defaultSliceRows } from '../matrix/reader.js'
 import type { CohortMatrix, MatrixNocall } from '../matrix/reader.js'
 import { SiteTable } from '../sites/reader.js'
+import { alleleIndexes, indexedRecords } from '../alleles/records.js'
 
 /** Which genotypes `storeToVcf` writes. */
 export interface StoreVcfOptions extends AbortOptions {
@@ -36,7 +37,7 @@ export interface StoreVcfOptions extends AbortOptions {
   region?: Region | undefined
 }
 
-interface PathTiles {
+export interface PathTiles {
   /** reference start and end of every step (span 1) */
   starts: Float64Array
   ends: Float64Array
@@ -54,9 +55,9 @@ interface PathTiles {
 }
 
 /** Bases left of a region that left-aligned indels may reach. */
-const MARGIN = 10_000
+export const MARGIN = 10_000
 
-async function readPathTiles(
+export async function readPathTiles(
   store: Store,
   m: StoreManifest,
   p: ManifestPath,
@@ -143,7 +144,7 @@ function stepsOf(
  * The path's reference over the steps read: their reference tiles joined (each later tile without
  * its start tag), from the start of the first.
  */
-function pathReference(t: PathTiles, tagLength: number): { start: number; seq: string } {
+export function pathReference(t: PathTiles, tagLength: number): { start: number; seq: string } {
   const parts: string[] = []
   for (let s = t.first; s < t.last; s++) {
     const v = t.refVariant[s]!
@@ -187,7 +188,11 @@ interface PathBlocks {
 }
 
 /** A tile variant of the path as the engine reads it (spanning tiles reach their last step). */
-function tileSource(b: PathBlocks, s: number, v: number): TileVariantSource {
+export function tileSource(
+  b: Pick<PathBlocks, 't' | 'p'>,
+  s: number,
+  v: number,
+): TileVariantSource {
   const { t, p } = b
   const seq = t.sequences[s]?.[v]
   if (seq === undefined)
@@ -504,6 +509,17 @@ export async function* storeRecords(
   )
   const haplotypes = distinct.flatMap((r) => [2 * r, 2 * r + 1])
   const matrix = await store.hasMatrix(opts)
+  // the allele index lists each site's tile variants: genotypes are lookups, nothing is aligned
+  const indexes = matrix ? await alleleIndexes(store, m, paths, opts) : undefined
+  if (indexes) {
+    const phased = Uint8Array.from(samples, (s) => (s.phased ? 1 : 0))
+    yield* indexedRecords(store, m, paths, indexes, haplotypes, columns, phased, {
+      ...sig,
+      region,
+      cohortSites: opts.cohortSites,
+    })
+    return
+  }
 
   // reference of each contig: the reference tiles of its paths (only the paths read), one piece
   // per path, upper case; a read joins only the pieces it spans (never the whole contig)

@@ -99,6 +99,7 @@ export interface StatsOptions extends AbortOptions {
 const PART_ORDER: StorePart[] = [
   'manifest',
   'sites',
+  'alleles',
   'tagset',
   'assembly',
   'libraryTar',

@@ -26,6 +26,9 @@ export const storeFiles = {
   /** site annotations `annotate` writes (src/annotations): sites-only VCF + CSI, one per set */
   annotations: (name: string) => `annotations/${name}.vcf.gz`,
   annotationsIndex: (name: string) => `annotations/${name}.vcf.gz.csi`,
+  /** the alleles of a path's tile variants (src/alleles, docs/allele-index.md) and its CSI index */
+  alleles: (path: number) => `alleles/${formatPath(path)}.vcf.gz`,
+  allelesIndex: (path: number) => `alleles/${formatPath(path)}.vcf.gz.csi`,
   sglf: (path: number) => `sglf/${formatPath(path)}.sglf.gz`,
   sglfGzi: (path: number) => `sglf/${formatPath(path)}.sglf.gz.gzi`,
   /** the cohort matrix of a path (docs/cohort-matrix.md): segment 0, then one per `add` */
@@ -43,6 +46,7 @@ export const storeFiles = {
 export type StorePart =
   | 'manifest'
   | 'sites'
+  | 'alleles'
   | 'tagset'
   | 'assembly'
   | 'libraryTar'
@@ -86,6 +90,9 @@ export function storeFileList(m: StoreManifest): StoreFile[] {
       f(storeFiles.libraryTai(p.path), 'libraryTar', `the library .tai of path ${id}`),
       f(storeFiles.libraryCounts(p.path), 'spanCounts', `the counts file of path ${id}`),
       f(storeFiles.sglf(p.path), 'sglf', `the SGLF of path ${id}`, false),
+      // stores before it lack it (lightning-tiles index writes it); queries then align every tile
+      f(storeFiles.alleles(p.path), 'alleles', `the allele index of path ${id}`, false),
+      f(storeFiles.allelesIndex(p.path), 'alleles', `the allele index .csi of path ${id}`, false),
       f(storeFiles.sglfGzi(p.path), 'sglf', `the SGLF .gzi of path ${id}`, false),
     )
   }

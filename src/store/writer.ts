@@ -193,6 +193,11 @@ export class StoreWriter {
   }
 
   /** Write a sample's CGF; returns its name relative to the store (for the manifest). */
+  /** Where a path's allele index goes (src/alleles/writer.ts writes it and its .csi). */
+  async allelesFile(path: number): Promise<string> {
+    return this.place(storeFiles.alleles(path), storeFiles.allelesIndex(path))
+  }
+
   async genome(sample: string, bytes: Uint8Array): Promise<string> {
     const rel = storeFiles.genome(sample)
     await writeFileAtomic(await this.place(rel), bytes)

@@ -1,0 +1,311 @@
+// The store's VCF records (those of src/export/vcf.ts storeRecords) read through the allele
+// index: each site lists the tile variants carrying it, so a haplotype's genotype is a lookup of
+// its tile variant in the cohort matrix — no tile is aligned, no haplotype's variants merged.
+// Also counts per sample group, which never form genotypes at all: per tile variant, the
+// haplotypes of each group carrying it, summed over the variants a site lists. Browser-safe.
+import type { AbortOptions } from '../core/errors.js'
+import { checkAbort } from '../core/errors.js'
+import type { Region } from '../core/region.js'
+import { storeFiles } from '../store/layout.js'
+import type { ManifestPath, StoreManifest } from '../store/manifest.js'
+import type { Store } from '../store/Store.js'
+import type { MatrixSlice } from '../matrix/reader.js'
+import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
+import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
+import { AlleleIndex } from './reader.js'
+import type { AlleleSite, StepVariants } from './site.js'
+
+/** Bases left of a region that left-aligned indels may reach (as the export's MARGIN). */
+const MARGIN = 10_000
+/** Rows per decoded slice. */
+const SLICE_ROWS = 256
+
+/**
+ * The allele index of every path in `paths`, or undefined when the query must go through the
+ * tiles: a store of CGFs, a path without an index (a store made before it: `lightning-tiles
+ * index`), or two paths where some haplotype's tiles meet across the join (the export aligns
+ * those joined, which no per-path index can list).
+ */
+export async function alleleIndexes(
+  store: Store,
+  m: StoreManifest,
+  paths: readonly ManifestPath[],
+  opts: AbortOptions = {},
+): Promise<Map<number, AlleleIndex> | undefined> {
+  if (!m.genotypes) return undefined
+  const out = new Map<number, AlleleIndex>()
+  for (const p of paths) {
+    if (!m.files?.[storeFiles.alleles(p.path)]) return undefined
+    out.set(
+      p.path,
+      new AlleleIndex({
+        table: store.file(storeFiles.alleles(p.path)),
+        csi: store.file(storeFiles.allelesIndex(p.path)),
+      }),
+    )
+  }
+  for (let k = 0; k + 1 < paths.length; k++) {
+    const [p, q] = [paths[k]!, paths[k + 1]!]
+    if (p.chrom === q.chrom && q.start === p.end && (await tilesJoin(store, p, q, opts)))
+      return undefined
+  }
+  return out
+}
+
+/** Does some haplotype end path `p` and start `q` (which abuts it) with tiles that both differ? */
+async function tilesJoin(
+  store: Store,
+  p: ManifestPath,
+  q: ManifestPath,
+  opts: AbortOptions,
+): Promise<boolean> {
+  const [a, b] = await Promise.all([store.counts(p.path, opts), store.counts(q.path, opts)])
+  const n = a.nSteps
+  let maxSpan = 1
+  for (const x of a.span) maxSpan = Math.max(maxSpan, x)
+  const from = Math.max(0, n - maxSpan)
+  const [tail, head] = await Promise.all([
+    (await store.matrix(p.path, opts)).decode({ ...opts, start: from, end: n }),
+    (await store.matrix(q.path, opts)).decode({ ...opts, start: 0, end: 1 }),
+  ])
+  const h = head.haplotypes.length
+  const runs = (slice: MatrixSlice) => new Set(slice.nocalls.map((c) => c.row * h + c.column))
+  const [tailRuns, headRuns] = [runs(tail), runs(head)]
+  for (let x = 0; x < h; x++) {
+    const w = head.values[x]!
+    if (!(w >= 0 && (w !== b.refVariant[0] || headRuns.has(x)))) continue
+    for (let s = from; s < n; s++) {
+      const v = tail.values[(s - from) * h + x]!
+      if (v >= 0 && s + a.span[a.stepStart[s]! + v]! === n)
+        if (v !== a.refVariant[s] || tailRuns.has(s * h + x)) return true
+    }
+  }
+  return false
+}
+
+/** One site of one path, its claims made lookups: per claimed step, each variant's mark. */
+interface Lookup {
+  step: number
+  /** 1: carries the ALT, 2: no-call (by variant number) */
+  marks: Uint8Array
+}
+
+function lookups(site: AlleleSite): Lookup[] {
+  const byStep = new Map<number, number[][]>()
+  const add = (claims: StepVariants[], mark: number) => {
+    for (const c of claims) {
+      let list = byStep.get(c.step)
+      if (!list) byStep.set(c.step, (list = []))
+      list.push(c.variants.map((v) => [v, mark]).flat())
+    }
+  }
+  add(site.carriers, GT_ALT)
+  add(site.nocalls, GT_NOCALL)
+  return [...byStep].map(([step, lists]) => {
+    let size = 0
+    for (const l of lists) for (let k = 0; k < l.length; k += 2) size = Math.max(size, l[k]! + 1)
+    const marks = new Uint8Array(size)
+    for (const l of lists) for (let k = 0; k < l.length; k += 2) marks[l[k]!] = l[k + 1]!
+    return { step, marks }
+  })
+}
+
+/** Decoded rows of one path, the last few slices kept (a site's claims may lie a little back). */
+class RowWindow {
+  private slices: MatrixSlice[] = []
+  private readonly it: AsyncGenerator<MatrixSlice>
+  /** rows before this are decoded (and the slices holding them may be gone) */
+  end: number
+  done = false
+
+  constructor(
+    store: Store,
+    private readonly path: ManifestPath,
+    start: number,
+    end: number,
+    haplotypes: number[],
+    private readonly opts: AbortOptions,
+  ) {
+    this.end = start
+    const self = this
+    this.it = (async function* () {
+      const matrix = await store.matrix(self.path.path, self.opts)
+      yield* matrix.slices({ ...self.opts, start, end, haplotypes, sliceRows: SLICE_ROWS })
+    })()
+  }
+
+  /** Decode on until `row` is decoded (false when the range ends first). */
+  async reach(row: number): Promise<boolean> {
+    while (row >= this.end && !this.done) {
+      const r = await this.it.next()
+      if (r.done) {
+        this.done = true
+        break
+      }
+      this.slices.push(r.value)
+      if (this.slices.length > 3) this.slices.shift()
+      this.end = r.value.start + r.value.rows
+    }
+    return row < this.end
+  }
+
+  /** The slice holding `row`, if still kept. */
+  slice(row: number): MatrixSlice | undefined {
+    for (const s of this.slices) if (row >= s.start && row < s.start + s.rows) return s
+    return undefined
+  }
+
+  /** The slices kept. */
+  kept(): readonly MatrixSlice[] {
+    return this.slices
+  }
+}
+
+/** Which records `indexedRecords` yields (as StoreRecordOptions of the export). */
+export interface IndexedRecordOptions extends AbortOptions {
+  region?: Region | undefined
+  /** also the sites no chosen haplotype carries */
+  cohortSites?: boolean | undefined
+}
+
+/**
+ * The export's records for the chosen haplotypes: output haplotype h is matrix column
+ * `haplotypes[columns[h]]`; `phased` per output sample.
+ */
+export async function* indexedRecords(
+  store: Store,
+  m: StoreManifest,
+  paths: readonly ManifestPath[],
+  indexes: ReadonlyMap<number, AlleleIndex>,
+  haplotypes: number[],
+  columns: Int32Array,
+  phased: Uint8Array,
+  opts: IndexedRecordOptions = {},
+): AsyncGenerator<VcfRecord> {
+  const sig = opts.signal ? { signal: opts.signal } : {}
+  const region = opts.region
+  const width = haplotypes.length
+  const state = new Uint8Array(width)
+  for (const p of paths) {
+    const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
+    const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
+    const sites = await indexes
+      .get(p.path)!
+      .sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), sig)
+    if (!sites.length) continue
+    let first = Infinity
+    let last = -1
+    const claims = sites.map((s) => {
+      const l = lookups(s)
+      for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
+      return l
+    })
+    const rows = new RowWindow(store, p, first, last + 1, haplotypes, sig)
+    const runs = new NocallRuns(store, m, p, region, sig)
+    for (const [i, site] of sites.entries()) {
+      if ((i & 255) === 0) checkAbort(opts.signal)
+      const l = claims[i]!
+      state.fill(0)
+      for (const { step, marks } of l) {
+        await rows.reach(step)
+        // a claim behind the kept slices (an indel left-aligned far back): decode its row alone
+        const slice =
+          rows.slice(step) ??
+          (await (
+            await store.matrix(p.path, sig)
+          ).decode({
+            ...sig,
+            start: step,
+            end: step + 1,
+            haplotypes,
+          }))
+        const base = (step - slice.start) * width
+        const values = slice.values
+        for (let x = 0; x < width; x++) {
+          const v = values[base + x]!
+          if (v < 0) continue
+          const mark = marks[v]
+          if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
+        }
+      }
+      await runs.apply(site, rows, state)
+      const gt = new Uint8Array(columns.length)
+      let carried = false
+      for (let h = 0; h < columns.length; h++) {
+        const g = state[columns[h]!]!
+        gt[h] = g
+        if (g === GT_ALT) carried = true
+      }
+      if (!carried && !opts.cohortSites) continue
+      yield {
+        chrom: site.chrom,
+        pos: site.pos,
+        id: site.id === '.' ? undefined : site.id,
+        ref: site.ref,
+        alt: site.alt,
+        gt,
+        phased,
+      }
+    }
+  }
+}
+
+/**
+ * The no-call runs haplotypes have inside a tile of their own (gVCF input: the matrix keeps them
+ * per cell, not per tile variant): those tiles are aligned here, the only ones a query aligns.
+ */
+class NocallRuns {
+  private caller:
+    | Promise<{ caller: TileVariantCaller; source: (s: number, v: number) => TileVariantSource }>
+    | undefined
+  /** [column, start, end] reference intervals of the cells met so far */
+  private intervals: [number, number, number][] = []
+  private readonly seen = new WeakSet<MatrixSlice>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly m: StoreManifest,
+    private readonly p: ManifestPath,
+    private readonly region: Region | undefined,
+    private readonly opts: AbortOptions,
+  ) {}
+
+  private load() {
+    this.caller ??= (async () => {
+      const { readPathTiles, pathReference, tileSource } = await import('../export/vcf.js')
+      const t = await readPathTiles(this.store, this.m, this.p, this.opts, this.region)
+      const piece = pathReference(t, this.m.tagLength)
+      const seq = piece.seq.toUpperCase()
+      const caller = new TileVariantCaller((a, b) =>
+        seq.slice(Math.max(0, a - piece.start), Math.max(0, b - piece.start)),
+      )
+      return { caller, source: (s: number, v: number) => tileSource({ t, p: this.p }, s, v) }
+    })()
+    return this.caller
+  }
+
+  /** Make no-call the haplotypes (`state` by column) whose own runs overlap the site's REF. */
+  async apply(site: AlleleSite, rows: RowWindow, state: Uint8Array): Promise<void> {
+    for (const slice of rows.kept()) {
+      if (this.seen.has(slice)) continue
+      this.seen.add(slice)
+      for (const c of slice.nocalls) {
+        const v = slice.values[(c.row - slice.start) * slice.haplotypes.length + c.column]!
+        if (v < 0) continue
+        const { caller, source } = await this.load()
+        const called = caller.call(`${c.row}.${v}`, () => source(c.row, v))
+        const nc = caller.nocallsToRef(called, c.runs)
+        // past the tile's own no-calls (the index has those): the cell's runs
+        for (let k = called.nocalls.length; k + 1 < nc.length; k += 2)
+          this.intervals.push([c.column, nc[k]!, nc[k + 1]!])
+      }
+    }
+    if (!this.intervals.length) return
+    const end = site.pos + site.ref.length
+    for (const [column, a, b] of this.intervals)
+      if (site.pos < b && end > a) state[column] = GT_NOCALL
+    // intervals wholly before this site (and every later one, which starts no earlier) are done
+    if (this.intervals.length > 1024)
+      this.intervals = this.intervals.filter(([, , b]) => b > site.pos)
+  }
+}
