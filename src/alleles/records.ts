@@ -120,17 +120,16 @@ class RowWindow {
 
   constructor(
     store: Store,
-    private readonly path: ManifestPath,
+    path: ManifestPath,
     start: number,
     end: number,
     haplotypes: number[],
-    private readonly opts: AbortOptions,
+    opts: AbortOptions,
   ) {
     this.end = start
-    const self = this
     this.it = (async function* () {
-      const matrix = await store.matrix(self.path.path, self.opts)
-      yield* matrix.slices({ ...self.opts, start, end, haplotypes, sliceRows: SLICE_ROWS })
+      const matrix = await store.matrix(path.path, opts)
+      yield* matrix.slices({ ...opts, start, end, haplotypes, sliceRows: SLICE_ROWS })
     })()
   }
 
