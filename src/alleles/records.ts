@@ -15,8 +15,8 @@ import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
 import { AlleleIndex } from './reader.js'
 import type { AlleleSite, StepVariants } from './site.js'
 
-/** Bases left of a region that left-aligned indels may reach (as the export's MARGIN). */
-const MARGIN = 10_000
+/** Bases left of a region that left-aligned indels may reach (the export's too). */
+export const MARGIN = 10_000
 /** Rows per decoded slice. */
 const SLICE_ROWS = 256
 
@@ -285,6 +285,11 @@ class NocallRuns {
 
   /** Make no-call the haplotypes (`state` by column) whose own runs overlap the site's REF. */
   async apply(site: AlleleSite, rows: RowWindow, state: Uint8Array): Promise<void> {
+    for (const x of await this.columns(site, rows)) state[x] = GT_NOCALL
+  }
+
+  /** The columns whose own no-call runs overlap the site's REF (each once). */
+  async columns(site: AlleleSite, rows: RowWindow): Promise<number[]> {
     for (const slice of rows.kept()) {
       if (this.seen.has(slice)) continue
       this.seen.add(slice)
@@ -299,12 +304,193 @@ class NocallRuns {
           this.intervals.push([c.column, nc[k]!, nc[k + 1]!])
       }
     }
-    if (!this.intervals.length) return
+    if (!this.intervals.length) return []
     const end = site.pos + site.ref.length
-    for (const [column, a, b] of this.intervals)
-      if (site.pos < b && end > a) state[column] = GT_NOCALL
+    const out = new Set<number>()
+    for (const [column, a, b] of this.intervals) if (site.pos < b && end > a) out.add(column)
     // intervals wholly before this site (and every later one, which starts no earlier) are done
     if (this.intervals.length > 1024)
       this.intervals = this.intervals.filter(([, , b]) => b > site.pos)
+    return [...out]
   }
+}
+
+/** Allele counts of one class of haplotypes at one site. */
+export interface ClassCounts {
+  /** haplotypes of each class carrying the ALT (called) */
+  ac: Int32Array
+  /** called haplotypes of each class */
+  an: Int32Array
+}
+
+/**
+ * Per site, the ALT and called haplotypes of each class of the chosen haplotypes (`classOf` per
+ * matrix column of `haplotypes`, classes 0 … nClasses − 1; −1 leaves a column out), without
+ * forming genotypes: each step's haplotypes are counted by tile variant and class once, and a
+ * site's counts are the sums over the tile variants it lists. Sites whose claims a haplotype
+ * meets twice (not `additive`) and haplotypes with no-call runs of their own are taken one by one.
+ * Every site of the cohort in the region is yielded (as `cohortSites`).
+ */
+export async function* indexedCounts(
+  store: Store,
+  m: StoreManifest,
+  paths: readonly ManifestPath[],
+  indexes: ReadonlyMap<number, AlleleIndex>,
+  haplotypes: number[],
+  classOf: Int32Array,
+  nClasses: number,
+  opts: IndexedRecordOptions = {},
+): AsyncGenerator<{ site: AlleleSite; counts: ClassCounts }> {
+  const sig = opts.signal ? { signal: opts.signal } : {}
+  const region = opts.region
+  const width = haplotypes.length
+  const size = new Int32Array(nClasses)
+  for (let x = 0; x < width; x++) if (classOf[x]! >= 0) size[classOf[x]!]! += 1
+  const state = new Uint8Array(width)
+  for (const p of paths) {
+    const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
+    const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
+    const sites = await indexes
+      .get(p.path)!
+      .sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), sig)
+    if (!sites.length) continue
+    const counts = await store.counts(p.path, sig)
+    let first = Infinity
+    let last = -1
+    const claims = sites.map((s) => {
+      const l = lookups(s)
+      for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
+      return l
+    })
+    const rows = new RowWindow(store, p, first, last + 1, haplotypes, sig)
+    const runs = new NocallRuns(store, m, p, region, sig)
+    // each step's haplotypes by class and tile variant: [class * variants + v]
+    const byStep = new Map<number, Int32Array>()
+    const rowOf = async (step: number) => {
+      await rows.reach(step)
+      return (
+        rows.slice(step) ??
+        (await (
+          await store.matrix(p.path, sig)
+        ).decode({
+          ...sig,
+          start: step,
+          end: step + 1,
+          haplotypes,
+        }))
+      )
+    }
+    const tally = async (step: number): Promise<Int32Array> => {
+      let t = byStep.get(step)
+      if (t) return t
+      const nv = counts.stepStart[step + 1]! - counts.stepStart[step]!
+      t = new Int32Array(nClasses * nv)
+      const slice = await rowOf(step)
+      const values = slice.values
+      const base = (step - slice.start) * width
+      tallyRow(values, base, width, classOf, counts.refVariant[step]!, nv, size, t)
+      byStep.set(step, t)
+      if (byStep.size > 4 * SLICE_ROWS) byStep.delete(byStep.keys().next().value!)
+      return t
+    }
+    for (const [i, site] of sites.entries()) {
+      if ((i & 255) === 0) checkAbort(opts.signal)
+      const l = claims[i]!
+      const ac = new Int32Array(nClasses)
+      const an = Int32Array.from(size)
+      if (site.additive) {
+        for (const { step, marks } of l) {
+          const t = await tally(step)
+          const nv = t.length / nClasses
+          for (let v = 0; v < marks.length; v++) {
+            const mark = marks[v]!
+            if (!mark) continue
+            for (let c = 0; c < nClasses; c++) {
+              const n = t[c * nv + v]!
+              if (mark === GT_ALT) ac[c]! += n
+              else an[c]! -= n
+            }
+          }
+        }
+        // haplotypes no-call by their own runs here: taken out one by one
+        const own = await runs.columns(site, rows)
+        if (own.length) {
+          const before = await statesOf(l, own, rowOf, width)
+          own.forEach((x, k) => {
+            const c = classOf[x]!
+            if (c < 0 || before[k] === GT_NOCALL) return
+            an[c]!--
+            if (before[k] === GT_ALT) ac[c]!--
+          })
+        }
+      } else {
+        state.fill(0)
+        for (const { step, marks } of l) {
+          const slice = await rowOf(step)
+          const base = (step - slice.start) * width
+          for (let x = 0; x < width; x++) {
+            const v = slice.values[base + x]!
+            if (v < 0) continue
+            const mark = marks[v]
+            if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
+          }
+        }
+        await runs.apply(site, rows, state)
+        for (let x = 0; x < width; x++) {
+          const c = classOf[x]!
+          if (c < 0) continue
+          if (state[x] === GT_NOCALL) an[c]!--
+          else if (state[x] === GT_ALT) ac[c]!++
+        }
+      }
+      yield { site, counts: { ac, an } }
+    }
+  }
+}
+
+/**
+ * Count one decoded row's haplotypes by class and tile variant into `t` ([class * nv + v]). Most
+ * have the reference tile: the others are counted, the reference's by difference.
+ */
+function tallyRow(
+  values: Int32Array,
+  base: number,
+  width: number,
+  classOf: Int32Array,
+  ref: number,
+  nv: number,
+  size: Int32Array,
+  t: Int32Array,
+): void {
+  const nClasses = size.length
+  const other = new Int32Array(nClasses)
+  for (let x = 0; x < width; x++) {
+    const v = values[base + x]!
+    if (v === ref) continue
+    const c = classOf[x]!
+    if (c < 0) continue
+    other[c]!++
+    if (v >= 0) t[c * nv + v]!++
+  }
+  if (ref < nv) for (let c = 0; c < nClasses; c++) t[c * nv + ref] = size[c]! - other[c]!
+}
+
+/** The codes (0, 1 or no-call) that columns `xs` get from a site's claims alone. */
+async function statesOf(
+  l: readonly Lookup[],
+  xs: readonly number[],
+  rowOf: (step: number) => Promise<MatrixSlice>,
+  width: number,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(xs.length)
+  for (const { step, marks } of l) {
+    const slice = await rowOf(step)
+    const base = (step - slice.start) * width
+    xs.forEach((x, k) => {
+      const v = slice.values[base + x]!
+      const mark = v >= 0 ? marks[v] : 0
+      if (mark === GT_NOCALL || (mark === GT_ALT && out[k] === 0)) out[k] = mark
+    })
+  }
+  return out
 }

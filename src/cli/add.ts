@@ -1,4 +1,5 @@
-// lightning-tiles add: more samples into a store, as a new segment; compact: one segment again.
+// lightning-tiles add: more samples into a store, as a new segment; compact: one segment again;
+// index: the allele index of a store built before it.
 import { constants } from 'node:os'
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
@@ -110,6 +111,24 @@ export function registerAdd(program: Command): void {
         r.segments === 1
           ? `${store} has one segment per path: nothing to compact\n`
           : `compacted ${r.segments} segments per path of ${store} into one in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+      )
+    })
+
+  program
+    .command('index')
+    .description(
+      'write the allele index of every path (stores built before it): each allele with the tile variants carrying it, so queries look genotypes up instead of aligning tiles',
+    )
+    .argument('<STORE>', 'store directory (replaced only when the index is written)')
+    .action(async (store: string) => {
+      await checkStore(store)
+      const { indexAlleles } = await import('../alleles/writer.js')
+      const t0 = performance.now()
+      const r = await interruptible('index', store, (run) => indexAlleles(store, run))
+      process.stderr.write(
+        r.manifest.genotypes
+          ? `indexed ${r.sites} alleles of ${store} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${r.multiStep} claimed by tiles of two steps, ${r.haplotypeWise} taken haplotype by haplotype)\n`
+          : `${store} keeps its genotypes as CGFs only: no allele index (its queries read the CGFs)\n`,
       )
     })
 }

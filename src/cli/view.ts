@@ -233,6 +233,11 @@ export function registerView(program: Command): void {
         annotations: o.annotations,
         // -t columns and -f may name annotation keys
         withAnnotations: o.table !== undefined || o.filter !== undefined,
+        // genotypes only for sample columns out, or for -S/-H
+        genotypes:
+          (!o.dropGenotypes && !o.table && !o.carriers && !o.haplotypes) ||
+          alleles !== undefined ||
+          o.annotations !== undefined,
         open: opener(command),
       })
       const nGroups = prepared.groups.length

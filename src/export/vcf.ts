@@ -27,7 +27,7 @@ import type {
 import { defaultSliceRows } from '../matrix/reader.js'
 import type { CohortMatrix, MatrixNocall } from '../matrix/reader.js'
 import { SiteTable } from '../sites/reader.js'
-import { alleleIndexes, indexedRecords } from '../alleles/records.js'
+import { MARGIN, alleleIndexes, indexedRecords } from '../alleles/records.js'
 
 /** Which genotypes `storeToVcf` writes. */
 export interface StoreVcfOptions extends AbortOptions {
@@ -53,9 +53,6 @@ export interface PathTiles {
   first: number
   last: number
 }
-
-/** Bases left of a region that left-aligned indels may reach. */
-export const MARGIN = 10_000
 
 export async function readPathTiles(
   store: Store,

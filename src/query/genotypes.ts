@@ -74,3 +74,98 @@ export async function* genotypeSites(
     before = region
   }
 }
+
+/** Allele counts of a group of samples at a site. */
+export interface SiteGroupCount {
+  /** called haplotypes */
+  an: number
+  /** called haplotypes carrying the ALT */
+  ac: number
+}
+
+/**
+ * The sites of `regions` (as genotypeSites, `alleles` and `phased` empty) with the counts of each
+ * group: [0] every sample of `samples`, [k] the samples `groups[k − 1]` (indices into `samples`),
+ * counted per tile variant without forming genotypes. Undefined when the store has no allele
+ * index to count from (then count genotypeSites' alleles).
+ */
+export async function siteGroupCounts(
+  store: Store,
+  opts: GenotypeOptions & { groups: readonly Int32Array[] },
+): Promise<AsyncGenerator<{ site: GenotypeSite; counts: SiteGroupCount[] }> | undefined> {
+  const { alleleIndexes, indexedCounts, MARGIN } = await import('../alleles/records.js')
+  const m = await store.manifest(opts)
+  const row = new Map(m.samples.map((s, i) => [s.name, i]))
+  const samples = opts.samples ?? m.samples.map((s) => s.name)
+  const rows = samples.map((name) => {
+    const r = row.get(name)
+    if (r === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
+    return r
+  })
+  const parts: (Region | undefined)[] = opts.regions ? [...opts.regions] : [undefined]
+  const plans = []
+  for (const region of parts) {
+    const paths = m.paths.filter(
+      (p) =>
+        !region ||
+        (p.chrom === region.chrom &&
+          p.end > region.start - MARGIN &&
+          p.start < region.end + MARGIN),
+    )
+    const indexes = await alleleIndexes(store, m, paths, opts)
+    if (!indexes) return undefined
+    plans.push({ region, paths, indexes })
+  }
+  // haplotypes of samples in the same groups form one class: counted together, summed per group
+  const member = opts.groups.map((g) => {
+    const in_ = new Uint8Array(samples.length)
+    for (const i of g) in_[i] = 1
+    return in_
+  })
+  const classId = new Map<string, number>()
+  const classGroups: number[][] = []
+  // a large share of the cohort: every column decoded (the cheapest decode), the rest in no class
+  const all = 32 * samples.length >= 2 * m.samples.length
+  const haplotypes: number[] = all ? Array.from({ length: 2 * m.samples.length }, (_, x) => x) : []
+  const classOf = new Int32Array(all ? 2 * m.samples.length : 2 * samples.length).fill(-1)
+  samples.forEach((_, i) => {
+    const groups = member.flatMap((g, k) => (g[i] ? [k + 1] : []))
+    const key = groups.join()
+    let c = classId.get(key)
+    if (c === undefined) {
+      classId.set(key, (c = classGroups.length))
+      classGroups.push(groups)
+    }
+    const x = all ? 2 * rows[i]! : 2 * i
+    if (!all) haplotypes.push(2 * rows[i]!, 2 * rows[i]! + 1)
+    classOf[x] = classOf[x + 1] = c
+  })
+  const sig = opts.signal ? { signal: opts.signal } : {}
+  const empty = { alleles: new Int8Array(0), phased: new Uint8Array(0) }
+  return (async function* () {
+    let before: Region | undefined
+    for (const { region, paths, indexes } of plans) {
+      const it = indexedCounts(store, m, paths, indexes, haplotypes, classOf, classGroups.length, {
+        ...sig,
+        region,
+      })
+      for await (const { site, counts } of it) {
+        // reported with the region before (a long REF reaching over the gap)
+        if (region && before?.chrom === site.chrom && site.pos < before.end) continue
+        const out: SiteGroupCount[] = Array.from({ length: opts.groups.length + 1 }, () => ({
+          an: 0,
+          ac: 0,
+        }))
+        classGroups.forEach((groups, c) => {
+          for (const k of [0, ...groups]) {
+            out[k]!.an += counts.an[c]!
+            out[k]!.ac += counts.ac[c]!
+          }
+        })
+        const { chrom, pos, id, ref, alt } = site
+        yield { site: { chrom, pos: pos + 1, id, ref, alt, ...empty }, counts: out }
+      }
+      before = region
+    }
+  })()
+}

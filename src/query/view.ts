@@ -16,7 +16,7 @@ import { readStoreSamples } from '../samples/read.js'
 import type { Store } from '../store/Store.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
 import type { CompiledCondition, CompiledExpression, Scope } from './expr/compile.js'
-import { genotypeSites } from './genotypes.js'
+import { genotypeSites, siteGroupCounts } from './genotypes.js'
 import type { GenotypeSite } from './genotypes.js'
 import { groupStatistic, resolveGroups } from './groups.js'
 import type { ResolveGroupsOptions, SampleGroup } from './groups.js'
@@ -128,6 +128,12 @@ export interface QueryOptions extends AbortOptions, ResolveGroupsOptions {
   annotations?: string | undefined
   /** give every record its site annotations (`record.annotations`; implied by `annotations`) */
   withAnnotations?: boolean | undefined
+  /**
+   * false: the caller reads no record's `alleles` (no genotypes out, no -S/-H), so counts come
+   * per tile variant without forming genotypes where the store has an allele index (`alleles`
+   * and `phased` are then empty)
+   */
+  genotypes?: boolean | undefined
 }
 
 /** A prepared query: the samples it reports, its groups, and its records. */
@@ -246,8 +252,28 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       : compileSiteFilter(opts.filter, groups.length, withAnnotations ? annotationFields : [])
   const wanted = opts.alleles ? new Map(opts.alleles.map((a) => [alleleKey(a), a])) : undefined
   const samples = rows.map((r) => table.names[r]!)
+  async function* withCounts(sites: AsyncIterable<GenotypeSite>) {
+    for await (const site of sites) {
+      const counts = [
+        countGroup(site.alleles, all),
+        ...groups.map((g) => countGroup(site.alleles, g.samples)),
+      ]
+      yield { site, counts }
+    }
+  }
   async function* records(): AsyncGenerator<QueryRecord> {
-    for await (const site of genotypeSites(store, { regions: opts.regions, samples, ...signal })) {
+    const counted =
+      opts.genotypes === false
+        ? await siteGroupCounts(store, {
+            regions: opts.regions,
+            samples,
+            groups: groups.map((g) => g.samples),
+            ...signal,
+          })
+        : undefined
+    const source =
+      counted ?? withCounts(genotypeSites(store, { regions: opts.regions, samples, ...signal }))
+    for await (const { site, counts } of source) {
       let allele: AlleleName | undefined
       if (wanted) {
         allele =
@@ -262,10 +288,6 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
         // an allele chosen by its annotation: its ALT, for -S and -H
         allele ??= siteAllele(site)
       }
-      const counts = [
-        countGroup(site.alleles, all),
-        ...groups.map((g) => countGroup(site.alleles, g.samples)),
-      ]
       const record: QueryRecord = { ...site, counts }
       if (allele) record.allele = allele
       if (annotations) record.annotations = annotations

@@ -24,6 +24,7 @@ import { parseSkipped, readSkippedText } from '../store/skipped.js'
 import type { Store } from '../store/Store.js'
 import { checkStoreQuick, keepFiles } from '../store/rewriter.js'
 import { StoreWriter } from '../store/writer.js'
+import { indexAlleles } from '../alleles/writer.js'
 import { genotypesOfPath, libraryStage, withHaplotypes } from './build.js'
 import type { LibraryPath, Run } from './build.js'
 import type { ContigRename } from './contigNames.js'
@@ -98,7 +99,7 @@ export async function addToStore(opts: AddOptions): Promise<AddResult> {
   const mergeSites = opts.vcf !== undefined && existsSync(join(dir, storeFiles.sites))
   if (mergeSites) rewritten.add(storeFiles.sites).add(storeFiles.sitesIndex)
 
-  const manifest = await StoreWriter.write(
+  await StoreWriter.write(
     dir,
     async (w) => {
       await keepFiles(w, dir, old, (rel) => rewritten.has(rel))
@@ -172,8 +173,10 @@ export async function addToStore(opts: AddOptions): Promise<AddResult> {
     },
     { force: true, signal: opts.signal, onProgress: run.report },
   )
+  // new tile variants, new carriers: the allele index is written anew
+  const indexed = await indexAlleles(dir, { ...sig, onProgress: run.report })
   return {
-    manifest,
+    manifest: indexed.manifest,
     added: source.samples,
     segment,
     overlaps: source.overlaps,

@@ -42,6 +42,7 @@ import type {
 } from '../store/manifest.js'
 import type { Skipped } from '../store/skipped.js'
 import { StoreWriter, prepareStoreTarget } from '../store/writer.js'
+import { indexAlleles } from '../alleles/writer.js'
 import type { ManifestDraft } from '../store/writer.js'
 import { fastjRecordsOf } from './fastj.js'
 import type { OverlapSkip } from './haplotypes.js'
@@ -202,8 +203,12 @@ export async function buildStore(opts: BuildOptions): Promise<BuildResult> {
     },
     { force: opts.force ?? false, signal: opts.signal, onProgress: run.report },
   )
+  // a partial store's paths may join the next part's: merge writes the index of the whole
+  const indexed = only
+    ? manifest
+    : (await indexAlleles(opts.out, { signal: opts.signal, onProgress: run.report })).manifest
   return {
-    manifest,
+    manifest: indexed,
     overlaps: [...skipped.overlaps],
     refMismatches: [...skipped.refMismatches],
     unplaced: [...skipped.unplaced],

@@ -17,6 +17,7 @@ import type { StoreManifest } from '../store/manifest.js'
 import { parseSkipped, readSkippedText } from '../store/skipped.js'
 import type { Skipped } from '../store/skipped.js'
 import { StoreWriter } from '../store/writer.js'
+import { indexAlleles } from '../alleles/writer.js'
 
 export interface MergeOptions extends AbortOptions {
   /** the store to write: new, empty, or with `force` a store to replace */
@@ -102,7 +103,7 @@ export async function mergeStores(dirs: string[], opts: MergeOptions): Promise<S
     storeFiles.assemblyFwi(build),
   ])
   const total = parts.reduce((a, p) => a + Object.keys(p.m.files ?? {}).length, 0)
-  return StoreWriter.write(
+  await StoreWriter.write(
     opts.out,
     async (w) => {
       let done = 0
@@ -162,4 +163,6 @@ export async function mergeStores(dirs: string[], opts: MergeOptions): Promise<S
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
   )
+  // the paths are whole only now: their allele index is written here, not in the parts
+  return (await indexAlleles(opts.out, opts)).manifest
 }
