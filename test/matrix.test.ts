@@ -230,6 +230,68 @@ describe('cohort matrix round trip', () => {
     )
   })
 
+  it('tallies each row by class and value as counting the decoded rows does, one file or segments', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb.filter((s) => s.haplotypes >= 2 && s.alleles <= 40),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer(),
+        async (shape, classes, seed) => {
+          const m = makeMatrix(shape)
+          const random = seededRandom(seed)
+          const classOf = Int32Array.from(
+            { length: shape.haplotypes },
+            () => Math.floor(random() * (classes + 1)) - 1,
+          )
+          const symbols = shape.alleles + 1
+          // what a user would count: for each row, each class, how many haplotypes hold each value
+          const want: number[] = []
+          for (const row of m.values) {
+            const counts = new Array<number>(classes * symbols).fill(0)
+            row.forEach((v, h) => {
+              if (classOf[h]! >= 0) counts[classOf[h]! * symbols + v + 1]!++
+            })
+            want.push(...counts)
+          }
+          const cut = 1 + Math.floor(random() * (shape.haplotypes - 1))
+          const part = async (lo: number, hi: number, name: string) =>
+            blobReader(
+              await encodeMatrix(
+                m.values.map((v, r) => ({
+                  values: v.slice(lo, hi),
+                  nocalls: [...m.nocalls[r]!]
+                    .filter(([h]) => h >= lo && h < hi)
+                    .map(([h, runs]) => [h - lo, runs] as const),
+                })),
+                { path: 3, haplotypes: hi - lo, checkpointRows: 1 + Math.floor(random() * 6) },
+              ),
+              name,
+            )
+          const one = await part(0, shape.haplotypes, 'one.ltcm')
+          const two = new SegmentedMatrix([
+            await part(0, cut, 'a.ltcm'),
+            await part(cut, shape.haplotypes, 'b.ltcm'),
+          ])
+          const tally = { classOf, count: classes, symbols }
+          for (const matrix of [one, two]) {
+            const got: number[] = []
+            let nocalls = 0
+            for await (const slice of matrix.slices({
+              tally,
+              sliceRows: 1 + Math.floor(random() * 5),
+            })) {
+              got.push(...slice.values)
+              nocalls += slice.nocalls.length
+            }
+            expect(got).toEqual(want)
+            expect(nocalls).toBe(m.nocalls.reduce((a, n) => a + n.size, 0))
+          }
+        },
+      ),
+      { numRuns: 80 },
+    )
+  })
+
   it('rows where every haplotype has its own variant, up to 2^31 - 2', async () => {
     const random = seededRandom(4)
     const m = makeMatrix({ haplotypes: 300, rows: 6, seed: 4, alleles: 2, nocallRate: 0 })

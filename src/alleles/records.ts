@@ -9,7 +9,7 @@ import type { Region } from '../core/region.js'
 import { storeFiles } from '../store/layout.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
-import type { MatrixSlice } from '../matrix/reader.js'
+import type { MatrixSlice, SliceOptions } from '../matrix/reader.js'
 import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
 import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
 import { AlleleIndex } from './reader.js'
@@ -91,23 +91,20 @@ interface Lookup {
 }
 
 function lookups(site: AlleleSite): Lookup[] {
-  const byStep = new Map<number, number[][]>()
-  const add = (claims: StepVariants[], mark: number) => {
+  const size = new Map<number, number>()
+  for (const c of [...site.carriers, ...site.nocalls])
+    size.set(c.step, Math.max(size.get(c.step) ?? 0, c.variants[c.variants.length - 1]! + 1))
+  const out = [...size].map(([step, n]) => ({ step, marks: new Uint8Array(n) }))
+  const mark = (claims: StepVariants[], code: number) => {
     for (const c of claims) {
-      let list = byStep.get(c.step)
-      if (!list) byStep.set(c.step, (list = []))
-      list.push(c.variants.map((v) => [v, mark]).flat())
+      const marks = out.find((l) => l.step === c.step)!.marks
+      for (const v of c.variants) marks[v] = code
     }
   }
-  add(site.carriers, GT_ALT)
-  add(site.nocalls, GT_NOCALL)
-  return [...byStep].map(([step, lists]) => {
-    let size = 0
-    for (const l of lists) for (let k = 0; k < l.length; k += 2) size = Math.max(size, l[k]! + 1)
-    const marks = new Uint8Array(size)
-    for (const l of lists) for (let k = 0; k < l.length; k += 2) marks[l[k]!] = l[k + 1]!
-    return { step, marks }
-  })
+  mark(site.carriers, GT_ALT)
+  // a no-call wins over the ALT (the index lists no variant in both; this keeps the rule here too)
+  mark(site.nocalls, GT_NOCALL)
+  return out
 }
 
 /** Decoded rows of one path, the last few slices kept (a site's claims may lie a little back). */
@@ -118,19 +115,29 @@ class RowWindow {
   end: number
   done = false
 
+  /** Rows [start, end) of `haplotypes` (or, with `tally`, their counts: SliceOptions.tally). */
   constructor(
-    store: Store,
-    path: ManifestPath,
+    private readonly store: Store,
+    private readonly path: ManifestPath,
     start: number,
     end: number,
-    haplotypes: number[],
-    opts: AbortOptions,
+    private readonly what: Pick<SliceOptions, 'haplotypes' | 'tally'>,
+    private readonly opts: AbortOptions,
   ) {
     this.end = start
     this.it = (async function* () {
       const matrix = await store.matrix(path.path, opts)
-      yield* matrix.slices({ ...opts, start, end, haplotypes, sliceRows: SLICE_ROWS })
+      yield* matrix.slices({ ...opts, ...what, start, end, sliceRows: SLICE_ROWS })
     })()
+  }
+
+  /** The slice holding `row`: decoded on to it, or (a row behind the kept slices) alone. */
+  async row(row: number): Promise<MatrixSlice> {
+    await this.reach(row)
+    const kept = this.slice(row)
+    if (kept) return kept
+    const matrix = await this.store.matrix(this.path.path, this.opts)
+    return matrix.decode({ ...this.opts, ...this.what, start: row, end: row + 1 })
   }
 
   /** Decode on until `row` is decoded (false when the range ends first). */
@@ -199,25 +206,14 @@ export async function* indexedRecords(
       for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
       return l
     })
-    const rows = new RowWindow(store, p, first, last + 1, haplotypes, sig)
+    const rows = new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
     const runs = new NocallRuns(store, m, p, region, sig)
     for (const [i, site] of sites.entries()) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const l = claims[i]!
       state.fill(0)
       for (const { step, marks } of l) {
-        await rows.reach(step)
-        // a claim behind the kept slices (an indel left-aligned far back): decode its row alone
-        const slice =
-          rows.slice(step) ??
-          (await (
-            await store.matrix(p.path, sig)
-          ).decode({
-            ...sig,
-            start: step,
-            end: step + 1,
-            haplotypes,
-          }))
+        const slice = await rows.row(step)
         const base = (step - slice.start) * width
         const values = slice.values
         for (let x = 0; x < width; x++) {
@@ -324,11 +320,11 @@ export interface ClassCounts {
 }
 
 /**
- * Per site, the ALT and called haplotypes of each class of the chosen haplotypes (`classOf` per
- * matrix column of `haplotypes`, classes 0 … nClasses − 1; −1 leaves a column out), without
- * forming genotypes: each step's haplotypes are counted by tile variant and class once, and a
- * site's counts are the sums over the tile variants it lists. Sites whose claims a haplotype
- * meets twice (not `additive`) and haplotypes with no-call runs of their own are taken one by one.
+ * Per site, the ALT and called haplotypes of each class (`classOf` per matrix column, classes
+ * 0 … nClasses − 1; −1 leaves a column out), without forming genotypes: the matrix tallies each
+ * row's haplotypes by class and tile variant (SliceOptions.tally), and a site's counts are sums
+ * over the tile variants it lists. Sites whose claims a haplotype meets twice (not `additive`)
+ * and rows where haplotypes have no-call runs of their own are decoded and taken one by one.
  * Every site of the cohort in the region is yielded (as `cohortSites`).
  */
 export async function* indexedCounts(
@@ -336,17 +332,22 @@ export async function* indexedCounts(
   m: StoreManifest,
   paths: readonly ManifestPath[],
   indexes: ReadonlyMap<number, AlleleIndex>,
-  haplotypes: number[],
   classOf: Int32Array,
   nClasses: number,
   opts: IndexedRecordOptions = {},
 ): AsyncGenerator<{ site: AlleleSite; counts: ClassCounts }> {
   const sig = opts.signal ? { signal: opts.signal } : {}
   const region = opts.region
-  const width = haplotypes.length
   const size = new Int32Array(nClasses)
-  for (let x = 0; x < width; x++) if (classOf[x]! >= 0) size[classOf[x]!]! += 1
-  const state = new Uint8Array(width)
+  // the columns of some class, for the sites taken one by one
+  const haplotypes: number[] = []
+  for (let x = 0; x < classOf.length; x++)
+    if (classOf[x]! >= 0) {
+      size[classOf[x]!]! += 1
+      haplotypes.push(x)
+    }
+  const classOfColumn = Int32Array.from(haplotypes, (x) => classOf[x]!)
+  const state = new Uint8Array(haplotypes.length)
   for (const p of paths) {
     const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
     const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
@@ -355,6 +356,9 @@ export async function* indexedCounts(
       .sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), sig)
     if (!sites.length) continue
     const counts = await store.counts(p.path, sig)
+    let symbols = 1
+    for (let s = 0; s < counts.nSteps; s++)
+      symbols = Math.max(symbols, counts.stepStart[s + 1]! - counts.stepStart[s]! + 1)
     let first = Infinity
     let last = -1
     const claims = sites.map((s) => {
@@ -362,73 +366,40 @@ export async function* indexedCounts(
       for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
       return l
     })
-    const rows = new RowWindow(store, p, first, last + 1, haplotypes, sig)
+    const tally = { classOf, count: nClasses, symbols }
+    const tallies = new RowWindow(store, p, first, last + 1, { tally }, sig)
+    // decoded rows, only once a site needs them
+    let rows: RowWindow | undefined
     const runs = new NocallRuns(store, m, p, region, sig)
-    // each step's haplotypes by class and tile variant: [class * variants + v]
-    const byStep = new Map<number, Int32Array>()
-    const rowOf = async (step: number) => {
-      await rows.reach(step)
-      return (
-        rows.slice(step) ??
-        (await (
-          await store.matrix(p.path, sig)
-        ).decode({
-          ...sig,
-          start: step,
-          end: step + 1,
-          haplotypes,
-        }))
-      )
-    }
-    const tally = async (step: number): Promise<Int32Array> => {
-      let t = byStep.get(step)
-      if (t) return t
-      const nv = counts.stepStart[step + 1]! - counts.stepStart[step]!
-      t = new Int32Array(nClasses * nv)
-      const slice = await rowOf(step)
-      const values = slice.values
-      const base = (step - slice.start) * width
-      tallyRow(values, base, width, classOf, counts.refVariant[step]!, nv, size, t)
-      byStep.set(step, t)
-      if (byStep.size > 4 * SLICE_ROWS) byStep.delete(byStep.keys().next().value!)
-      return t
-    }
+    const width = nClasses * symbols
     for (const [i, site] of sites.entries()) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const l = claims[i]!
       const ac = new Int32Array(nClasses)
       const an = Int32Array.from(size)
-      if (site.additive) {
+      let oneByOne = !site.additive
+      for (const { step } of l) if ((await tallies.row(step)).nocalls.length) oneByOne = true
+      if (!oneByOne) {
         for (const { step, marks } of l) {
-          const t = await tally(step)
-          const nv = t.length / nClasses
+          const slice = await tallies.row(step)
+          const base = (step - slice.start) * width
           for (let v = 0; v < marks.length; v++) {
             const mark = marks[v]!
             if (!mark) continue
             for (let c = 0; c < nClasses; c++) {
-              const n = t[c * nv + v]!
+              const n = slice.values[base + c * symbols + v + 1]!
               if (mark === GT_ALT) ac[c]! += n
               else an[c]! -= n
             }
           }
         }
-        // haplotypes no-call by their own runs here: taken out one by one
-        const own = await runs.columns(site, rows)
-        if (own.length) {
-          const before = await statesOf(l, own, rowOf, width)
-          own.forEach((x, k) => {
-            const c = classOf[x]!
-            if (c < 0 || before[k] === GT_NOCALL) return
-            an[c]!--
-            if (before[k] === GT_ALT) ac[c]!--
-          })
-        }
       } else {
+        rows ??= new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
         state.fill(0)
         for (const { step, marks } of l) {
-          const slice = await rowOf(step)
-          const base = (step - slice.start) * width
-          for (let x = 0; x < width; x++) {
+          const slice = await rows.row(step)
+          const base = (step - slice.start) * haplotypes.length
+          for (let x = 0; x < haplotypes.length; x++) {
             const v = slice.values[base + x]!
             if (v < 0) continue
             const mark = marks[v]
@@ -436,9 +407,8 @@ export async function* indexedCounts(
           }
         }
         await runs.apply(site, rows, state)
-        for (let x = 0; x < width; x++) {
-          const c = classOf[x]!
-          if (c < 0) continue
+        for (let x = 0; x < haplotypes.length; x++) {
+          const c = classOfColumn[x]!
           if (state[x] === GT_NOCALL) an[c]!--
           else if (state[x] === GT_ALT) ac[c]!++
         }
@@ -446,51 +416,4 @@ export async function* indexedCounts(
       yield { site, counts: { ac, an } }
     }
   }
-}
-
-/**
- * Count one decoded row's haplotypes by class and tile variant into `t` ([class * nv + v]). Most
- * have the reference tile: the others are counted, the reference's by difference.
- */
-function tallyRow(
-  values: Int32Array,
-  base: number,
-  width: number,
-  classOf: Int32Array,
-  ref: number,
-  nv: number,
-  size: Int32Array,
-  t: Int32Array,
-): void {
-  const nClasses = size.length
-  const other = new Int32Array(nClasses)
-  for (let x = 0; x < width; x++) {
-    const v = values[base + x]!
-    if (v === ref) continue
-    const c = classOf[x]!
-    if (c < 0) continue
-    other[c]!++
-    if (v >= 0) t[c * nv + v]!++
-  }
-  if (ref < nv) for (let c = 0; c < nClasses; c++) t[c * nv + ref] = size[c]! - other[c]!
-}
-
-/** The codes (0, 1 or no-call) that columns `xs` get from a site's claims alone. */
-async function statesOf(
-  l: readonly Lookup[],
-  xs: readonly number[],
-  rowOf: (step: number) => Promise<MatrixSlice>,
-  width: number,
-): Promise<Uint8Array> {
-  const out = new Uint8Array(xs.length)
-  for (const { step, marks } of l) {
-    const slice = await rowOf(step)
-    const base = (step - slice.start) * width
-    xs.forEach((x, k) => {
-      const v = slice.values[base + x]!
-      const mark = v >= 0 ? marks[v] : 0
-      if (mark === GT_NOCALL || (mark === GT_ALT && out[k] === 0)) out[k] = mark
-    })
-  }
-  return out
 }

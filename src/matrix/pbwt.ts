@@ -338,6 +338,8 @@ export class FullDecoder {
   private readonly order: Order
   private readonly runs: Runs
   private readonly slots = new SymbolSlots()
+  /** per class, the haplotypes of a tallied row's other symbols */
+  private counted = new Int32Array(0)
 
   constructor(readonly haplotypes: number) {
     this.order = new Order(haplotypes)
@@ -352,6 +354,75 @@ export class FullDecoder {
   /** The order of the next row (a view, valid until the next row). */
   currentOrder(): Int32Array {
     return this.order.current()
+  }
+
+  /**
+   * Move the order on by one row, counting its haplotypes by class and symbol into
+   * `t.out[t.base + class × symbols + symbol]` (when `t` is given; see TallyDecoder).
+   */
+  tallyRow(
+    c: ByteCursor,
+    rowNumber: number,
+    t: (TallyClasses & { size: Int32Array; out: Int32Array; base: number }) | undefined,
+  ): void {
+    if (!t) {
+      this.row(c, rowNumber, undefined, 0)
+      return
+    }
+    const h = this.haplotypes
+    const runs = this.runs
+    runs.parse(c, h, rowNumber)
+    const n = runs.count
+    const { classOf, count: classes, symbols, size, out, base } = t
+    out.fill(0, base, base + classes * symbols)
+    if (n === 0) return
+    const sym = runs.sym
+    const len = runs.length
+    const check = (s: number) => {
+      if (s >= symbols)
+        throw c.fail(`row ${rowNumber}: value ${s - 1} is past the ${symbols - 1} the tally counts`)
+    }
+    if (n === 1) {
+      check(sym[0]!)
+      for (let k = 0; k < classes; k++) out[base + k * symbols + sym[0]!] = size[k]!
+      return
+    }
+    const slots = this.slots
+    for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
+    slots.place()
+    const majority = slots.majority
+    check(majority)
+    const buf = this.order.buf
+    const from = this.order.at
+    const to = h - from
+    const counted =
+      this.counted.length === classes
+        ? this.counted.fill(0)
+        : (this.counted = new Int32Array(classes))
+    let j = from
+    for (let r = 0; r < n; r++) {
+      const s = sym[r]!
+      const l = len[r]!
+      const dst = to + slots.take(s, l)
+      if (s === majority) moveRun(buf, j, dst, l)
+      else {
+        check(s)
+        for (let i = 0; i < l; i++) {
+          const hap = buf[j + i]!
+          buf[dst + i] = hap
+          const k = classOf[hap]!
+          if (k >= 0) {
+            out[base + k * symbols + s]!++
+            counted[k]!++
+          }
+        }
+      }
+      j += l
+    }
+    this.order.at = to
+    slots.clear()
+    // the majority's count per class: what the other symbols leave of the class
+    for (let k = 0; k < classes; k++) out[base + k * symbols + majority] = size[k]! - counted[k]!
   }
 
   /**
@@ -397,6 +468,52 @@ export class FullDecoder {
     }
     this.order.at = to
     slots.clear()
+  }
+}
+
+/** How `TallyDecoder` groups haplotypes: a class per matrix column (−1: in none). */
+export interface TallyClasses {
+  /** class of each haplotype (matrix column) of the file, −1 for none */
+  classOf: Int32Array
+  /** number of classes */
+  count: number
+  /** symbols per class in a tally row (value + 1 < symbols for every value counted) */
+  symbols: number
+}
+
+/**
+ * Counts, per row, the haplotypes of each class holding each value, without decoding them:
+ * output row = `classes.count × classes.symbols` counts, `[class × symbols + value + 1]` (so −1,
+ * a spanning tile's continuation, is symbol 0). The row's majority run is never walked: its count
+ * per class is the class size less the others, so a row costs its minority haplotypes plus the
+ * moves of the order (BGT counts its bit-planes' ones the same way).
+ */
+export class TallyDecoder {
+  private readonly full: FullDecoder
+  private readonly size: Int32Array
+
+  constructor(
+    readonly haplotypes: number,
+    private readonly classes: TallyClasses,
+  ) {
+    this.full = new FullDecoder(haplotypes)
+    this.size = new Int32Array(classes.count)
+    for (let x = 0; x < haplotypes; x++) {
+      const c = classes.classOf[x]!
+      if (c >= 0) this.size[c]!++
+    }
+  }
+
+  reset(order: Int32Array): void {
+    this.full.reset(order)
+  }
+
+  row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
+    this.full.tallyRow(
+      c,
+      rowNumber,
+      out ? { ...this.classes, size: this.size, out, base } : undefined,
+    )
   }
 }
 

@@ -17,7 +17,8 @@ import {
   parseIndex,
 } from './format.js'
 import type { MatrixChunk, MatrixIndex } from './format.js'
-import { FullDecoder, SubsetDecoder, decodeOrder, orderWidth } from './pbwt.js'
+import { FullDecoder, SubsetDecoder, TallyDecoder, decodeOrder, orderWidth } from './pbwt.js'
+import type { TallyClasses } from './pbwt.js'
 
 /** No-call runs of one decoded cell. */
 export interface MatrixNocall {
@@ -34,7 +35,10 @@ export interface MatrixSlice {
   rows: number
   /** the haplotype (matrix column) of each output column */
   haplotypes: Int32Array
-  /** row-major values: the value of row `start + r`, column `i` is `values[r * haplotypes.length + i]` */
+  /**
+   * row-major values: the value of row `start + r`, column `i` is `values[r * haplotypes.length + i]`
+   * (a tally's counts instead: rows of `count × symbols`, see SliceOptions.tally)
+   */
   values: Int32Array
   /** every no-call list of the decoded cells, by row then column */
   nocalls: MatrixNocall[]
@@ -63,6 +67,12 @@ export interface SliceOptions extends DecodeOptions {
    * the allocation and the first touch of fresh memory, which cost more than decoding.
    */
   reuse?: boolean
+  /**
+   * Count instead of decode (TallyDecoder): each row of `values` is `count × symbols` counts of
+   * the haplotypes of each class holding each value, `[class × symbols + value + 1]`; `classOf`
+   * covers every haplotype of the matrix and `haplotypes` must be left out (no-calls come for all).
+   */
+  tally?: TallyClasses | undefined
 }
 
 /** What every reader of a path's genotypes offers: one file, or several segments side by side. */
@@ -291,19 +301,24 @@ export class MatrixReader implements CohortMatrix {
     if (end > index.rows)
       throw new ArgumentError(`row range [${start}, ${end}) passes the ${index.rows} rows`)
     const h = index.haplotypes
+    const tally = opts.tally
+    if (tally && (opts.haplotypes || tally.classOf.length !== h))
+      throw new ArgumentError(`a tally takes a class for each of the ${h} haplotypes, no subset`)
     const columns = chooseColumns(opts.haplotypes, h)
-    const t = columns.length
+    const t = tally ? tally.count * tally.symbols : columns.length
     const sliceRows = opts.sliceRows ?? defaultSliceRows(t)
     if (!(Number.isInteger(sliceRows) && sliceRows > 0))
       throw new ArgumentError(`sliceRows ${sliceRows} is not a positive integer`)
     if (start === end) return
 
     const all = t === h && columns.every((c, i) => c === i)
-    const decoder: RowDecoder = all
-      ? new FullDecoder(h)
-      : t * GATHER_RATIO >= h
-        ? new GatherDecoder(h, columns)
-        : new SubsetDecoder(h, columns)
+    const decoder: RowDecoder = tally
+      ? new TallyDecoder(h, tally)
+      : all
+        ? new FullDecoder(h)
+        : t * GATHER_RATIO >= h
+          ? new GatherDecoder(h, columns)
+          : new SubsetDecoder(h, columns)
     const columnOf = new Int32Array(h).fill(-1)
     columns.forEach((hap, i) => (columnOf[hap] = i))
 
@@ -315,7 +330,7 @@ export class MatrixReader implements CohortMatrix {
     const last = containing(end - 1)
 
     const buffer = opts.reuse ? new Int32Array(Math.min(sliceRows, end - start) * t) : undefined
-    let slice = emptySlice(start, columns, Math.min(sliceRows, end - start), buffer)
+    let slice = emptySlice(start, columns, Math.min(sliceRows, end - start), buffer, t)
     let pending: MatrixNocall[] = []
     let i = first
     for await (const payload of this.chunkPayloads(index, first, last, opts)) {
@@ -350,7 +365,7 @@ export class MatrixReader implements CohortMatrix {
           slice.nocalls = split < 0 ? pending : pending.slice(0, split)
           pending = split < 0 ? [] : pending.slice(split)
           yield slice
-          slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer)
+          slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer, t)
         }
       }
       if (chunk.firstRow + chunk.rows <= end && c.at !== payload.length)
@@ -381,8 +396,9 @@ function emptySlice(
   haplotypes: Int32Array,
   rows = 0,
   buffer?: Int32Array,
+  width = haplotypes.length,
 ): MatrixSlice {
-  const n = rows * haplotypes.length
+  const n = rows * width
   const values = buffer ? buffer.subarray(0, n) : new Int32Array(n)
   return { start, rows, haplotypes, values, nocalls: [] }
 }

@@ -1,9 +1,10 @@
 // Several matrix files over the same rows read as one matrix: samples added to a store later are
 // a new immutable segment (its own file, its own PBWT), and the segments' columns are concatenated
 // in order. Browser-safe.
-import { ValidationError } from '../core/errors.js'
+import { ArgumentError, ValidationError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { chooseColumns, defaultSliceRows } from './reader.js'
+import type { TallyClasses } from './pbwt.js'
 import type {
   CohortMatrix,
   DecodeOptions,
@@ -60,6 +61,10 @@ export class SegmentedMatrix implements CohortMatrix {
   }
 
   async *slices(opts: SliceOptions = {}): AsyncGenerator<MatrixSlice> {
+    if (opts.tally) {
+      yield* this.tallies(opts, opts.tally)
+      return
+    }
     const { info, first } = await this.layout(opts)
     const columns = chooseColumns(opts.haplotypes, info.haplotypes)
     const t = columns.length
@@ -111,6 +116,48 @@ export class SegmentedMatrix implements CohortMatrix {
       }
     } finally {
       await Promise.all(used.map((u) => u.it.return(undefined)))
+    }
+  }
+
+  /** A tally of every segment (each counts its own columns), summed. */
+  private async *tallies(opts: SliceOptions, tally: TallyClasses): AsyncGenerator<MatrixSlice> {
+    const { info, first } = await this.layout(opts)
+    if (tally.classOf.length !== info.haplotypes)
+      throw new ArgumentError(`a tally takes a class for each of the ${info.haplotypes} haplotypes`)
+    const sliceRows = opts.sliceRows ?? defaultSliceRows(tally.count * tally.symbols)
+    const its = this.segments.map((seg, s) => {
+      const from = first[s]!
+      const to = first[s + 1] ?? info.haplotypes
+      // the sums go into the first segment's values: under `reuse`, valid until the next slice too
+      return seg.slices({
+        ...opts,
+        sliceRows,
+        tally: { ...tally, classOf: tally.classOf.subarray(from, to) },
+      })
+    })
+    try {
+      for (;;) {
+        const parts = await Promise.all(its.map((it) => it.next()))
+        if (parts.length === 0 || parts[0]!.done) return
+        const slices = parts.map((p) => p.value as MatrixSlice)
+        const values = slices[0]!.values
+        for (const s of slices.slice(1))
+          for (let i = 0; i < values.length; i++) values[i]! += s.values[i]!
+        const nocalls = slices.flatMap((s, k) =>
+          s.nocalls.map((n) => ({ ...n, column: n.column + first[k]! })),
+        )
+        nocalls.sort((a, b) => a.row - b.row || a.column - b.column)
+        const { start, rows } = slices[0]!
+        yield {
+          start,
+          rows,
+          haplotypes: chooseColumns(undefined, info.haplotypes),
+          values,
+          nocalls,
+        }
+      }
+    } finally {
+      await Promise.all(its.map((it) => it.return(undefined)))
     }
   }
 }

@@ -124,10 +124,8 @@ export async function siteGroupCounts(
   })
   const classId = new Map<string, number>()
   const classGroups: number[][] = []
-  // a large share of the cohort: every column decoded (the cheapest decode), the rest in no class
-  const all = 32 * samples.length >= 2 * m.samples.length
-  const haplotypes: number[] = all ? Array.from({ length: 2 * m.samples.length }, (_, x) => x) : []
-  const classOf = new Int32Array(all ? 2 * m.samples.length : 2 * samples.length).fill(-1)
+  // a class per matrix column (the tally counts them all); the samples left out are in none
+  const classOf = new Int32Array(2 * m.samples.length).fill(-1)
   samples.forEach((_, i) => {
     const groups = member.flatMap((g, k) => (g[i] ? [k + 1] : []))
     const key = groups.join()
@@ -136,16 +134,14 @@ export async function siteGroupCounts(
       classId.set(key, (c = classGroups.length))
       classGroups.push(groups)
     }
-    const x = all ? 2 * rows[i]! : 2 * i
-    if (!all) haplotypes.push(2 * rows[i]!, 2 * rows[i]! + 1)
-    classOf[x] = classOf[x + 1] = c
+    classOf[2 * rows[i]!] = classOf[2 * rows[i]! + 1] = c
   })
   const sig = opts.signal ? { signal: opts.signal } : {}
   const empty = { alleles: new Int8Array(0), phased: new Uint8Array(0) }
   return (async function* () {
     let before: Region | undefined
     for (const { region, paths, indexes } of plans) {
-      const it = indexedCounts(store, m, paths, indexes, haplotypes, classOf, classGroups.length, {
+      const it = indexedCounts(store, m, paths, indexes, classOf, classGroups.length, {
         ...sig,
         region,
       })
