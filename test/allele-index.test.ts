@@ -112,9 +112,10 @@ for (const [name, pathLength] of [
       })
       // inside a path: where two paths meet, tiles that both differ are aligned joined (tiles read)
       const region = { chrom: '20', start: 2_400_000, end: 2_450_000 }
-      let records = 0
-      for await (const _ of storeToVcf(store, { region, samples: SAMPLES.slice(0, 5) })) records++
-      expect(records).toBeGreaterThan(100)
+      const lines: string[] = []
+      for await (const l of storeToVcf(store, { region, samples: SAMPLES.slice(0, 5) }))
+        lines.push(l)
+      expect(lines.filter((l) => !l.startsWith('#')).length).toBeGreaterThan(100)
       expect(opened.filter((rel) => rel.endsWith('.tar.gz'))).toEqual([])
       expect(opened.some((rel) => rel.startsWith('alleles/'))).toBe(true)
     })

@@ -192,6 +192,8 @@ export async function* indexedRecords(
   const region = opts.region
   const width = haplotypes.length
   const state = new Uint8Array(width)
+  // each decoded column once, in output order (no sample asked twice): codes copy straight out
+  const identity = columns.length === width && columns.every((c, h) => c === h)
   for (const p of paths) {
     const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
     const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
@@ -211,27 +213,39 @@ export async function* indexedRecords(
     for (const [i, site] of sites.entries()) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const l = claims[i]!
-      state.fill(0)
-      for (const { step, marks } of l) {
+      if (l.length === 1) {
+        // one step (almost every site): each haplotype's code is its tile variant's mark
+        const { step, marks } = l[0]!
         const slice = await rows.row(step)
         const base = (step - slice.start) * width
         const values = slice.values
+        const n = marks.length
         for (let x = 0; x < width; x++) {
           const v = values[base + x]!
-          if (v < 0) continue
-          const mark = marks[v]
-          if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
+          state[x] = v >= 0 && v < n ? marks[v]! : 0
+        }
+      } else {
+        state.fill(0)
+        for (const { step, marks } of l) {
+          const slice = await rows.row(step)
+          const base = (step - slice.start) * width
+          const values = slice.values
+          const n = marks.length
+          for (let x = 0; x < width; x++) {
+            const v = values[base + x]!
+            const mark = v >= 0 && v < n ? marks[v]! : 0
+            if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
+          }
         }
       }
       await runs.apply(site, rows, state)
-      const gt = new Uint8Array(columns.length)
-      let carried = false
-      for (let h = 0; h < columns.length; h++) {
-        const g = state[columns[h]!]!
-        gt[h] = g
-        if (g === GT_ALT) carried = true
+      let gt: Uint8Array
+      if (identity) gt = state.slice()
+      else {
+        gt = new Uint8Array(columns.length)
+        for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
       }
-      if (!carried && !opts.cohortSites) continue
+      if (!opts.cohortSites && !gt.includes(GT_ALT)) continue
       yield {
         chrom: site.chrom,
         pos: site.pos,
