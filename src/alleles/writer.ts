@@ -8,7 +8,7 @@ import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
 import { formatPath } from '../core/tileId.js'
 import { storeFiles } from '../store/layout.js'
-import type { StoreManifest } from '../store/manifest.js'
+import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import { openStore } from '../store/node.js'
 import { keepFiles } from '../store/rewriter.js'
 import { StoreWriter } from '../store/writer.js'
@@ -30,6 +30,8 @@ export interface IndexAllelesResult {
   reduced: number
   /** sites a reader must take haplotype by haplotype (see reduceClaims) */
   haplotypeWise: number
+  /** contigs left without an index (an indel left-aligns from one path into the one before) */
+  unindexed: string[]
 }
 
 /** One path's index at `file` (BGZF) with its CSI index `file.csi`. */
@@ -63,7 +65,14 @@ export async function indexAlleles(
   const report = opts.onProgress ?? (() => undefined)
   const store = openStore(dir)
   const old = await store.manifest(sig)
-  const result = { manifest: old, sites: 0, multiStep: 0, reduced: 0, haplotypeWise: 0 }
+  const result: IndexAllelesResult = {
+    manifest: old,
+    sites: 0,
+    multiStep: 0,
+    reduced: 0,
+    haplotypeWise: 0,
+    unindexed: [],
+  }
   if (!old.genotypes) return result
   const rewritten = new Set(
     old.paths.flatMap((p) => [storeFiles.alleles(p.path), storeFiles.allelesIndex(p.path)]),
@@ -73,11 +82,25 @@ export async function indexAlleles(
     async (w) => {
       await keepFiles(w, dir, old, (rel) => rewritten.has(rel))
       let before: ReferencePiece | undefined
-      let chrom: string | undefined
+      // a contig's indexes are written once all its paths are done: if an indel of one path
+      // left-aligns into the path before, no index of the contig is written (a per-path index
+      // could not give that site its place), and its queries read the tiles as before
+      let contig: { p: ManifestPath; sites: AlleleSite[] }[] = []
+      const flush = async () => {
+        if (contig.some(({ p, sites }) => sites.some((x) => x.pos < p.start)))
+          result.unindexed.push(contig[0]!.p.chrom)
+        else
+          for (const { p, sites } of contig)
+            await writeAlleleFile(await w.allelesFile(p.path), sites, old.contigs)
+        contig = []
+      }
       const total = old.paths.length
       for (const [k, p] of old.paths.entries()) {
         report({ phase: `indexing alleles (path ${formatPath(p.path)})`, done: k, total })
-        if (p.chrom !== chrom) [before, chrom] = [undefined, p.chrom]
+        if (contig.length && p.chrom !== contig[0]!.p.chrom) {
+          await flush()
+          before = undefined
+        }
         const { sites, reference, tiles } = await pathAlleleSites(store, p, before, sig)
         before = reference
         const r = await reduceClaims(store, p, sites, tiles, sig)
@@ -85,8 +108,9 @@ export async function indexAlleles(
         result.multiStep += r.multiStep
         result.reduced += r.reduced
         result.haplotypeWise += r.haplotypeWise
-        await writeAlleleFile(await w.allelesFile(p.path), sites, old.contigs)
+        contig.push({ p, sites })
       }
+      await flush()
       report({ phase: 'indexing alleles', done: total, total })
       return old
     },

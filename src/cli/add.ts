@@ -127,7 +127,7 @@ export function registerAdd(program: Command): void {
       const r = await interruptible('index', store, (run) => indexAlleles(store, run))
       process.stderr.write(
         r.manifest.genotypes
-          ? `indexed ${r.sites} alleles of ${store} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${r.multiStep} claimed by tiles of two steps, ${r.haplotypeWise} taken haplotype by haplotype)\n`
+          ? `indexed ${r.sites} alleles of ${store} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${r.multiStep} claimed by tiles of two steps, ${r.haplotypeWise} taken haplotype by haplotype)${r.unindexed.length ? `; none for ${r.unindexed.join(', ')}, where an indel left-aligns into the path before (their queries read the tiles)` : ''}\n`
           : `${store} keeps its genotypes as CGFs only: no allele index (its queries read the CGFs)\n`,
       )
     })
