@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         .argParser(parseTimeout),
     )
     .exitOverride()
-  registerCommands(program)
+  await registerCommands(program, argv)
   // usage errors: commander's one-line message, with where to find the usage
   for (const c of allCommands(program))
     c.configureOutput({
