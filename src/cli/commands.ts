@@ -10,7 +10,7 @@ type Register = (program: Command) => void
 const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
   { names: ['build'], load: async () => (await import('./build.js')).registerBuild },
   { names: ['merge'], load: async () => (await import('./build.js')).registerMerge },
-  { names: ['add', 'compact'], load: async () => (await import('./add.js')).registerAdd },
+  { names: ['add', 'compact', 'index'], load: async () => (await import('./add.js')).registerAdd },
   { names: ['demo'], load: async () => (await import('./demo.js')).registerDemo },
   { names: ['cgf'], load: async () => (await import('./cgf.js')).registerCgf },
   {

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { LightningError } from '../core/errors.js'
 import { ExpressionError } from '../query/expr/error.js'
 import { fileError } from '../core/nodeFile.js'
+import '../core/nodeInflate.js'
 import { registerCommands } from './commands.js'
 import { parseTimeout } from './io.js'
 

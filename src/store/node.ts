@@ -1,5 +1,6 @@
 // Node-only: open a store by directory path or URL (LocalFile or RemoteFile per file).
 import { openFile } from '../core/nodeFile.js'
+import '../core/nodeInflate.js'
 import { Store } from './Store.js'
 import type { StoreOptions } from './Store.js'
 

@@ -1,7 +1,7 @@
 // skipped.tsv.gz: what a build read but left out of the store, one line per skipped variant, and the
 // check that it agrees with the counts in the manifest (so a store never claims records it does not
 // account for). Browser-safe: verify reads it through the store's opener.
-import { unzip } from '@gmod/bgzf-filehandle'
+import { unzipMembers as unzip } from '../container/bgzf/inflate.js'
 import type { GenericFilehandle } from 'generic-filehandle2'
 import type { AbortOptions } from '../core/errors.js'
 import type { StoreManifest } from './manifest.js'

@@ -1,8 +1,8 @@
 // Browser-safe random access to a BGZF file through its `.gzi` index (spec §4.1, §4.2).
-// Blocks are inflated by @gmod/bgzf-filehandle's `unzip` (WebAssembly); the block framing, the
+// Blocks are inflated by inflate.ts (zlib in Node, else @gmod/bgzf-filehandle); the block framing, the
 // `.gzi` and the CRC are checked here, because `unzip` silently returns a short result for a
 // truncated block and does not verify CRCs.
-import { unzip } from '@gmod/bgzf-filehandle'
+import { unzipMembers as unzip } from './inflate.js'
 import { ArgumentError, FormatError, checkAbort } from '../../core/errors.js'
 import type { AbortOptions } from '../../core/errors.js'
 import { readAt } from '../../core/filehandle.js'
