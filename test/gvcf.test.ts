@@ -503,6 +503,28 @@ describe('gVCF build: no-calls reach every output', () => {
     ])
   })
 
+  it('view: AC/AN per group counted per tile variant equal those of the genotypes, no-calls out', async () => {
+    const { prepareQuery } = await import('../src/query/view.js')
+    const counts = async (genotypes: boolean) => {
+      const q = await prepareQuery(openStore(out), { groups: [',A', ',B'], genotypes })
+      const rows: string[] = []
+      for await (const r of q.records())
+        rows.push([r.chrom, r.pos, ...r.counts.map((c) => `${c.ac}/${c.an}`)].join(' '))
+      return rows
+    }
+    const fast = await counts(false)
+    expect(fast).toEqual(await counts(true))
+    // A is no-call at 1050 (its 1001-1200 block), B at 5000 (past its last record)
+    const sub = (p: number) => `1 ${p}`
+    expect(fast).toEqual([
+      `${sub(1050)} 1/2 0/0 1/2`,
+      `${sub(1500)} 2/4 0/2 2/2`,
+      `${sub(2000)} 1/4 1/2 0/2`,
+      `${sub(2500)} 1/4 1/2 0/2`,
+      `${sub(5000)} 1/2 1/2 0/0`,
+    ])
+  })
+
   it('CGF: the steps with no-calls are low quality (-2 in the hiq view) on their allele only', async () => {
     const stepOf = async (pos: number) => {
       const r = await runCli('tiles', out, `1:${pos}-${pos}`)

@@ -13,7 +13,7 @@ import type { MatrixSlice, SliceOptions } from '../matrix/reader.js'
 import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
 import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
 import { AlleleIndex } from './reader.js'
-import type { AlleleSite, StepVariants } from './site.js'
+import type { AlleleSite } from './site.js'
 
 /** Bases left of a region that left-aligned indels may reach (the export's too). */
 export const MARGIN = 10_000
@@ -85,27 +85,39 @@ async function tilesJoin(
 
 /** One site of one path, its claims made lookups: per claimed step, each variant's mark. */
 interface Lookup {
-  step: number
+  readonly step: number
   /** 1: carries the ALT, 2: no-call (by variant number) */
   marks: Uint8Array
 }
 
 function lookups(site: AlleleSite): Lookup[] {
-  const size = new Map<number, number>()
-  for (const c of [...site.carriers, ...site.nocalls])
-    size.set(c.step, Math.max(size.get(c.step) ?? 0, c.variants[c.variants.length - 1]! + 1))
-  const out = [...size].map(([step, n]) => ({ step, marks: new Uint8Array(n) }))
-  const mark = (claims: StepVariants[], code: number) => {
-    for (const c of claims) {
-      const marks = out.find((l) => l.step === c.step)!.marks
-      for (const v of c.variants) marks[v] = code
+  const { carriers, nocalls } = site
+  // one step, nothing no-call (almost every site): its carriers' marks
+  if (carriers.length === 1 && nocalls.length === 0) {
+    const { step, variants } = carriers[0]!
+    const marks = new Uint8Array(variants[variants.length - 1]! + 1)
+    for (const v of variants) marks[v] = GT_ALT
+    return [{ step, marks }]
+  }
+  const out: Lookup[] = []
+  const marksOf = (step: number) => out.find((l) => l.step === step)
+  for (const c of [...carriers, ...nocalls]) {
+    const n = c.variants[c.variants.length - 1]! + 1
+    const l = marksOf(c.step)
+    if (!l) out.push({ step: c.step, marks: new Uint8Array(n) })
+    else if (l.marks.length < n) {
+      const grown = new Uint8Array(n)
+      grown.set(l.marks)
+      l.marks = grown
     }
   }
-  mark(site.carriers, GT_ALT)
+  for (const c of carriers) for (const v of c.variants) marksOf(c.step)!.marks[v] = GT_ALT
   // a no-call wins over the ALT (the index lists no variant in both; this keeps the rule here too)
-  mark(site.nocalls, GT_NOCALL)
+  for (const c of nocalls) for (const v of c.variants) marksOf(c.step)!.marks[v] = GT_NOCALL
   return out
 }
+
+const lastStep = (l: readonly Lookup[]) => l.reduce((a, x) => Math.max(a, x.step), -1)
 
 /** Decoded rows of one path, the last few slices kept (a site's claims may lie a little back). */
 class RowWindow {
@@ -153,6 +165,11 @@ class RowWindow {
       this.end = r.value.start + r.value.rows
     }
     return row < this.end
+  }
+
+  /** Is `row` decoded, or past the range (nothing to wait for)? */
+  has(row: number): boolean {
+    return row < this.end || this.done
   }
 
   /** The slice holding `row`, if still kept. */
@@ -216,7 +233,7 @@ export async function* indexedRecords(
       if (l.length === 1) {
         // one step (almost every site): each haplotype's code is its tile variant's mark
         const { step, marks } = l[0]!
-        const slice = await rows.row(step)
+        const slice = rows.slice(step) ?? (await rows.row(step))
         const base = (step - slice.start) * width
         const values = slice.values
         const n = marks.length
@@ -227,7 +244,7 @@ export async function* indexedRecords(
       } else {
         state.fill(0)
         for (const { step, marks } of l) {
-          const slice = await rows.row(step)
+          const slice = rows.slice(step) ?? (await rows.row(step))
           const base = (step - slice.start) * width
           const values = slice.values
           const n = marks.length
@@ -238,6 +255,8 @@ export async function* indexedRecords(
           }
         }
       }
+      // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
+      if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
       await runs.apply(site, rows, state)
       let gt: Uint8Array
       if (identity) gt = state.slice()
@@ -391,11 +410,12 @@ export async function* indexedCounts(
       const l = claims[i]!
       const ac = new Int32Array(nClasses)
       const an = Int32Array.from(size)
-      let oneByOne = !site.additive
-      for (const { step } of l) if ((await tallies.row(step)).nocalls.length) oneByOne = true
+      // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
+      if (!tallies.has(lastStep(l) + 1)) await tallies.reach(lastStep(l) + 1)
+      const oneByOne = !site.additive || tallies.kept().some((x) => x.nocalls.length > 0)
       if (!oneByOne) {
         for (const { step, marks } of l) {
-          const slice = await tallies.row(step)
+          const slice = tallies.slice(step) ?? (await tallies.row(step))
           const base = (step - slice.start) * width
           for (let v = 0; v < marks.length; v++) {
             const mark = marks[v]!
@@ -411,7 +431,7 @@ export async function* indexedCounts(
         rows ??= new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
         state.fill(0)
         for (const { step, marks } of l) {
-          const slice = await rows.row(step)
+          const slice = rows.slice(step) ?? (await rows.row(step))
           const base = (step - slice.start) * haplotypes.length
           for (let x = 0; x < haplotypes.length; x++) {
             const v = slice.values[base + x]!
@@ -420,6 +440,7 @@ export async function* indexedCounts(
             if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
           }
         }
+        if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
         await runs.apply(site, rows, state)
         for (let x = 0; x < haplotypes.length; x++) {
           const c = classOfColumn[x]!
