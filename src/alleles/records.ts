@@ -117,6 +117,21 @@ function lookups(site: AlleleSite): Lookup[] {
   return out
 }
 
+/** Each column's code at a one-step site: its tile variant's mark (a plain loop the JIT keeps). */
+function markRow(
+  values: Int32Array,
+  base: number,
+  width: number,
+  marks: Uint8Array,
+  state: Uint8Array,
+): void {
+  const n = marks.length
+  for (let x = 0; x < width; x++) {
+    const v = values[base + x]!
+    state[x] = v >= 0 && v < n ? marks[v]! : 0
+  }
+}
+
 const lastStep = (l: readonly Lookup[]) => l.reduce((a, x) => Math.max(a, x.step), -1)
 
 /** Decoded rows of one path, the last few slices kept (a site's claims may lie a little back). */
@@ -234,13 +249,7 @@ export async function* indexedRecords(
         // one step (almost every site): each haplotype's code is its tile variant's mark
         const { step, marks } = l[0]!
         const slice = rows.slice(step) ?? (await rows.row(step))
-        const base = (step - slice.start) * width
-        const values = slice.values
-        const n = marks.length
-        for (let x = 0; x < width; x++) {
-          const v = values[base + x]!
-          state[x] = v >= 0 && v < n ? marks[v]! : 0
-        }
+        markRow(slice.values, (step - slice.start) * width, width, marks, state)
       } else {
         state.fill(0)
         for (const { step, marks } of l) {

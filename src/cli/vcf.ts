@@ -106,11 +106,15 @@ async function* vcfLines(
 /** Lines joined into chunks of 1024 (fewer, larger writes). */
 export async function* batches(source: AsyncIterable<string>): AsyncGenerator<string> {
   let batch: string[] = []
+  let size = 0
   for await (const line of source) {
     batch.push(line)
-    if (batch.length === 1024) {
+    size += line.length
+    // a thousand short lines per write, or fewer wide ones (20,000 samples: 80 kB a line)
+    if (batch.length === 1024 || size >= 1 << 20) {
       yield batch.join('\n') + '\n'
       batch = []
+      size = 0
     }
   }
   if (batch.length) yield batch.join('\n') + '\n'
