@@ -338,8 +338,20 @@ export class FullDecoder {
   private readonly order: Order
   private readonly runs: Runs
   private readonly slots = new SymbolSlots()
-  /** per class, the haplotypes of a tallied row's other symbols */
-  private counted = new Int32Array(0)
+  /** a tallied row's counts, class + 1 by symbol (row 0: the haplotypes in no class) */
+  private scratch = new Int32Array(0)
+  /** per haplotype, where its class's counts start in `scratch`: (class + 1) × symbols */
+  private offsets: { of: Int32Array; symbols: number; offsets: Int32Array } | undefined
+
+  private classOffsets(classOf: Int32Array, symbols: number): Int32Array {
+    if (this.offsets?.of !== classOf || this.offsets.symbols !== symbols)
+      this.offsets = {
+        of: classOf,
+        symbols,
+        offsets: Int32Array.from(classOf, (k) => (k + 1) * symbols),
+      }
+    return this.offsets.offsets
+  }
 
   constructor(readonly haplotypes: number) {
     this.order = new Order(haplotypes)
@@ -363,42 +375,42 @@ export class FullDecoder {
   tallyRow(
     c: ByteCursor,
     rowNumber: number,
-    t: (TallyClasses & { size: Int32Array; out: Int32Array; base: number }) | undefined,
+    classOf: Int32Array,
+    size: Int32Array,
+    symbols: number,
+    out: Int32Array,
+    base: number,
   ): void {
-    if (!t) {
-      this.row(c, rowNumber, undefined, 0)
-      return
-    }
     const h = this.haplotypes
     const runs = this.runs
     runs.parse(c, h, rowNumber)
     const n = runs.count
-    const { classOf, count: classes, symbols, size, out, base } = t
+    const classes = size.length
     out.fill(0, base, base + classes * symbols)
     if (n === 0) return
     const sym = runs.sym
     const len = runs.length
-    const check = (s: number) => {
-      if (s >= symbols)
-        throw c.fail(`row ${rowNumber}: value ${s - 1} is past the ${symbols - 1} the tally counts`)
-    }
+    const tooBig = (s: number) =>
+      c.fail(`row ${rowNumber}: value ${s - 1} is past the ${symbols - 1} the tally counts`)
     if (n === 1) {
-      check(sym[0]!)
+      if (sym[0]! >= symbols) throw tooBig(sym[0]!)
       for (let k = 0; k < classes; k++) out[base + k * symbols + sym[0]!] = size[k]!
       return
     }
     const slots = this.slots
-    for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
+    for (let r = 0; r < n; r++) {
+      if (sym[r]! >= symbols) throw tooBig(sym[r]!)
+      slots.add(sym[r]!, len[r]!)
+    }
     slots.place()
     const majority = slots.majority
-    check(majority)
     const buf = this.order.buf
     const from = this.order.at
     const to = h - from
-    const counted =
-      this.counted.length === classes
-        ? this.counted.fill(0)
-        : (this.counted = new Int32Array(classes))
+    const offsetOf = this.classOffsets(classOf, symbols)
+    const width = (classes + 1) * symbols
+    if (this.scratch.length < width) this.scratch = new Int32Array(width)
+    const scratch = this.scratch.fill(0, 0, width)
     let j = from
     for (let r = 0; r < n; r++) {
       const s = sym[r]!
@@ -406,15 +418,11 @@ export class FullDecoder {
       const dst = to + slots.take(s, l)
       if (s === majority) moveRun(buf, j, dst, l)
       else {
-        check(s)
+        // by class + 1 (0: in none) into a scratch row: no branch per haplotype
         for (let i = 0; i < l; i++) {
           const hap = buf[j + i]!
           buf[dst + i] = hap
-          const k = classOf[hap]!
-          if (k >= 0) {
-            out[base + k * symbols + s]!++
-            counted[k]!++
-          }
+          scratch[offsetOf[hap]! + s]!++
         }
       }
       j += l
@@ -422,7 +430,15 @@ export class FullDecoder {
     this.order.at = to
     slots.clear()
     // the majority's count per class: what the other symbols leave of the class
-    for (let k = 0; k < classes; k++) out[base + k * symbols + majority] = size[k]! - counted[k]!
+    for (let k = 0; k < classes; k++) {
+      let others = 0
+      for (let x = 0; x < symbols; x++) {
+        const v = scratch[(k + 1) * symbols + x]!
+        out[base + k * symbols + x] = v
+        others += v
+      }
+      out[base + k * symbols + majority] = size[k]! - others
+    }
   }
 
   /**
@@ -509,11 +525,17 @@ export class TallyDecoder {
   }
 
   row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
-    this.full.tallyRow(
-      c,
-      rowNumber,
-      out ? { ...this.classes, size: this.size, out, base } : undefined,
-    )
+    if (!out) this.full.row(c, rowNumber, undefined, 0)
+    else
+      this.full.tallyRow(
+        c,
+        rowNumber,
+        this.classes.classOf,
+        this.size,
+        this.classes.symbols,
+        out,
+        base,
+      )
   }
 }
 
