@@ -163,8 +163,9 @@ export async function run(store = defaultStore()): Promise<string> {
     `Without the cache a query costs what the query engine costs: ${ms(median(rows[0]!.sequential))} ms ` +
       `one at a time here; 32 at once share the 2 cores, so ${rows[0]!.r.requests.total} finished ` +
       `within the ${SECONDS} s${rows[0]!.r.requests.total ? ` (p50 ${ms(rows[0]!.r.latency.p50)} ms)` : ''}. The time goes into reading ` +
-      'the genotypes of all samples for the region through `src/query/genotypes.ts` (today the ' +
-      "store's VCF export, parsed back); the HTTP layer, the privacy guard and the JSON add " +
+      'the genotypes of all samples for the region through `src/query/genotypes.ts` (the allele ' +
+      'index and the cohort matrix: a lookup per haplotype and site); the HTTP layer, the privacy ' +
+      'guard and the JSON add ' +
       `little: answered from the cache, the same server does ${rows[1]!.r.requests.average.toFixed(0)} ` +
       'requests/s.',
     '',

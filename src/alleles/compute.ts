@@ -69,7 +69,14 @@ export async function pathAlleleSites(
   p: ManifestPath,
   before: ReferencePiece | undefined,
   opts: AbortOptions = {},
-): Promise<{ sites: AlleleSite[]; reference: ReferencePiece; tiles: PathTiles }> {
+): Promise<{
+  sites: AlleleSite[]
+  reference: ReferencePiece
+  tiles: PathTiles
+  /** the path's tile variants as called (memoised by `step.variant`), over `ref` */
+  caller: TileVariantCaller
+  ref: RefAccessor
+}> {
   const m = await store.manifest(opts)
   const t = await readPathTiles(store, m, p, opts, undefined)
   const piece = pathReference(t, m.tagLength)
@@ -145,7 +152,94 @@ export async function pathAlleleSites(
     }),
     reference,
     tiles: t,
+    caller,
+    ref,
   }
+}
+
+/** What `separableJoin` needs of each path: its tiles and its called tile variants. */
+export interface CalledPath {
+  p: ManifestPath
+  tiles: PathTiles
+  caller: TileVariantCaller
+}
+
+/**
+ * Where path `a` ends and `b` (abutting it) starts, a haplotype whose last tile of `a` and first
+ * of `b` both differ from the reference has them aligned joined by the export (a variant the build
+ * cut at the join comes back whole). A per-path index lists each tile's own variants: it holds
+ * for the join only if, for every such pair the cohort has, the joined alignment gives the same
+ * alleles and no-calls as the two tiles apart. `ref` reads the contig across the join.
+ */
+export async function separableJoin(
+  store: Store,
+  a: CalledPath,
+  b: CalledPath,
+  ref: RefAccessor,
+  opts: AbortOptions = {},
+): Promise<boolean> {
+  const n = a.tiles.refVariant.length
+  let maxSpan = 1
+  for (const x of a.tiles.spans) maxSpan = Math.max(maxSpan, x)
+  const from = Math.max(0, n - maxSpan)
+  const [tail, head] = await Promise.all([
+    (await store.matrix(a.p.path, opts)).decode({ ...opts, start: from, end: n }),
+    (await store.matrix(b.p.path, opts)).decode({ ...opts, start: 0, end: 1 }),
+  ])
+  const h = head.haplotypes.length
+  const withRuns = new Set(tail.nocalls.map((c) => (c.row - from) * h + c.column))
+  const headRuns = new Set(head.nocalls.map((c) => c.column))
+  const joints = new TileVariantCaller(ref)
+  const checked = new Set<string>()
+  for (let x = 0; x < h; x++) {
+    let row = -1
+    for (let s = from; s < n; s++) {
+      const v = tail.values[(s - from) * h + x]!
+      if (v >= 0 && s + a.tiles.spans[a.tiles.stepStart[s]! + v]! === n) row = s
+    }
+    const w = head.values[x]!
+    if (row < 0 || w < 0) continue
+    const v = tail.values[(row - from) * h + x]!
+    const key = `${row}.${v}.${w}`
+    if (checked.has(key)) continue
+    checked.add(key)
+    const srcA = tileSource({ t: a.tiles, p: a.p }, row, v)
+    const srcB = tileSource({ t: b.tiles, p: b.p }, 0, w)
+    const ca = a.caller.call(`${row}.${v}`, srcA)
+    const cb = b.caller.call(`0.${w}`, srcB)
+    const differs = (c: typeof ca) => c.edits.length > 0 || c.nocalls.length > 0
+    const runs = withRuns.has((row - from) * h + x) || headRuns.has(x)
+    if (!((differs(ca) || runs) && (differs(cb) || runs))) continue
+    // a haplotype's own no-call runs at the join: not checked here, so not separable
+    if (runs) return false
+    const joined = joints.call(key, {
+      refStart: srcA.refStart,
+      refEnd: srcB.refEnd,
+      seq: srcA.seq + srcB.seq,
+    })
+    const apart = new Set([...ca.variants, ...cb.variants].map(variantKey))
+    const together = new Set(joined.variants.map(variantKey))
+    if (apart.size !== together.size || [...apart].some((k) => !together.has(k))) return false
+    if (!sameCover([...ca.nocalls, ...cb.nocalls], joined.nocalls)) return false
+  }
+  return true
+}
+
+/** Do two lists of flat [start, end, …] intervals cover the same bases? */
+function sameCover(x: number[], y: number[]): boolean {
+  const merged = (flat: number[]) => {
+    const pairs: [number, number][] = []
+    for (let k = 0; k + 1 < flat.length; k += 2) pairs.push([flat[k]!, flat[k + 1]!])
+    pairs.sort((p, q) => p[0] - q[0])
+    const out: [number, number][] = []
+    for (const [s, e] of pairs) {
+      const last = out[out.length - 1]
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e)
+      else out.push([s, e])
+    }
+    return out.flat().join()
+  }
+  return merged(x) === merged(y)
 }
 
 function cmp(a: string, b: string): number {

@@ -22,9 +22,8 @@ const SLICE_ROWS = 256
 
 /**
  * The allele index of every path in `paths`, or undefined when the query must go through the
- * tiles: a store of CGFs, a path without an index (a store made before it: `lightning-tiles
- * index`), or two paths where some haplotype's tiles meet across the join (the export aligns
- * those joined, which no per-path index can list).
+ * tiles: a store of CGFs, or a path without an index (a store made before it: `lightning-tiles
+ * index`; or a contig the index leaves out, see src/alleles/writer.ts).
  */
 export async function alleleIndexes(
   store: Store,
@@ -44,43 +43,8 @@ export async function alleleIndexes(
       }),
     )
   }
-  for (let k = 0; k + 1 < paths.length; k++) {
-    const [p, q] = [paths[k]!, paths[k + 1]!]
-    if (p.chrom === q.chrom && q.start === p.end && (await tilesJoin(store, p, q, opts)))
-      return undefined
-  }
+  checkAbort(opts.signal)
   return out
-}
-
-/** Does some haplotype end path `p` and start `q` (which abuts it) with tiles that both differ? */
-async function tilesJoin(
-  store: Store,
-  p: ManifestPath,
-  q: ManifestPath,
-  opts: AbortOptions,
-): Promise<boolean> {
-  const [a, b] = await Promise.all([store.counts(p.path, opts), store.counts(q.path, opts)])
-  const n = a.nSteps
-  let maxSpan = 1
-  for (const x of a.span) maxSpan = Math.max(maxSpan, x)
-  const from = Math.max(0, n - maxSpan)
-  const [tail, head] = await Promise.all([
-    (await store.matrix(p.path, opts)).decode({ ...opts, start: from, end: n }),
-    (await store.matrix(q.path, opts)).decode({ ...opts, start: 0, end: 1 }),
-  ])
-  const h = head.haplotypes.length
-  const runs = (slice: MatrixSlice) => new Set(slice.nocalls.map((c) => c.row * h + c.column))
-  const [tailRuns, headRuns] = [runs(tail), runs(head)]
-  for (let x = 0; x < h; x++) {
-    const w = head.values[x]!
-    if (!(w >= 0 && (w !== b.refVariant[0] || headRuns.has(x)))) continue
-    for (let s = from; s < n; s++) {
-      const v = tail.values[(s - from) * h + x]!
-      if (v >= 0 && s + a.span[a.stepStart[s]! + v]! === n)
-        if (v !== a.refVariant[s] || tailRuns.has(s * h + x)) return true
-    }
-  }
-  return false
 }
 
 /** One site of one path, its claims made lookups: per claimed step, each variant's mark. */

@@ -12,8 +12,8 @@ import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import { openStore } from '../store/node.js'
 import { keepFiles } from '../store/rewriter.js'
 import { StoreWriter } from '../store/writer.js'
-import { pathAlleleSites, reduceClaims } from './compute.js'
-import type { ReferencePiece } from './compute.js'
+import { pathAlleleSites, reduceClaims, separableJoin } from './compute.js'
+import type { CalledPath, ReferencePiece } from './compute.js'
 import { alleleIndexHeader, formatAlleleSite } from './site.js'
 import type { AlleleSite } from './site.js'
 
@@ -30,7 +30,10 @@ export interface IndexAllelesResult {
   reduced: number
   /** sites a reader must take haplotype by haplotype (see reduceClaims) */
   haplotypeWise: number
-  /** contigs left without an index (an indel left-aligns from one path into the one before) */
+  /**
+   * contigs left without an index: an indel left-aligns from one path into the one before, or
+   * tiles aligned joined across a path join give other alleles than apart
+   */
   unindexed: string[]
 }
 
@@ -82,27 +85,39 @@ export async function indexAlleles(
     async (w) => {
       await keepFiles(w, dir, old, (rel) => rewritten.has(rel))
       let before: ReferencePiece | undefined
-      // a contig's indexes are written once all its paths are done: if an indel of one path
-      // left-aligns into the path before, no index of the contig is written (a per-path index
-      // could not give that site its place), and its queries read the tiles as before
+      // a contig's indexes are written once all its paths are done; none is written when an
+      // indel of one path left-aligns into the path before (a per-path index could not give that
+      // site its place), or where tiles aligned joined across two paths give other alleles than
+      // apart (separableJoin): its queries read the tiles as before
       let contig: { p: ManifestPath; sites: AlleleSite[] }[] = []
+      let whole = true
+      let last: CalledPath | undefined
       const flush = async () => {
-        if (contig.some(({ p, sites }) => sites.some((x) => x.pos < p.start)))
+        if (!whole || contig.some(({ p, sites }) => sites.some((x) => x.pos < p.start)))
           result.unindexed.push(contig[0]!.p.chrom)
         else
           for (const { p, sites } of contig)
             await writeAlleleFile(await w.allelesFile(p.path), sites, old.contigs)
         contig = []
+        whole = true
+        last = undefined
+        before = undefined
       }
       const total = old.paths.length
       for (const [k, p] of old.paths.entries()) {
         report({ phase: `indexing alleles (path ${formatPath(p.path)})`, done: k, total })
-        if (contig.length && p.chrom !== contig[0]!.p.chrom) {
-          await flush()
-          before = undefined
-        }
-        const { sites, reference, tiles } = await pathAlleleSites(store, p, before, sig)
+        if (contig.length && p.chrom !== contig[0]!.p.chrom) await flush()
+        const { sites, reference, tiles, caller, ref } = await pathAlleleSites(
+          store,
+          p,
+          before,
+          sig,
+        )
+        const here = { p, tiles, caller }
+        if (last && last.p.end === p.start && whole)
+          whole = await separableJoin(store, last, here, ref, sig)
         before = reference
+        last = here
         const r = await reduceClaims(store, p, sites, tiles, sig)
         result.sites += sites.length
         result.multiStep += r.multiStep
