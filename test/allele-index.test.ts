@@ -110,12 +110,12 @@ for (const [name, pathLength] of [
         opened.push(rel)
         return new LocalFile(join(t.dir, rel))
       })
-      // inside a path: where two paths meet, tiles that both differ are aligned joined (tiles read)
-      const region = { chrom: '20', start: 2_400_000, end: 2_450_000 }
+      // across the join of two paths (four paths): their tiles align the same joined as apart
+      const region = { chrom: '20', start: 1_980_000, end: 2_030_000 }
       const lines: string[] = []
       for await (const l of storeToVcf(store, { region, samples: SAMPLES.slice(0, 5) }))
         lines.push(l)
-      expect(lines.filter((l) => !l.startsWith('#')).length).toBeGreaterThan(100)
+      expect(lines.filter((l) => !l.startsWith('#')).length).toBeGreaterThan(30)
       expect(opened.filter((rel) => rel.endsWith('.tar.gz'))).toEqual([])
       expect(opened.some((rel) => rel.startsWith('alleles/'))).toBe(true)
     })
