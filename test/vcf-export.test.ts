@@ -153,10 +153,15 @@ async function roundTrip(c: Cohort, pathLength: number, name: string) {
   const cut = c.records.filter(
     (r) => Math.floor(r.pos / pathLength) < Math.floor((r.pos + r.ref.length - 1) / pathLength),
   ).length
+  // contigs the allele index covers (the export reads those by lookup, the others through tiles)
+  const files = Object.keys(
+    (JSON.parse(readFileSync(join(store, 'manifest.json'), 'utf8')) as { files: object }).files,
+  )
   return {
     skipped,
     leaving,
     cut,
+    indexed: files.some((f) => f.startsWith('alleles/')),
     unsorted: unsorted(lines),
     input: normalised(fa, vcf),
     output: normalised(fa, out),
@@ -292,6 +297,7 @@ describe.skipIf(!hasTool('bcftools') || !hasTool('samtools'))('vcf export', () =
     let records = 0
     let leaving = 0
     let cut = 0
+    const indexed = [0, 0]
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const c = cohortOf(s)
@@ -302,13 +308,18 @@ describe.skipIf(!hasTool('bcftools') || !hasTool('samtools'))('vcf export', () =
         records += c.records.length
         leaving += r.leaving
         cut += r.cut
+        indexed[r.indexed ? 0 : 1]!++
       }),
       { numRuns: runs },
     )
     console.log(
       `vcf export property: ${runs} cohorts, ${records} records; ${leaving} left-aligned into ` +
-        `an earlier path, ${cut} cut at a path end`,
+        `an earlier path, ${cut} cut at a path end; ${indexed[0]} read through the allele ` +
+        `index, ${indexed[1]} through the tiles`,
     )
+    // both ways of reading give the input back
+    expect(indexed[0]).toBeGreaterThan(0)
+    expect(indexed[1]).toBeGreaterThan(0)
     expect(leaving).toBeGreaterThan(0)
     expect(cut).toBeGreaterThan(0)
   })
