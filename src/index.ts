@@ -17,6 +17,8 @@ export { addToStore } from './tiling/add.js'
 export type { AddOptions, AddResult } from './tiling/add.js'
 export { compactStore } from './store/compact.js'
 export type { CompactOptions, CompactResult } from './store/compact.js'
+export { indexAlleles } from './alleles/writer.js'
+export type { IndexAllelesOptions, IndexAllelesResult } from './alleles/writer.js'
 
 // writers
 export { writeBgzfFile } from './container/bgzf/writer.js'

@@ -15,7 +15,7 @@ import type { Store } from '../store/Store.js'
 import { canonicalVariants, variantKey } from '../variants/normalize.js'
 import type { RefAccessor } from '../variants/normalize.js'
 import { TileVariantCaller } from '../variants/vcf.js'
-import type { AlleleSite, StepVariants } from './site.js'
+import type { AlleleSite, StepClaim } from './site.js'
 
 /** A stretch of a contig's reference, upper case. */
 export interface ReferencePiece {
@@ -48,7 +48,7 @@ function claim(claims: Claims, step: number, v: number): void {
   else if (list[list.length - 1] !== v) list.push(v)
 }
 
-const listOf = (claims: Claims): StepVariants[] =>
+const listOf = (claims: Claims): StepClaim[] =>
   [...claims].sort((a, b) => a[0] - b[0]).map(([step, variants]) => ({ step, variants }))
 
 interface Gathered {

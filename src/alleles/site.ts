@@ -6,7 +6,7 @@ import { FormatError } from '../core/errors.js'
 import type { Place } from '../core/errors.js'
 
 /** Tile variants of one step (path-local step number, variant numbers ascending). */
-export interface StepVariants {
+export interface StepClaim {
   step: number
   variants: number[]
 }
@@ -23,9 +23,9 @@ export interface AlleleSite {
    * the tile variants whose haplotypes carry the ALT (unless no-call there); empty when every
    * haplotype carrying it is no-call there through another tile (the site is still the cohort's)
    */
-  carriers: StepVariants[]
+  carriers: StepClaim[]
   /** the tile variants whose haplotypes are no-call over the REF span (wins over `carriers`) */
-  nocalls: StepVariants[]
+  nocalls: StepClaim[]
   /**
    * no haplotype of the cohort is claimed by tile variants of two steps, so counts per tile
    * variant add up (INFO flag `OR` when not: the reader takes each haplotype's tiles together)
@@ -46,7 +46,7 @@ export function alleleIndexHeader(contigs: readonly { name: string; length: numb
   ]
 }
 
-const formatClaims = (claims: readonly StepVariants[]) =>
+const formatClaims = (claims: readonly StepClaim[]) =>
   claims
     .map((c) => `${c.step.toString(16)}:${c.variants.map((v) => v.toString(16)).join(',')}`)
     .join('|')
@@ -59,7 +59,7 @@ export function formatAlleleSite(s: AlleleSite): string {
   return [s.chrom, s.pos + 1, s.id, s.ref, s.alt, '.', '.', info.join(';')].join('\t')
 }
 
-function parseClaims(text: string, place: Place): StepVariants[] {
+function parseClaims(text: string, place: Place): StepClaim[] {
   if (text === '') return []
   return text.split('|').map((part) => {
     const colon = part.indexOf(':')
@@ -81,8 +81,8 @@ export function parseAlleleSite(line: string, place: Place): AlleleSite {
   const pos = Number(cols[1])
   if (!Number.isInteger(pos) || pos < 1)
     throw new FormatError(`expected a positive integer POS, got '${cols[1]}'`, place)
-  let carriers: StepVariants[] | undefined
-  let nocalls: StepVariants[] = []
+  let carriers: StepClaim[] | undefined
+  let nocalls: StepClaim[] = []
   let additive = true
   for (const field of cols[7]!.split(';')) {
     if (field.startsWith('TV=')) carriers = parseClaims(field.slice(3), place)
