@@ -120,6 +120,29 @@ for (const [name, pathLength] of [
       expect(opened.some((rel) => rel.startsWith('alleles/'))).toBe(true)
     })
 
+    it('an index the manifest says was written for another library is not read', async () => {
+      const stale = join(t.tmp, 'stale')
+      rmSync(stale, { recursive: true, force: true })
+      cpSync(t.dir, stale, { recursive: true })
+      const mf = join(stale, storeFiles.manifest)
+      const m = JSON.parse(readFileSync(mf, 'utf8')) as { alleles: { libraryVersion: string } }
+      expect(m.alleles.libraryVersion).toBe(t.manifest.libraryVersion)
+      // as a tool that added tile variants without rewriting the index would leave it
+      m.alleles.libraryVersion = '0'.repeat(32)
+      writeFileSync(mf, JSON.stringify(m))
+      const opened: string[] = []
+      const store = Store.open((rel) => {
+        opened.push(rel)
+        return new LocalFile(join(stale, rel))
+      })
+      const region = { chrom: '20', start: 2_400_000, end: 2_420_000 }
+      const lines: string[] = []
+      for await (const l of storeToVcf(store, { region })) lines.push(l)
+      expect(opened.some((rel) => rel.startsWith('alleles/'))).toBe(false)
+      expect(opened.some((rel) => rel.endsWith('.tar.gz'))).toBe(true)
+      expect(lines).toEqual(await vcfText(t.dir, { region }))
+    })
+
     it('lightning-tiles index gives a store built before it the same index, and verify passes', async () => {
       withoutIndex(t.dir, bare())
       const r = await runCli('index', bare())

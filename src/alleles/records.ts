@@ -23,7 +23,8 @@ const SLICE_ROWS = 256
 /**
  * The allele index of every path in `paths`, or undefined when the query must go through the
  * tiles: a store of CGFs, or a path without an index (a store made before it: `lightning-tiles
- * index`; or a contig the index leaves out, see src/alleles/writer.ts).
+ * index`; or a contig the index leaves out, see src/alleles/writer.ts), or an index the manifest
+ * says was written for another library or other segments.
  */
 export async function alleleIndexes(
   store: Store,
@@ -32,6 +33,10 @@ export async function alleleIndexes(
   opts: AbortOptions = {},
 ): Promise<Map<number, AlleleIndex> | undefined> {
   if (!m.genotypes) return undefined
+  // written for another library or other segments (the store changed without it): not read
+  const stamp = m.alleles
+  if (stamp?.libraryVersion !== m.libraryVersion || stamp.segments !== m.genotypes.segments.length)
+    return undefined
   const out = new Map<number, AlleleIndex>()
   for (const p of paths) {
     if (!m.files?.[storeFiles.alleles(p.path)]) return undefined

@@ -127,7 +127,8 @@ export async function indexAlleles(
       }
       await flush()
       report({ phase: 'indexing alleles', done: total, total })
-      return old
+      const segments = old.genotypes!.segments.length
+      return { ...old, alleles: { libraryVersion: old.libraryVersion, segments } }
     },
     { force: true, ...sig, onProgress: report },
   )

@@ -80,7 +80,12 @@ export async function compactStore(opts: CompactOptions): Promise<CompactResult>
         }
       }
       // the writer records the new files' hashes in place of the old ones
-      return { ...old, genotypes: { segments: [{ samples: old.samples.map((s) => s.name) }] } }
+      return {
+        ...old,
+        genotypes: { segments: [{ samples: old.samples.map((s) => s.name) }] },
+        // the same haplotypes in one segment: the allele index holds as it was
+        ...(old.alleles ? { alleles: { ...old.alleles, segments: 1 } } : {}),
+      }
     },
     { force: true, ...sig, onProgress: report },
   )

@@ -102,6 +102,12 @@ export interface StoreManifest {
   /** samples added later (`add`), one entry per segment after the first, in order */
   added?: ManifestAddition[]
   /**
+   * What the allele index (`alleles/`, src/alleles) was written for: the library version and the
+   * genotype segments then. Readers use the index only while both still match, so an index left
+   * behind by a tool that changed the store without rewriting it is never read.
+   */
+  alleles?: { libraryVersion: string; segments: number }
+  /**
    * Size and md5 of every other file of the store, by name relative to the store (sorted), so that
    * a damaged file is named by its own content (store/fileHashes.ts). Stores built before it lack it.
    */
