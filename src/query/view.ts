@@ -4,6 +4,7 @@
 // haplotype counts over them per group (-H). Browser-safe.
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
+import { mergeRegions } from '../core/region.js'
 import type { Region } from '../core/region.js'
 import {
   StoreAnnotations,
@@ -251,6 +252,20 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       ? undefined
       : compileSiteFilter(opts.filter, groups.length, withAnnotations ? annotationFields : [])
   const wanted = opts.alleles ? new Map(opts.alleles.map((a) => [alleleKey(a), a])) : undefined
+  // alleles by name and no region: only where they are (a record's REF starts at most one base
+  // before the first base an allele changes), not the whole store
+  const regions =
+    opts.regions ??
+    (opts.alleles?.length
+      ? mergeRegions(
+          opts.alleles.map((a) => ({
+            chrom: a.chrom,
+            start: Math.max(0, a.pos - 2),
+            end: a.pos + Math.max(1, a.refLength),
+          })),
+          (await store.manifest(signal)).contigs.map((c) => c.name),
+        )
+      : undefined)
   const samples = rows.map((r) => table.names[r]!)
   async function* withCounts(sites: AsyncIterable<GenotypeSite>) {
     for await (const site of sites) {
@@ -265,14 +280,13 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
     const counted =
       opts.genotypes === false
         ? await siteGroupCounts(store, {
-            regions: opts.regions,
+            regions,
             samples,
             groups: groups.map((g) => g.samples),
             ...signal,
           })
         : undefined
-    const source =
-      counted ?? withCounts(genotypeSites(store, { regions: opts.regions, samples, ...signal }))
+    const source = counted ?? withCounts(genotypeSites(store, { regions, samples, ...signal }))
     for await (const { site, counts } of source) {
       let allele: AlleleName | undefined
       if (wanted) {
