@@ -168,6 +168,29 @@ class RowWindow {
   }
 }
 
+/**
+ * The index's sites of path `p` that overlap `region` (all without one), each with its claims as
+ * lookups, and the steps [first, last] those claims name.
+ */
+async function pathSites(
+  index: AlleleIndex,
+  p: ManifestPath,
+  region: Region | undefined,
+  opts: AbortOptions,
+): Promise<{ sites: AlleleSite[]; claims: Lookup[][]; first: number; last: number }> {
+  const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
+  const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
+  const sites = await index.sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), opts)
+  let first = Infinity
+  let last = -1
+  const claims = sites.map((s) => {
+    const l = lookups(s)
+    for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
+    return l
+  })
+  return { sites, claims, first, last }
+}
+
 /** Which records `indexedRecords` yields (as StoreRecordOptions of the export). */
 export interface IndexedRecordOptions extends AbortOptions {
   region?: Region | undefined
@@ -196,19 +219,8 @@ export async function* indexedRecords(
   // each decoded column once, in output order (no sample asked twice): codes copy straight out
   const identity = columns.length === width && columns.every((c, h) => c === h)
   for (const p of paths) {
-    const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
-    const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
-    const sites = await indexes
-      .get(p.path)!
-      .sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), sig)
+    const { sites, claims, first, last } = await pathSites(indexes.get(p.path)!, p, region, sig)
     if (!sites.length) continue
-    let first = Infinity
-    let last = -1
-    const claims = sites.map((s) => {
-      const l = lookups(s)
-      for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
-      return l
-    })
     const rows = new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
     const runs = new NocallRuns(store, m, p, region, sig)
     for (const [i, site] of sites.entries()) {
@@ -360,23 +372,12 @@ export async function* indexedCounts(
   const classOfColumn = Int32Array.from(haplotypes, (x) => classOf[x]!)
   const state = new Uint8Array(haplotypes.length)
   for (const p of paths) {
-    const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
-    const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
-    const sites = await indexes
-      .get(p.path)!
-      .sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), sig)
+    const { sites, claims, first, last } = await pathSites(indexes.get(p.path)!, p, region, sig)
     if (!sites.length) continue
     const counts = await store.counts(p.path, sig)
     let symbols = 1
     for (let s = 0; s < counts.nSteps; s++)
       symbols = Math.max(symbols, counts.stepStart[s + 1]! - counts.stepStart[s]! + 1)
-    let first = Infinity
-    let last = -1
-    const claims = sites.map((s) => {
-      const l = lookups(s)
-      for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
-      return l
-    })
     const tally = { classOf, count: nClasses, symbols }
     const tallies = new RowWindow(store, p, first, last + 1, { tally }, sig)
     // decoded rows, only once a site needs them

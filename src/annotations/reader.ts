@@ -1,9 +1,8 @@
 // A store's site annotations by position, through their CSI indexes: a lookup reads the 64-kb
 // block of the file around the allele (once; blocks are kept in an LRU), so a region query reads
 // its part of the annotations and never the whole file. Browser-safe.
-import { readCsi, regionLines } from '../container/csi/reader.js'
-import type { CsiIndex } from '../container/csi/reader.js'
-import { ArgumentError, checkAbort } from '../core/errors.js'
+import { CsiIndexedLines } from '../container/csi/reader.js'
+import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { NamedFile } from '../core/filehandle.js'
 import { Lru } from '../core/lru.js'
@@ -21,7 +20,7 @@ const BLOCKS_KEPT = 64
 
 /** One annotation set of a store (`annotations/NAME.vcf.gz` and its index). */
 export class AnnotationSet {
-  private index: Promise<CsiIndex> | undefined
+  private readonly indexed: CsiIndexedLines
   private readonly blocks = new Lru<string, Promise<Map<string, AnnotationRecord>>>(BLOCKS_KEPT)
   private readonly types: Map<string, AnnotationType>
 
@@ -30,15 +29,7 @@ export class AnnotationSet {
     readonly files: { table: NamedFile; csi: NamedFile },
   ) {
     this.types = new Map(info.fields.map((f) => [f.key, f.type]))
-  }
-
-  /** The index, loaded once without any caller's signal (a failed load is retried next time). */
-  private loadIndex(): Promise<CsiIndex> {
-    if (!this.index) {
-      this.index = readCsi(this.files.csi)
-      this.index.catch(() => (this.index = undefined))
-    }
-    return this.index
+    this.indexed = new CsiIndexedLines(files)
   }
 
   /** The records whose POS (1-based) lies in [start + 1, end], in file order. */
@@ -48,11 +39,9 @@ export class AnnotationSet {
     end: number,
     opts: AbortOptions = {},
   ): Promise<AnnotationRecord[]> {
-    const index = await this.loadIndex()
-    checkAbort(opts.signal)
     const { table } = this.files
     const out: AnnotationRecord[] = []
-    for (const line of await regionLines({ table, index }, chrom, start, end, opts)) {
+    for (const line of await this.indexed.lines(chrom, start, end, opts)) {
       const r = parseAnnotation(line, this.types, { file: table.name })
       if (r.chrom === chrom && r.pos > start && r.pos <= end) out.push(r)
     }

@@ -160,3 +160,30 @@ export async function regionLines(
   }
   return out
 }
+
+/**
+ * A BGZF text file (a sites-only VCF: site table, annotations, allele index) read by region
+ * through its CSI index, which is loaded once without any caller's signal (a failed load is
+ * retried next time).
+ */
+export class CsiIndexedLines {
+  private index: Promise<CsiIndex> | undefined
+
+  constructor(readonly files: { table: NamedFile; csi: NamedFile }) {}
+
+  /** The data lines whose records may overlap [start, end) of `chrom`: the caller filters. */
+  async lines(
+    chrom: string,
+    start: number,
+    end: number,
+    opts: AbortOptions = {},
+  ): Promise<string[]> {
+    if (!this.index) {
+      this.index = readCsi(this.files.csi)
+      this.index.catch(() => (this.index = undefined))
+    }
+    const index = await this.index
+    checkAbort(opts.signal)
+    return regionLines({ table: this.files.table, index }, chrom, start, end, opts)
+  }
+}
