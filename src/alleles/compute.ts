@@ -5,7 +5,7 @@
 import type { AbortOptions } from '../core/errors.js'
 import { checkAbort } from '../core/errors.js'
 import { partitionPoint } from '../core/search.js'
-import { pathReference, readPathTiles, tileSource } from '../export/vcf.js'
+import { joinTiles, pathReference, readPathTiles, tileSource } from '../export/vcf.js'
 import { MARGIN } from './records.js'
 import type { PathTiles } from '../export/vcf.js'
 import { SiteTable } from '../sites/reader.js'
@@ -178,40 +178,24 @@ export async function separableJoin(
   ref: RefAccessor,
   opts: AbortOptions = {},
 ): Promise<boolean> {
-  const n = a.tiles.refVariant.length
-  let maxSpan = 1
-  for (const x of a.tiles.spans) maxSpan = Math.max(maxSpan, x)
-  const from = Math.max(0, n - maxSpan)
-  const [tail, head] = await Promise.all([
-    (await store.matrix(a.p.path, opts)).decode({ ...opts, start: from, end: n }),
-    (await store.matrix(b.p.path, opts)).decode({ ...opts, start: 0, end: 1 }),
-  ])
-  const h = head.haplotypes.length
-  const withRuns = new Set(tail.nocalls.map((c) => (c.row - from) * h + c.column))
-  const headRuns = new Set(head.nocalls.map((c) => c.column))
+  const tiles = await joinTiles(store, { p: a.p, t: a.tiles }, b.p, opts)
   const joints = new TileVariantCaller(ref)
   const checked = new Set<string>()
-  for (let x = 0; x < h; x++) {
-    let row = -1
-    for (let s = from; s < n; s++) {
-      const v = tail.values[(s - from) * h + x]!
-      if (v >= 0 && s + a.tiles.spans[a.tiles.stepStart[s]! + v]! === n) row = s
-    }
-    const w = head.values[x]!
+  for (let x = 0; x < tiles.w.length; x++) {
+    const [row, v, w] = [tiles.row[x]!, tiles.v[x]!, tiles.w[x]!]
     if (row < 0 || w < 0) continue
-    const v = tail.values[(row - from) * h + x]!
-    const key = `${row}.${v}.${w}`
-    if (checked.has(key)) continue
-    checked.add(key)
     const srcA = tileSource({ t: a.tiles, p: a.p }, row, v)
     const srcB = tileSource({ t: b.tiles, p: b.p }, 0, w)
     const ca = a.caller.call(`${row}.${v}`, srcA)
     const cb = b.caller.call(`0.${w}`, srcB)
     const differs = (c: typeof ca) => c.edits.length > 0 || c.nocalls.length > 0
-    const runs = withRuns.has((row - from) * h + x) || headRuns.has(x)
+    const runs = tiles.runs[x] === 1
     if (!((differs(ca) || runs) && (differs(cb) || runs))) continue
     // a haplotype's own no-call runs at the join: not checked here, so not separable
     if (runs) return false
+    const key = `${row}.${v}.${w}`
+    if (checked.has(key)) continue
+    checked.add(key)
     const joined = joints.call(key, {
       refStart: srcA.refStart,
       refEnd: srcB.refEnd,

@@ -343,16 +343,18 @@ interface PathEnds {
 /** Pseudo-haplotype numbers of the path joins start here (past any tile variant's). */
 const JOIN_BASE = 2 ** 40
 
-/** Decode every haplotype where path `a` ends and `b` starts: the pairs of tiles meeting there. */
-async function pathJoin(
+/**
+ * Each haplotype's tiles where path `a` ends and `b` (abutting it) starts: `row`/`v` the tile of
+ * `a` reaching its last step (−1 when none), `w` the value of `b`'s first step, and `runs` 1 when
+ * either cell has no-call runs of its own.
+ */
+export async function joinTiles(
   store: Store,
-  a: { p: ManifestPath; t: PathTiles },
+  a: { p: ManifestPath; t: Pick<PathTiles, 'refVariant' | 'spans' | 'stepStart'> },
   b: ManifestPath,
-  base: number,
   opts: AbortOptions,
-): Promise<{ tail: PathJoin; head: PathJoin; pairs: number }> {
+): Promise<{ row: Int32Array; v: Int32Array; w: Int32Array; runs: Uint8Array }> {
   const sig = opts.signal ? { signal: opts.signal } : {}
-  const bCounts = await store.counts(b.path, opts)
   const n = a.t.refVariant.length
   let maxSpan = 1
   for (const x of a.t.spans) maxSpan = Math.max(maxSpan, x)
@@ -362,18 +364,35 @@ async function pathJoin(
     (await store.matrix(b.path, opts)).decode({ ...sig, start: 0, end: 1 }),
   ])
   const h = startRow.haplotypes.length
+  const row = new Int32Array(h).fill(-1)
+  const v = new Int32Array(h).fill(-1)
+  const runs = new Uint8Array(h)
+  for (let x = 0; x < h; x++)
+    // the tile ending at the path's end: anchored at the row whose span reaches the last step
+    for (let s = from; s < n; s++) {
+      const y = endRows.values[(s - from) * h + x]!
+      if (y >= 0 && s + a.t.spans[a.t.stepStart[s]! + y]! === n) [row[x], v[x]] = [s, y]
+    }
+  for (const c of endRows.nocalls) if (c.row === row[c.column]) runs[c.column] = 1
+  for (const c of startRow.nocalls) runs[c.column] = 1
+  return { row, v, w: startRow.values.slice(0, h), runs }
+}
+
+/** Decode every haplotype where path `a` ends and `b` starts: the pairs of tiles meeting there. */
+async function pathJoin(
+  store: Store,
+  a: { p: ManifestPath; t: PathTiles },
+  b: ManifestPath,
+  base: number,
+  opts: AbortOptions,
+): Promise<{ tail: PathJoin; head: PathJoin; pairs: number }> {
+  const bCounts = await store.counts(b.path, opts)
+  const tiles = await joinTiles(store, { p: a.p, t: a.t }, b, opts)
   const pairs = new Map<string, number>()
   const tail: PathJoin = { tiles: [] }
   const head: PathJoin = { tiles: [] }
-  for (let x = 0; x < h; x++) {
-    // the tile ending at the path's end: anchored at the row whose span reaches the last step
-    let row = -1
-    let v = -1
-    for (let s = from; s < n; s++) {
-      const y = endRows.values[(s - from) * h + x]!
-      if (y >= 0 && s + a.t.spans[a.t.stepStart[s]! + y]! === n) [row, v] = [s, y]
-    }
-    const w = startRow.values[x]!
+  for (let x = 0; x < tiles.w.length; x++) {
+    const [row, v, w] = [tiles.row[x]!, tiles.v[x]!, tiles.w[x]!]
     const key = `${row}.${v}.${w}`
     if (pairs.has(key)) continue
     const hap = base + pairs.size
