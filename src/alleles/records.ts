@@ -86,6 +86,42 @@ function lookups(site: AlleleSite): Lookup[] {
   return out
 }
 
+/**
+ * Each decoded column's code at `site` into `state` (0 REF, 1 ALT, 2 no-call): its tiles' marks
+ * (a no-call from any wins, else the ALT from any), then its own no-call runs.
+ */
+async function siteCodes(
+  site: AlleleSite,
+  l: readonly Lookup[],
+  rows: RowWindow,
+  runs: NocallRuns,
+  state: Uint8Array,
+): Promise<void> {
+  const width = state.length
+  if (l.length === 1) {
+    // one step (almost every site): each haplotype's code is its tile variant's mark
+    const { step, marks } = l[0]!
+    const slice = rows.slice(step) ?? (await rows.row(step))
+    markRow(slice.values, (step - slice.start) * width, width, marks, state)
+  } else {
+    state.fill(0)
+    for (const { step, marks } of l) {
+      const slice = rows.slice(step) ?? (await rows.row(step))
+      const base = (step - slice.start) * width
+      const values = slice.values
+      const n = marks.length
+      for (let x = 0; x < width; x++) {
+        const v = values[base + x]!
+        const mark = v >= 0 && v < n ? marks[v]! : 0
+        if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
+      }
+    }
+  }
+  // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
+  if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
+  await runs.apply(site, rows, state)
+}
+
 /** Each column's code at a one-step site: its tile variant's mark (a plain loop the JIT keeps). */
 function markRow(
   values: Int32Array,
@@ -226,28 +262,7 @@ export async function* indexedRecords(
     for (const [i, site] of sites.entries()) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const l = claims[i]!
-      if (l.length === 1) {
-        // one step (almost every site): each haplotype's code is its tile variant's mark
-        const { step, marks } = l[0]!
-        const slice = rows.slice(step) ?? (await rows.row(step))
-        markRow(slice.values, (step - slice.start) * width, width, marks, state)
-      } else {
-        state.fill(0)
-        for (const { step, marks } of l) {
-          const slice = rows.slice(step) ?? (await rows.row(step))
-          const base = (step - slice.start) * width
-          const values = slice.values
-          const n = marks.length
-          for (let x = 0; x < width; x++) {
-            const v = values[base + x]!
-            const mark = v >= 0 && v < n ? marks[v]! : 0
-            if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
-          }
-        }
-      }
-      // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
-      if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
-      await runs.apply(site, rows, state)
+      await siteCodes(site, l, rows, runs, state)
       let gt: Uint8Array
       if (identity) gt = state.slice()
       else {
@@ -408,19 +423,7 @@ export async function* indexedCounts(
         }
       } else {
         rows ??= new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
-        state.fill(0)
-        for (const { step, marks } of l) {
-          const slice = rows.slice(step) ?? (await rows.row(step))
-          const base = (step - slice.start) * haplotypes.length
-          for (let x = 0; x < haplotypes.length; x++) {
-            const v = slice.values[base + x]!
-            if (v < 0) continue
-            const mark = marks[v]
-            if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
-          }
-        }
-        if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
-        await runs.apply(site, rows, state)
+        await siteCodes(site, l, rows, runs, state)
         for (let x = 0; x < haplotypes.length; x++) {
           const c = classOfColumn[x]!
           if (state[x] === GT_NOCALL) an[c]!--

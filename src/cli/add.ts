@@ -1,46 +1,10 @@
 // lightning-tiles add: more samples into a store, as a new segment; compact: one segment again;
 // index: the allele index of a store built before it.
-import { constants } from 'node:os'
-import { CommanderError } from 'commander'
 import type { Command } from 'commander'
-import { abortOnSignals, callableOption, wholeNumber } from './build.js'
+import { callableOption, wholeNumber } from './build.js'
+import { interruptible } from './interrupt.js'
 import { addSampleOptions, checkStore, sampleNames } from './io.js'
 import type { InputCliOptions } from './build.js'
-
-/**
- * Run `work` with a progress bar, SIGINT/SIGTERM aborting it: the store is then left as it was and
- * the command exits 128 + the signal number, as `build` does.
- */
-async function interruptible<T>(
-  command: string,
-  store: string,
-  work: (o: {
-    signal: AbortSignal
-    onProgress: (p: { phase: string; done: number; total: number }) => void
-  }) => Promise<T>,
-): Promise<T> {
-  const { progressBar } = await import('./progress.js')
-  const bar = progressBar()
-  const interrupt = abortOnSignals()
-  try {
-    return await work({ signal: interrupt.signal, onProgress: bar.onProgress })
-  } catch (err) {
-    const sig = interrupt.received()
-    if (sig === undefined) throw err
-    bar.stop()
-    process.stderr.write(
-      `lightning-tiles: ${command} interrupted by ${sig}; ${store} left as it was\n`,
-    )
-    throw new CommanderError(
-      128 + constants.signals[sig],
-      'lightning-tiles.interrupted',
-      `interrupted by ${sig}`,
-    )
-  } finally {
-    interrupt.dispose()
-    bar.stop()
-  }
-}
 
 export function registerAdd(program: Command): void {
   const cmd = program
@@ -67,7 +31,7 @@ export function registerAdd(program: Command): void {
     const samples = await sampleNames(o)
     const { addToStore } = await import('../tiling/add.js')
     const t0 = performance.now()
-    const r = await interruptible('add', store, (run) =>
+    const r = await interruptible('add', `${store} left as it was`, (run) =>
       addToStore({
         store,
         reference: o.reference,
@@ -82,7 +46,8 @@ export function registerAdd(program: Command): void {
         ...(o.renameChrs ? { renameChrs: o.renameChrs } : {}),
         ...(samples ? { samples } : {}),
         ...(o.skipRefMismatch ? { skipRefMismatch: true } : {}),
-        ...run,
+        signal: run.signal,
+        onProgress: run.onProgress,
       }),
     )
     const variants = r.manifest.paths.reduce((a, p) => a + p.variants, 0)
@@ -106,7 +71,11 @@ export function registerAdd(program: Command): void {
       await checkStore(store)
       const { compactStore } = await import('../store/compact.js')
       const t0 = performance.now()
-      const r = await interruptible('compact', store, (run) => compactStore({ store, ...run }))
+      const r = await interruptible(
+        'compact',
+        `${store} left as it was`,
+        ({ signal, onProgress }) => compactStore({ store, signal, onProgress }),
+      )
       process.stderr.write(
         r.segments === 1
           ? `${store} has one segment per path: nothing to compact\n`
@@ -124,7 +93,9 @@ export function registerAdd(program: Command): void {
       await checkStore(store)
       const { indexAlleles } = await import('../alleles/writer.js')
       const t0 = performance.now()
-      const r = await interruptible('index', store, (run) => indexAlleles(store, run))
+      const r = await interruptible('index', `${store} left as it was`, ({ signal, onProgress }) =>
+        indexAlleles(store, { signal, onProgress }),
+      )
       process.stderr.write(
         r.manifest.genotypes
           ? `indexed ${r.sites} alleles of ${store} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${r.multiStep} claimed by tiles of two steps, ${r.haplotypeWise} taken haplotype by haplotype)${r.unindexed.length ? `; none for ${r.unindexed.join(', ')}, where an indel left-aligns into the path before (their queries read the tiles)` : ''}\n`

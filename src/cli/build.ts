@@ -1,39 +1,10 @@
 // lightning-tiles build: reference FASTA + cohort VCF (or gVCFs, or FASTA pairs) → tiled store.
-import { constants } from 'node:os'
-import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { formatPath } from '../core/tileId.js'
+import { interruptible } from './interrupt.js'
 import { addSampleOptions, sampleNames } from './io.js'
 import type { SampleOptions } from './io.js'
-
-/**
- * SIGINT and SIGTERM abort the build, which then removes its temporary directory; the command
- * exits 128 + the signal number (130, 143) as a shell does. A second signal exits at once (a later
- * build removes what is left).
- */
-export function abortOnSignals(): {
-  signal: AbortSignal
-  received: () => NodeJS.Signals | undefined
-  dispose: () => void
-} {
-  const controller = new AbortController()
-  let received: NodeJS.Signals | undefined
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (received) process.exit(128 + constants.signals[received])
-    received = sig
-    controller.abort()
-  }
-  const signals = ['SIGINT', 'SIGTERM'] as const
-  for (const sig of signals) process.on(sig, onSignal)
-  return {
-    signal: controller.signal,
-    received: () => received,
-    dispose: () => {
-      for (const sig of signals) process.off(sig, onSignal)
-    },
-  }
-}
 
 /** An option's value as a whole number ≥ 0 (undefined when not given). */
 export function wholeNumber(what: string, v: string | undefined): number | undefined {
@@ -188,9 +159,9 @@ export function registerBuild(program: Command): void {
         import('../tiling/parallel.js'),
         import('./progress.js'),
       ])
-      const bar = progressBar()
       const t0 = performance.now()
       if (o.tagsOnly) {
+        const bar = progressBar()
         const n = await writeBuildTags({
           reference: o.reference,
           out: o.out,
@@ -202,9 +173,8 @@ export function registerBuild(program: Command): void {
         process.stderr.write(`picked the tags of ${n} path(s) into ${o.out}\n`)
         return
       }
-      const interrupt = abortOnSignals()
-      try {
-        const built = await buildStoreParallel(
+      const built = await interruptible('build', `${o.out} left as it was`, (run) =>
+        buildStoreParallel(
           {
             reference: o.reference,
             ...(o.vcf ? { vcf: o.vcf } : {}),
@@ -229,49 +199,34 @@ export function registerBuild(program: Command): void {
             ...(o.cgftTileMap ? { fullTileMap: true } : {}),
             ...(o.tags ? { tags: o.tags } : {}),
             ...(only ? { paths: only } : {}),
-            onProgress: bar.onProgress,
-            signal: interrupt.signal,
+            onProgress: run.onProgress,
+            signal: run.signal,
           },
           threads,
-        )
-        const { manifest, overlaps, refMismatches, unplaced, contigRenames } = built
-        bar.stop()
-        const steps = manifest.paths.reduce((a, p) => a + p.steps, 0)
-        const variants = manifest.paths.reduce((a, p) => a + p.variants, 0)
-        const paths = manifest.paths
-        const range = paths.length
-          ? `${formatPath(paths[0]!.path)}–${formatPath(paths[paths.length - 1]!.path)}`
-          : 'none'
-        process.stderr.write(
-          [
-            `built ${manifest.partial ? `partial store (paths of ${manifest.partial.pathCount}) ` : ''}` +
-              `${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-            `  samples ${manifest.samples.length}, paths ${paths.length} (${range}), tiles ${steps}, tile variants ${variants}`,
-            `  library version ${manifest.libraryVersion}`,
-            ...contigRenames.map(
-              (r) => `  contig ${r.from} of ${r.file} read as ${r.to} (${r.how})`,
-            ),
-            `  skipped ${overlaps.length} overlapping variant(s) (as bcftools consensus does)` +
-              (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : '') +
-              (unplaced.length ? `, ${unplaced.length} record(s) on contigs no path covers` : '') +
-              (overlaps.length + refMismatches.length + unplaced.length
-                ? ` (listed in ${o.out}/skipped.tsv.gz)`
-                : ''),
-          ].join('\n') + '\n',
-        )
-      } catch (err) {
-        const sig = interrupt.received()
-        if (sig === undefined) throw err
-        bar.stop()
-        process.stderr.write(
-          `lightning-tiles: build interrupted by ${sig}; ${o.out} left as it was\n`,
-        )
-        const code = 128 + constants.signals[sig]
-        throw new CommanderError(code, 'lightning-tiles.interrupted', `interrupted by ${sig}`)
-      } finally {
-        interrupt.dispose()
-        bar.stop()
-      }
+        ),
+      )
+      const { manifest, overlaps, refMismatches, unplaced, contigRenames } = built
+      const steps = manifest.paths.reduce((a, p) => a + p.steps, 0)
+      const variants = manifest.paths.reduce((a, p) => a + p.variants, 0)
+      const paths = manifest.paths
+      const range = paths.length
+        ? `${formatPath(paths[0]!.path)}–${formatPath(paths[paths.length - 1]!.path)}`
+        : 'none'
+      process.stderr.write(
+        [
+          `built ${manifest.partial ? `partial store (paths of ${manifest.partial.pathCount}) ` : ''}` +
+            `${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+          `  samples ${manifest.samples.length}, paths ${paths.length} (${range}), tiles ${steps}, tile variants ${variants}`,
+          `  library version ${manifest.libraryVersion}`,
+          ...contigRenames.map((r) => `  contig ${r.from} of ${r.file} read as ${r.to} (${r.how})`),
+          `  skipped ${overlaps.length} overlapping variant(s) (as bcftools consensus does)` +
+            (refMismatches.length ? `, ${refMismatches.length} REF mismatch(es)` : '') +
+            (unplaced.length ? `, ${unplaced.length} record(s) on contigs no path covers` : '') +
+            (overlaps.length + refMismatches.length + unplaced.length
+              ? ` (listed in ${o.out}/skipped.tsv.gz)`
+              : ''),
+        ].join('\n') + '\n',
+      )
     })
 }
 

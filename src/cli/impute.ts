@@ -1,17 +1,14 @@
 // lightning-tiles panel / conform / impute / impute-join: imputation against a store (see
 // src/impute). `impute` runs the whole pipeline; `panel`, `conform` and `impute-join` are its
 // steps on their own, as the CWL workflow (cwl/impute.cwl) runs them.
-import { constants } from 'node:os'
 import { writeFile } from 'node:fs/promises'
-import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { Store } from '../store/Store.js'
-import { abortOnSignals } from './build.js'
+import { interruptible } from './interrupt.js'
 import { checkOutputFile, cliStore, opener, write } from './io.js'
 import { parseBases } from './ld.js'
-import { progressBar } from './progress.js'
 import { isBgzfName, writeVcfFile } from './vcf.js'
 
 /** The store's samples that `-s SPEC` selects (an expression, `,A,B` or `@FILE`), as `ld -s`. */
@@ -53,33 +50,6 @@ function whole(text: string, option: string): number {
   if (!(Number.isInteger(v) && v > 0))
     throw new ArgumentError(`${option} ${text}: expected a whole number above 0`)
   return v
-}
-
-/** Run `work` with SIGINT/SIGTERM aborting it; an interrupted run exits 130/143. */
-async function interruptible(
-  what: string,
-  work: (signal: AbortSignal, bar: ReturnType<typeof progressBar>) => Promise<void>,
-): Promise<void> {
-  const bar = progressBar()
-  const interrupt = abortOnSignals()
-  try {
-    await work(interrupt.signal, bar)
-  } catch (err) {
-    const sig = interrupt.received()
-    if (sig === undefined) throw err
-    bar.stop()
-    process.stderr.write(
-      `lightning-tiles: ${what} interrupted by ${sig}; temporary files removed\n`,
-    )
-    throw new CommanderError(
-      128 + constants.signals[sig],
-      'lightning-tiles.interrupted',
-      `interrupted by ${sig}`,
-    )
-  } finally {
-    interrupt.dispose()
-    bar.stop()
-  }
 }
 
 interface PanelCliOptions {
@@ -140,7 +110,7 @@ export function registerImpute(program: Command): void {
       const samples = await panelSamples(open, o.samples, command)
       const { writePanel, writeBref3, writeGeneticMap } = await import('../impute/panel.js')
       if (o.bref3) (await import('../impute/tool.js')).checkToolInstalled('bref3')
-      await interruptible('panel', async (signal, bar) => {
+      await interruptible('panel', 'temporary files removed', async ({ signal, bar }) => {
         const stats = await writePanel(open, o.output, {
           samples,
           region,
@@ -254,7 +224,7 @@ export function registerImpute(program: Command): void {
       const output = o.output
       if (output === undefined) throw new ArgumentError('give the output directory: -o DIR')
       const samples = await panelSamples(open, o.samples, command)
-      await interruptible('impute', async (signal, bar) => {
+      await interruptible('impute', 'temporary files removed', async ({ signal, bar }) => {
         const r = await imputeFromStore({
           store: open,
           target: o.target,

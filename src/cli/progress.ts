@@ -5,10 +5,12 @@ import type { Progress, ProgressCallback } from '../core/progress.js'
  * A progress bar on stderr that follows `onProgress` reports: one bar per phase. Silent when
  * stderr is not a terminal unless `force` (CI logs then get one line per phase).
  */
-export function progressBar(opts: { force?: boolean } = {}): {
+export interface ProgressBar {
   onProgress: ProgressCallback
   stop(): void
-} {
+}
+
+export function progressBar(opts: { force?: boolean } = {}): ProgressBar {
   const tty = process.stderr.isTTY === true || opts.force === true
   let bar: SingleBar | undefined
   let phase = ''

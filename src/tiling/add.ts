@@ -10,7 +10,7 @@
 // The store is written anew beside the old one and renamed into place when complete (StoreWriter),
 // so an interrupted or refused add leaves it as it was.
 import { existsSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { ProgressCallback } from '../core/progress.js'
@@ -29,7 +29,7 @@ import { genotypesOfPath, libraryStage, withHaplotypes } from './build.js'
 import type { LibraryPath, Run } from './build.js'
 import type { ContigRename } from './contigNames.js'
 import type { OverlapSkip } from './haplotypes.js'
-import { DEFAULT_MIN_GQ, openInputs } from './inputs.js'
+import { inputsRead, openInputs } from './inputs.js'
 import type { InputOptions } from './inputs.js'
 import type { ReferenceFasta } from './reference.js'
 import { pickTags } from './tags.js'
@@ -157,15 +157,7 @@ export async function addToStore(opts: AddOptions): Promise<AddResult> {
           {
             segment,
             samples: source.samples.length,
-            ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
-            ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
-            ...(opts.gvcf
-              ? {
-                  gvcf: opts.gvcf.map((f) => basename(f)),
-                  minGq: opts.minGq ?? DEFAULT_MIN_GQ,
-                  minDp: opts.minDp ?? 0,
-                }
-              : {}),
+            ...inputsRead(opts),
             created: new Date().toISOString(),
           },
         ],

@@ -47,7 +47,7 @@ import type { ManifestDraft } from '../store/writer.js'
 import { fastjRecordsOf } from './fastj.js'
 import type { OverlapSkip } from './haplotypes.js'
 import type { ContigRename } from './contigNames.js'
-import { DEFAULT_MIN_GQ, openInputs } from './inputs.js'
+import { inputsRead, openInputs } from './inputs.js'
 import type { HaplotypeInput } from './inputs.js'
 import { PathStructSpill } from './pathStructSpill.js'
 import { openReference } from './reference.js'
@@ -519,15 +519,7 @@ async function manifestStage(
     genotypes: { segments: [{ samples: b.samples.map((s) => s.name) }] },
     source: {
       reference: basename(opts.reference),
-      ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
-      ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
-      ...(opts.gvcf
-        ? {
-            gvcf: opts.gvcf.map((f) => basename(f)),
-            minGq: opts.minGq ?? DEFAULT_MIN_GQ,
-            minDp: opts.minDp ?? 0,
-          }
-        : {}),
+      ...inputsRead(opts),
       ...(source.records !== undefined ? { records: source.records } : {}),
       skippedOverlaps: skipped.overlaps.length,
       skippedRefMismatches: skipped.refMismatches.length,

@@ -2,7 +2,7 @@
 // haplotype pairs, with callable regions for VCF and gVCF), checked before any work starts, and
 // turned path by path into path libraries (tiles.ts).
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { ArgumentError, NotFoundError, checkAbort } from '../core/errors.js'
 import { checkInputFile } from '../core/nodeFile.js'
 import { CallableRegions } from './callable.js'
@@ -77,6 +77,27 @@ export interface InputOptions {
 
 /** Default --min-gq: GQ 20, the usual cut of a confident genotype (1 % error). */
 export const DEFAULT_MIN_GQ = 20
+
+/** What the manifest says was read (build's `source`, add's `added[]`): file names, thresholds. */
+export function inputsRead(opts: InputOptions): {
+  vcf?: string
+  fasta?: string[]
+  gvcf?: string[]
+  minGq?: number
+  minDp?: number
+} {
+  return {
+    ...(opts.vcf ? { vcf: basename(opts.vcf) } : {}),
+    ...(opts.fasta ? { fasta: opts.fasta.map((f) => basename(f)) } : {}),
+    ...(opts.gvcf
+      ? {
+          gvcf: opts.gvcf.map((f) => basename(f)),
+          minGq: opts.minGq ?? DEFAULT_MIN_GQ,
+          minDp: opts.minDp ?? 0,
+        }
+      : {}),
+  }
+}
 
 /** The file names looked for in --callable-dir, in order: CallableLoci, mosdepth, any BED. */
 export const CALLABLE_DIR_NAMES = [
