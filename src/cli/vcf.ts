@@ -7,6 +7,7 @@ import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { ManifestPath } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
+import type { VcfRecord } from '../variants/vcf.js'
 import {
   addRegionOptions,
   addSampleOptions,
@@ -58,24 +59,25 @@ function passes(regions: Region[], paths: ManifestPath[]): Region[][] {
 
 /**
  * The VCF lines of `regions` (sorted and merged; undefined: everything): as bcftools view -r,
- * each record that overlaps any region, once, in order.
+ * each record that overlaps any region, once, in order. Records come unformatted (header lines
+ * are strings): stdout writes them as bytes, a file as text.
  */
-async function* vcfLines(
+async function* vcfItems(
   open: Store,
   samples: string[] | undefined,
   regions: Region[] | undefined,
   paths: ManifestPath[],
-): AsyncGenerator<string> {
-  const { storeToVcf } = await import('../export/vcf.js')
+): AsyncGenerator<string | VcfRecord> {
+  const { storeVcfItems } = await import('../export/vcf.js')
   const opts = samples ? { samples } : {}
   if (!regions) {
-    yield* storeToVcf(open, opts)
+    yield* storeVcfItems(open, opts)
     return
   }
   if (!regions.length) {
     // no region on the store's contigs: the header only
-    for await (const line of storeToVcf(open, opts)) {
-      if (!line.startsWith('#')) return
+    for await (const line of storeVcfItems(open, opts)) {
+      if (typeof line !== 'string') return
       yield line
     }
     return
@@ -85,18 +87,18 @@ async function* vcfLines(
   for (const group of passes(regions, paths)) {
     const hull = { ...group[0]!, end: group[group.length - 1]!.end }
     let i = 0
-    for await (const line of storeToVcf(open, { ...opts, region: hull })) {
-      if (line.startsWith('#')) {
-        if (header) yield line
+    for await (const r of storeVcfItems(open, { ...opts, region: hull })) {
+      if (typeof r === 'string') {
+        if (header) yield r
         continue
       }
-      const r = recordSpan(line)
+      const end = r.pos + r.ref.length
       // records come sorted by start: regions ending before this one's start end before the rest
-      while (i < group.length && group[i]!.end <= r.beg) i++
-      if (i === group.length || group[i]!.start >= r.end) continue
+      while (i < group.length && group[i]!.end <= r.pos) i++
+      if (i === group.length || group[i]!.start >= end) continue
       // a record that reaches back into an earlier pass's region was printed there
-      if (before?.chrom === r.chrom && r.beg < before.end) continue
-      yield line
+      if (before?.chrom === r.chrom && r.pos < before.end) continue
+      yield r
     }
     header = false
     before = group[group.length - 1]
@@ -205,12 +207,19 @@ export function registerVcf(program: Command): void {
       const samples = await sampleNames(o)
       const manifest = await open.manifest()
       const regions = await regionsOf(o, manifest, true)
-      const lines = vcfLines(open, samples, regions, manifest.paths)
+      const items = vcfItems(open, samples, regions, manifest.paths)
+      const { formatVcfRecord, vcfBytes } = await import('../variants/vcfBytes.js')
       if (output === undefined) {
-        for await (const chunk of batches(lines)) await write(chunk)
+        for await (const chunk of vcfBytes(items)) await write(chunk)
         return
       }
       const maxLength = Math.max(0, ...manifest.contigs.map((c) => c.length))
-      await writeVcfFile(output, lines, o.writeIndex ? { maxLength } : undefined)
+      await writeVcfFile(
+        output,
+        (async function* () {
+          for await (const x of items) yield typeof x === 'string' ? x : formatVcfRecord(x)
+        })(),
+        o.writeIndex ? { maxLength } : undefined,
+      )
     })
 }

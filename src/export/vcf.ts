@@ -487,13 +487,25 @@ export async function* storeToVcf(
   store: Store,
   opts: StoreVcfOptions = {},
 ): AsyncGenerator<string> {
+  for await (const x of storeVcfItems(store, opts))
+    yield typeof x === 'string' ? x : formatVcfRecord(x)
+}
+
+/**
+ * What `storeToVcf` writes: its header lines, then its records unformatted (for `vcfBytes`,
+ * which writes them as bytes).
+ */
+export async function* storeVcfItems(
+  store: Store,
+  opts: StoreVcfOptions = {},
+): AsyncGenerator<string | VcfRecord> {
   const { m, samples } = await exportPlan(store, opts)
   yield* vcfHeader(
     m.contigs,
     samples,
     m.source.reference === undefined ? {} : { reference: m.source.reference },
   )
-  for await (const r of storeRecords(store, opts)) yield formatVcfRecord(r)
+  yield* storeRecords(store, opts)
 }
 
 /**

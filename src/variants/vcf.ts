@@ -12,6 +12,7 @@ import { alignTile, altToRef } from './align.js'
 import type { Edit } from './align.js'
 import { canonicalVariants, normalizeEdit, smallestPeriod, variantKey } from './normalize.js'
 import type { RefAccessor, Variant } from './normalize.js'
+import { formatVcfRecord } from './vcfBytes.js'
 
 export interface Contig {
   name: string
@@ -275,37 +276,7 @@ export function vcfHeader(
   return lines
 }
 
-const ALLELE = [0x30, 0x31, 0x2e] // '0' '1' '.'
-/** Every genotype's three bytes by (first code × 3 + second) × 2 + phased, made once. */
-const GENOTYPE = Array.from({ length: 18 }, (_, k) => {
-  const pair = k >> 1
-  return [ALLELE[Math.floor(pair / 3)]!, k & 1 ? 0x7c : 0x2f, ALLELE[pair % 3]!] as const
-})
-const GT_FIRST = Uint8Array.from(GENOTYPE, (g) => g[0])
-const GT_SEP = Uint8Array.from(GENOTYPE, (g) => g[1])
-const GT_SECOND = Uint8Array.from(GENOTYPE, (g) => g[2])
-/** The sample columns are written as bytes into this buffer (grown as needed) and decoded once:
- * a string per sample joined would cost more than everything else of a wide record. */
-let columnBytes = new Uint8Array(0)
-const ascii = new TextDecoder()
-
-/** One record as a VCF line (no trailing newline). */
-export function formatVcfRecord(r: VcfRecord): string {
-  const head = `${r.chrom}\t${r.pos + 1}\t${r.id ?? '.'}\t${r.ref}\t${r.alt}\t.\t.\t.\tGT`
-  const n = r.phased.length
-  if (n === 0) return head
-  const { gt, phased } = r
-  if (columnBytes.length < 4 * n) columnBytes = new Uint8Array(4 * n)
-  const out = columnBytes
-  for (let i = 0, at = 0; i < n; i++, at += 4) {
-    const k = (gt[2 * i]! * 3 + gt[2 * i + 1]!) * 2 + (phased[i] ? 1 : 0)
-    out[at] = 0x09
-    out[at + 1] = GT_FIRST[k]!
-    out[at + 2] = GT_SEP[k]!
-    out[at + 3] = GT_SECOND[k]!
-  }
-  return head + ascii.decode(out.subarray(0, 4 * n))
-}
+export { formatVcfRecord }
 
 // ---------------------------------------------------------------------------------------------
 // the engine of `lightning-tiles vcf`

@@ -1,0 +1,115 @@
+// VCF records as bytes. A wide record (20,000 samples: 80 kB of `\t0|0`) is written as 32-bit
+// words, one per sample: the sample's two haplotype codes, read as one 16-bit number, index a
+// table of the four bytes of its column. Strings would cost a conversion and a copy per line on
+// the way to stdout. Browser-safe.
+import type { VcfRecord } from './vcf.js'
+
+const ALLELE = [0x30, 0x31, 0x2e] // '0' '1' '.'
+/** Codes of a sample read as one 16-bit number (either byte order): below PAIRS. */
+const PAIRS = 0x303
+/** A sample's column `\t0|1` as one 32-bit word by its pair (+ PAIRS: unphased, `/`). */
+const COLUMN = new Uint32Array(2 * PAIRS)
+{
+  // through views of the same bytes, so the tables hold in the machine's byte order
+  const pair = new Uint16Array(1)
+  const word = new Uint32Array(1)
+  for (const unphased of [0, 1])
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        new Uint8Array(pair.buffer).set([a, b])
+        new Uint8Array(word.buffer).set([0x09, ALLELE[a]!, unphased ? 0x2f : 0x7c, ALLELE[b]!])
+        COLUMN[unphased * PAIRS + pair[0]!] = word[0]!
+      }
+}
+
+/** Per sample, PAIRS when unphased (kept for the last `phased` asked). */
+let offsets: { phased: Uint8Array; offset: Uint16Array } | undefined
+function offsetsOf(phased: Uint8Array): Uint16Array {
+  if (offsets?.phased !== phased)
+    offsets = { phased, offset: Uint16Array.from(phased, (p) => (p ? 0 : PAIRS)) }
+  return offsets.offset
+}
+
+/** The sample columns, written as words here and copied out (grown as needed). */
+let columns = new Uint32Array(0)
+
+/** Bytes a record's line needs at most (its newline included). */
+export function recordBytes(r: VcfRecord): number {
+  // the text columns in UTF-16 units: at most 3 bytes each in UTF-8
+  const text = r.chrom.length + (r.id?.length ?? 1) + r.ref.length + r.alt.length
+  return 3 * text + 32 + 4 * r.phased.length + 1
+}
+
+const encoder = new TextEncoder()
+
+/** Each sample's column word from its pair of codes (a plain loop over locals the JIT keeps). */
+function fillColumns(pairs: Uint16Array, offset: Uint16Array, out: Uint32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = COLUMN[pairs[i]! + offset[i]!]!
+}
+
+/**
+ * Write one record's line (with its newline) into `out` at `at`, which has room for
+ * `recordBytes(r)`; returns where the line ends.
+ */
+export function writeRecord(r: VcfRecord, out: Uint8Array, at: number): number {
+  const head = `${r.chrom}\t${r.pos + 1}\t${r.id ?? '.'}\t${r.ref}\t${r.alt}\t.\t.\t.\tGT`
+  at += encoder.encodeInto(head, out.subarray(at)).written
+  const { gt, phased } = r
+  const n = phased.length
+  if (n > 0) {
+    if (columns.length < n) columns = new Uint32Array(n)
+    const offset = offsetsOf(phased)
+    if (gt.byteOffset % 2 === 0)
+      fillColumns(new Uint16Array(gt.buffer, gt.byteOffset, n), offset, columns, n)
+    else {
+      const pair = new Uint16Array(1)
+      const bytes = new Uint8Array(pair.buffer)
+      for (let i = 0; i < n; i++) {
+        bytes[0] = gt[2 * i]!
+        bytes[1] = gt[2 * i + 1]!
+        columns[i] = COLUMN[pair[0]! + offset[i]!]!
+      }
+    }
+    out.set(new Uint8Array(columns.buffer, 0, 4 * n), at)
+    at += 4 * n
+  }
+  out[at] = 0x0a
+  return at + 1
+}
+
+const ascii = new TextDecoder()
+let lineBytes = new Uint8Array(0)
+
+/** One record as a VCF line (no trailing newline). */
+export function formatVcfRecord(r: VcfRecord): string {
+  const need = recordBytes(r)
+  if (lineBytes.length < need) lineBytes = new Uint8Array(need)
+  return ascii.decode(lineBytes.subarray(0, writeRecord(r, lineBytes, 0) - 1))
+}
+
+/** Chunk size of `vcfBytes`: big enough that a write per chunk costs nothing. */
+const CHUNK = 1 << 20
+
+/**
+ * VCF lines (header strings without newlines, then records) as chunks of bytes of about a
+ * megabyte, each a new array (a consumer may keep it, e.g. a stream not yet drained).
+ */
+export async function* vcfBytes(
+  lines: AsyncIterable<string | VcfRecord>,
+): AsyncGenerator<Uint8Array> {
+  let buf = new Uint8Array(CHUNK)
+  let at = 0
+  for await (const line of lines) {
+    const need = typeof line === 'string' ? 3 * line.length + 1 : recordBytes(line)
+    if (at + need > buf.length) {
+      if (at > 0) yield buf.subarray(0, at)
+      buf = new Uint8Array(Math.max(CHUNK, need))
+      at = 0
+    }
+    if (typeof line === 'string') {
+      at += encoder.encodeInto(line, buf.subarray(at)).written
+      buf[at++] = 0x0a
+    } else at = writeRecord(line, buf, at)
+  }
+  if (at > 0) yield buf.subarray(0, at)
+}
