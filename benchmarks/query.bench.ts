@@ -5,7 +5,11 @@
 //   (c) the carriers of one allele, (d) per-group AC/AN over 3 Mb with two population groups.
 // Samples get populations round-robin (sample i of the VCF: FIN, GBR, IBS for i mod 3), imported
 // with `lightning-tiles samples STORE --import`, copied to BGT's .spl and given to
-// `bcftools +fill-tags -S`. Every command is one child process under GNU time, median of RUNS.
+// `bcftools +fill-tags -S`. Every command is one child process, median of RUNS: its times by bash's
+// `time` (1 ms resolution), its peak RSS by GNU time.
+// Each of our queries is also run in-process (query.driver.ts: the store opened once, the query
+// run 1 + WARM times), and Node's start-up floor (`node -e ''`, our CLI's `--version`) is timed
+// in the same run: a C tool's whole process can take less than Node takes to start.
 //
 //   npx tsx benchmarks/query.bench.ts [N...]        (prints the RESULTS.md section)
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -16,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { storeFiles } from '../src/store/layout.js'
 import { bgtBinary } from '../test/bgt.js'
 import { median, table } from './lib.js'
+import type { DriverInput, DriverQuery, DriverResult, QueryOutput } from './query.driver.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const REF = join(ROOT, 'testdata/chr20/20.1-4000000.fa.gz')
@@ -24,25 +29,33 @@ const COHORTS = process.env.COHORTS ?? '/work/cohorts'
 const WORK = join(ROOT, '.tmp/bench-query')
 const LT = `node ${join(ROOT, 'bin/lightning-tiles.js')}`
 const RUNS = Number(process.env.RUNS ?? 3)
+const WARM = 7
+/** runs of the start-up floor (each about a tenth of a second) */
+const FLOOR_RUNS = 10
+const DRIVER = join(ROOT, 'benchmarks/query.driver.ts')
 const SIZES = [300, 5_000, 20_000]
 const POPS = ['FIN', 'GBR', 'IBS']
 const WHOLE = '20:1000000-4000000'
 const REGION = '20:1000000-1100000'
 
-/** Wall and CPU (user + system) seconds and peak RSS of a command: medians of `runs` under GNU time. */
+/**
+ * Wall and CPU (user + system) seconds and peak RSS of a command: medians of `runs`. The times
+ * come from bash's `time` keyword (milliseconds: GNU time's %e and %U have 10 ms, and the peers
+ * answer some queries in less), the peak RSS from GNU time around that bash.
+ */
 function measure(command: string, runs: number): { wall: number; cpu: number; peakMiB: number } {
   const wall: number[] = []
   const cpu: number[] = []
   const peak: number[] = []
+  const timed = `TIMEFORMAT='%3R %3U %3S'; time { ${command} ; }`
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', 'bash', '-c', command], {
-      encoding: 'utf8',
-    })
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', timed], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`benchmark command failed: ${command}\n${r.stderr}`)
-    const [e, u, sys, m] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number)
+    const [times, rss] = r.stderr.trim().split('\n').slice(-2)
+    const [e, u, sys] = times!.split(' ').map(Number)
     wall.push(e!)
     cpu.push(u! + sys!)
-    peak.push(m! / 1024)
+    peak.push(Number(rss) / 1024)
   }
   return { wall: median(wall), cpu: median(cpu), peakMiB: median(peak) }
 }
@@ -134,6 +147,8 @@ interface Query {
   id: string
   what: string
   ours: string[]
+  /** ours[0] through the API, in-process */
+  driver: DriverQuery
   bcftools: string
   bgt: string
 }
@@ -148,6 +163,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       id: 'a',
       what: '10 samples, whole 3 Mb, VCF',
       ours: [`${LT} vcf ${x.store} -s ${x.ten.join(',')}`],
+      driver: { id: 'a', samples: x.ten },
       bcftools: `bcftools view -s ${x.ten.join(',')} ${x.bcf}`,
       bgt: `${bgt} view -s ,${x.ten.join(',')} ${x.bgt}`,
     },
@@ -155,6 +171,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       id: 'b',
       what: 'all samples, 100 kb, VCF',
       ours: [`${LT} vcf ${x.store} -r ${REGION}`],
+      driver: { id: 'b', region: REGION },
       bcftools: `bcftools view -r ${REGION} ${x.bcf}`,
       bgt: `${bgt} view -r ${REGION} ${x.bgt}`,
     },
@@ -165,6 +182,7 @@ function queries(x: Inputs, bgt: string): Query[] {
         `${LT} view ${x.store} -r ${site} -a ${a.chrom}:${a.pos}:${a.ref}:${a.alt} -S`,
         `${LT} carriers ${x.store} ${x.tile}`,
       ],
+      driver: { id: 'c', region: site, allele: `${a.chrom}:${a.pos}:${a.ref}:${a.alt}` },
       bcftools: `bcftools view -r ${a.chrom}:${a.pos} -i 'GT="alt"' ${x.bcf}`,
       bgt: `${bgt} view -r ${site} -a ,${a.chrom}:${a.pos}:1:${a.alt} -S ${x.bgt}`,
     },
@@ -172,18 +190,64 @@ function queries(x: Inputs, bgt: string): Query[] {
       id: 'd',
       what: 'AC/AN of FIN and GBR, whole 3 Mb',
       ours: [`${LT} view ${x.store} -r ${WHOLE} -s ${fin} -s ${gbr} -G -C`],
+      driver: { id: 'd', region: WHOLE, groups: ['pop=="FIN"', 'pop=="GBR"'] },
       bcftools: `bcftools +fill-tags ${x.bcf} -- -S ${x.groups} -t AC,AN`,
       bgt: `${bgt} view -r ${WHOLE} -s ${fin} -s ${gbr} -G -C ${x.bgt}`,
     },
   ]
 }
 
-const secs = (s: number) => s.toFixed(2)
+const secs = (s: number) => s.toFixed(3)
+const ms = (m: number) => m.toFixed(m < 10 ? 1 : 0)
+
+/** The query through the API in one process: the store opened once, 1 cold + WARM warm runs. */
+function inProcess(store: string, query: DriverQuery): DriverResult {
+  const input: DriverInput = { store, warm: WARM, query }
+  const out = execFileSync('npx', ['tsx', DRIVER, JSON.stringify(input)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  return JSON.parse(out) as DriverResult
+}
+
+/** What a CLI command writes, in the driver's terms (counted with LC_ALL=C awk: bytes, not characters). */
+function cliOutput(command: string): Required<QueryOutput> & { carriers: number } {
+  const awk =
+    `!/^#/ { n++; k = split($8, kv, /[;=]/); for (i = 2; i <= k; i += 2) s += kv[i] } ` +
+    `/^SP\\t/ { sp++ } { b += length($0) + 1 } END { printf "%.0f %.0f %.0f %.0f\\n", n, b, s, sp }`
+  const [count, bytes, infoSum, carriers] = sh(
+    `set -o pipefail; ${command} 2>/dev/null | LC_ALL=C awk -F'\\t' '${awk}'`,
+  )
+    .trim()
+    .split(' ')
+    .map(Number)
+  return { count: count!, bytes: bytes!, infoSum: infoSum!, carriers: carriers! }
+}
+
+/** Fail when the in-process query returned other than the CLI wrote. */
+function checkSame(id: string, n: number, api: QueryOutput, cli: ReturnType<typeof cliOutput>) {
+  const expected: QueryOutput =
+    id === 'c'
+      ? { count: cli.carriers }
+      : {
+          count: cli.count,
+          ...(api.bytes !== undefined && { bytes: cli.bytes }),
+          ...(api.infoSum !== undefined && { infoSum: cli.infoSum }),
+        }
+  if (JSON.stringify(api) !== JSON.stringify(expected))
+    throw new Error(
+      `query (${id}) at N = ${n}: in-process ${JSON.stringify(api)}, CLI ${JSON.stringify(expected)}`,
+    )
+}
 
 export async function run(sizes = SIZES): Promise<string> {
   const b = bgtBinary()
   if (!('path' in b)) throw new Error(`BGT: ${b.skip}`)
   const load0 = loadavg()[0]!
+  process.stderr.write('query: start-up floor...\n')
+  const nodeFloor = measure(`node -e ''`, FLOOR_RUNS)
+  const cliFloor = measure(`${LT} --version > /dev/null`, FLOOR_RUNS)
+  const cFloor = measure('bcftools --version > /dev/null', FLOOR_RUNS)
   const rows: string[][] = []
   const commands: string[] = []
   for (const n of sizes) {
@@ -195,20 +259,28 @@ export async function run(sizes = SIZES): Promise<string> {
         return measure(`${cmd} > /dev/null 2>&1`, RUNS)
       }
       const ours = q.ours.map(time)
+      process.stderr.write(`query ${n} (${q.id}): in-process, checked against the CLI\n`)
+      const api = inProcess(x.store, q.driver)
+      checkSame(q.id, n, api.output, cliOutput(q.ours[0]!))
+      const warm = median(api.warmMs)
       const bcftools = time(q.bcftools)
       const bgt = time(q.bgt)
       const best = ours[0]!
       const both = (m: { wall: number; cpu: number }) => `${secs(m.wall)} / ${secs(m.cpu)}`
       const ratio = (m: { wall: number; cpu: number }) =>
         `${(m.wall / best.wall).toFixed(2)}× / ${(m.cpu / best.cpu).toFixed(2)}×`
+      const overWarm = (m: { wall: number }) => `${((m.wall * 1000) / warm).toFixed(2)}×`
       rows.push([
         n.toLocaleString('en'),
         `(${q.id}) ${q.what}`,
         ours.map(both).join('; '),
+        `${ms(api.coldMs)} / ${ms(warm)}`,
         both(bcftools),
         both(bgt),
         ratio(bcftools),
         ratio(bgt),
+        overWarm(bcftools),
+        overWarm(bgt),
         ours.map((m) => m.peakMiB.toFixed(0)).join(' / '),
       ])
       process.stderr.write(`query row: ${rows[rows.length - 1]!.join(' | ')}\n`)
@@ -220,21 +292,26 @@ export async function run(sizes = SIZES): Promise<string> {
   return [
     '### Genotype queries: lightning-tiles vs bcftools vs BGT (300 / 5,000 / 20,000 samples)',
     '',
-    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, medians of ${RUNS} under GNU time of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time). One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios').`,
+    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, medians of ${RUNS} of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios').`,
     '',
     table(
       [
         'N',
         'query',
-        'ours: wall / CPU (s)',
+        'ours (CLI): wall / CPU (s)',
+        'ours in-process: cold / warm (ms)',
         'bcftools: wall / CPU (s)',
         'BGT: wall / CPU (s)',
-        'bcftools ÷ ours (wall / CPU)',
-        'BGT ÷ ours (wall / CPU)',
-        'our peak RSS (MiB)',
+        'bcftools ÷ ours CLI (wall / CPU)',
+        'BGT ÷ ours CLI (wall / CPU)',
+        'bcftools ÷ ours warm',
+        'BGT ÷ ours warm',
+        'our CLI peak RSS (MiB)',
       ],
       rows,
     ),
+    '',
+    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`storeToVcf\` for (a) and (b), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up); *warm* the median of the ${WARM} after it. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column.`,
     '',
     `Commands at N = ${sizes[sizes.length - 1]!.toLocaleString('en')} (the others differ only in paths and names):`,
     '',

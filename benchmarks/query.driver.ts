@@ -1,0 +1,116 @@
+// In-process driver for query.bench.ts: open a store once and run one of the bench's queries
+// 1 + WARM times in this process, as a notebook, server or pipeline that keeps the store open
+// would, through the public API of the built package (dist/esm, what users import, the same code
+// the CLI column runs). Prints a one-line JSON summary: the first (cold) run, which includes
+// opening the store, reading its manifest and JIT warm-up, the warm runs, and what the query
+// returned, so the bench can check it against the CLI's output.
+//   npx tsx benchmarks/query.driver.ts '{"store":…,"warm":7,"query":{"id":"a",…}}'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type * as Lt from '../src/index.js'
+
+/** One of the bench's queries (a)–(d), with the arguments of its CLI command. */
+export type DriverQuery =
+  | { id: 'a'; samples: string[] } // vcf STORE -s A,B,…
+  | { id: 'b'; region: string } // vcf STORE -r REGION
+  | { id: 'c'; region: string; allele: string } // view STORE -r SITE -a ALLELE -S
+  | { id: 'd'; region: string; groups: string[] } // view STORE -r REGION -s G1 -s G2 -G -C
+
+export interface DriverInput {
+  store: string
+  /** warm runs after the cold one */
+  warm: number
+  query: DriverQuery
+}
+
+/** What a query returned, in the terms of its CLI output. */
+export interface QueryOutput {
+  /** (a), (b), (d): VCF records (non-header lines); (c): carriers (SP lines) */
+  count: number
+  /** (a), (b): bytes of the VCF text, header included */
+  bytes?: number
+  /** (d): the sum of AN, AC, AN1, AC1, AN2, AC2 over the records (every INFO value the CLI writes) */
+  infoSum?: number
+}
+
+export interface DriverResult {
+  coldMs: number
+  warmMs: number[]
+  output: QueryOutput
+}
+
+const DIST = fileURLToPath(new URL('../dist/esm/index.js', import.meta.url))
+if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`)
+// a path built at run time: typecheck and lint need no dist/, the types come from src/
+const lt = (await import(DIST)) as typeof Lt
+
+async function vcfOutput(lines: AsyncIterable<string>): Promise<QueryOutput> {
+  let count = 0
+  let bytes = 0
+  for await (const line of lines) {
+    if (!line.startsWith('#')) count++
+    bytes += Buffer.byteLength(line) + 1
+  }
+  return { count, bytes }
+}
+
+async function query(store: Lt.Store, q: DriverQuery): Promise<QueryOutput> {
+  const manifest = await store.manifest()
+  // as the CLI's -r: a region ends at the end of its contig
+  const region = (text: string): Lt.Region => {
+    const r = lt.parseRegion(text)
+    const contig = manifest.contigs.find((c) => c.name === r.chrom)
+    if (!contig) throw new Error(`region ${text}: contig ${r.chrom} is not in the store`)
+    return { ...r, end: Math.min(r.end, contig.length) }
+  }
+  switch (q.id) {
+    case 'a':
+      return vcfOutput(lt.storeToVcf(store, { samples: q.samples }))
+    case 'b':
+      return vcfOutput(lt.storeToVcf(store, { region: region(q.region) }))
+    case 'c': {
+      const prepared = await lt.prepareQuery(store, {
+        regions: [region(q.region)],
+        alleles: [lt.parseAlleleName(q.allele)],
+      })
+      const counter = new lt.AlleleSetCounter(prepared.samples.length)
+      for await (const r of prepared.records()) counter.add(r)
+      return { count: counter.carriers().length }
+    }
+    case 'd': {
+      const prepared = await lt.prepareQuery(store, {
+        regions: [region(q.region)],
+        groups: q.groups,
+        genotypes: false,
+      })
+      // the counts of all chosen samples, then of each group
+      const written = prepared.groups.length + 1
+      let count = 0
+      let infoSum = 0
+      for await (const r of prepared.records()) {
+        count++
+        for (const c of r.counts.slice(0, written)) infoSum += c.an + c.ac
+      }
+      return { count, infoSum }
+    }
+  }
+}
+
+const input = JSON.parse(process.argv[2] ?? 'null') as DriverInput | null
+if (!input) throw new Error(`usage: query.driver.ts '{"store":…,"warm":N,"query":{…}}'`)
+const t0 = performance.now()
+const store = lt.openStore(input.store)
+const output = await query(store, input.query)
+const coldMs = performance.now() - t0
+const warmMs: number[] = []
+for (let i = 0; i < input.warm; i++) {
+  const t = performance.now()
+  const again = await query(store, input.query)
+  warmMs.push(performance.now() - t)
+  if (JSON.stringify(again) !== JSON.stringify(output))
+    throw new Error(
+      `warm run ${i + 1} returned ${JSON.stringify(again)}, the cold one ${JSON.stringify(output)}`,
+    )
+}
+const result: DriverResult = { coldMs, warmMs, output }
+console.log(JSON.stringify(result))
