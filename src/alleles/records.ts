@@ -12,7 +12,7 @@ import type { Store } from '../store/Store.js'
 import type { MatrixSlice, SliceOptions } from '../matrix/reader.js'
 import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
 import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
-import { AlleleIndex } from './reader.js'
+import type { AlleleIndex } from './reader.js'
 import type { AlleleSite } from './site.js'
 
 /** Bases left of a region that left-aligned indels may reach (the export's too). */
@@ -40,13 +40,7 @@ export async function alleleIndexes(
   const out = new Map<number, AlleleIndex>()
   for (const p of paths) {
     if (!m.files?.[storeFiles.alleles(p.path)]) return undefined
-    out.set(
-      p.path,
-      new AlleleIndex({
-        table: store.file(storeFiles.alleles(p.path)),
-        csi: store.file(storeFiles.allelesIndex(p.path)),
-      }),
-    )
+    out.set(p.path, store.alleleIndex(p.path))
   }
   checkAbort(opts.signal)
   return out
@@ -97,29 +91,59 @@ async function siteCodes(
   runs: NocallRuns,
   state: Uint8Array,
 ): Promise<void> {
+  for (const { step } of l) if (!rows.slice(step)) await rows.row(step)
+  // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
+  if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
+  if (!siteCodesNow(l, rows, runs, state)) {
+    // a claim's row decoded alone (behind the window) or no-call runs to align
+    markCodes(l, await Promise.all(l.map(({ step }) => rows.row(step))), state)
+    await runs.apply(site, rows, state)
+  }
+}
+
+/**
+ * `siteCodes` without waiting, when it can (almost every site): every row it needs is decoded
+ * and kept, and no haplotype has no-call runs of its own there. False when it cannot.
+ */
+function siteCodesNow(
+  l: readonly Lookup[],
+  rows: RowWindow,
+  runs: NocallRuns,
+  state: Uint8Array,
+): boolean {
+  if (!rows.has(lastStep(l) + 1) || runs.pending(rows)) return false
+  const slices: MatrixSlice[] = []
+  for (const { step } of l) {
+    const slice = rows.slice(step)
+    if (!slice) return false
+    slices.push(slice)
+  }
+  markCodes(l, slices, state)
+  return true
+}
+
+/** Each column's code from its tile variants' marks; `slices[i]` holds the row of `l[i]`. */
+function markCodes(l: readonly Lookup[], slices: readonly MatrixSlice[], state: Uint8Array): void {
   const width = state.length
   if (l.length === 1) {
     // one step (almost every site): each haplotype's code is its tile variant's mark
     const { step, marks } = l[0]!
-    const slice = rows.slice(step) ?? (await rows.row(step))
+    const slice = slices[0]!
     markRow(slice.values, (step - slice.start) * width, width, marks, state)
-  } else {
-    state.fill(0)
-    for (const { step, marks } of l) {
-      const slice = rows.slice(step) ?? (await rows.row(step))
-      const base = (step - slice.start) * width
-      const values = slice.values
-      const n = marks.length
-      for (let x = 0; x < width; x++) {
-        const v = values[base + x]!
-        const mark = v >= 0 && v < n ? marks[v]! : 0
-        if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
-      }
+    return
+  }
+  state.fill(0)
+  for (const [i, { step, marks }] of l.entries()) {
+    const slice = slices[i]!
+    const base = (step - slice.start) * width
+    const values = slice.values
+    const n = marks.length
+    for (let x = 0; x < width; x++) {
+      const v = values[base + x]!
+      const mark = v >= 0 && v < n ? marks[v]! : 0
+      if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
     }
   }
-  // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
-  if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
-  await runs.apply(site, rows, state)
 }
 
 /** Each column's code at a one-step site: its tile variant's mark (a plain loop the JIT keeps). */
@@ -204,19 +228,35 @@ class RowWindow {
   }
 }
 
-/**
- * The index's sites of path `p` that overlap `region` (all without one), each with its claims as
- * lookups, and the steps [first, last] those claims name.
- */
+interface PathSites {
+  sites: AlleleSite[]
+  /** each site's claims as lookups */
+  claims: Lookup[][]
+  /** the steps [first, last] the claims name */
+  first: number
+  last: number
+}
+
+/** The lookups of the whole-path site lists the store keeps: made once per list, as they are. */
+const wholePaths = new WeakMap<AlleleSite[], PathSites>()
+
+/** The index's sites of path `p` that overlap `region` (all without one), with their lookups. */
 async function pathSites(
+  store: Store,
   index: AlleleIndex,
   p: ManifestPath,
   region: Region | undefined,
   opts: AbortOptions,
-): Promise<{ sites: AlleleSite[]; claims: Lookup[][]; first: number; last: number }> {
+): Promise<PathSites> {
   const lo = region ? Math.max(p.start - MARGIN, region.start) : -Infinity
   const hi = region ? Math.min(p.end + MARGIN, region.end) : Infinity
-  const sites = await index.sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), opts)
+  // the whole path: its sites as the store keeps them (parsed once while it is open)
+  const whole = lo <= p.start - MARGIN && hi >= p.end + MARGIN
+  const sites = whole
+    ? await store.alleleSites(p.path, opts)
+    : await index.sites(p.chrom, Math.max(0, lo), Math.min(hi, 2 ** 31), opts)
+  const known = wholePaths.get(sites)
+  if (known) return known
   let first = Infinity
   let last = -1
   const claims = sites.map((s) => {
@@ -224,7 +264,9 @@ async function pathSites(
     for (const x of l) [first, last] = [Math.min(first, x.step), Math.max(last, x.step)]
     return l
   })
-  return { sites, claims, first, last }
+  const out = { sites, claims, first, last }
+  if (whole) wholePaths.set(sites, out)
+  return out
 }
 
 /** Which records `indexedRecords` yields (as StoreRecordOptions of the export). */
@@ -255,21 +297,28 @@ export async function* indexedRecords(
   // each decoded column once, in output order (no sample asked twice): codes copy straight out
   const identity = columns.length === width && columns.every((c, h) => c === h)
   for (const p of paths) {
-    const { sites, claims, first, last } = await pathSites(indexes.get(p.path)!, p, region, sig)
+    const { sites, claims, first, last } = await pathSites(
+      store,
+      indexes.get(p.path)!,
+      p,
+      region,
+      sig,
+    )
     if (!sites.length) continue
     const rows = new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
     const runs = new NocallRuns(store, m, p, region, sig)
     for (const [i, site] of sites.entries()) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const l = claims[i]!
-      await siteCodes(site, l, rows, runs, state)
+      if (!siteCodesNow(l, rows, runs, state)) await siteCodes(site, l, rows, runs, state)
+      // every decoded column is some output column's: the record is carried iff a column is ALT
+      if (!opts.cohortSites && !state.includes(GT_ALT)) continue
       let gt: Uint8Array
       if (identity) gt = state.slice()
       else {
         gt = new Uint8Array(columns.length)
         for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
       }
-      if (!opts.cohortSites && !gt.includes(GT_ALT)) continue
       yield {
         chrom: site.chrom,
         pos: site.pos,
@@ -315,6 +364,20 @@ class NocallRuns {
       return { caller, source: (s: number, v: number) => tileSource({ t, p: this.p }, s, v) }
     })()
     return this.caller
+  }
+
+  /**
+   * Are there no-call runs that `apply` may have to align or apply (in the kept slices not yet
+   * seen, or met before and not yet passed)? Slices without any are marked seen here.
+   */
+  pending(rows: RowWindow): boolean {
+    if (this.intervals.length) return true
+    for (const slice of rows.kept())
+      if (!this.seen.has(slice)) {
+        if (slice.nocalls.length) return true
+        this.seen.add(slice)
+      }
+    return false
   }
 
   /** Make no-call the haplotypes (`state` by column) whose own runs overlap the site's REF. */
@@ -387,7 +450,13 @@ export async function* indexedCounts(
   const classOfColumn = Int32Array.from(haplotypes, (x) => classOf[x]!)
   const state = new Uint8Array(haplotypes.length)
   for (const p of paths) {
-    const { sites, claims, first, last } = await pathSites(indexes.get(p.path)!, p, region, sig)
+    const { sites, claims, first, last } = await pathSites(
+      store,
+      indexes.get(p.path)!,
+      p,
+      region,
+      sig,
+    )
     if (!sites.length) continue
     const counts = await store.counts(p.path, sig)
     let symbols = 1

@@ -81,6 +81,11 @@ class SymbolSlots {
     }
   }
 
+  /** The count of `sym` so far (before `place`), or its start (after). */
+  get(sym: number): number {
+    return sym < SMALL_SYMBOLS ? this.small[sym]! : (this.big.get(sym) ?? 0)
+  }
+
   /** Where the next `count` haplotypes of `sym` go. */
   take(sym: number, count: number): number {
     if (sym < SMALL_SYMBOLS) {
@@ -554,6 +559,8 @@ export class SubsetDecoder {
   private nextPos: Int32Array
   private nextCol: Int32Array
   private symOf: Int32Array
+  /** per entry of `pos`: its rank among the row's haplotypes of its symbol */
+  private rank: Int32Array
 
   /** `columns[i]` is the haplotype of output column i (distinct haplotypes). */
   constructor(
@@ -567,6 +574,7 @@ export class SubsetDecoder {
     this.nextPos = new Int32Array(t)
     this.nextCol = new Int32Array(t)
     this.symOf = new Int32Array(t)
+    this.rank = new Int32Array(t)
   }
 
   /** Start from a checkpoint's order: find each chosen haplotype's position in it. */
@@ -597,21 +605,20 @@ export class SubsetDecoder {
       if (out) out.fill(sym[0]! - 1, base, base + t)
       return
     }
-    const slots = this.slots
-    for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
-    slots.place()
-    const { pos, col, symOf, tracked } = this
+    // one pass over the runs: each symbol's count, and each chosen haplotype's rank among the
+    // haplotypes of its symbol; its next position is then its symbol's start plus that rank
+    const { slots, pos, col, symOf, rank, tracked } = this
     let i = 0
     let j = 0
-    for (let r = 0; r < n && i < t; r++) {
+    for (let r = 0; r < n; r++) {
       const s = sym[r]!
       const l = len[r]!
-      const dst = slots.take(s, l)
       const end = j + l
-      if (pos[i]! < end) {
+      if (i < t && pos[i]! < end) {
+        const before = slots.get(s) - j
         let k = 0
         do {
-          pos[i] = dst + pos[i]! - j
+          rank[i] = before + pos[i]!
           symOf[i] = s
           if (out) out[base + col[i]!] = s - 1
           i++
@@ -619,8 +626,11 @@ export class SubsetDecoder {
         } while (i < t && pos[i]! < end)
         tracked.add(s, k)
       }
+      slots.add(s, l)
       j = end
     }
+    slots.place()
+    for (let k = 0; k < t; k++) pos[k] = slots.get(symOf[k]!) + rank[k]!
     slots.clear()
     // the new positions ascend within each symbol: a counting sort by symbol orders them all
     tracked.place()

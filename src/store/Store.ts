@@ -12,6 +12,8 @@
 // Browser-safe: files come from a URL (RemoteFile), an opener function or a map of files;
 // `openStore` (store/node.ts) opens a directory in Node.
 import type { GenericFilehandle } from 'generic-filehandle2'
+import { AlleleIndex } from '../alleles/reader.js'
+import type { AlleleSite } from '../alleles/site.js'
 import { TarReader } from '../container/tar/reader.js'
 import { ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
@@ -109,6 +111,8 @@ export class Store {
   private readonly genomes: Lru<string, CgfReader>
   private readonly matrices: Lru<number, CohortMatrix>
   private readonly assemblies = new Lru<string, AssemblyReader>(ASSEMBLY_READERS)
+  /** each holds its CSI index only */
+  private readonly alleleIndexes = new Map<number, AlleleIndex>()
   private tagsetReader: TagsetReader | undefined
 
   private constructor(base: string | undefined, opener: StoreOpener, opts: StoreOptions) {
@@ -348,6 +352,30 @@ export class Store {
   /** Whether the store keeps its genotypes as cohort matrices (else as one CGF per sample). */
   async hasMatrix(opts: AbortOptions = {}): Promise<boolean> {
     return (await this.manifest(opts)).genotypes !== undefined
+  }
+
+  /** The allele index of a path (src/alleles; a store may lack it: see alleles/records.ts). */
+  alleleIndex(path: number): AlleleIndex {
+    let index = this.alleleIndexes.get(path)
+    if (!index) {
+      index = new AlleleIndex({
+        table: this.file(storeFiles.alleles(path)),
+        csi: this.file(storeFiles.allelesIndex(path)),
+      })
+      this.alleleIndexes.set(path, index)
+    }
+    return index
+  }
+
+  /**
+   * Every site of a path's allele index, parsed once and kept in the cache of decoded data: what
+   * a read of the whole path (a VCF export of a few samples) would otherwise parse each time.
+   */
+  async alleleSites(path: number, opts: AbortOptions = {}): Promise<AlleleSite[]> {
+    const p = await this.path(path, opts)
+    const load = () => this.alleleIndex(path).sites(p.chrom, 0, 2 ** 31)
+    // a site: its object, its claims' arrays and its strings, about this much
+    return this.cached(`allele sites ${path}`, load, (sites) => 256 * sites.length, opts)
   }
 
   /**
