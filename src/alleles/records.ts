@@ -82,7 +82,8 @@ function lookups(site: AlleleSite): Lookup[] {
 
 /**
  * Each decoded column's code at `site` into `state` (0 REF, 1 ALT, 2 no-call): its tiles' marks
- * (a no-call from any wins, else the ALT from any), then its own no-call runs.
+ * (a no-call from any wins, else the ALT from any), then its own no-call runs. True when some
+ * column carries the ALT.
  */
 async function siteCodes(
   site: AlleleSite,
@@ -90,47 +91,56 @@ async function siteCodes(
   rows: RowWindow,
   runs: NocallRuns,
   state: Uint8Array,
-): Promise<void> {
+): Promise<boolean> {
   for (const { step } of l) if (!rows.slice(step)) await rows.row(step)
   // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
   if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
-  if (!siteCodesNow(l, rows, runs, state)) {
-    // a claim's row decoded alone (behind the window) or no-call runs to align
-    markCodes(l, await Promise.all(l.map(({ step }) => rows.row(step))), state)
-    await runs.apply(site, rows, state)
-  }
+  const now = siteCodesNow(l, rows, runs, state)
+  if (now !== undefined) return now
+  // a claim's row decoded alone (behind the window) or no-call runs to align
+  markCodes(l, await Promise.all(l.map(({ step }) => rows.row(step))), state)
+  await runs.apply(site, rows, state)
+  return state.includes(GT_ALT)
 }
 
 /**
  * `siteCodes` without waiting, when it can (almost every site): every row it needs is decoded
- * and kept, and no haplotype has no-call runs of its own there. False when it cannot.
+ * and kept, and no haplotype has no-call runs of its own there. Undefined when it cannot.
  */
 function siteCodesNow(
   l: readonly Lookup[],
   rows: RowWindow,
   runs: NocallRuns,
   state: Uint8Array,
-): boolean {
-  if (!rows.has(lastStep(l) + 1) || runs.pending(rows)) return false
+): boolean | undefined {
+  if (!rows.has(lastStep(l) + 1) || runs.pending(rows)) return undefined
   const slices: MatrixSlice[] = []
   for (const { step } of l) {
     const slice = rows.slice(step)
-    if (!slice) return false
+    if (!slice) return undefined
     slices.push(slice)
   }
-  markCodes(l, slices, state)
-  return true
+  return markCodes(l, slices, state)
 }
 
-/** Each column's code from its tile variants' marks; `slices[i]` holds the row of `l[i]`. */
-function markCodes(l: readonly Lookup[], slices: readonly MatrixSlice[], state: Uint8Array): void {
+/**
+ * Each column's code from its tile variants' marks; `slices[i]` holds the row of `l[i]`. True
+ * when some column carries the ALT.
+ */
+function markCodes(
+  l: readonly Lookup[],
+  slices: readonly MatrixSlice[],
+  state: Uint8Array,
+): boolean {
   const width = state.length
   if (l.length === 1) {
     // one step (almost every site): each haplotype's code is its tile variant's mark
     const { step, marks } = l[0]!
     const slice = slices[0]!
-    markRow(slice.values, (step - slice.start) * width, width, marks, state)
-    return
+    const base = (step - slice.start) * width
+    return slice.sparse
+      ? markSparse(slice.values, base, slice.sparse, step - slice.start, marks, state)
+      : markRow(slice.values, base, width, marks, state)
   }
   state.fill(0)
   for (const [i, { step, marks }] of l.entries()) {
@@ -144,6 +154,7 @@ function markCodes(l: readonly Lookup[], slices: readonly MatrixSlice[], state: 
       if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
     }
   }
+  return state.includes(GT_ALT)
 }
 
 /** Each column's code at a one-step site: its tile variant's mark (a plain loop the JIT keeps). */
@@ -153,15 +164,64 @@ function markRow(
   width: number,
   marks: Uint8Array,
   state: Uint8Array,
-): void {
+): boolean {
   const n = marks.length
+  let alt = false
   for (let x = 0; x < width; x++) {
     const v = values[base + x]!
-    state[x] = v >= 0 && v < n ? marks[v]! : 0
+    const mark = v >= 0 && v < n ? marks[v]! : 0
+    state[x] = mark
+    alt ||= mark === GT_ALT
   }
+  return alt
+}
+
+/** The same from a row's common value and the columns holding another (MatrixSlice.sparse). */
+function markSparse(
+  values: Int32Array,
+  base: number,
+  sparse: NonNullable<MatrixSlice['sparse']>,
+  row: number,
+  marks: Uint8Array,
+  state: Uint8Array,
+): boolean {
+  const n = marks.length
+  const common = sparse.common[row]!
+  const mark = common >= 0 && common < n ? marks[common]! : 0
+  state.fill(mark)
+  // every column has the common value (the list is empty) or some has not (it is not)
+  let alt = mark === GT_ALT && sparse.start[row + 1]! - sparse.start[row]! < state.length
+  const { columns } = sparse
+  for (let k = sparse.start[row]!; k < sparse.start[row + 1]!; k++) {
+    const x = columns[k]!
+    const v = values[base + x]!
+    const m = v >= 0 && v < n ? marks[v]! : 0
+    state[x] = m
+    alt ||= m === GT_ALT
+  }
+  return alt
 }
 
 const lastStep = (l: readonly Lookup[]) => l.reduce((a, x) => Math.max(a, x.step), -1)
+
+/**
+ * Records' genotype arrays, cut from shared blocks of a megabyte: a typed array with a buffer of
+ * its own costs more than copying 40 kB into it (20,000 samples).
+ */
+class BytePool {
+  private block = new Uint8Array(0)
+  private at = 0
+
+  take(n: number): Uint8Array {
+    if (this.at + n > this.block.length) {
+      this.block = new Uint8Array(Math.max(1 << 20, n))
+      this.at = 0
+    }
+    const out = this.block.subarray(this.at, this.at + n)
+    this.at += n
+    return out
+  }
+}
 
 /** Decoded rows of one path, the last few slices kept (a site's claims may lie a little back). */
 class RowWindow {
@@ -296,6 +356,7 @@ export async function* indexedRecords(
   const state = new Uint8Array(width)
   // each decoded column once, in output order (no sample asked twice): codes copy straight out
   const identity = columns.length === width && columns.every((c, h) => c === h)
+  const pool = new BytePool()
   for (const p of paths) {
     const { sites, claims, first, last } = await pathSites(
       store,
@@ -310,15 +371,13 @@ export async function* indexedRecords(
     for (const [i, site] of sites.entries()) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const l = claims[i]!
-      if (!siteCodesNow(l, rows, runs, state)) await siteCodes(site, l, rows, runs, state)
+      const alt =
+        siteCodesNow(l, rows, runs, state) ?? (await siteCodes(site, l, rows, runs, state))
       // every decoded column is some output column's: the record is carried iff a column is ALT
-      if (!opts.cohortSites && !state.includes(GT_ALT)) continue
-      let gt: Uint8Array
-      if (identity) gt = state.slice()
-      else {
-        gt = new Uint8Array(columns.length)
-        for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
-      }
+      if (!opts.cohortSites && !alt) continue
+      const gt = pool.take(columns.length)
+      if (identity) gt.set(state)
+      else for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
       yield {
         chrom: site.chrom,
         pos: site.pos,

@@ -413,15 +413,26 @@ export interface StoreRecordOptions extends StoreVcfOptions {
   cohortSites?: boolean | undefined
 }
 
+/** Each manifest's samples by name, made once (a manifest is never changed once read). */
+const sampleRowsOf = new WeakMap<StoreManifest, Map<string, number>>()
+function sampleRows(m: StoreManifest): Map<string, number> {
+  let rows = sampleRowsOf.get(m)
+  if (!rows) sampleRowsOf.set(m, (rows = new Map(m.samples.map((s, i) => [s.name, i]))))
+  return rows
+}
+
 /** The store's samples by name (each must exist), and the paths a region reaches. */
 async function exportPlan(store: Store, opts: StoreVcfOptions) {
   const m = await store.manifest(opts)
-  const byName = new Map(m.samples.map((s, i) => [s.name, i]))
-  const rows = (opts.samples ?? m.samples.map((s) => s.name)).map((name) => {
-    const i = byName.get(name)
-    if (i === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
-    return i
-  })
+  let rows: number[]
+  if (opts.samples) {
+    const byName = sampleRows(m)
+    rows = opts.samples.map((name) => {
+      const i = byName.get(name)
+      if (i === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
+      return i
+    })
+  } else rows = m.samples.map((_, i) => i)
   const region = opts.region
   if (region && !m.contigs.some((c) => c.name === region.chrom))
     throw new ArgumentError(`contig ${region.chrom} is not in the store`)
@@ -529,13 +540,17 @@ export async function* storeRecords(
       })
     : undefined
   // each chosen sample's haplotypes once (a sample asked twice is decoded once)
-  const distinct = [...new Set(rows)]
-  const slot = new Map(distinct.map((r, k) => [r, k]))
-  const columns = Int32Array.from(
-    { length: 2 * rows.length },
-    (_, h) => 2 * slot.get(rows[h >> 1]!)! + (h & 1),
-  )
-  const haplotypes = distinct.flatMap((r) => [2 * r, 2 * r + 1])
+  const slot = new Int32Array(m.samples.length).fill(-1)
+  const distinct: number[] = []
+  const haplotypes: number[] = []
+  for (const r of rows)
+    if (slot[r]! < 0) {
+      slot[r] = distinct.length
+      distinct.push(r)
+      haplotypes.push(2 * r, 2 * r + 1)
+    }
+  const columns = new Int32Array(2 * rows.length)
+  for (let h = 0; h < columns.length; h++) columns[h] = 2 * slot[rows[h >> 1]!]! + (h & 1)
   const matrix = await store.hasMatrix(opts)
   // the allele index lists each site's tile variants: genotypes are lookups, nothing is aligned
   const indexes = matrix ? await alleleIndexes(store, m, paths, opts) : undefined

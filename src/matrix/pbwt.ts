@@ -258,11 +258,22 @@ export function decodeOrder(c: ByteCursor, into: Int32Array): void {
 
 // --- decoding -----------------------------------------------------------------------------
 
-/** One row's runs, parsed from its bytes. */
+/**
+ * One row's runs, read from its bytes one at a time (`begin`, then `next` until it returns 0) or
+ * all into arrays (`parse`).
+ */
 class Runs {
   sym: Int32Array
   length: Int32Array
   count = 0
+  /** the symbol of the run `next` returned last */
+  symbol = 0
+  private cursor: ByteCursor | undefined
+  private at = 0
+  /** haplotypes of the row covered by the runs read so far, of `haplotypes` */
+  private covered = 0
+  private haplotypes = 0
+  private rowNumber = 0
 
   constructor(haplotypes: number) {
     const cap = Math.max(1, Math.min(haplotypes, 1024))
@@ -270,61 +281,87 @@ class Runs {
     this.length = new Int32Array(cap)
   }
 
-  /** Parse the runs of one row of `haplotypes` from the cursor (row `row`, for errors). */
-  parse(c: ByteCursor, haplotypes: number, row: number): void {
+  /** Start reading the runs of one row of `haplotypes` at the cursor (row `row`, for errors). */
+  begin(c: ByteCursor, haplotypes: number, row: number): void {
+    this.cursor = c
+    this.at = c.at
+    this.covered = 0
+    this.haplotypes = haplotypes
+    this.rowNumber = row
+  }
+
+  /**
+   * The length of the row's next run (its symbol in `symbol`), or 0 when the row is read (the
+   * cursor then stands after it).
+   */
+  next(): number {
+    const c = this.cursor!
+    const j = this.covered
+    const haplotypes = this.haplotypes
+    if (j >= haplotypes) {
+      c.at = this.at
+      return 0
+    }
     const { bytes, end } = c
+    let at = this.at
+    const start = at
+    // heads of one or two bytes (runs shorter than 2,048) are read inline; longer ones by call
+    let length: number
+    let low: number
+    const b0 = at < end ? bytes[at]! : 0x80
+    const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
+    if (b0 < 0x80) {
+      at += 1
+      low = b0 & 7
+      length = b0 >>> 3
+    } else if (b1 < 0x80) {
+      at += 2
+      const head = (b0 & 0x7f) | (b1 << 7)
+      low = head & 7
+      length = head >>> 3
+    } else {
+      c.at = at
+      const head = c.varint('run')
+      at = c.at
+      low = head % RUN_SCALE
+      length = (head - low) / RUN_SCALE
+    }
+    let sym = low
+    if (low === RUN_SYMBOL_INLINE) {
+      c.at = at
+      sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
+      at = c.at
+      if (sym >= MAX_SYMBOL)
+        throw c.fail(`row ${this.rowNumber}: symbol ${sym} is out of range`, start)
+    }
+    if (length === 0) length = haplotypes - j
+    else if (j + length >= haplotypes)
+      throw c.fail(
+        `row ${this.rowNumber}: a run of ${length} at haplotype ${j} reaches the end of the ${haplotypes} haplotypes without the last-run mark`,
+        start,
+      )
+    this.at = at
+    this.covered = j + length
+    this.symbol = sym
+    return length
+  }
+
+  /** Parse the runs of one row of `haplotypes` from the cursor into `sym`, `length`, `count`. */
+  parse(c: ByteCursor, haplotypes: number, row: number): void {
+    this.begin(c, haplotypes, row)
     let n = 0
-    let j = 0
-    let at = c.at
     let symbols = this.sym
     let lengths = this.length
-    while (j < haplotypes) {
-      const start = at
-      // heads of one or two bytes (runs shorter than 2,048) are read inline; longer ones by call
-      let length: number
-      let low: number
-      const b0 = at < end ? bytes[at]! : 0x80
-      const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
-      if (b0 < 0x80) {
-        at += 1
-        low = b0 & 7
-        length = b0 >>> 3
-      } else if (b1 < 0x80) {
-        at += 2
-        const head = (b0 & 0x7f) | (b1 << 7)
-        low = head & 7
-        length = head >>> 3
-      } else {
-        c.at = at
-        const head = c.varint('run')
-        at = c.at
-        low = head % RUN_SCALE
-        length = (head - low) / RUN_SCALE
-      }
-      let sym = low
-      if (low === RUN_SYMBOL_INLINE) {
-        c.at = at
-        sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
-        at = c.at
-        if (sym >= MAX_SYMBOL) throw c.fail(`row ${row}: symbol ${sym} is out of range`, start)
-      }
-      if (length === 0) length = haplotypes - j
-      else if (j + length >= haplotypes)
-        throw c.fail(
-          `row ${row}: a run of ${length} at haplotype ${j} reaches the end of the ${haplotypes} haplotypes without the last-run mark`,
-          start,
-        )
+    for (let length = this.next(); length > 0; length = this.next()) {
       if (n === symbols.length) {
         this.grow()
         symbols = this.sym
         lengths = this.length
       }
-      symbols[n] = sym
+      symbols[n] = this.symbol
       lengths[n] = length
       n++
-      j += length
     }
-    c.at = at
     this.count = n
   }
 
@@ -343,6 +380,12 @@ export class FullDecoder {
   private readonly order: Order
   private readonly runs: Runs
   private readonly slots = new SymbolSlots()
+  /**
+   * When set, each decoded row's value most haplotypes hold goes to `common`, and the haplotypes
+   * holding another are appended to it (see MatrixSlice.sparse): what a reader of a wide row
+   * needs to touch only those.
+   */
+  others: { common: number; haplotypes: Int32Array; count: number } | undefined
   /** a tallied row's counts, class + 1 by symbol (row 0: the haplotypes in no class) */
   private scratch = new Int32Array(0)
   /** per haplotype, where its class's counts start in `scratch`: (class + 1) × symbols */
@@ -460,6 +503,7 @@ export class FullDecoder {
     const len = runs.length
     if (n === 1) {
       if (out) out.fill(sym[0]! - 1, base, base + h)
+      if (this.others) this.others.common = sym[0]! - 1
       return
     }
     const slots = this.slots
@@ -467,6 +511,8 @@ export class FullDecoder {
     slots.place()
     const majority = slots.majority
     if (out) out.fill(majority - 1, base, base + h)
+    const others = this.others
+    if (others) others.common = majority - 1
     const buf = this.order.buf
     const from = this.order.at
     const to = h - from
@@ -483,6 +529,15 @@ export class FullDecoder {
           const hap = buf[j + i]!
           buf[dst + i] = hap
           out[base + hap] = v
+        }
+        if (others) {
+          if (others.count + l > others.haplotypes.length) {
+            const grown = new Int32Array(2 * (others.count + l))
+            grown.set(others.haplotypes.subarray(0, others.count))
+            others.haplotypes = grown
+          }
+          others.haplotypes.set(buf.subarray(dst, dst + l), others.count)
+          others.count += l
         }
       }
       j += l
@@ -595,24 +650,16 @@ export class SubsetDecoder {
   /** Decode one row: column i's value goes to `out[base + i]` when `out` is given. */
   row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
     const runs = this.runs
-    runs.parse(c, this.haplotypes, rowNumber)
-    const n = runs.count
-    const t = this.pos.length
-    if (n === 0 || t === 0) return
-    const sym = runs.sym
-    const len = runs.length
-    if (n === 1) {
-      if (out) out.fill(sym[0]! - 1, base, base + t)
-      return
-    }
-    // one pass over the runs: each symbol's count, and each chosen haplotype's rank among the
-    // haplotypes of its symbol; its next position is then its symbol's start plus that rank
+    runs.begin(c, this.haplotypes, rowNumber)
+    // one pass over the runs as they are read: each symbol's count, and each chosen haplotype's
+    // rank among the haplotypes of its symbol; its next position is then its symbol's start plus
+    // that rank
     const { slots, pos, col, symOf, rank, tracked } = this
+    const t = pos.length
     let i = 0
     let j = 0
-    for (let r = 0; r < n; r++) {
-      const s = sym[r]!
-      const l = len[r]!
+    for (let l = runs.next(); l > 0; l = runs.next()) {
+      const s = runs.symbol
       const end = j + l
       if (i < t && pos[i]! < end) {
         const before = slots.get(s) - j

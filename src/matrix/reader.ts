@@ -42,6 +42,12 @@ export interface MatrixSlice {
   values: Int32Array
   /** every no-call list of the decoded cells, by row then column */
   nocalls: MatrixNocall[]
+  /**
+   * Where every haplotype was decoded (no subset, one segment): per row, the value most hold
+   * (`common[r]`) and the columns holding another, `columns[start[r]] … columns[start[r + 1] − 1]`
+   * (in no particular order). A wide row's rare values are then found without a scan.
+   */
+  sparse?: { common: Int32Array; start: Int32Array; columns: Int32Array } | undefined
 }
 
 export interface MatrixInfo {
@@ -321,6 +327,16 @@ export class MatrixReader implements CohortMatrix {
           : new SubsetDecoder(h, columns)
     const columnOf = new Int32Array(h).fill(-1)
     columns.forEach((hap, i) => (columnOf[hap] = i))
+    // every haplotype decoded: the rare values of each row listed too (MatrixSlice.sparse)
+    const others =
+      decoder instanceof FullDecoder
+        ? (decoder.others = { common: 0, haplotypes: new Int32Array(1024), count: 0 })
+        : undefined
+    const sparseRows = (rows: number) => ({
+      common: new Int32Array(rows),
+      start: new Int32Array(rows + 1),
+    })
+    let sparse = sparseRows(Math.min(sliceRows, end - start))
 
     const { chunks } = index
     const containing = (row: number) =>
@@ -360,10 +376,19 @@ export class MatrixReader implements CohortMatrix {
         }
         if (r >= end) break
         decoder.row(c, r, slice.values, (r - slice.start) * t)
+        if (others) {
+          sparse.common[r - slice.start] = others.common
+          sparse.start[r - slice.start + 1] = others.count
+        }
         if (r === slice.start + slice.rows - 1) {
           const split = pending.findIndex((n) => n.row > r)
           slice.nocalls = split < 0 ? pending : pending.slice(0, split)
           pending = split < 0 ? [] : pending.slice(split)
+          if (others) {
+            slice.sparse = { ...sparse, columns: others.haplotypes.slice(0, others.count) }
+            sparse = sparseRows(Math.min(sliceRows, end - r - 1))
+            others.count = 0
+          }
           yield slice
           slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer, t)
         }
