@@ -13,11 +13,12 @@
 //
 //   npx tsx benchmarks/query.bench.ts [N...]        (prints the RESULTS.md section)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { storeFiles } from '../src/store/layout.js'
+import type { StoreManifest } from '../src/store/manifest.js'
 import { bgtBinary } from '../test/bgt.js'
 import { median, table } from './lib.js'
 import type { DriverInput, DriverQuery, DriverResult, QueryOutput } from './query.driver.js'
@@ -96,6 +97,10 @@ function prepare(n: number, bgt: string): Inputs {
         )
     }
   }
+  // a store kept from before the allele index (or an index for another library) gets one now:
+  // queries of a store without it read the tiles, which is not what a current build gives
+  const m = JSON.parse(readFileSync(join(store, 'manifest.json'), 'utf8')) as StoreManifest
+  if (m.alleles?.libraryVersion !== m.libraryVersion) sh(`${LT} index ${store} 2>/dev/null`)
   const names = sh(`bcftools query -l ${bcf}`).trim().split('\n')
   const pops = join(dir, 'pops.tsv')
   writeFileSync(

@@ -45,6 +45,7 @@ for (const name of names) {
   const at = sections.findIndex((s) => s.includes(marker(name)) || title(s) === title(section))
   if (at >= 0) sections[at] = section
   else sections.push(section)
-  writeFileSync(results, [HEADER, ...sections].join('\n').trimEnd() + '\n')
+  // one blank line between sections, however many a section was read with
+  writeFileSync(results, [HEADER, ...sections.map((s) => s.trimEnd() + '\n')].join('\n'))
 }
 process.stderr.write(`wrote benchmarks/RESULTS.md (${names.join(', ')})\n`)

@@ -50,7 +50,7 @@ export async function alleleIndexes(
 interface Lookup {
   readonly step: number
   /** 1: carries the ALT, 2: no-call (by variant number) */
-  marks: Uint8Array
+  marks: number[]
 }
 
 function lookups(site: AlleleSite): Lookup[] {
@@ -58,7 +58,7 @@ function lookups(site: AlleleSite): Lookup[] {
   // one step, nothing no-call (almost every site): its carriers' marks
   if (carriers.length === 1 && nocalls.length === 0) {
     const { step, variants } = carriers[0]!
-    const marks = new Uint8Array(variants[variants.length - 1]! + 1)
+    const marks = new Array<number>(variants[variants.length - 1]! + 1).fill(0)
     for (const v of variants) marks[v] = GT_ALT
     return [{ step, marks }]
   }
@@ -67,12 +67,8 @@ function lookups(site: AlleleSite): Lookup[] {
   for (const c of [...carriers, ...nocalls]) {
     const n = c.variants[c.variants.length - 1]! + 1
     const l = marksOf(c.step)
-    if (!l) out.push({ step: c.step, marks: new Uint8Array(n) })
-    else if (l.marks.length < n) {
-      const grown = new Uint8Array(n)
-      grown.set(l.marks)
-      l.marks = grown
-    }
+    if (!l) out.push({ step: c.step, marks: new Array<number>(n).fill(0) })
+    else while (l.marks.length < n) l.marks.push(0)
   }
   for (const c of carriers) for (const v of c.variants) marksOf(c.step)!.marks[v] = GT_ALT
   // a no-call wins over the ALT (the index lists no variant in both; this keeps the rule here too)
@@ -162,7 +158,7 @@ function markRow(
   values: Int32Array,
   base: number,
   width: number,
-  marks: Uint8Array,
+  marks: readonly number[],
   state: Uint8Array,
 ): boolean {
   const n = marks.length
@@ -182,7 +178,7 @@ function markSparse(
   base: number,
   sparse: NonNullable<MatrixSlice['sparse']>,
   row: number,
-  marks: Uint8Array,
+  marks: readonly number[],
   state: Uint8Array,
 ): boolean {
   const n = marks.length
