@@ -40,14 +40,13 @@ export async function* genotypeSites(
   opts: GenotypeOptions = {},
 ): AsyncGenerator<GenotypeSite> {
   const { storeRecords } = await import('../export/vcf.js')
-  const m = await store.manifest(opts)
-  const known = new Set(m.samples.map((s) => s.name))
-  const samples = opts.samples ?? m.samples.map((s) => s.name)
-  for (const name of samples)
-    if (!known.has(name)) throw new ArgumentError(`sample ${name} is not in the store`)
   // a subset gets the cohort's sites too: BGT and bcftools report the sites none of it carries,
-  // with AC=0
-  const base = { samples: [...samples], cohortSites: true, signal: opts.signal }
+  // with AC=0 (storeRecords refuses a sample the store lacks)
+  const base = {
+    ...(opts.samples ? { samples: [...opts.samples] } : {}),
+    cohortSites: true,
+    signal: opts.signal,
+  }
   const parts: (Region | undefined)[] = opts.regions ? [...opts.regions] : [undefined]
   let before: Region | undefined
   for (const region of parts) {

@@ -230,10 +230,11 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
   const rows = specs.length
     ? [...new Set(resolved.flatMap((g) => [...g.samples]))].sort((a, b) => a - b)
     : table.names.map((_, i) => i)
-  const column = new Map(rows.map((r, i) => [r, i]))
+  const column = new Int32Array(table.names.length)
+  rows.forEach((r, i) => (column[r] = i))
   const groups = resolved.map((g) => ({
     spec: g.spec,
-    samples: Int32Array.from(g.samples, (r) => column.get(r)!),
+    samples: Int32Array.from(g.samples, (r) => column[r]!),
   }))
   const all = Int32Array.from(rows, (_, i) => i)
   const sets = await StoreAnnotations.open(store, signal)
@@ -290,7 +291,9 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
             ...signal,
           })
         : undefined
-    const source = counted ?? withCounts(genotypeSites(store, { regions, samples, ...signal }))
+    const source =
+      counted ??
+      withCounts(genotypeSites(store, { regions, ...(specs.length ? { samples } : {}), ...signal }))
     for await (const { site, counts } of source) {
       let allele: AlleleName | undefined
       if (wanted) {

@@ -20,7 +20,8 @@ export const KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** Samples in a fixed order with typed fields; a sample may lack some fields. */
 export class SampleTable {
-  private readonly rowOf = new Map<string, number>()
+  /** made on the first lookup by name (a query of every sample never asks) */
+  private rowOf: Map<string, number> | undefined
   private readonly columnOf = new Map<string, number>()
 
   constructor(
@@ -29,7 +30,6 @@ export class SampleTable {
     /** one array per field, one value (or undefined) per sample */
     private readonly columns: readonly (readonly (FieldValue | undefined)[])[],
   ) {
-    names.forEach((n, i) => this.rowOf.set(n, i))
     fields.forEach((f, i) => this.columnOf.set(f.key, i))
   }
 
@@ -44,6 +44,7 @@ export class SampleTable {
 
   /** Row of a sample, or -1. */
   indexOf(name: string): number {
+    this.rowOf ??= new Map(this.names.map((n, i) => [n, i]))
     return this.rowOf.get(name) ?? -1
   }
 
