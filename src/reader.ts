@@ -44,7 +44,7 @@ export type {
   Genome,
   Carrier,
 } from './resolver/TileResolver.js'
-export { storeToVcf } from './export/vcf.js'
+export { storeToVcf, storeToVcfBytes } from './export/vcf.js'
 export type { StoreVcfOptions } from './export/vcf.js'
 export { storeStats } from './inspect/stats.js'
 export type {

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { FormatError } from '../src/core/errors.js'
 import { parseAlleleSite } from '../src/alleles/site.js'
-import { storeToVcf } from '../src/export/vcf.js'
+import { storeToVcf, storeToVcfBytes } from '../src/export/vcf.js'
 import { prepareQuery } from '../src/query/view.js'
 import type { QueryOptions } from '../src/query/view.js'
 import { storeFiles } from '../src/store/layout.js'
@@ -77,6 +77,17 @@ for (const [name, pathLength] of [
       expect(whole).toEqual(await vcfText(bare()))
       const subset = { samples: [SAMPLES[7]!, SAMPLES[3]!, SAMPLES[7]!] }
       expect(await vcfText(t.dir, subset)).toEqual(await vcfText(bare(), subset))
+      // the same VCF as bytes (megabyte chunks: several here), fresh or one buffer written over
+      for (const reuse of [false, true]) {
+        let text = ''
+        let chunks = 0
+        for await (const chunk of storeToVcfBytes(openStore(t.dir), { reuse })) {
+          text += new TextDecoder().decode(chunk)
+          chunks++
+        }
+        expect(chunks).toBeGreaterThan(1)
+        expect(text).toBe(whole.join('\n') + '\n')
+      }
       for (const [start, end] of [
         [1_000_000, 1_000_001],
         [1_998_000, 2_003_000],

@@ -185,6 +185,49 @@ describe('cohort matrix round trip', () => {
     )
   })
 
+  it("lists, for a full decode, each row's common value and the columns off it as runs of one value", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb,
+        layoutArb,
+        fc.integer({ min: 1, max: 9 }),
+        async (shape, layout, n) => {
+          const m = makeMatrix(shape)
+          const bytes = await encodeMatrix(rowsOf(m), {
+            path: 0,
+            haplotypes: shape.haplotypes,
+            ...layout,
+          })
+          const start = Math.min(3, shape.rows)
+          for await (const s of blobReader(bytes).slices({ start, sliceRows: n })) {
+            const sp = s.sparse!
+            for (let r = 0; r < s.rows; r++) {
+              const row = m.values[s.start + r]!
+              // the row rebuilt from the common value and the runs equals the input row
+              const rebuilt = new Array<number>(shape.haplotypes).fill(sp.common[r]!)
+              const listed = new Set<number>()
+              for (let k = sp.runs[r]!; k < sp.runs[r + 1]!; k++)
+                for (let i = k > 0 ? sp.end[k - 1]! : 0; i < sp.end[k]!; i++) {
+                  rebuilt[sp.columns[i]!] = sp.value[k]!
+                  listed.add(sp.columns[i]!)
+                }
+              expect(rebuilt).toEqual(row)
+              // each column at most once, none with the common value, and that value the most held
+              const first = sp.runs[r]!
+              const last = sp.runs[r + 1]!
+              const from = first > 0 ? sp.end[first - 1]! : 0
+              expect(listed.size).toBe(last > first ? sp.end[last - 1]! - from : 0)
+              const count = (v: number) => row.filter((x) => x === v).length
+              expect(row.every((x) => count(x) <= count(sp.common[r]!))).toBe(true)
+              for (const x of listed) expect(row[x]).not.toBe(sp.common[r])
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it('reads segments side by side as one matrix (columns concatenated)', async () => {
     await fc.assert(
       fc.asyncProperty(

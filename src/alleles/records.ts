@@ -135,7 +135,7 @@ function markCodes(
     const slice = slices[0]!
     const base = (step - slice.start) * width
     return slice.sparse
-      ? markSparse(slice.values, base, slice.sparse, step - slice.start, marks, state)
+      ? markSparse(slice.sparse, step - slice.start, marks, state)
       : markRow(slice.values, base, width, marks, state)
   }
   state.fill(0)
@@ -172,28 +172,33 @@ function markRow(
   return alt
 }
 
-/** The same from a row's common value and the columns holding another (MatrixSlice.sparse). */
+/**
+ * The same from a row's common value and the runs of columns holding another
+ * (MatrixSlice.sparse): a run whose value has the common value's mark is not touched, so a site
+ * costs its carriers (when the common value is the reference's), not its row's width.
+ */
 function markSparse(
-  values: Int32Array,
-  base: number,
   sparse: NonNullable<MatrixSlice['sparse']>,
   row: number,
   marks: readonly number[],
   state: Uint8Array,
 ): boolean {
   const n = marks.length
-  const common = sparse.common[row]!
-  const mark = common >= 0 && common < n ? marks[common]! : 0
+  const { common, runs, value, end, columns } = sparse
+  const c = common[row]!
+  const mark = c >= 0 && c < n ? marks[c]! : 0
   state.fill(mark)
-  // every column has the common value (the list is empty) or some has not (it is not)
-  let alt = mark === GT_ALT && sparse.start[row + 1]! - sparse.start[row]! < state.length
-  const { columns } = sparse
-  for (let k = sparse.start[row]!; k < sparse.start[row + 1]!; k++) {
-    const x = columns[k]!
-    const v = values[base + x]!
+  const first = runs[row]!
+  const last = runs[row + 1]!
+  const from = first > 0 ? end[first - 1]! : 0
+  // every column has the common value (no run) or some has not
+  let alt = mark === GT_ALT && (last === first || end[last - 1]! - from < state.length)
+  for (let k = first; k < last; k++) {
+    const v = value[k]!
     const m = v >= 0 && v < n ? marks[v]! : 0
-    state[x] = m
+    if (m === mark) continue
     alt ||= m === GT_ALT
+    for (let i = k > 0 ? end[k - 1]! : 0; i < end[k]!; i++) state[columns[i]!] = m
   }
   return alt
 }

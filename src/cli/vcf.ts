@@ -210,7 +210,8 @@ export function registerVcf(program: Command): void {
       const items = vcfItems(open, samples, regions, manifest.paths)
       const { formatVcfRecord, vcfBytes } = await import('../variants/vcfBytes.js')
       if (output === undefined) {
-        for await (const chunk of vcfBytes(items)) await write(chunk)
+        // each chunk is written before the next is made: one buffer serves them all
+        for await (const chunk of vcfBytes(items, { reuse: true })) await write(chunk)
         return
       }
       const maxLength = Math.max(0, ...manifest.contigs.map((c) => c.length))

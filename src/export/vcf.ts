@@ -16,6 +16,7 @@ import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
 import type { RefAccessor } from '../variants/normalize.js'
 import { formatVcfRecord, tileRecords, vcfHeader } from '../variants/vcf.js'
+import { vcfBytes } from '../variants/vcfBytes.js'
 import type {
   HaplotypeTile,
   InputSite,
@@ -500,6 +501,19 @@ export async function* storeToVcf(
 ): AsyncGenerator<string> {
   for await (const x of storeVcfItems(store, opts))
     yield typeof x === 'string' ? x : formatVcfRecord(x)
+}
+
+/**
+ * The same VCF as bytes, in chunks of whole lines of about a megabyte: for writing a file or a
+ * response, where `storeToVcf`'s strings would each be encoded again. With `reuse`, a chunk's
+ * buffer is written over once the next chunk is asked for (a consumer that has written it by
+ * then saves a megabyte's allocation per chunk). The CLI's `vcf` writes these.
+ */
+export async function* storeToVcfBytes(
+  store: Store,
+  opts: StoreVcfOptions & { reuse?: boolean | undefined } = {},
+): AsyncGenerator<Uint8Array> {
+  yield* vcfBytes(storeVcfItems(store, opts), { reuse: opts.reuse })
 }
 
 /**

@@ -375,6 +375,60 @@ class Runs {
   }
 }
 
+/**
+ * The haplotypes of decoded rows that hold another value than their row's common one, as runs of
+ * one value: run k holds `value[k]` and is `haplotypes[end[k − 1] … end[k] − 1]` (from 0 for the
+ * first). What MatrixSlice.sparse is made of.
+ */
+export class OffCommon {
+  /** the value most haplotypes of the row decoded last hold */
+  common = 0
+  haplotypes = new Int32Array(1024)
+  count = 0
+  value = new Int32Array(64)
+  end = new Int32Array(64)
+  runs = 0
+  /** where the current row's runs start */
+  private rowRuns = 0
+
+  add(value: number, haplotypes: Int32Array): void {
+    const n = haplotypes.length
+    if (this.count + n > this.haplotypes.length)
+      this.haplotypes = grow(this.haplotypes, this.count + n)
+    this.haplotypes.set(haplotypes, this.count)
+    this.count += n
+    // a run of the value added last (no row ended between) grows; another starts a run
+    if (this.runs > this.rowRuns && this.value[this.runs - 1] === value) {
+      this.end[this.runs - 1] = this.count
+      return
+    }
+    if (this.runs === this.value.length) {
+      this.value = grow(this.value, this.runs + 1)
+      this.end = grow(this.end, this.runs + 1)
+    }
+    this.value[this.runs] = value
+    this.end[this.runs++] = this.count
+  }
+
+  /** The current row is decoded: its runs end here. */
+  endRow(): void {
+    this.rowRuns = this.runs
+  }
+
+  /** Forget every row (for the next slice). */
+  clear(): void {
+    this.count = 0
+    this.runs = 0
+    this.rowRuns = 0
+  }
+}
+
+function grow(a: Int32Array, need: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.max(2 * a.length, need))
+  out.set(a)
+  return out
+}
+
 /** Decodes every haplotype of consecutive rows, in haplotype order. */
 export class FullDecoder {
   private readonly order: Order
@@ -385,7 +439,7 @@ export class FullDecoder {
    * holding another are appended to it (see MatrixSlice.sparse): what a reader of a wide row
    * needs to touch only those.
    */
-  others: { common: number; haplotypes: Int32Array; count: number } | undefined
+  others: OffCommon | undefined
   /** a tallied row's counts, class + 1 by symbol (row 0: the haplotypes in no class) */
   private scratch = new Int32Array(0)
   /** per haplotype, where its class's counts start in `scratch`: (class + 1) × symbols */
@@ -530,15 +584,7 @@ export class FullDecoder {
           buf[dst + i] = hap
           out[base + hap] = v
         }
-        if (others) {
-          if (others.count + l > others.haplotypes.length) {
-            const grown = new Int32Array(2 * (others.count + l))
-            grown.set(others.haplotypes.subarray(0, others.count))
-            others.haplotypes = grown
-          }
-          others.haplotypes.set(buf.subarray(dst, dst + l), others.count)
-          others.count += l
-        }
+        if (others) others.add(v, buf.subarray(dst, dst + l))
       }
       j += l
     }

@@ -17,7 +17,14 @@ import {
   parseIndex,
 } from './format.js'
 import type { MatrixChunk, MatrixIndex } from './format.js'
-import { FullDecoder, SubsetDecoder, TallyDecoder, decodeOrder, orderWidth } from './pbwt.js'
+import {
+  FullDecoder,
+  OffCommon,
+  SubsetDecoder,
+  TallyDecoder,
+  decodeOrder,
+  orderWidth,
+} from './pbwt.js'
 import type { TallyClasses } from './pbwt.js'
 
 /** No-call runs of one decoded cell. */
@@ -43,11 +50,20 @@ export interface MatrixSlice {
   /** every no-call list of the decoded cells, by row then column */
   nocalls: MatrixNocall[]
   /**
-   * Where every haplotype was decoded (no subset, one segment): per row, the value most hold
-   * (`common[r]`) and the columns holding another, `columns[start[r]] … columns[start[r + 1] − 1]`
-   * (in no particular order). A wide row's rare values are then found without a scan.
+   * Where every haplotype was decoded (no subset, one segment): per row r, the value most hold
+   * (`common[r]`) and the columns holding another, as runs of one value: runs `runs[r]` …
+   * `runs[r + 1] − 1`, run k holding `value[k]` at columns `columns[end[k − 1]] …
+   * columns[end[k] − 1]` (from 0 for the first). A wide row's rare values are found without a scan.
    */
-  sparse?: { common: Int32Array; start: Int32Array; columns: Int32Array } | undefined
+  sparse?:
+    | {
+        common: Int32Array
+        runs: Int32Array
+        value: Int32Array
+        end: Int32Array
+        columns: Int32Array
+      }
+    | undefined
 }
 
 export interface MatrixInfo {
@@ -328,13 +344,10 @@ export class MatrixReader implements CohortMatrix {
     const columnOf = new Int32Array(h).fill(-1)
     columns.forEach((hap, i) => (columnOf[hap] = i))
     // every haplotype decoded: the rare values of each row listed too (MatrixSlice.sparse)
-    const others =
-      decoder instanceof FullDecoder
-        ? (decoder.others = { common: 0, haplotypes: new Int32Array(1024), count: 0 })
-        : undefined
+    const others = decoder instanceof FullDecoder ? (decoder.others = new OffCommon()) : undefined
     const sparseRows = (rows: number) => ({
       common: new Int32Array(rows),
-      start: new Int32Array(rows + 1),
+      runs: new Int32Array(rows + 1),
     })
     let sparse = sparseRows(Math.min(sliceRows, end - start))
 
@@ -377,17 +390,23 @@ export class MatrixReader implements CohortMatrix {
         if (r >= end) break
         decoder.row(c, r, slice.values, (r - slice.start) * t)
         if (others) {
+          others.endRow()
           sparse.common[r - slice.start] = others.common
-          sparse.start[r - slice.start + 1] = others.count
+          sparse.runs[r - slice.start + 1] = others.runs
         }
         if (r === slice.start + slice.rows - 1) {
           const split = pending.findIndex((n) => n.row > r)
           slice.nocalls = split < 0 ? pending : pending.slice(0, split)
           pending = split < 0 ? [] : pending.slice(split)
           if (others) {
-            slice.sparse = { ...sparse, columns: others.haplotypes.slice(0, others.count) }
+            slice.sparse = {
+              ...sparse,
+              value: others.value.slice(0, others.runs),
+              end: others.end.slice(0, others.runs),
+              columns: others.haplotypes.slice(0, others.count),
+            }
             sparse = sparseRows(Math.min(sliceRows, end - r - 1))
-            others.count = 0
+            others.clear()
           }
           yield slice
           slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer, t)

@@ -91,11 +91,13 @@ export function formatVcfRecord(r: VcfRecord): string {
 const CHUNK = 1 << 20
 
 /**
- * VCF lines (header strings without newlines, then records) as chunks of bytes of about a
- * megabyte, each a new array (a consumer may keep it, e.g. a stream not yet drained).
+ * VCF lines (header strings without newlines, then records) as chunks of whole lines, about a
+ * megabyte each: each a new array, or with `reuse` the same buffer again once the next chunk is
+ * asked for (for a consumer that has written a chunk by then: no megabyte allocated per chunk).
  */
 export async function* vcfBytes(
   lines: AsyncIterable<string | VcfRecord>,
+  opts: { reuse?: boolean | undefined } = {},
 ): AsyncGenerator<Uint8Array> {
   let buf = new Uint8Array(CHUNK)
   let at = 0
@@ -103,7 +105,7 @@ export async function* vcfBytes(
     const need = typeof line === 'string' ? 3 * line.length + 1 : recordBytes(line)
     if (at + need > buf.length) {
       if (at > 0) yield buf.subarray(0, at)
-      buf = new Uint8Array(Math.max(CHUNK, need))
+      if (!opts.reuse || need > buf.length) buf = new Uint8Array(Math.max(CHUNK, need))
       at = 0
     }
     if (typeof line === 'string') {
