@@ -3,15 +3,8 @@
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import { checkInputFile } from '../core/nodeFile.js'
-import {
-  checkOutputFile,
-  cliStore,
-  opener,
-  openOutput,
-  outputPath,
-  readStdin,
-  write,
-} from './io.js'
+import { checkOutputFile, openOutput } from '../core/nodeOutput.js'
+import { cliStore, opener, outputPath, readStdin, write } from './io.js'
 
 interface EncodeOptions {
   path: string[]

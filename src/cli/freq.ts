@@ -4,7 +4,8 @@
 // ALT frequency of every site per population along the region as a picture.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import { addRegionOptions, checkOutputFile, cliStore, regionsOf, write } from './io.js'
+import { checkOutputFile } from '../core/nodeOutput.js'
+import { addRegionOptions, cliStore, regionsOf, write } from './io.js'
 import type { RegionOptions } from './io.js'
 
 interface FreqCliOptions extends RegionOptions {

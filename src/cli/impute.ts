@@ -7,9 +7,10 @@ import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { Store } from '../store/Store.js'
 import { interruptible } from './interrupt.js'
-import { checkOutputFile, cliStore, opener, write } from './io.js'
+import { checkOutputFile } from '../core/nodeOutput.js'
+import { cliStore, opener, write } from './io.js'
 import { parseBases } from './ld.js'
-import { isBgzfName, writeVcfFile } from './vcf.js'
+import { isBgzfName, writeVcfFile } from '../export/vcf-writer.js'
 
 /** The store's samples that `-s SPEC` selects (an expression, `,A,B` or `@FILE`), as `ld -s`. */
 async function panelSamples(

@@ -1,12 +1,10 @@
 // What the subcommands share: standard input/output, the store and files they open (with the
 // global --timeout), and the options several take (samples, regions). Kept light: every command
 // imports it at start-up, so heavy modules are imported inside the functions that need them.
-import { createWriteStream } from 'node:fs'
-import { lstat, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import type { GenericFilehandle } from 'generic-filehandle2'
-import type { AtomicStream } from '../core/atomicWrite.js'
 import { ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
 import { isUrl, joinLocation } from '../core/filehandle.js'
 import type { RemoteOptions } from '../core/filehandle.js'
@@ -90,80 +88,11 @@ export async function openResolver(store: string, cmd: Command): Promise<TileRes
 }
 
 // ---------------------------------------------------------------------------------------------
-// output files
+// output
 
 /** `-o` as given; undefined for stdout (no -o, `-o -` or `-o /dev/stdout`, which may be a socket). */
 export function outputPath(output: string | undefined): string | undefined {
   return output === '-' || output === '/dev/stdout' ? undefined : output
-}
-
-/**
- * Check `-o FILE` before any work: its folder must exist and it must not be a folder. Returns
- * whether FILE is written in place: a device, a pipe or a symbolic link (`/dev/stdout`, `>(...)`,
- * a link the user keeps), where renaming a temporary file over it would replace the link or node
- * instead of writing through it.
- */
-export async function checkOutputFile(path: string, option = '-o'): Promise<boolean> {
-  const st = await stat(path).catch(() => undefined)
-  if (st?.isDirectory()) throw new ArgumentError(`${option} ${path} is a directory, not a file`)
-  const link = await lstat(path).catch(() => undefined)
-  if (link?.isSymbolicLink() || (st && !st.isFile())) return true
-  const { dirname } = await import('node:path')
-  const dir = dirname(path)
-  const dst = await stat(dir).catch((err: unknown) => {
-    throw fileError(err, `${option} ${path}: folder ${dir}`)
-  })
-  if (!dst.isDirectory()) throw new ArgumentError(`${option} ${path}: ${dir} is not a folder`)
-  return false
-}
-
-/**
- * A stream to `path`: a temporary file beside it, renamed into place by commit() (abort() removes
- * it), or the path itself for a device, pipe or link. Write errors name `path`, not the temporary
- * file. Interrupted (SIGINT, SIGTERM) before commit or abort, the temporary file is removed and
- * the signal then ends the process as it would have.
- */
-export async function openOutput(path: string): Promise<AtomicStream> {
-  const inPlace = await checkOutputFile(path)
-  const { createAtomicWriteStream } = await import('../core/atomicWrite.js')
-  const out: AtomicStream = inPlace ? directStream(path) : createAtomicWriteStream(path)
-  const signals = ['SIGINT', 'SIGTERM'] as const
-  const onSignal = (signal: NodeJS.Signals) => {
-    done()
-    void out.abort().finally(() => process.kill(process.pid, signal))
-  }
-  const done = () => signals.forEach((s) => process.off(s, onSignal))
-  signals.forEach((s) => process.once(s, onSignal))
-  const named = (err: unknown) => fileError(err, `cannot write ${path}`)
-  return {
-    stream: out.stream,
-    commit: () =>
-      out
-        .commit()
-        .catch((err: unknown) => Promise.reject(named(err)))
-        .finally(done),
-    abort: () => out.abort().finally(done),
-  }
-}
-
-function directStream(path: string): AtomicStream {
-  const stream = createWriteStream(path)
-  const closed = new Promise<void>((resolve, reject) => {
-    stream.on('close', resolve)
-    stream.on('error', reject)
-  })
-  closed.catch(() => undefined) // reported by commit() (see createAtomicWriteStream)
-  return {
-    stream,
-    async commit() {
-      stream.end()
-      await closed
-    },
-    async abort() {
-      stream.destroy()
-      await closed.catch(() => undefined)
-    },
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
-import { checkOutputFile, cliStore, opener, write } from './io.js'
+import { checkOutputFile } from '../core/nodeOutput.js'
+import { cliStore, opener, write } from './io.js'
 
 interface LdCliOptions {
   regions?: string

@@ -3,16 +3,9 @@
 // all chosen alleles (-S) and haplotype counts over them per group (-H); VCF or a TSV table out.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import type { QueryRecord } from '../query/view.js'
-import {
-  addRegionOptions,
-  checkOutputFile,
-  cliStore,
-  opener,
-  outputPath,
-  regionsOf,
-  write,
-} from './io.js'
+import { formatValue, infoHeader, infoOf, recordLine } from '../query/viewText.js'
+import { checkOutputFile } from '../core/nodeOutput.js'
+import { addRegionOptions, cliStore, opener, outputPath, regionsOf, write } from './io.js'
 import type { RegionOptions } from './io.js'
 
 interface ViewCliOptions extends RegionOptions {
@@ -52,53 +45,6 @@ async function alleleNames(specs: string[]): Promise<string[]> {
 }
 
 /** A count or ratio as BGT prints it (integers as such, reals as %g). */
-export function formatValue(v: number | string | boolean | undefined): string {
-  if (v === undefined) return '*'
-  if (typeof v === 'boolean') return v ? '1' : '0'
-  if (typeof v === 'string' || Number.isInteger(v)) return String(v)
-  return String(Number(v.toPrecision(6)))
-}
-
-/** AN/AC and, with several groups, ANk/ACk as BGT writes them. */
-export function infoOf(r: QueryRecord, groups: number): string {
-  const parts = [`AN=${r.counts[0]!.an}`, `AC=${r.counts[0]!.ac}`]
-  if (groups > 1)
-    for (let k = 1; k <= groups; k++)
-      parts.push(`AN${k}=${r.counts[k]!.an}`, `AC${k}=${r.counts[k]!.ac}`)
-  return parts.join(';')
-}
-
-export function infoHeader(groups: number): string[] {
-  const lines = [
-    '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles in called genotypes">',
-    '##INFO=<ID=AC,Number=A,Type=Integer,Description="Allele count in genotypes">',
-  ]
-  if (groups > 1)
-    for (let k = 1; k <= groups; k++)
-      lines.push(
-        `##INFO=<ID=AN${k},Number=1,Type=Integer,Description="Total number of alleles in sample group ${k}">`,
-        `##INFO=<ID=AC${k},Number=A,Type=Integer,Description="Allele count in sample group ${k}">`,
-      )
-  return lines
-}
-
-const ALLELE = ['.', '0', '1']
-
-export function recordLine(r: QueryRecord, info: string | undefined, genotypes: boolean): string {
-  const cols = [r.chrom, String(r.pos), r.id, r.ref, r.alt, '.', '.', info ?? '.']
-  if (genotypes) {
-    cols.push('GT')
-    for (let s = 0; s < r.phased.length; s++)
-      cols.push(
-        ALLELE[r.alleles[2 * s]! + 1]! +
-          (r.phased[s] ? '|' : '/') +
-          ALLELE[r.alleles[2 * s + 1]! + 1]!,
-      )
-  }
-  return cols.join('\t')
-}
-
-/** A sample's two tile variants at a step (hex, as in tile IDs; `-` inside a spanning tile). */
 function tileGenotype(variants: Int32Array, s: number, phased: boolean): string {
   const v = (x: number) => (x < 0 ? '-' : x.toString(16))
   return `${v(variants[2 * s]!)}${phased ? '|' : '/'}${v(variants[2 * s + 1]!)}`
@@ -283,7 +229,7 @@ export function registerView(program: Command): void {
           for (const s of counter.carriers()) yield `SP\t${prepared.samples[s]}\t1`
       }
 
-      const { batches, writeVcfFile } = await import('./vcf.js')
+      const { batches, writeVcfFile } = await import('../export/vcf-writer.js')
       if (output === undefined) {
         for await (const chunk of batches(lines())) await write(chunk)
         return

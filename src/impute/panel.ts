@@ -9,7 +9,7 @@ import type { Region } from '../core/region.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { storeToVcf } from '../export/vcf.js'
 import type { Store } from '../store/Store.js'
-import { writeVcfFile } from '../cli/vcf.js'
+import { writeVcfFile } from '../export/vcf-writer.js'
 import { recordFields, vcfFileLines } from './vcfText.js'
 import { runTool } from './tool.js'
 

@@ -2,7 +2,7 @@
 // groups go through the privacy guard, genotypes and carriers are shown for public samples only
 // (the others are counted), and a query stops at the genotype cap with its output marked
 // truncated (BGT's `*` line in text, `truncated: true` in JSON).
-import { formatValue, infoHeader, infoOf, recordLine } from '../cli/view.js'
+import { formatValue, infoHeader, infoOf, recordLine } from '../query/viewText.js'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { mergeRegions, parseRegionList } from '../core/region.js'
