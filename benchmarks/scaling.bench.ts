@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { scaleLog } from 'd3-scale'
+import type { ScaleLogarithmic } from 'd3-scale'
 import { simulateCohort } from '../scripts/simulate-cohort.js'
 import { table, timeCommand } from './lib.js'
 import type { Measure } from './lib.js'
@@ -115,16 +117,21 @@ function measure(n: number, vcf: string, work: string): Row {
   }
 }
 
-// --- the plot: hand-written SVG, three panels over a log N axis -------------------------------
+// --- the plot: three panels, both axes log scales (d3-scale), so that peers a hundred times apart
+// all read, each line's slope is how it grows with N, and equal gaps are equal ratios ---------
 
 const W = 300
 const H = 230
 const M = { l: 56, r: 12, t: 28, b: 44 }
+/** height of the legend row below the panels */
+const LEGEND = 20
 
-function niceMax(v: number): number {
-  const e = 10 ** Math.floor(Math.log10(v))
-  for (const f of [1, 2, 2.5, 5, 10]) if (f * e >= v) return f * e
-  return 10 * e
+/** Log ticks at 1, 2 and 5 times a power of ten (all of d3's would crowd a short axis). */
+function logTicks(y: ScaleLogarithmic<number, number>): number[] {
+  const ticks = y
+    .ticks()
+    .filter((t) => [1, 2, 5].includes(Math.round(t / 10 ** Math.floor(Math.log10(t)))))
+  return ticks.length >= 2 ? ticks : y.ticks()
 }
 
 function panel(
@@ -135,24 +142,27 @@ function panel(
   series: { name: string; color: string; values: number[] }[],
   fmt: (v: number) => string,
 ): string {
-  const yMax = niceMax(Math.max(...series.flatMap((s) => s.values)) * 1.1)
-  const lo = Math.log10(200)
-  const hi = Math.log10(30_000)
-  const px = (n: number) => x0 + M.l + ((Math.log10(n) - lo) / (hi - lo)) * (W - M.l - M.r)
-  const py = (v: number) => M.t + (1 - v / yMax) * (H - M.t - M.b)
+  const values = series.flatMap((s) => s.values)
+  const x = scaleLog()
+    .domain([200, 30_000])
+    .range([x0 + M.l, x0 + W - M.r])
+  const y = scaleLog()
+    .domain([Math.min(...values) / 1.5, Math.max(...values) * 1.5])
+    .nice()
+    .range([H - M.b, M.t])
+  const px = (n: number) => x(n)
+  const py = (v: number) => y(v)
   const out: string[] = []
   out.push(`<text x="${x0 + W / 2}" y="16" class="title">${title}</text>`)
   out.push(
     `<line x1="${x0 + M.l}" y1="${H - M.b}" x2="${x0 + W - M.r}" y2="${H - M.b}" class="axis"/>`,
     `<line x1="${x0 + M.l}" y1="${M.t}" x2="${x0 + M.l}" y2="${H - M.b}" class="axis"/>`,
   )
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4
+  for (const v of logTicks(y))
     out.push(
       `<line x1="${x0 + M.l}" y1="${py(v)}" x2="${x0 + W - M.r}" y2="${py(v)}" class="grid"/>`,
-      `<text x="${x0 + M.l - 4}" y="${py(v) + 3}" class="ytick">${fmt(v)}</text>`,
+      `<text x="${x0 + M.l - 4}" y="${py(v) + 3}" class="ytick">${v >= 1 ? v.toFixed(0) : String(v)}</text>`,
     )
-  }
   for (const n of [300, 1_000, 5_000, 20_000])
     out.push(
       `<line x1="${px(n)}" y1="${H - M.b}" x2="${px(n)}" y2="${H - M.b + 4}" class="axis"/>`,
@@ -160,9 +170,9 @@ function panel(
     )
   out.push(
     `<text x="${x0 + M.l + (W - M.l - M.r) / 2}" y="${H - 8}" class="label">samples N (log scale)</text>`,
-    `<text transform="translate(${x0 + 12},${M.t + (H - M.t - M.b) / 2}) rotate(-90)" class="label">${yLabel}</text>`,
+    `<text transform="translate(${x0 + 12},${M.t + (H - M.t - M.b) / 2}) rotate(-90)" class="label">${yLabel} (log scale)</text>`,
   )
-  series.forEach((s, si) => {
+  series.forEach((s) => {
     const pts = ns.map((n, i) => `${px(n).toFixed(1)},${py(s.values[i]!).toFixed(1)}`)
     out.push(
       `<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`,
@@ -174,11 +184,6 @@ function panel(
         `<text x="${(px(n) - 4).toFixed(1)}" y="${(py(v) - 6).toFixed(1)}" class="pt">${fmt(v)}</text>`,
       )
     })
-    if (series.length > 1)
-      out.push(
-        `<rect x="${x0 + M.l + 8}" y="${M.t + 4 + si * 13}" width="8" height="8" fill="${s.color}"/>`,
-        `<text x="${x0 + M.l + 20}" y="${M.t + 11 + si * 13}" class="legend">${s.name}</text>`,
-      )
   })
   return out.join('\n')
 }
@@ -233,14 +238,22 @@ export function scalingSvg(rows: Row[]): string {
       f1,
     ),
   ]
+  // one legend for the three panels, below them (inside, it would cover the lines)
+  const names = [ours([]), ...peerSeries(rows, () => 0)]
+  const legend = names.map(
+    (s, i) =>
+      `<rect x="${M.l + i * 210}" y="${H + 4}" width="8" height="8" fill="${s.color}"/>` +
+      `<text x="${M.l + 12 + i * 210}" y="${H + 12}" class="legend">${s.name}</text>`,
+  )
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * W}" height="${H}" viewBox="0 0 ${3 * W} ${H}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * W}" height="${H + LEGEND}" viewBox="0 0 ${3 * W} ${H + LEGEND}" font-family="sans-serif">`,
     '<style>.title{font-size:13px;font-weight:bold;text-anchor:middle}.label{font-size:11px;text-anchor:middle}' +
       '.xtick{font-size:10px;text-anchor:middle}.ytick{font-size:10px;text-anchor:end}' +
       '.pt{font-size:9px;text-anchor:end;fill:#333}.legend{font-size:10px}' +
       '.axis{stroke:#000;stroke-width:1}.grid{stroke:#ddd;stroke-width:0.5}</style>',
     '<rect width="100%" height="100%" fill="white"/>',
     ...body,
+    ...legend,
     '</svg>',
     '',
   ].join('\n')
