@@ -17,6 +17,8 @@ import type { AlleleSite } from './site.js'
 
 /** Bases left of a region that left-aligned indels may reach (the export's too). */
 export const MARGIN = 10_000
+/** Records per batch of `indexedRecordBatches`. */
+const BATCH = 256
 /** Rows per decoded slice. */
 const SLICE_ROWS = 256
 
@@ -330,7 +332,7 @@ async function pathSites(
   return out
 }
 
-/** Which records `indexedRecords` yields (as StoreRecordOptions of the export). */
+/** Which records `indexedRecordBatches` yields (as StoreRecordOptions of the export). */
 export interface IndexedRecordOptions extends AbortOptions {
   region?: Region | undefined
   /** also the sites no chosen haplotype carries */
@@ -338,10 +340,11 @@ export interface IndexedRecordOptions extends AbortOptions {
 }
 
 /**
- * The export's records for the chosen haplotypes: output haplotype h is matrix column
+ * The export's records for the chosen haplotypes, in batches (a few hundred at a time: one
+ * await per batch, not per record): output haplotype h is matrix column
  * `haplotypes[columns[h]]`; `phased` per output sample.
  */
-export async function* indexedRecords(
+export async function* indexedRecordBatches(
   store: Store,
   m: StoreManifest,
   paths: readonly ManifestPath[],
@@ -350,7 +353,7 @@ export async function* indexedRecords(
   columns: Int32Array,
   phased: Uint8Array,
   opts: IndexedRecordOptions = {},
-): AsyncGenerator<VcfRecord> {
+): AsyncGenerator<VcfRecord[]> {
   const sig = opts.signal ? { signal: opts.signal } : {}
   const region = opts.region
   const width = haplotypes.length
@@ -369,8 +372,10 @@ export async function* indexedRecords(
     if (!sites.length) continue
     const rows = new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
     const runs = new NocallRuns(store, m, p, region, sig)
-    for (const [i, site] of sites.entries()) {
+    let batch: VcfRecord[] = []
+    for (let i = 0; i < sites.length; i++) {
       if ((i & 255) === 0) checkAbort(opts.signal)
+      const site = sites[i]!
       const l = claims[i]!
       const alt =
         siteCodesNow(l, rows, runs, state) ?? (await siteCodes(site, l, rows, runs, state))
@@ -379,7 +384,7 @@ export async function* indexedRecords(
       const gt = pool.take(columns.length)
       if (identity) gt.set(state)
       else for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
-      yield {
+      batch.push({
         chrom: site.chrom,
         pos: site.pos,
         id: site.id === '.' ? undefined : site.id,
@@ -387,8 +392,13 @@ export async function* indexedRecords(
         alt: site.alt,
         gt,
         phased,
+      })
+      if (batch.length === BATCH) {
+        yield batch
+        batch = []
       }
     }
+    if (batch.length) yield batch
   }
 }
 
@@ -528,8 +538,9 @@ export async function* indexedCounts(
     let rows: RowWindow | undefined
     const runs = new NocallRuns(store, m, p, region, sig)
     const width = nClasses * symbols
-    for (const [i, site] of sites.entries()) {
+    for (let i = 0; i < sites.length; i++) {
       if ((i & 255) === 0) checkAbort(opts.signal)
+      const site = sites[i]!
       const l = claims[i]!
       const ac = new Int32Array(nClasses)
       const an = Int32Array.from(size)

@@ -55,7 +55,7 @@ async function* vcfItems(
   samples: string[] | undefined,
   regions: Region[] | undefined,
   paths: ManifestPath[],
-): AsyncGenerator<string | VcfRecord> {
+): AsyncGenerator<string | VcfRecord[]> {
   const { storeVcfItems } = await import('../export/vcf.js')
   const opts = samples ? { samples } : {}
   if (!regions) {
@@ -75,18 +75,20 @@ async function* vcfItems(
   for (const group of passes(regions, paths)) {
     const hull = { ...group[0]!, end: group[group.length - 1]!.end }
     let i = 0
-    for await (const r of storeVcfItems(open, { ...opts, region: hull })) {
-      if (typeof r === 'string') {
-        if (header) yield r
+    for await (const batch of storeVcfItems(open, { ...opts, region: hull })) {
+      if (typeof batch === 'string') {
+        if (header) yield batch
         continue
       }
-      const end = r.pos + r.ref.length
-      // records come sorted by start: regions ending before this one's start end before the rest
-      while (i < group.length && group[i]!.end <= r.pos) i++
-      if (i === group.length || group[i]!.start >= end) continue
-      // a record that reaches back into an earlier pass's region was printed there
-      if (before?.chrom === r.chrom && r.pos < before.end) continue
-      yield r
+      const kept = batch.filter((r) => {
+        const end = r.pos + r.ref.length
+        // records come sorted by start: regions ending before this one's start end before the rest
+        while (i < group.length && group[i]!.end <= r.pos) i++
+        if (i === group.length || group[i]!.start >= end) return false
+        // a record that reaches back into an earlier pass's region was printed there
+        return !(before?.chrom === r.chrom && r.pos < before.end)
+      })
+      if (kept.length) yield kept
     }
     header = false
     before = group[group.length - 1]
@@ -134,7 +136,9 @@ export function registerVcf(program: Command): void {
       await writeVcfFile(
         output,
         (async function* () {
-          for await (const x of items) yield typeof x === 'string' ? x : formatVcfRecord(x)
+          for await (const x of items)
+            if (typeof x === 'string') yield x
+            else for (const r of x) yield formatVcfRecord(r)
         })(),
         o.writeIndex ? { maxLength } : undefined,
       )

@@ -28,7 +28,7 @@ import type {
 import { defaultSliceRows } from '../matrix/reader.js'
 import type { CohortMatrix, MatrixNocall } from '../matrix/reader.js'
 import { SiteTable } from '../sites/reader.js'
-import { MARGIN, alleleIndexes, indexedRecords } from '../alleles/records.js'
+import { MARGIN, alleleIndexes, indexedRecordBatches } from '../alleles/records.js'
 
 /** Which genotypes `storeToVcf` writes. */
 export interface StoreVcfOptions extends AbortOptions {
@@ -500,7 +500,8 @@ export async function* storeToVcf(
   opts: StoreVcfOptions = {},
 ): AsyncGenerator<string> {
   for await (const x of storeVcfItems(store, opts))
-    yield typeof x === 'string' ? x : formatVcfRecord(x)
+    if (typeof x === 'string') yield x
+    else for (const r of x) yield formatVcfRecord(r)
 }
 
 /**
@@ -517,20 +518,20 @@ export async function* storeToVcfBytes(
 }
 
 /**
- * What `storeToVcf` writes: its header lines, then its records unformatted (for `vcfBytes`,
- * which writes them as bytes).
+ * What `storeToVcf` writes: its header lines, then its records unformatted, in batches (for
+ * `vcfBytes`, which writes them as bytes).
  */
 export async function* storeVcfItems(
   store: Store,
   opts: StoreVcfOptions = {},
-): AsyncGenerator<string | VcfRecord> {
+): AsyncGenerator<string | VcfRecord[]> {
   const { m, samples } = await exportPlan(store, opts)
   yield* vcfHeader(
     m.contigs,
     samples,
     m.source.reference === undefined ? {} : { reference: m.source.reference },
   )
-  yield* storeRecords(store, opts)
+  yield* storeRecordBatches(store, opts)
 }
 
 /**
@@ -542,6 +543,14 @@ export async function* storeRecords(
   store: Store,
   opts: StoreRecordOptions = {},
 ): AsyncGenerator<VcfRecord> {
+  for await (const batch of storeRecordBatches(store, opts)) yield* batch
+}
+
+/** `storeRecords` in batches (one await per batch: what a writer of every record wants). */
+async function* storeRecordBatches(
+  store: Store,
+  opts: StoreRecordOptions = {},
+): AsyncGenerator<VcfRecord[]> {
   const { m, rows, samples, paths } = await exportPlan(store, opts)
   const region = opts.region
   const sig = opts.signal ? { signal: opts.signal } : {}
@@ -570,7 +579,7 @@ export async function* storeRecords(
   const indexes = matrix ? await alleleIndexes(store, m, paths, opts) : undefined
   if (indexes) {
     const phased = Uint8Array.from(samples, (s) => (s.phased ? 1 : 0))
-    yield* indexedRecords(store, m, paths, indexes, haplotypes, columns, phased, {
+    yield* indexedRecordBatches(store, m, paths, indexes, haplotypes, columns, phased, {
       ...sig,
       region,
       cohortSites: opts.cohortSites,
@@ -653,8 +662,9 @@ export async function* storeRecords(
       return parts.length === 1 ? parts[0]! : parts.join('')
     }
   }
-  yield* tileRecords(
+  for await (const r of tileRecords(
     { contigs: m.contigs, samples, reference: accessor, blocks: blocks(), region },
     opts,
-  )
+  ))
+    yield [r]
 }

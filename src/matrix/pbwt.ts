@@ -662,6 +662,13 @@ export class SubsetDecoder {
   private symOf: Int32Array
   /** per entry of `pos`: its rank among the row's haplotypes of its symbol */
   private rank: Int32Array
+  /**
+   * Per symbol below SMALL_SYMBOLS: the row's haplotypes holding it, then its start in the next
+   * order (all zero between rows).
+   */
+  private readonly counts = new Int32Array(SMALL_SYMBOLS)
+  /** the same over the chosen haplotypes */
+  private readonly chosenCounts = new Int32Array(SMALL_SYMBOLS)
 
   /** `columns[i]` is the haplotype of output column i (distinct haplotypes). */
   constructor(
@@ -695,6 +702,108 @@ export class SubsetDecoder {
 
   /** Decode one row: column i's value goes to `out[base + i]` when `out` is given. */
   row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
+    // the hot loop of every subset query: the run heads are read inline here (as Runs.next reads
+    // them, whose call per run costs a third of the walk) and symbols are counted in plain
+    // arrays; a row with a symbol too large for them goes the general way
+    const h = this.haplotypes
+    const { bytes, end } = c
+    const rowStart = c.at
+    let at = rowStart
+    const { counts, chosenCounts: byPos, pos, col, symOf, rank } = this
+    const t = pos.length
+    let i = 0
+    let j = 0
+    let top = 0
+    while (j < h) {
+      const start = at
+      const b0 = at < end ? bytes[at]! : 0x80
+      const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
+      let length: number
+      let sym: number
+      if (b0 < 0x80) {
+        at += 1
+        sym = b0 & 7
+        length = b0 >>> 3
+      } else if (b1 < 0x80) {
+        at += 2
+        const head = (b0 & 0x7f) | (b1 << 7)
+        sym = head & 7
+        length = head >>> 3
+      } else {
+        c.at = at
+        const head = c.varint('run')
+        at = c.at
+        sym = head % RUN_SCALE
+        length = (head - sym) / RUN_SCALE
+      }
+      if (sym === RUN_SYMBOL_INLINE) {
+        c.at = at
+        sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
+        at = c.at
+      }
+      if (sym >= SMALL_SYMBOLS) {
+        counts.fill(0, 0, top + 1)
+        byPos.fill(0, 0, top + 1)
+        c.at = rowStart
+        this.rowGeneral(c, rowNumber, out, base)
+        return
+      }
+      if (length === 0) length = h - j
+      else if (j + length >= h)
+        throw c.fail(
+          `row ${rowNumber}: a run of ${length} at haplotype ${j} reaches the end of the ${h} haplotypes without the last-run mark`,
+          start,
+        )
+      if (sym > top) top = sym
+      const runEnd = j + length
+      if (i < t && pos[i]! < runEnd) {
+        const before = counts[sym]! - j
+        do {
+          rank[i] = before + pos[i]!
+          symOf[i] = sym
+          if (out) out[base + col[i]!] = sym - 1
+          byPos[sym]!++
+          i++
+        } while (i < t && pos[i]! < runEnd)
+      }
+      counts[sym]! += length
+      j = runEnd
+    }
+    c.at = at
+    // counts become each symbol's start in the next order; the chosen haplotypes' counts the
+    // start of their symbol among them (their next positions ascend within a symbol)
+    let all = 0
+    let chosen = 0
+    for (let s = 0; s <= top; s++) {
+      const n = counts[s]!
+      counts[s] = all
+      all += n
+      const m = byPos[s]!
+      byPos[s] = chosen
+      chosen += m
+    }
+    const { nextPos, nextCol } = this
+    for (let k = 0; k < t; k++) {
+      const s = symOf[k]!
+      const to = byPos[s]!++
+      nextPos[to] = counts[s]! + rank[k]!
+      nextCol[to] = col[k]!
+    }
+    counts.fill(0, 0, top + 1)
+    byPos.fill(0, 0, top + 1)
+    this.nextPos = pos
+    this.nextCol = col
+    this.pos = nextPos
+    this.col = nextCol
+  }
+
+  /** `row` for any symbols (through Runs and SymbolSlots). */
+  private rowGeneral(
+    c: ByteCursor,
+    rowNumber: number,
+    out: Int32Array | undefined,
+    base: number,
+  ): void {
     const runs = this.runs
     runs.begin(c, this.haplotypes, rowNumber)
     // one pass over the runs as they are read: each symbol's count, and each chosen haplotype's

@@ -91,27 +91,37 @@ export function formatVcfRecord(r: VcfRecord): string {
 const CHUNK = 1 << 20
 
 /**
- * VCF lines (header strings without newlines, then records) as chunks of whole lines, about a
- * megabyte each: each a new array, or with `reuse` the same buffer again once the next chunk is
- * asked for (for a consumer that has written a chunk by then: no megabyte allocated per chunk).
+ * VCF lines (header strings without newlines, then batches of records) as chunks of whole lines,
+ * about a megabyte each: each a new array, or with `reuse` the same buffer again once the next
+ * chunk is asked for (for a consumer that has written a chunk by then: no megabyte allocated per
+ * chunk).
  */
 export async function* vcfBytes(
-  lines: AsyncIterable<string | VcfRecord>,
+  lines: AsyncIterable<string | readonly VcfRecord[]>,
   opts: { reuse?: boolean | undefined } = {},
 ): AsyncGenerator<Uint8Array> {
   let buf = new Uint8Array(CHUNK)
   let at = 0
-  for await (const line of lines) {
-    const need = typeof line === 'string' ? 3 * line.length + 1 : recordBytes(line)
-    if (at + need > buf.length) {
-      if (at > 0) yield buf.subarray(0, at)
-      if (!opts.reuse || need > buf.length) buf = new Uint8Array(Math.max(CHUNK, need))
-      at = 0
-    }
-    if (typeof line === 'string') {
-      at += encoder.encodeInto(line, buf.subarray(at)).written
+  // make room for `need` more bytes: the chunk so far, when it must go out first
+  const room = (need: number): Uint8Array | undefined => {
+    if (at + need <= buf.length) return undefined
+    const full = at > 0 ? buf.subarray(0, at) : undefined
+    if (!opts.reuse || need > buf.length) buf = new Uint8Array(Math.max(CHUNK, need))
+    at = 0
+    return full
+  }
+  for await (const item of lines) {
+    if (typeof item === 'string') {
+      const full = room(3 * item.length + 1)
+      if (full) yield full
+      at += encoder.encodeInto(item, buf.subarray(at)).written
       buf[at++] = 0x0a
-    } else at = writeRecord(line, buf, at)
+    } else
+      for (const r of item) {
+        const full = room(recordBytes(r))
+        if (full) yield full
+        at = writeRecord(r, buf, at)
+      }
   }
   if (at > 0) yield buf.subarray(0, at)
 }
