@@ -19,8 +19,13 @@ import type { AlleleSite } from './site.js'
 export const MARGIN = 10_000
 /** Records per batch of `indexedRecordBatches`. */
 const BATCH = 256
-/** Rows per decoded slice. */
+/** Rows per decoded slice, at most */
 const SLICE_ROWS = 256
+/**
+ * Values per decoded slice, about: a slice of every haplotype of 20,000 samples is then 26 rows
+ * (4 MB), not 256 (41 MB, allocated afresh for each slice)
+ */
+const SLICE_VALUES = 1 << 20
 
 /**
  * The allele index of every path in `paths`, or undefined when the query must go through the
@@ -141,6 +146,24 @@ function markCodes(
       : markRow(slice.values, base, width, marks, state)
   }
   state.fill(0)
+  // claims of several steps, each row's common tile unmarked (almost always): only the runs of
+  // marked tiles are met
+  if (l.every((x, i) => commonMark(x, slices[i]!) === 0)) {
+    for (const [i, { step, marks }] of l.entries()) {
+      const sparse = slices[i]!.sparse!
+      const row = step - slices[i]!.start
+      for (let k = sparse.runs[row]!; k < sparse.runs[row + 1]!; k++) {
+        const v = sparse.value[k]!
+        const mark = v >= 0 && v < marks.length ? marks[v]! : 0
+        if (mark === 0) continue
+        for (let j = k > 0 ? sparse.end[k - 1]! : 0; j < sparse.end[k]!; j++) {
+          const x = sparse.columns[j]!
+          if (mark === GT_NOCALL || state[x] === 0) state[x] = mark
+        }
+      }
+    }
+    return state.includes(GT_ALT)
+  }
   for (const [i, { step, marks }] of l.entries()) {
     const slice = slices[i]!
     const base = (step - slice.start) * width
@@ -153,6 +176,13 @@ function markCodes(
     }
   }
   return state.includes(GT_ALT)
+}
+
+/** The mark of a row's common value, or −1 when the slice lists no common values. */
+function commonMark({ step, marks }: Lookup, slice: MatrixSlice): number {
+  if (!slice.sparse) return -1
+  const c = slice.sparse.common[step - slice.start]!
+  return c >= 0 && c < marks.length ? marks[c]! : 0
 }
 
 /** Each column's code at a one-step site: its tile variant's mark (a plain loop the JIT keeps). */
@@ -246,7 +276,9 @@ class RowWindow {
     this.end = start
     this.it = (async function* () {
       const matrix = await store.matrix(path.path, opts)
-      yield* matrix.slices({ ...opts, ...what, start, end, sliceRows: SLICE_ROWS })
+      const width = what.tally ? what.tally.count * what.tally.symbols : what.haplotypes!.length
+      const sliceRows = Math.min(SLICE_ROWS, Math.max(16, Math.floor(SLICE_VALUES / width)))
+      yield* matrix.slices({ ...opts, ...what, start, end, sliceRows })
     })()
   }
 
