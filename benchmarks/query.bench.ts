@@ -30,7 +30,7 @@ const COHORTS = process.env.COHORTS ?? '/work/cohorts'
 const WORK = join(ROOT, '.tmp/bench-query')
 const LT = `node ${join(ROOT, 'bin/lightning-tiles.js')}`
 const RUNS = Number(process.env.RUNS ?? 3)
-const WARM = 7
+const WARM = 15
 /** runs of the start-up floor (each about a tenth of a second) */
 const FLOOR_RUNS = 10
 const DRIVER = join(ROOT, 'benchmarks/query.driver.ts')
