@@ -95,9 +95,8 @@ async function siteCodes(
   runs: NocallRuns,
   state: Uint8Array,
 ): Promise<boolean> {
-  for (const { step } of l) if (!rows.slice(step)) await rows.row(step)
   // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
-  if (!rows.has(lastStep(l) + 1)) await rows.reach(lastStep(l) + 1)
+  await rows.reach(lastStep(l) + 1)
   const now = siteCodesNow(l, rows, runs, state)
   if (now !== undefined) return now
   // a claim's row decoded alone (behind the window) or no-call runs to align
