@@ -1,6 +1,10 @@
 // Shared helpers for benchmarks: timing, peak memory of child processes, machine description.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { cpus, totalmem } from 'node:os'
+import { indexAlleles } from '../src/alleles/writer.js'
+import type { StoreManifest } from '../src/store/manifest.js'
 
 export interface Measure {
   /** median wall time, seconds */
@@ -56,4 +60,16 @@ export function machine(): string {
 export function table(header: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+/**
+ * Give a store kept from an earlier run the allele index a current build writes, when it lacks
+ * one (or has one for another library): its queries would otherwise read the tiles, which is not
+ * what a store of today's build measures.
+ */
+export async function withAlleleIndex(store: string): Promise<void> {
+  const m = JSON.parse(readFileSync(join(store, 'manifest.json'), 'utf8')) as StoreManifest
+  if (m.alleles?.libraryVersion === m.libraryVersion) return
+  process.stderr.write(`indexing the alleles of ${store} (kept from before the allele index)...\n`)
+  await indexAlleles(store)
 }

@@ -13,14 +13,13 @@
 //
 //   npx tsx benchmarks/query.bench.ts [N...]        (prints the RESULTS.md section)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { storeFiles } from '../src/store/layout.js'
-import type { StoreManifest } from '../src/store/manifest.js'
 import { bgtBinary } from '../test/bgt.js'
-import { median, table } from './lib.js'
+import { median, table, withAlleleIndex } from './lib.js'
 import type { DriverInput, DriverQuery, DriverResult, QueryOutput } from './query.driver.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -75,7 +74,7 @@ interface Inputs {
 }
 
 /** The store (a private copy: importing samples writes to it), BCF, BGT and group files of N. */
-function prepare(n: number, bgt: string): Inputs {
+async function prepare(n: number, bgt: string): Promise<Inputs> {
   const dir = join(WORK, String(n))
   mkdirSync(dir, { recursive: true })
   const store = join(dir, 'store')
@@ -97,10 +96,7 @@ function prepare(n: number, bgt: string): Inputs {
         )
     }
   }
-  // a store kept from before the allele index (or an index for another library) gets one now:
-  // queries of a store without it read the tiles, which is not what a current build gives
-  const m = JSON.parse(readFileSync(join(store, 'manifest.json'), 'utf8')) as StoreManifest
-  if (m.alleles?.libraryVersion !== m.libraryVersion) sh(`${LT} index ${store} 2>/dev/null`)
+  await withAlleleIndex(store)
   const names = sh(`bcftools query -l ${bcf}`).trim().split('\n')
   const pops = join(dir, 'pops.tsv')
   writeFileSync(
@@ -257,7 +253,7 @@ export async function run(sizes = SIZES): Promise<string> {
   const commands: string[] = []
   for (const n of sizes) {
     process.stderr.write(`query: preparing ${n}...\n`)
-    const x = prepare(n, b.path)
+    const x = await prepare(n, b.path)
     for (const q of queries(x, b.path)) {
       const time = (cmd: string) => {
         process.stderr.write(`query ${n} (${q.id}): ${cmd.slice(0, 120)}\n`)
