@@ -259,6 +259,27 @@ export function decodeOrder(c: ByteCursor, into: Int32Array): void {
 // --- decoding -----------------------------------------------------------------------------
 
 /**
+ * The run head at `at`: its varint, `length << RUN_SYMBOL_BITS | min(symbol, RUN_SYMBOL_INLINE)`.
+ * Heads of one or two bytes (runs shorter than 2,048) are read here, small enough for V8 to
+ * inline into the row loops; longer ones by `varint`. The cursor then stands after it.
+ */
+function runHead(c: ByteCursor, at: number): number {
+  const { bytes, end } = c
+  const b0 = at < end ? bytes[at]! : 0x80
+  if (b0 < 0x80) {
+    c.at = at + 1
+    return b0
+  }
+  const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
+  if (b1 < 0x80) {
+    c.at = at + 2
+    return (b0 & 0x7f) | (b1 << 7)
+  }
+  c.at = at
+  return c.varint('run')
+}
+
+/**
  * One row's runs, read from its bytes one at a time (`begin`, then `next` until it returns 0) or
  * all into arrays (`parse`).
  */
@@ -302,30 +323,12 @@ class Runs {
       c.at = this.at
       return 0
     }
-    const { bytes, end } = c
     let at = this.at
     const start = at
-    // heads of one or two bytes (runs shorter than 2,048) are read inline; longer ones by call
-    let length: number
-    let low: number
-    const b0 = at < end ? bytes[at]! : 0x80
-    const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
-    if (b0 < 0x80) {
-      at += 1
-      low = b0 & 7
-      length = b0 >>> 3
-    } else if (b1 < 0x80) {
-      at += 2
-      const head = (b0 & 0x7f) | (b1 << 7)
-      low = head & 7
-      length = head >>> 3
-    } else {
-      c.at = at
-      const head = c.varint('run')
-      at = c.at
-      low = head % RUN_SCALE
-      length = (head - low) / RUN_SCALE
-    }
+    const head = runHead(c, at)
+    at = c.at
+    const low = head % RUN_SCALE
+    let length = (head - low) / RUN_SCALE
     let sym = low
     if (low === RUN_SYMBOL_INLINE) {
       c.at = at
@@ -702,11 +705,10 @@ export class SubsetDecoder {
 
   /** Decode one row: column i's value goes to `out[base + i]` when `out` is given. */
   row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
-    // the hot loop of every subset query: the run heads are read inline here (as Runs.next reads
-    // them, whose call per run costs a third of the walk) and symbols are counted in plain
-    // arrays; a row with a symbol too large for them goes the general way
+    // the hot loop of every subset query: the runs are read here rather than through Runs.next
+    // (a call per run cost a third of the walk) and symbols are counted in plain arrays; a row
+    // with a symbol too large for them goes the general way
     const h = this.haplotypes
-    const { bytes, end } = c
     const rowStart = c.at
     let at = rowStart
     const { counts, chosenCounts: byPos, pos, col, symOf, rank } = this
@@ -716,26 +718,10 @@ export class SubsetDecoder {
     let top = 0
     while (j < h) {
       const start = at
-      const b0 = at < end ? bytes[at]! : 0x80
-      const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
-      let length: number
-      let sym: number
-      if (b0 < 0x80) {
-        at += 1
-        sym = b0 & 7
-        length = b0 >>> 3
-      } else if (b1 < 0x80) {
-        at += 2
-        const head = (b0 & 0x7f) | (b1 << 7)
-        sym = head & 7
-        length = head >>> 3
-      } else {
-        c.at = at
-        const head = c.varint('run')
-        at = c.at
-        sym = head % RUN_SCALE
-        length = (head - sym) / RUN_SCALE
-      }
+      const head = runHead(c, at)
+      at = c.at
+      let sym = head % RUN_SCALE
+      let length = (head - sym) / RUN_SCALE
       if (sym === RUN_SYMBOL_INLINE) {
         c.at = at
         sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
