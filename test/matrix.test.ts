@@ -9,9 +9,10 @@ import fc from 'fast-check'
 import { BlobFile, LocalFile, RemoteFile } from 'generic-filehandle2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ArgumentError, FormatError } from '../src/core/errors.js'
+import { Lru } from '../src/core/lru.js'
 import { seededRandom } from '../src/core/random.js'
 import { MatrixReader } from '../src/matrix/reader.js'
-import type { MatrixNocall, MatrixSlice } from '../src/matrix/reader.js'
+import type { MatrixNocall, MatrixSlice, OrderCache } from '../src/matrix/reader.js'
 import { SegmentedMatrix } from '../src/matrix/segments.js'
 import { MatrixWriter, encodeMatrix } from '../src/matrix/writer.js'
 import type { MatrixRow } from '../src/matrix/writer.js'
@@ -225,6 +226,75 @@ describe('cohort matrix round trip', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+
+  it('starts a decode at an order an earlier walk kept, and decodes the same rows from it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb,
+        // checkpoints sparser than the kept orders, mostly
+        fc.record({
+          checkpointRows: fc.integer({ min: 1, max: 16 }),
+          chunkBytes: fc.constantFrom(1, 16, 200, 0xff00),
+        }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(1, 3, 1 << 20),
+        fc.integer(),
+        async (shape, layout, stride, capacity, seed) => {
+          const m = makeMatrix(shape)
+          const bytes = await encodeMatrix(rowsOf(m), {
+            path: 0,
+            haplotypes: shape.haplotypes,
+            ...layout,
+          })
+          // readers of one file share the cache, as a store's do; reads are logged by offset
+          const orders: OrderCache = new Lru(capacity)
+          const reads: number[] = []
+          const blob = new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))
+          const logged = {
+            name: 'm.ltcm',
+            handle: {
+              read: (length: number, position: number) => {
+                reads.push(position)
+                return blob.read(length, position)
+              },
+              stat: () => blob.stat(),
+            } as unknown as typeof blob,
+          }
+          const reader = () => new MatrixReader(logged, { orders, orderStride: stride })
+          const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
+          const random = seededRandom(seed)
+          for (let k = 0; k < 8; k++) {
+            const a = Math.floor(random() * (shape.rows + 1))
+            const b = a + Math.floor(random() * (shape.rows - a + 1))
+            const subset = k % 3 === 2 ? all.filter(() => random() < 0.2) : all
+            const got = await reader().decode({ start: a, end: b, haplotypes: subset })
+            expect(plainSlice(got)).toEqual(expected(m, a, b, subset))
+          }
+          // after a full walk, a fresh reader starts a step at the kept order before it: its first
+          // read of chunks is of the chunk holding that row, past the checkpoint's
+          await reader().decode()
+          const index = await reader().index()
+          const row = shape.rows - 1
+          const checkpointRow = Math.max(
+            0,
+            ...index.chunks.filter((c) => c.checkpoint && c.firstRow <= row).map((c) => c.firstRow),
+          )
+          const kept = row - (row % stride)
+          if (row >= 0 && capacity > 1 && kept > checkpointRow) {
+            const fresh = reader()
+            await fresh.index()
+            reads.length = 0
+            expect(plainSlice(await fresh.decode({ start: row, end: row + 1 }))).toEqual(
+              expected(m, row, row + 1, all),
+            )
+            const holding = index.chunks.findLast((c) => c.firstRow <= kept)!
+            expect(reads[0]).toBe(holding.offset)
+          }
+        },
+      ),
+      { numRuns: 80 },
     )
   })
 

@@ -14,6 +14,7 @@ import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
 import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
 import type { AlleleIndex } from './reader.js'
 import type { AlleleSite } from './site.js'
+import { isIndices } from '../core/indices.js'
 
 /** Bases left of a region that left-aligned indels may reach (the export's too). */
 export const MARGIN = 10_000
@@ -390,7 +391,7 @@ export async function* indexedRecordBatches(
   const width = haplotypes.length
   const state = new Uint8Array(width)
   // each decoded column once, in output order (no sample asked twice): codes copy straight out
-  const identity = columns.length === width && columns.every((c, h) => c === h)
+  const identity = isIndices(columns, width)
   const pool = new BytePool()
   for (const p of paths) {
     const { sites, claims, first, last } = await pathSites(

@@ -422,18 +422,68 @@ function sampleRows(m: StoreManifest): Map<string, number> {
   return rows
 }
 
+/**
+ * The chosen samples (manifest rows, a sample named twice included twice), what the VCF header
+ * says of them, and the matrix columns: `haplotypes` lists the two of each of the `distinct`
+ * samples once, and output haplotype h is `haplotypes[columns[h]]`.
+ */
+interface SamplePlan {
+  rows: number[]
+  samples: SampleInfo[]
+  distinct: number[]
+  haplotypes: number[]
+  columns: Int32Array
+  phased: Uint8Array
+}
+
+function samplePlan(m: StoreManifest, rows: number[]): SamplePlan {
+  const samples: SampleInfo[] = rows.map((i) => ({
+    name: m.samples[i]!.name,
+    phased: m.samples[i]!.phased,
+  }))
+  // each chosen sample's haplotypes once (a sample asked twice is decoded once)
+  const slot = new Int32Array(m.samples.length).fill(-1)
+  const distinct: number[] = []
+  const haplotypes: number[] = []
+  for (const r of rows)
+    if (slot[r]! < 0) {
+      slot[r] = distinct.length
+      distinct.push(r)
+      haplotypes.push(2 * r, 2 * r + 1)
+    }
+  const columns = new Int32Array(2 * rows.length)
+  for (let h = 0; h < columns.length; h++) columns[h] = 2 * slot[rows[h >> 1]!]! + (h & 1)
+  const phased = new Uint8Array(samples.length)
+  for (let i = 0; i < samples.length; i++) phased[i] = samples[i]!.phased ? 1 : 0
+  return { rows, samples, distinct, haplotypes, columns, phased }
+}
+
+/** The plan of every sample of each manifest, made once (20,000 samples: a millisecond a query). */
+const everyonePlans = new WeakMap<StoreManifest, SamplePlan>()
+
 /** The store's samples by name (each must exist), and the paths a region reaches. */
 async function exportPlan(store: Store, opts: StoreVcfOptions) {
   const m = await store.manifest(opts)
-  let rows: number[]
+  let plan: SamplePlan | undefined
   if (opts.samples) {
     const byName = sampleRows(m)
-    rows = opts.samples.map((name) => {
+    const rows = opts.samples.map((name) => {
       const i = byName.get(name)
       if (i === undefined) throw new ArgumentError(`sample ${name} is not in the store`)
       return i
     })
-  } else rows = m.samples.map((_, i) => i)
+    plan = samplePlan(m, rows)
+  } else {
+    plan = everyonePlans.get(m)
+    if (!plan)
+      everyonePlans.set(
+        m,
+        (plan = samplePlan(
+          m,
+          m.samples.map((_, i) => i),
+        )),
+      )
+  }
   const region = opts.region
   if (region && !m.contigs.some((c) => c.name === region.chrom))
     throw new ArgumentError(`contig ${region.chrom} is not in the store`)
@@ -442,11 +492,7 @@ async function exportPlan(store: Store, opts: StoreVcfOptions) {
       !region ||
       (p.chrom === region.chrom && p.end > region.start - MARGIN && p.start < region.end + MARGIN),
   )
-  const samples: SampleInfo[] = rows.map((i) => ({
-    name: m.samples[i]!.name,
-    phased: m.samples[i]!.phased,
-  }))
-  return { m, rows, samples, paths }
+  return { m, paths, ...plan }
 }
 
 /** Rows [start, end) of the chosen haplotypes of a path's matrix, a block at a time. */
@@ -551,7 +597,7 @@ async function* storeRecordBatches(
   store: Store,
   opts: StoreRecordOptions = {},
 ): AsyncGenerator<VcfRecord[]> {
-  const { m, rows, samples, paths } = await exportPlan(store, opts)
+  const { m, samples, paths, distinct, haplotypes, columns, phased } = await exportPlan(store, opts)
   const region = opts.region
   const sig = opts.signal ? { signal: opts.signal } : {}
 
@@ -562,23 +608,10 @@ async function* storeRecordBatches(
         csi: store.file(storeFiles.sitesIndex),
       })
     : undefined
-  // each chosen sample's haplotypes once (a sample asked twice is decoded once)
-  const slot = new Int32Array(m.samples.length).fill(-1)
-  const distinct: number[] = []
-  const haplotypes: number[] = []
-  for (const r of rows)
-    if (slot[r]! < 0) {
-      slot[r] = distinct.length
-      distinct.push(r)
-      haplotypes.push(2 * r, 2 * r + 1)
-    }
-  const columns = new Int32Array(2 * rows.length)
-  for (let h = 0; h < columns.length; h++) columns[h] = 2 * slot[rows[h >> 1]!]! + (h & 1)
   const matrix = await store.hasMatrix(opts)
   // the allele index lists each site's tile variants: genotypes are lookups, nothing is aligned
   const indexes = matrix ? await alleleIndexes(store, m, paths, opts) : undefined
   if (indexes) {
-    const phased = Uint8Array.from(samples, (s) => (s.phased ? 1 : 0))
     yield* indexedRecordBatches(store, m, paths, indexes, haplotypes, columns, phased, {
       ...sig,
       region,

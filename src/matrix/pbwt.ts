@@ -633,6 +633,10 @@ export class TallyDecoder {
     this.full.reset(order)
   }
 
+  currentOrder(): Int32Array {
+    return this.full.currentOrder()
+  }
+
   row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
     if (!out) this.full.row(c, rowNumber, undefined, 0)
     else

@@ -26,6 +26,7 @@ import {
   orderWidth,
 } from './pbwt.js'
 import type { TallyClasses } from './pbwt.js'
+import { indices, isIndices } from '../core/indices.js'
 
 /** No-call runs of one decoded cell. */
 export interface MatrixNocall {
@@ -97,6 +98,33 @@ export interface SliceOptions extends DecodeOptions {
   tally?: TallyClasses | undefined
 }
 
+/**
+ * The PBWT order met at a row on an earlier walk: where a later decode may start instead of the
+ * file's checkpoint (the order before `row` is decoded, whose runs start at byte `at` of the
+ * payload of chunk `chunk`).
+ */
+export interface CachedOrder {
+  row: number
+  chunk: number
+  at: number
+  order: Int32Array
+}
+
+/**
+ * Orders kept by walks, shared by a store's matrix readers (keys name the file and the row),
+ * weighed in bytes: denser checkpoints in memory, so that a query near one asked before walks at
+ * most ORDER_STRIDE rows instead of up to the file's checkpoint spacing. Files keep checkpoints
+ * sparse because each costs about log2 H bits per haplotype (benchmarks/RESULTS.md).
+ */
+export type OrderCache = Lru<string, CachedOrder>
+
+export interface MatrixReaderOptions {
+  /** orders met on walks, kept for later decodes (none kept without it) */
+  orders?: OrderCache | undefined
+  /** rows between the orders kept (default ORDER_STRIDE) */
+  orderStride?: number | undefined
+}
+
 /** What every reader of a path's genotypes offers: one file, or several segments side by side. */
 export interface CohortMatrix {
   info(opts?: AbortOptions): Promise<MatrixInfo>
@@ -119,10 +147,15 @@ export function defaultSliceRows(columns: number): number {
   return Math.max(1, Math.floor(2 ** 20 / Math.max(columns, 1)))
 }
 
+/** Rows between the orders a walk keeps in the order cache. */
+export const ORDER_STRIDE = 256
+
 /** Decodes one row into an output row, whatever the strategy. */
 interface RowDecoder {
   reset(order: Int32Array): void
   row(c: ByteCursor, row: number, out: Int32Array | undefined, base: number): void
+  /** the order of the next row, where the decoder follows every haplotype (a view) */
+  currentOrder?(): Int32Array
 }
 
 /** Many haplotypes but not all: decode every haplotype into a scratch row and pick columns. */
@@ -142,6 +175,10 @@ class GatherDecoder implements RowDecoder {
     this.full.reset(order)
   }
 
+  currentOrder(): Int32Array {
+    return this.full.currentOrder()
+  }
+
   row(c: ByteCursor, row: number, out: Int32Array | undefined, base: number): void {
     if (!out) {
       this.full.row(c, row, undefined, 0)
@@ -158,7 +195,35 @@ export class MatrixReader implements CohortMatrix {
   private indexPromise: Promise<MatrixIndex> | undefined
   private readonly payloads = new Lru<number, Uint8Array>(CHUNK_CACHE)
 
-  constructor(readonly file: NamedFile) {}
+  private readonly orders: OrderCache | undefined
+  private readonly stride: number
+
+  constructor(
+    readonly file: NamedFile,
+    opts: MatrixReaderOptions = {},
+  ) {
+    this.orders = opts.orders
+    this.stride = opts.orderStride ?? ORDER_STRIDE
+    if (!(Number.isInteger(this.stride) && this.stride > 0))
+      throw new ArgumentError(`orderStride ${this.stride} is not a positive integer`)
+  }
+
+  /** The cached order nearest before `start`, past the checkpoint row `from` (none: undefined). */
+  private cachedOrder(from: number, start: number): CachedOrder | undefined {
+    if (!this.orders) return undefined
+    for (let row = start - (start % this.stride); row > from; row -= this.stride) {
+      const hit = this.orders.get(`${this.file.name}#${row}`)
+      if (hit) return hit
+    }
+    return undefined
+  }
+
+  /** Keep the order before row `row` (runs at byte `at` of chunk `chunk`), unless kept already. */
+  private keepOrder(row: number, chunk: number, at: number, order: Int32Array): void {
+    const key = `${this.file.name}#${row}`
+    if (this.orders!.peek(key)) return
+    this.orders!.set(key, { row, chunk, at, order: order.slice() }, order.byteLength)
+  }
 
   private fail(reason: string, offset: number): FormatError {
     return new FormatError(reason, { file: this.file.name, offset })
@@ -333,7 +398,7 @@ export class MatrixReader implements CohortMatrix {
       throw new ArgumentError(`sliceRows ${sliceRows} is not a positive integer`)
     if (start === end) return
 
-    const all = t === h && columns.every((c, i) => c === i)
+    const all = t === h && isIndices(columns, h)
     const decoder: RowDecoder = tally
       ? new TallyDecoder(h, tally)
       : all
@@ -341,8 +406,8 @@ export class MatrixReader implements CohortMatrix {
         : t * GATHER_RATIO >= h
           ? new GatherDecoder(h, columns)
           : new SubsetDecoder(h, columns)
-    const columnOf = new Int32Array(h).fill(-1)
-    columns.forEach((hap, i) => (columnOf[hap] = i))
+    const columnOf = all ? columns : new Int32Array(h).fill(-1)
+    if (!all) for (let i = 0; i < columns.length; i++) columnOf[columns[i]!] = i
     // every haplotype decoded: the rare values of each row listed too (MatrixSlice.sparse)
     const others = decoder instanceof FullDecoder ? (decoder.others = new OffCommon()) : undefined
     const sparseRows = (rows: number) => ({
@@ -356,6 +421,11 @@ export class MatrixReader implements CohortMatrix {
       partitionPoint(chunks.length, (i) => chunks[i]!.firstRow <= row) - 1
     let first = containing(start)
     while (!chunks[first]!.checkpoint) first--
+    // a walk from an order kept by an earlier one, when one lies between the checkpoint and start
+    const resume = this.cachedOrder(chunks[first]!.firstRow, start)
+    if (resume) first = resume.chunk
+    const keep =
+      this.orders && decoder.currentOrder ? decoder.currentOrder.bind(decoder) : undefined
     const last = containing(end - 1)
 
     const buffer = opts.reuse ? new Int32Array(Math.min(sliceRows, end - start) * t) : undefined
@@ -367,7 +437,7 @@ export class MatrixReader implements CohortMatrix {
       const chunk = chunks[i]!
       const c = new ByteCursor(payload, this.file.name, chunk.offset)
       if (chunk.checkpoint) {
-        if (i === first) {
+        if (i === first && !resume) {
           const order = new Int32Array(h)
           decodeOrder(c, order)
           decoder.reset(order)
@@ -382,7 +452,15 @@ export class MatrixReader implements CohortMatrix {
       if (chunk.firstRow + chunk.rows > start)
         pending = pending.concat(readNocalls(c, rowsAt, chunk, h, start, end, columnOf))
       c.at = rowsAt
-      for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
+      let r = chunk.firstRow
+      if (i === first && resume) {
+        decoder.reset(resume.order)
+        c.at = resume.at
+        r = resume.row
+      }
+      for (; r < chunk.firstRow + chunk.rows; r++) {
+        if (keep && r % this.stride === 0 && !(chunk.checkpoint && r === chunk.firstRow))
+          this.keepOrder(r, i, c.at, keep())
         if (r < start) {
           decoder.row(c, r, undefined, 0)
           continue
@@ -421,8 +499,8 @@ export class MatrixReader implements CohortMatrix {
 
 /** The asked haplotypes as output columns (all, in order, by default), checked against `h`. */
 export function chooseColumns(haplotypes: ArrayLike<number> | undefined, h: number): Int32Array {
-  if (!haplotypes) return Int32Array.from({ length: h }, (_, i) => i)
-  const columns = Int32Array.from(haplotypes)
+  if (!haplotypes) return indices(h)
+  const columns = new Int32Array(haplotypes.length)
   const seen = new Uint8Array(h)
   for (let i = 0; i < haplotypes.length; i++) {
     const x = haplotypes[i]!
@@ -430,6 +508,7 @@ export function chooseColumns(haplotypes: ArrayLike<number> | undefined, h: numb
       throw new ArgumentError(`haplotype ${x} is not a column of the matrix (0..${h - 1})`)
     if (seen[x]) throw new ArgumentError(`haplotype ${x} is asked for twice`)
     seen[x] = 1
+    columns[i] = x
   }
   return columns
 }

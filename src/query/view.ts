@@ -5,6 +5,7 @@
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { mergeRegions } from '../core/region.js'
+import { indices } from '../core/indices.js'
 import type { Region } from '../core/region.js'
 import {
   StoreAnnotations,
@@ -16,6 +17,7 @@ import type { AnnotationField, AnnotationValue } from '../annotations/table.js'
 import { readStoreSamples } from '../samples/read.js'
 import { SampleTable } from '../samples/table.js'
 import type { Store } from '../store/Store.js'
+import type { StoreManifest } from '../store/manifest.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
 import type { CompiledCondition, CompiledExpression, Scope } from './expr/compile.js'
 import { genotypeSites, siteGroupCounts } from './genotypes.js'
@@ -214,6 +216,14 @@ function countGroup(alleles: Int8Array, members: Int32Array): GroupCount {
   return { an, ac }
 }
 
+/** Each manifest's sample names as a table without fields, made once (manifests never change). */
+const namesTables = new WeakMap<StoreManifest, SampleTable>()
+function namesTable(m: StoreManifest): SampleTable {
+  let table = namesTables.get(m)
+  if (!table) namesTables.set(m, (table = SampleTable.ofNames(m.samples.map((s) => s.name))))
+  return table
+}
+
 /**
  * Prepare a query on `store`: groups resolved against its sample metadata, the filter compiled
  * (both fail here, before any genotype is read).
@@ -224,19 +234,19 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
   // the metadata (samples.fmf: 1 MB at 20,000 samples) only for groups that are expressions
   const table = specs.some((s) => !/^[,:@]/.test(s))
     ? (await readStoreSamples(store, signal)).table
-    : SampleTable.ofNames((await store.manifest(signal)).samples.map((s) => s.name))
+    : namesTable(await store.manifest(signal))
   const resolved = await resolveGroups(specs, table, opts)
-  // the query's samples: the union of the groups, in store order
+  // the query's samples: the union of the groups, in store order (no groups: every sample)
   const rows = specs.length
     ? [...new Set(resolved.flatMap((g) => [...g.samples]))].sort((a, b) => a - b)
-    : table.names.map((_, i) => i)
-  const column = new Int32Array(table.names.length)
-  rows.forEach((r, i) => (column[r] = i))
+    : undefined
+  const column = new Int32Array(table.size)
+  if (rows) for (let i = 0; i < rows.length; i++) column[rows[i]!] = i
   const groups = resolved.map((g) => ({
     spec: g.spec,
     samples: Int32Array.from(g.samples, (r) => column[r]!),
   }))
-  const all = Int32Array.from(rows, (_, i) => i)
+  const all = indices(rows ? rows.length : table.size)
   const sets = await StoreAnnotations.open(store, signal)
   const annotationFields = [...sets.fields().values()].map(({ key, type, description }) => ({
     key,
@@ -271,7 +281,7 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
           (await store.manifest(signal)).contigs.map((c) => c.name),
         )
       : undefined)
-  const samples = rows.map((r) => table.names[r]!)
+  const samples = rows ? rows.map((r) => table.names[r]!) : table.names.slice()
   async function* withCounts(sites: AsyncIterable<GenotypeSite>) {
     for await (const site of sites) {
       const counts = [
@@ -358,9 +368,10 @@ export class AlleleSetCounter {
     const next = parent.length
     // child of (node − from) by bit at [2 × (node − from) + bit], made on first use
     const child = new Int32Array(2 * (next - from)).fill(-1)
+    const alleles = record.alleles
     for (let h = 0; h < 2 * this.samples; h++) {
-      const b = record.alleles[h] === target ? 1 : 0
-      if (b && (h & 1 ? record.alleles[h - 1] !== target : true)) carried[h >> 1]!++
+      const b = alleles[h] === target ? 1 : 0
+      if (b && (h & 1 ? alleles[h - 1] !== target : true)) carried[h >> 1]!++
       const k = 2 * (node[h]! - from) + b
       let c = child[k]!
       if (c < 0) {
@@ -377,8 +388,10 @@ export class AlleleSetCounter {
   /** Samples (indices) carrying every allele seen (none when no allele was seen). */
   carriers(): number[] {
     if (!this.seen.length) return []
+    const { carried, samples } = this
+    const every = this.seen.length
     const out: number[] = []
-    for (let s = 0; s < this.samples; s++) if (this.carried[s] === this.seen.length) out.push(s)
+    for (let s = 0; s < samples; s++) if (carried[s] === every) out.push(s)
     return out
   }
 

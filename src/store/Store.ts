@@ -47,7 +47,7 @@ import type { StoreLdOptions, StoreLdResult } from '../ld/store.js'
 import { mapLimit } from '../core/mapLimit.js'
 import { sliceToBands } from '../matrix/band.js'
 import { MatrixReader } from '../matrix/reader.js'
-import type { CohortMatrix } from '../matrix/reader.js'
+import type { CohortMatrix, OrderCache } from '../matrix/reader.js'
 import { SegmentedMatrix } from '../matrix/segments.js'
 import { storeFiles } from './layout.js'
 import { parseManifest } from './manifest.js'
@@ -75,6 +75,12 @@ export interface StoreOptions {
   genomeReaders?: number | undefined
   /** Cohort matrix readers kept, one per path (each up to 64 inflated chunks); default 16. */
   matrixReaders?: number | undefined
+  /**
+   * Bytes of PBWT orders kept from walks through the cohort matrices (4 bytes a haplotype every
+   * 256 rows walked), so that a query near an earlier one starts there rather than at the file's
+   * checkpoint; default 64 MiB, 0 for none.
+   */
+  orderCacheBytes?: number | undefined
 }
 
 /** Which rows of a path: steps [start, end) (default: the whole path). */
@@ -93,6 +99,7 @@ const DEFAULT_CACHE_BYTES = 128 << 20
 const DEFAULT_LIBRARY_READERS = 16
 const DEFAULT_GENOME_READERS = 64
 const DEFAULT_MATRIX_READERS = 16
+const DEFAULT_ORDER_CACHE_BYTES = 64 << 20
 /** CGFs read at once when a store has no matrix (each read is one or two ranged reads). */
 const CGF_READS = 16
 const ASSEMBLY_READERS = 4
@@ -110,6 +117,7 @@ export class Store {
   private readonly libraries: Lru<number, TarReader>
   private readonly genomes: Lru<string, CgfReader>
   private readonly matrices: Lru<number, CohortMatrix>
+  private readonly orders: OrderCache | undefined
   private readonly assemblies = new Lru<string, AssemblyReader>(ASSEMBLY_READERS)
   /** each holds its CSI index only */
   private readonly alleleIndexes = new Map<number, AlleleIndex>()
@@ -123,6 +131,10 @@ export class Store {
     this.libraries = new Lru(opts.libraryReaders ?? DEFAULT_LIBRARY_READERS)
     this.genomes = new Lru(opts.genomeReaders ?? DEFAULT_GENOME_READERS)
     this.matrices = new Lru(opts.matrixReaders ?? DEFAULT_MATRIX_READERS)
+    const orderBytes = opts.orderCacheBytes ?? DEFAULT_ORDER_CACHE_BYTES
+    if (!(Number.isInteger(orderBytes) && orderBytes >= 0))
+      throw new ArgumentError(`orderCacheBytes ${orderBytes} is not a whole number of bytes`)
+    this.orders = orderBytes > 0 ? new Lru(orderBytes) : undefined
     this.manifestLoad = new Lazy(async () => {
       const f = this.file(storeFiles.manifest)
       const text = await readText(f.handle).catch((err: unknown) => unreadable(f.name, err))
@@ -390,7 +402,8 @@ export class Store {
     let matrix = this.matrices.get(path)
     if (!matrix) {
       const readers = m.genotypes.segments.map(
-        (_, k) => new MatrixReader(this.file(storeFiles.genotypes(path, k))),
+        (_, k) =>
+          new MatrixReader(this.file(storeFiles.genotypes(path, k)), { orders: this.orders }),
       )
       matrix = readers.length === 1 ? readers[0]! : new SegmentedMatrix(readers)
       this.matrices.set(path, matrix)
