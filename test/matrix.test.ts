@@ -67,6 +67,29 @@ function makeMatrix(s: Shape): Plain {
   return { haplotypes: s.haplotypes, values, nocalls }
 }
 
+/**
+ * Rows as in a large cohort at a rare site: most rows hold one value but for 0–3 haplotypes, some
+ * split the haplotypes between two common values (so the PBWT order keeps changing), and a few
+ * are as makeMatrix's.
+ */
+function rareMatrix(s: Shape): Plain {
+  const m = makeMatrix(s)
+  const random = seededRandom(s.seed ^ 0x5eed)
+  const pick = (n: number) => Math.floor(random() * n)
+  m.values = m.values.map((row) => {
+    const kind = random()
+    if (kind < 0.1) return row
+    if (kind < 0.4) {
+      const cut = pick(s.haplotypes)
+      return row.map((_, h) => ((h * 7919) % s.haplotypes < cut ? 1 : 0))
+    }
+    const out = new Array<number>(s.haplotypes).fill(0)
+    for (let k = pick(4); k > 0; k--) out[pick(s.haplotypes)] = pick(3) === 0 ? -1 : pick(s.alleles)
+    return out
+  })
+  return m
+}
+
 const rowsOf = (m: Plain): MatrixRow[] =>
   m.values.map((values, r) => ({ values, nocalls: m.nocalls[r]!.entries() }))
 
@@ -291,6 +314,58 @@ describe('cohort matrix round trip', () => {
             )
             const holding = index.chunks.findLast((c) => c.firstRow <= kept)!
             expect(reads[0]).toBe(holding.offset)
+          }
+        },
+      ),
+      { numRuns: 80 },
+    )
+  })
+
+  it('decodes a few rows after a long walk the same, traced back or walked, with their rare values listed', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          haplotypes: fc.integer({ min: 40, max: 130 }),
+          rows: fc.integer({ min: 40, max: 160 }),
+          seed: fc.integer(),
+          alleles: fc.constantFrom(2, 40, 70_000),
+          nocallRate: fc.constantFrom(0, 0.02),
+        }),
+        fc.integer({ min: 33, max: 200 }),
+        fc.boolean(),
+        fc.integer(),
+        async (shape, checkpointRows, cached, seed) => {
+          const m = rareMatrix(shape)
+          const bytes = await encodeMatrix(rowsOf(m), {
+            path: 0,
+            haplotypes: shape.haplotypes,
+            checkpointRows,
+            chunkBytes: 300,
+          })
+          const orders: OrderCache = new Lru(1 << 20)
+          const reader = new MatrixReader(
+            { name: 'm.ltcm', handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) },
+            cached ? { orders, orderStride: 16 } : {},
+          )
+          if (cached) await reader.decode({ start: 0, end: shape.rows })
+          const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
+          const random = seededRandom(seed)
+          for (let k = 0; k < 6; k++) {
+            const a = Math.floor(random() * shape.rows)
+            const b = Math.min(shape.rows, a + 1 + Math.floor(random() * 8))
+            const got = await reader.decode({ start: a, end: b })
+            expect(plainSlice(got)).toEqual(expected(m, a, b, all))
+            // the rare values: the common value plus the listed runs rebuild each row
+            const sp = got.sparse!
+            for (let r = 0; r < b - a; r++) {
+              const rebuilt = new Array<number>(shape.haplotypes).fill(sp.common[r]!)
+              for (let q = sp.runs[r]!; q < sp.runs[r + 1]!; q++)
+                for (let i = q > 0 ? sp.end[q - 1]! : 0; i < sp.end[q]!; i++) {
+                  expect(rebuilt[sp.columns[i]!]).toBe(sp.common[r])
+                  rebuilt[sp.columns[i]!] = sp.value[q]!
+                }
+              expect(rebuilt).toEqual(m.values[a + r])
+            }
           }
         },
       ),

@@ -81,6 +81,11 @@ class SymbolSlots {
     }
   }
 
+  /** The row's distinct symbols, ascending after `place` (a view, valid until `clear`). */
+  distinctSymbols(): Int32Array {
+    return this.touched.subarray(0, this.distinct)
+  }
+
   /** The count of `sym` so far (before `place`), or its start (after). */
   get(sym: number): number {
     return sym < SMALL_SYMBOLS ? this.small[sym]! : (this.big.get(sym) ?? 0)
@@ -349,22 +354,43 @@ class Runs {
     return length
   }
 
-  /** Parse the runs of one row of `haplotypes` from the cursor into `sym`, `length`, `count`. */
+  /**
+   * Parse the runs of one row of `haplotypes` from the cursor into `sym`, `length`, `count`. The
+   * heads are read inline (as SubsetDecoder.row does): a call of `next` per run cost a third of a
+   * walk.
+   */
   parse(c: ByteCursor, haplotypes: number, row: number): void {
-    this.begin(c, haplotypes, row)
     let n = 0
     let symbols = this.sym
     let lengths = this.length
-    for (let length = this.next(); length > 0; length = this.next()) {
+    let at = c.at
+    for (let j = 0; j < haplotypes;) {
+      const start = at
+      const head = runHead(c, at)
+      at = c.at
+      let sym = head % RUN_SCALE
+      let length = (head - sym) / RUN_SCALE
+      if (sym === RUN_SYMBOL_INLINE) {
+        sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
+        at = c.at
+        if (sym >= MAX_SYMBOL) throw c.fail(`row ${row}: symbol ${sym} is out of range`, start)
+      }
+      if (length === 0) length = haplotypes - j
+      else if (j + length >= haplotypes)
+        throw c.fail(
+          `row ${row}: a run of ${length} at haplotype ${j} reaches the end of the ${haplotypes} haplotypes without the last-run mark`,
+          start,
+        )
       if (n === symbols.length) {
         this.grow()
         symbols = this.sym
         lengths = this.length
       }
-      symbols[n] = this.symbol
-      lengths[n] = length
-      n++
+      symbols[n] = sym
+      lengths[n++] = length
+      j += length
     }
+    c.at = at
     this.count = n
   }
 
@@ -837,5 +863,268 @@ export class SubsetDecoder {
     this.nextCol = col
     this.pos = nextPos
     this.col = nextCol
+  }
+}
+
+/**
+ * Which haplotypes hold the values off each row's majority, for a few rows, without the order of
+ * every haplotype there: the positions of those values are traced back, row by row, to a row
+ * whose order is known (a checkpoint, or one the reader kept), where the order names them. The
+ * inverse of one PBWT step: position p of a_{j+1} lies in symbol s's block at rank q, and came from
+ * the q-th position of s in row j. Tracing T positions back over a row costs its runs plus T,
+ * where moving the order costs H: at 20,000 samples a rare allele's row is found without 40,000
+ * moves per row walked.
+ *
+ * `read` rows `from` … `end − 1` in turn (their runs are kept), then `trace`, then `holders` with
+ * the order of row `from`; rows `start` … `end − 1` are the asked ones.
+ */
+export class MinorityTracer {
+  private readonly runs: Runs
+  private readonly slots = new SymbolSlots()
+  /** every read row's runs, one after another; row `from + k`'s start at `rowStart[k]` */
+  private sym: Int32Array
+  private len: Int32Array
+  private stored = 0
+  private readonly rowStart: Int32Array
+  private rowsRead = 0
+  /** tracked positions in the order of the row reached, ascending, and each one's entry */
+  private pos = new Int32Array(64)
+  private entry = new Int32Array(64)
+  private next = new Int32Array(64)
+  private nextEntry = new Int32Array(64)
+  private rank = new Int32Array(64)
+  count = 0
+  /** per entry: its row and value */
+  entryRow = new Int32Array(64)
+  entryValue = new Int32Array(64)
+  entries = 0
+  /** per asked row (by `row − start`): the value most haplotypes hold */
+  readonly common: Int32Array
+  /** per distinct symbol of a row (ascending): start in the next order, ranks seen, tracked range */
+  private starts = new Int32Array(16)
+  private seen = new Int32Array(16)
+  private from_ = new Int32Array(16)
+  private to = new Int32Array(16)
+  /** symbol + 1 → its index among the row's distinct symbols (below SMALL_SYMBOLS; a Map above) */
+  private readonly smallIndex = new Int32Array(SMALL_SYMBOLS)
+  private readonly bigIndex = new Map<number, number>()
+
+  constructor(
+    readonly haplotypes: number,
+    readonly from: number,
+    readonly start: number,
+    readonly end: number,
+  ) {
+    this.runs = new Runs(haplotypes)
+    this.rowStart = new Int32Array(end - from + 1)
+    this.common = new Int32Array(end - start)
+    // rows of a large cohort hold a hundred runs or more: grow the buffers seldom
+    const guess = Math.min(1 << 22, (end - from) * Math.min(haplotypes, 128))
+    this.sym = new Int32Array(Math.max(1024, guess))
+    this.len = new Int32Array(Math.max(1024, guess))
+  }
+
+  /** Runs kept so far (what the caller bounds). */
+  get runsKept(): number {
+    return this.stored
+  }
+
+  /** Read the next row's runs at the cursor (the cursor then stands after them). */
+  read(c: ByteCursor): void {
+    const runs = this.runs
+    runs.parse(c, this.haplotypes, this.from + this.rowsRead)
+    const n = runs.count
+    if (this.stored + n > this.sym.length) {
+      this.sym = grow(this.sym, this.stored + n)
+      this.len = grow(this.len, this.stored + n)
+    }
+    this.sym.set(runs.sym.subarray(0, n), this.stored)
+    this.len.set(runs.length.subarray(0, n), this.stored)
+    this.stored += n
+    this.rowStart[++this.rowsRead] = this.stored
+  }
+
+  /** Haplotypes off their row's majority over the asked rows (after every row is read). */
+  minority(): number {
+    let total = 0
+    for (let row = this.start; row < this.end; row++) {
+      const k = row - this.from
+      let most = 0
+      let all = 0
+      // a row has few distinct symbols: count them through the slots
+      for (let r = this.rowStart[k]!; r < this.rowStart[k + 1]!; r++)
+        this.slots.add(this.sym[r]!, this.len[r]!)
+      this.slots.place()
+      const majority = this.slots.majority
+      for (let r = this.rowStart[k]!; r < this.rowStart[k + 1]!; r++) {
+        all += this.len[r]!
+        if (this.sym[r] === majority) most += this.len[r]!
+      }
+      this.slots.clear()
+      total += all - most
+    }
+    return total
+  }
+
+  /** Trace the asked rows' minority positions back to row `from`. */
+  trace(): void {
+    for (let row = this.end - 1; row >= this.from; row--) {
+      const k = row - this.from
+      const a = this.rowStart[k]!
+      const n = this.rowStart[k + 1]! - a
+      if (n === 0) continue
+      const sym = this.sym.subarray(a, a + n)
+      const len = this.len.subarray(a, a + n)
+      const slots = this.slots
+      for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
+      slots.place()
+      const majority = slots.majority
+      if (n > 1 && this.count > 0) this.back(sym, len, n)
+      slots.clear()
+      if (row < this.start) continue
+      this.common[row - this.start] = majority - 1
+      if (n > 1) this.addMinority(sym, len, n, majority, row)
+    }
+  }
+
+  /** Map the tracked positions from a_{j+1} to a_j over row j's runs (`slots` placed). */
+  private back(sym: Int32Array, len: Int32Array, n: number): void {
+    // the row's distinct symbols in ascending order, with their starts in a_{j+1}
+    const symbols = this.slots.distinctSymbols()
+    const distinct = symbols.length
+    if (distinct > this.starts.length) this.growSymbols(distinct)
+    for (let k = 0; k < distinct; k++) {
+      this.setIndex(symbols[k]!, k)
+      this.starts[k] = this.slots.get(symbols[k]!)
+      this.seen[k] = 0
+    }
+    // each tracked position's symbol (its block) and rank in it; the positions of one symbol are
+    // a range of the sorted list, [from_[k], to[k])
+    const { pos, rank, starts, from_: lo, to } = this
+    const t = this.count
+    let k = 0
+    lo[0] = 0
+    for (let i = 0; i < t; i++) {
+      const p = pos[i]!
+      while (k + 1 < distinct && starts[k + 1]! <= p) {
+        to[k] = i
+        lo[++k] = i
+      }
+      rank[i] = p - starts[k]!
+    }
+    to[k] = t
+    for (let x = k + 1; x < distinct; x++) lo[x] = to[x] = t
+    // walk the runs in a_j order: each emits the tracked ranks it covers, so the positions out
+    // ascend
+    const { next, nextEntry, entry, seen, smallIndex } = this
+    let out = 0
+    let x = 0
+    for (let r = 0; r < n; r++) {
+      const l = len[r]!
+      const s = sym[r]!
+      const q = s < SMALL_SYMBOLS ? smallIndex[s]! - 1 : this.indexOf(s)
+      let i = lo[q]!
+      const stop = to[q]!
+      if (i < stop) {
+        const base = seen[q]!
+        while (i < stop && rank[i]! < base + l) {
+          next[out] = x + rank[i]! - base
+          nextEntry[out++] = entry[i]!
+          i++
+        }
+        lo[q] = i
+      }
+      seen[q]! += l
+      x += l
+    }
+    for (let q = 0; q < distinct; q++) this.setIndex(symbols[q]!, -1)
+    this.swap()
+  }
+
+  /** Track row `row`'s haplotypes off the majority, merged into the sorted positions. */
+  private addMinority(
+    sym: Int32Array,
+    len: Int32Array,
+    n: number,
+    majority: number,
+    row: number,
+  ): void {
+    let added = 0
+    for (let r = 0; r < n; r++) if (sym[r] !== majority) added += len[r]!
+    this.reserve(this.count + added)
+    const { pos, entry, next, nextEntry } = this
+    const t = this.count
+    let i = 0
+    let out = 0
+    let x = 0
+    for (let r = 0; r < n; r++) {
+      const l = len[r]!
+      if (sym[r] !== majority) {
+        const value = sym[r]! - 1
+        for (let p = x; p < x + l; p++) {
+          while (i < t && pos[i]! < p) {
+            next[out] = pos[i]!
+            nextEntry[out++] = entry[i++]!
+          }
+          next[out] = p
+          nextEntry[out++] = this.newEntry(row, value)
+        }
+      }
+      x += l
+    }
+    while (i < t) {
+      next[out] = pos[i]!
+      nextEntry[out++] = entry[i++]!
+    }
+    this.count = out
+    this.swap()
+  }
+
+  /** Once traced back to row `from`, whose order is `order`: the haplotype of each entry. */
+  holders(order: Int32Array): Int32Array {
+    const out = new Int32Array(this.entries)
+    for (let i = 0; i < this.count; i++) out[this.entry[i]!] = order[this.pos[i]!]!
+    return out
+  }
+
+  private newEntry(row: number, value: number): number {
+    if (this.entries === this.entryRow.length) {
+      this.entryRow = grow(this.entryRow, this.entries + 1)
+      this.entryValue = grow(this.entryValue, this.entries + 1)
+    }
+    this.entryRow[this.entries] = row
+    this.entryValue[this.entries] = value
+    return this.entries++
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.pos.length) return
+    this.pos = grow(this.pos, n)
+    this.entry = grow(this.entry, n)
+    this.next = grow(this.next, n)
+    this.nextEntry = grow(this.nextEntry, n)
+    this.rank = grow(this.rank, n)
+  }
+
+  private swap(): void {
+    ;[this.pos, this.next] = [this.next, this.pos]
+    ;[this.entry, this.nextEntry] = [this.nextEntry, this.entry]
+  }
+
+  private growSymbols(n: number): void {
+    this.starts = grow(this.starts, n)
+    this.seen = grow(this.seen, n)
+    this.from_ = grow(this.from_, n)
+    this.to = grow(this.to, n)
+  }
+
+  private indexOf(sym: number): number {
+    return sym < SMALL_SYMBOLS ? this.smallIndex[sym]! - 1 : (this.bigIndex.get(sym) ?? -1)
+  }
+
+  private setIndex(sym: number, k: number): void {
+    if (sym < SMALL_SYMBOLS) this.smallIndex[sym] = k + 1
+    else if (k < 0) this.bigIndex.delete(sym)
+    else this.bigIndex.set(sym, k)
   }
 }
