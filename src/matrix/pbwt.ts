@@ -577,13 +577,21 @@ export class FullDecoder {
    * order moves on to the next row.
    */
   row(c: ByteCursor, rowNumber: number, out: Int32Array | undefined, base: number): void {
-    const h = this.haplotypes
     const runs = this.runs
-    runs.parse(c, h, rowNumber)
-    const n = runs.count
+    runs.parse(c, this.haplotypes, rowNumber)
+    this.rowOfRuns(runs.sym, runs.length, runs.count, out, base)
+  }
+
+  /** `row` for a row whose `n` runs are parsed already (symbols `sym`, lengths `len`). */
+  rowOfRuns(
+    sym: Int32Array,
+    len: Int32Array,
+    n: number,
+    out: Int32Array | undefined,
+    base: number,
+  ): void {
+    const h = this.haplotypes
     if (n === 0) return
-    const sym = runs.sym
-    const len = runs.length
     if (n === 1) {
       if (out) out.fill(sym[0]! - 1, base, base + h)
       if (this.others) this.others.common = sym[0]! - 1
@@ -942,6 +950,14 @@ export class MinorityTracer {
     this.len.set(runs.length.subarray(0, n), this.stored)
     this.stored += n
     this.rowStart[++this.rowsRead] = this.stored
+  }
+
+  /** Row `row`'s runs (read already): symbols and lengths, as views. */
+  runsOf(row: number): { sym: Int32Array; len: Int32Array } {
+    const k = row - this.from
+    const a = this.rowStart[k]!
+    const b = this.rowStart[k + 1]!
+    return { sym: this.sym.subarray(a, b), len: this.len.subarray(a, b) }
   }
 
   /** Haplotypes off their row's majority over the asked rows (after every row is read). */

@@ -372,8 +372,9 @@ export class MatrixReader implements CohortMatrix {
 
   /**
    * Rows [start, end) of every haplotype, by tracing the positions of their values off the
-   * majority back to the known order (MinorityTracer) — or undefined, when those are too many for
-   * tracing to beat walking. Reads the same chunks as a walk.
+   * majority back to the known order (MinorityTracer) when they are few enough, else by walking
+   * the runs read for the trace. Reads the same chunks as a walk; undefined when the rows hold
+   * more runs than a trace keeps (the caller walks).
    */
   private async traced(
     index: MatrixIndex,
@@ -389,6 +390,9 @@ export class MatrixReader implements CohortMatrix {
     const from = resume ? resume.row : chunks[first]!.firstRow
     const tracer = new MinorityTracer(h, from, start, end)
     const identity = indices(h)
+    // where each row's runs are (for the orders a walk keeps)
+    const rowChunk = new Int32Array(end - from)
+    const rowAt = new Int32Array(end - from)
     let order = resume?.order
     let nocalls: MatrixNocall[] = []
     let i = first
@@ -412,16 +416,51 @@ export class MatrixReader implements CohortMatrix {
         nocalls = nocalls.concat(readNocalls(c, rowsAt, chunk, h, start, end, identity))
       c.at = i === first && resume ? resume.at : rowsAt
       const stop = Math.min(end, chunk.firstRow + chunk.rows)
-      for (let r = Math.max(from, chunk.firstRow); r < stop; r++) tracer.read(c)
+      for (let r = Math.max(from, chunk.firstRow); r < stop; r++) {
+        rowChunk[r - from] = i
+        rowAt[r - from] = c.at
+        tracer.read(c)
+      }
       if (chunk.firstRow + chunk.rows <= end && c.at !== payload.length)
         throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
       // rows so rich in runs that keeping them costs more than the walk: walk
       if (tracer.runsKept > TRACE_RUNS) return undefined
       i++
     }
-    if (tracer.minority() * TRACE_RATIO > h) return undefined
-    tracer.trace()
-    return tracedSlice(tracer, tracer.holders(order!), start, end, identity, nocalls)
+    if (tracer.minority() * TRACE_RATIO <= h) {
+      tracer.trace()
+      return tracedSlice(tracer, tracer.holders(order!), start, end, identity, nocalls)
+    }
+    // too many to trace: walk the runs already read, keeping orders as a walk does
+    const decoder = new FullDecoder(h)
+    const others = (decoder.others = new OffCommon())
+    decoder.reset(order!)
+    const rows = end - start
+    const values = new Int32Array(rows * h)
+    const common = new Int32Array(rows)
+    const runs = new Int32Array(rows + 1)
+    for (let r = from; r < end; r++) {
+      const chunk = chunks[rowChunk[r - from]!]!
+      if (this.orders && r % this.stride === 0 && !(chunk.checkpoint && r === chunk.firstRow))
+        this.keepOrder(r, rowChunk[r - from]!, rowAt[r - from]!, decoder.currentOrder())
+      const { sym, len } = tracer.runsOf(r)
+      if (r < start) {
+        decoder.rowOfRuns(sym, len, sym.length, undefined, 0)
+        continue
+      }
+      decoder.rowOfRuns(sym, len, sym.length, values, (r - start) * h)
+      others.endRow()
+      common[r - start] = others.common
+      runs[r - start + 1] = others.runs
+    }
+    const sparse = {
+      common,
+      runs,
+      value: others.value.slice(0, others.runs),
+      end: others.end.slice(0, others.runs),
+      columns: others.haplotypes.slice(0, others.count),
+    }
+    return { start, rows, haplotypes: identity, values, nocalls, sparse }
   }
 
   async decode(opts: DecodeOptions = {}): Promise<MatrixSlice> {
