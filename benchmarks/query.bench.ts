@@ -2,7 +2,7 @@
 // /work/cohorts or COHORTS), each against `bcftools view` on the BCF and BGT (lh3/bgt, built by
 // test/bgt.ts from ../shared/peers, `bgt import` of the same BCF) in the same run:
 //   (a) 10 samples over the whole 3 Mb as VCF, (b) all samples over 100 kb as VCF,
-//   (c) the carriers of one allele, (d) per-group AC/AN over 3 Mb with two population groups.
+//   (c) the carriers of a common allele, (e) of a rare one, (d) per-group AC/AN over 3 Mb with two population groups.
 // Samples get populations round-robin (sample i of the VCF: FIN, GBR, IBS for i mod 3), imported
 // with `lightning-tiles samples STORE --import`, copied to BGT's .spl and given to
 // `bcftools +fill-tags -S`. Every command is one child process, median of RUNS: its times by bash's
@@ -70,6 +70,7 @@ interface Inputs {
   groups: string
   ten: string[]
   allele: { chrom: string; pos: number; ref: string; alt: string }
+  rare: { chrom: string; pos: number; ref: string; alt: string }
   tile: string
 }
 
@@ -130,6 +131,12 @@ async function prepare(n: number, bgt: string): Promise<Inputs> {
   )
     .trim()
     .split('\t')
+  // a rare one: the first biallelic SNP from 2.5 Mb carried by 1 to 3 haplotypes
+  const [rchrom, rpos, rref, ralt] = sh(
+    `bcftools view -H -r 20:2500000-2600000 -m2 -M2 -v snps -c1 -C3 ${bcf} | head -1 | cut -f1,2,4,5`,
+  )
+    .trim()
+    .split('\t')
   const tileLine = sh(`${LT} tiles ${store} ${chrom}:${pos}-${pos}`).trim().split('\n')[0]!
   // variant 001 of that step: one tile variant's carriers (a different query from the allele's)
   const tile = tileLine.split('\t')[3]!.replace(/\.000\+/, '.001+')
@@ -140,6 +147,7 @@ async function prepare(n: number, bgt: string): Promise<Inputs> {
     groups,
     ten,
     allele: { chrom: chrom!, pos: Number(pos), ref: ref!, alt: alt! },
+    rare: { chrom: rchrom!, pos: Number(rpos), ref: rref!, alt: ralt! },
     tile,
   }
 }
@@ -157,6 +165,9 @@ interface Query {
 function queries(x: Inputs, bgt: string): Query[] {
   const a = x.allele
   const site = `${a.chrom}:${a.pos}-${a.pos}`
+  const r = x.rare
+  const rareSite = `${r.chrom}:${r.pos}-${r.pos}`
+  const rareName = `${r.chrom}:${r.pos}:${r.ref}:${r.alt}`
   const fin = `'pop=="FIN"'`
   const gbr = `'pop=="GBR"'`
   return [
@@ -186,6 +197,14 @@ function queries(x: Inputs, bgt: string): Query[] {
       driver: { id: 'c', region: site, allele: `${a.chrom}:${a.pos}:${a.ref}:${a.alt}` },
       bcftools: `bcftools view -r ${a.chrom}:${a.pos} -i 'GT="alt"' ${x.bcf}`,
       bgt: `${bgt} view -r ${site} -a ,${a.chrom}:${a.pos}:1:${a.alt} -S ${x.bgt}`,
+    },
+    {
+      id: 'e',
+      what: `carriers of ${rareName} (1–3 haplotypes)`,
+      ours: [`${LT} view ${x.store} -r ${rareSite} -a ${rareName} -S`],
+      driver: { id: 'c', region: rareSite, allele: rareName },
+      bcftools: `bcftools view -r ${r.chrom}:${r.pos} -i 'GT="alt"' ${x.bcf}`,
+      bgt: `${bgt} view -r ${rareSite} -a ,${r.chrom}:${r.pos}:1:${r.alt} -S ${x.bgt}`,
     },
     {
       id: 'd',
@@ -262,20 +281,22 @@ export async function run(sizes = SIZES): Promise<string> {
       const ours = q.ours.map(time)
       process.stderr.write(`query ${n} (${q.id}): in-process, checked against the CLI\n`)
       const api = inProcess(x.store, q.driver)
-      checkSame(q.id, n, api.output, cliOutput(q.ours[0]!))
+      checkSame(q.driver.id, n, api.output, cliOutput(q.ours[0]!))
       const warm = median(api.warmMs)
+      const uncached = median(api.uncachedMs)
       const bcftools = time(q.bcftools)
       const bgt = time(q.bgt)
       const best = ours[0]!
       const both = (m: { wall: number; cpu: number }) => `${secs(m.wall)} / ${secs(m.cpu)}`
       const ratio = (m: { wall: number; cpu: number }) =>
         `${(m.wall / best.wall).toFixed(2)}× / ${(m.cpu / best.cpu).toFixed(2)}×`
-      const overWarm = (m: { wall: number }) => `${((m.wall * 1000) / warm).toFixed(2)}×`
+      const overWarm = (m: { wall: number }) =>
+        `${((m.wall * 1000) / warm).toFixed(2)}× / ${((m.wall * 1000) / uncached).toFixed(2)}×`
       rows.push([
         n.toLocaleString('en'),
         `(${q.id}) ${q.what}`,
         ours.map(both).join('; '),
-        `${ms(api.coldMs)} / ${ms(warm)}`,
+        `${ms(api.coldMs)} / ${ms(warm)} / ${ms(uncached)}`,
         both(bcftools),
         both(bgt),
         ratio(bcftools),
@@ -293,26 +314,26 @@ export async function run(sizes = SIZES): Promise<string> {
   return [
     '### Genotype queries: lightning-tiles vs bcftools vs BGT (300 / 5,000 / 20,000 samples)',
     '',
-    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, medians of ${RUNS} of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios').`,
+    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, medians of ${RUNS} of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios'). (c) is a common biallelic SNP (the first near 1.5 Mb with minor allele frequency ≥ 5 %), (e) a rare one (the first from 2.5 Mb carried by 1 to 3 haplotypes).`,
     '',
     table(
       [
         'N',
         'query',
         'ours (CLI): wall / CPU (s)',
-        'ours in-process: cold / warm (ms)',
+        'ours in-process: cold / warm / warm, no order cache (ms)',
         'bcftools: wall / CPU (s)',
         'BGT: wall / CPU (s)',
         'bcftools ÷ ours CLI (wall / CPU)',
         'BGT ÷ ours CLI (wall / CPU)',
-        'bcftools ÷ ours warm',
-        'BGT ÷ ours warm',
+        'bcftools ÷ ours warm (order cache / none)',
+        'BGT ÷ ours warm (order cache / none)',
         'our CLI peak RSS (MiB)',
       ],
       rows,
     ),
     '',
-    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`storeToVcfBytes\` for (a) and (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up); *warm* the median of the ${WARM} after it. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column.`,
+    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`storeToVcfBytes\` for (a) and (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up); *warm* the median of the ${WARM} after it; *no order cache* the median of ${WARM} more on the store opened again with \`orderCacheBytes: 0\`. A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows before its site; without them every run walks from the file's checkpoint (every 4,096 rows), as the first query near a site does. A row holds the tile variants of a whole tile (about 250 bases), so a rare allele's row is rare only where the tile holds no common variant; only then does a query trace the row's few haplotypes back to the checkpoint instead of walking every haplotype (docs/cohort-matrix.md), and (e)'s row is one at 300 samples (1 haplotype off the majority), not at 5,000 and 20,000 (its tile also holds a common variant: 5,842 and 23,287 off the majority), where the walk and the order cache serve it as they serve (c). Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column.`,
     '',
     `Commands at N = ${sizes[sizes.length - 1]!.toLocaleString('en')} (the others differ only in paths and names):`,
     '',
