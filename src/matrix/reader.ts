@@ -292,6 +292,40 @@ export class MatrixReader implements CohortMatrix {
     return parseIndex(tail, this.file.name, indexAt)
   }
 
+  /**
+   * A chunk's payload opened: a checkpoint's order read when `readOrder` (else stepped over), its
+   * no-call entries of rows [start, end) in the columns of `columnOf`, and the cursor at its first
+   * row's runs.
+   */
+  private openChunk(
+    payload: Uint8Array,
+    chunk: MatrixChunk,
+    h: number,
+    readOrder: boolean,
+    start: number,
+    end: number,
+    columnOf: Int32Array,
+  ): { cursor: ByteCursor; order: Int32Array | undefined; nocalls: MatrixNocall[] } {
+    const c = new ByteCursor(payload, this.file.name, chunk.offset)
+    let order: Int32Array | undefined
+    if (chunk.checkpoint) {
+      if (readOrder) decodeOrder(c, (order = new Int32Array(h)))
+      else {
+        c.at += orderWidth(h) * h
+        if (c.at > c.end) throw c.fail('the checkpoint order runs past the payload', 0)
+      }
+    }
+    const nocallBytes = c.varint('no-call section length')
+    if (nocallBytes > c.end - c.at) throw c.fail('the no-call section runs past the payload')
+    const rowsAt = c.at + nocallBytes
+    const nocalls =
+      chunk.firstRow + chunk.rows > start
+        ? readNocalls(c, rowsAt, chunk, h, start, end, columnOf)
+        : []
+    c.at = rowsAt
+    return { cursor: c, order, nocalls }
+  }
+
   /** The inflated payloads of chunks first..last, read in as few ranged reads as the cache allows. */
   private async *chunkPayloads(
     index: MatrixIndex,
@@ -399,22 +433,11 @@ export class MatrixReader implements CohortMatrix {
     for await (const payload of this.chunkPayloads(index, first, last, opts)) {
       checkAbort(opts.signal)
       const chunk = chunks[i]!
-      const c = new ByteCursor(payload, this.file.name, chunk.offset)
-      if (chunk.checkpoint) {
-        if (i === first && !resume) {
-          order = new Int32Array(h)
-          decodeOrder(c, order)
-        } else {
-          c.at += orderWidth(h) * h
-          if (c.at > c.end) throw c.fail('the checkpoint order runs past the payload', 0)
-        }
-      }
-      const nocallBytes = c.varint('no-call section length')
-      if (nocallBytes > c.end - c.at) throw c.fail('the no-call section runs past the payload')
-      const rowsAt = c.at + nocallBytes
-      if (chunk.firstRow + chunk.rows > start)
-        nocalls = nocalls.concat(readNocalls(c, rowsAt, chunk, h, start, end, identity))
-      c.at = i === first && resume ? resume.at : rowsAt
+      const opened = this.openChunk(payload, chunk, h, i === first && !resume, start, end, identity)
+      const c = opened.cursor
+      order ??= opened.order
+      nocalls = nocalls.concat(opened.nocalls)
+      if (i === first && resume) c.at = resume.at
       const stop = Math.min(end, chunk.firstRow + chunk.rows)
       for (let r = Math.max(from, chunk.firstRow); r < stop; r++) {
         rowChunk[r - from] = i
@@ -539,23 +562,10 @@ export class MatrixReader implements CohortMatrix {
     for await (const payload of this.chunkPayloads(index, first, last, opts)) {
       checkAbort(opts.signal)
       const chunk = chunks[i]!
-      const c = new ByteCursor(payload, this.file.name, chunk.offset)
-      if (chunk.checkpoint) {
-        if (i === first && !resume) {
-          const order = new Int32Array(h)
-          decodeOrder(c, order)
-          decoder.reset(order)
-        } else {
-          c.at += orderWidth(h) * h
-          if (c.at > c.end) throw c.fail('the checkpoint order runs past the payload', 0)
-        }
-      }
-      const nocallBytes = c.varint('no-call section length')
-      if (nocallBytes > c.end - c.at) throw c.fail('the no-call section runs past the payload')
-      const rowsAt = c.at + nocallBytes
-      if (chunk.firstRow + chunk.rows > start)
-        pending = pending.concat(readNocalls(c, rowsAt, chunk, h, start, end, columnOf))
-      c.at = rowsAt
+      const opened = this.openChunk(payload, chunk, h, i === first && !resume, start, end, columnOf)
+      const c = opened.cursor
+      if (opened.order) decoder.reset(opened.order)
+      pending = pending.concat(opened.nocalls)
       let r = chunk.firstRow
       if (i === first && resume) {
         decoder.reset(resume.order)
