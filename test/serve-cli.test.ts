@@ -30,9 +30,18 @@ describe.skipIf(!built)('serve: the process', () => {
       '--max-genotypes',
       '--annotations',
       '--group-keys',
+      '--order-cache-mb',
       '--static-out',
     ])
       expect(r.stdout).toContain(o)
+  })
+
+  it('refuses an order cache size that is not a whole number, in one line', () => {
+    const r = spawnSync('node', [BIN, 'serve', fixture.dir, '--order-cache-mb', 'lots'], {
+      encoding: 'utf8',
+    })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^lightning-tiles: --order-cache-mb lots: .*\n$/)
   })
 
   it('refuses to start on a folder that is not a store, or a store missing a file', () => {

@@ -14,6 +14,7 @@ interface ServeCliOptions {
   maxConcurrent: string
   queryTimeout: string
   cacheMb: string
+  orderCacheMb: string
   staticOut?: string
   privatePanel: string[]
   maxImputeJobs: string
@@ -49,6 +50,11 @@ export function registerServe(program: Command): void {
     .option('--query-timeout <SECONDS>', 'a request running longer gets 504', '30')
     .option('--cache-mb <N>', 'MiB of answers kept for repeated URLs (0: none)', '64')
     .option(
+      '--order-cache-mb <N>',
+      'MiB of PBWT orders each store keeps from its walks, so queries near earlier ones start there (0: none)',
+      '64',
+    )
+    .option(
       '--private-panel <STORE>',
       'a STORE (also given as an argument) usable as an imputation panel whose genotypes are never shown (repeatable)',
       (v: string, all: string[]) => [...all, v],
@@ -61,6 +67,7 @@ export function registerServe(program: Command): void {
     )
     .action(async (stores: string[], o: ServeCliOptions) => {
       const port = whole(o.port, '--port', 0)
+      const orderCacheBytes = whole(o.orderCacheMb, '--order-cache-mb', 0) * 2 ** 20
       const timeout = Number(o.queryTimeout)
       if (!(timeout > 0))
         throw new ArgumentError(`--query-timeout ${o.queryTimeout}: expected seconds above 0`)
@@ -91,6 +98,7 @@ export function registerServe(program: Command): void {
           groupKeys: o.groupKeys?.split(',').map((k) => k.trim()),
         },
         o.privatePanel,
+        { orderCacheBytes },
       )
       let annotations
       if (o.annotations !== undefined) {

@@ -9,7 +9,7 @@ import { readStoreSamples } from '../samples/read.js'
 import type { SampleTable } from '../samples/table.js'
 import { storeFileList } from '../store/layout.js'
 import { openStore } from '../store/node.js'
-import type { Store } from '../store/Store.js'
+import type { Store, StoreOptions } from '../store/Store.js'
 import { PrivacyGuard } from './privacy.js'
 import type { PrivacyOptions } from './privacy.js'
 
@@ -54,12 +54,14 @@ export async function openStores(
   privacy: PrivacyOptions,
   /** stores served as private panels (their locations as given): see PrivacyOptions */
   privatePanels: readonly string[] = [],
+  /** how each store is opened (its caches) */
+  storeOptions: Omit<StoreOptions, 'open'> = {},
 ): Promise<ServedStore[]> {
   if (locations.length === 0) throw new ArgumentError('give at least one STORE')
   const out: ServedStore[] = []
   const used = new Set<string>()
   for (const location of locations) {
-    const store = openStore(location)
+    const store = openStore(location, storeOptions)
     await quickCheck(store)
     const base = basename(location.replace(/\/+$/, '')) || 'store'
     let name = base
