@@ -444,6 +444,15 @@ export class OffCommon {
     this.rowRuns = this.runs
   }
 
+  /** Copies of the runs listed since the last `clear` (what MatrixSlice.sparse holds). */
+  lists(): { value: Int32Array; end: Int32Array; columns: Int32Array } {
+    return {
+      value: this.value.slice(0, this.runs),
+      end: this.end.slice(0, this.runs),
+      columns: this.haplotypes.slice(0, this.count),
+    }
+  }
+
   /** Forget every row (for the next slice). */
   clear(): void {
     this.count = 0
@@ -964,20 +973,15 @@ export class MinorityTracer {
   minority(): number {
     let total = 0
     for (let row = this.start; row < this.end; row++) {
-      const k = row - this.from
-      let most = 0
-      let all = 0
-      // a row has few distinct symbols: count them through the slots
-      for (let r = this.rowStart[k]!; r < this.rowStart[k + 1]!; r++)
-        this.slots.add(this.sym[r]!, this.len[r]!)
+      const { sym, len } = this.runsOf(row)
+      if (sym.length === 0) continue
+      for (let r = 0; r < sym.length; r++) this.slots.add(sym[r]!, len[r]!)
       this.slots.place()
       const majority = this.slots.majority
-      for (let r = this.rowStart[k]!; r < this.rowStart[k + 1]!; r++) {
-        all += this.len[r]!
-        if (this.sym[r] === majority) most += this.len[r]!
-      }
+      let most = 0
+      for (let r = 0; r < sym.length; r++) if (sym[r] === majority) most += len[r]!
       this.slots.clear()
-      total += all - most
+      total += this.haplotypes - most
     }
     return total
   }

@@ -219,6 +219,11 @@ export class MatrixReader implements CohortMatrix {
     return undefined
   }
 
+  /** Whether a walk keeps the order before row `r` of `chunk` (a checkpoint's is in the file). */
+  private keepsOrderAt(r: number, chunk: MatrixChunk): boolean {
+    return r % this.stride === 0 && !(chunk.checkpoint && r === chunk.firstRow)
+  }
+
   /** Keep the order before row `row` (runs at byte `at` of chunk `chunk`), unless kept already. */
   private keepOrder(row: number, chunk: number, at: number, order: Int32Array): void {
     const key = `${this.file.name}#${row}`
@@ -464,7 +469,7 @@ export class MatrixReader implements CohortMatrix {
     const runs = new Int32Array(rows + 1)
     for (let r = from; r < end; r++) {
       const chunk = chunks[rowChunk[r - from]!]!
-      if (this.orders && r % this.stride === 0 && !(chunk.checkpoint && r === chunk.firstRow))
+      if (this.orders && this.keepsOrderAt(r, chunk))
         this.keepOrder(r, rowChunk[r - from]!, rowAt[r - from]!, decoder.currentOrder())
       const { sym, len } = tracer.runsOf(r)
       if (r < start) {
@@ -476,13 +481,7 @@ export class MatrixReader implements CohortMatrix {
       common[r - start] = others.common
       runs[r - start + 1] = others.runs
     }
-    const sparse = {
-      common,
-      runs,
-      value: others.value.slice(0, others.runs),
-      end: others.end.slice(0, others.runs),
-      columns: others.haplotypes.slice(0, others.count),
-    }
+    const sparse = { common, runs, ...others.lists() }
     return { start, rows, haplotypes: identity, values, nocalls, sparse }
   }
 
@@ -573,8 +572,7 @@ export class MatrixReader implements CohortMatrix {
         r = resume.row
       }
       for (; r < chunk.firstRow + chunk.rows; r++) {
-        if (keep && r % this.stride === 0 && !(chunk.checkpoint && r === chunk.firstRow))
-          this.keepOrder(r, i, c.at, keep())
+        if (keep && this.keepsOrderAt(r, chunk)) this.keepOrder(r, i, c.at, keep())
         if (r < start) {
           decoder.row(c, r, undefined, 0)
           continue
@@ -591,12 +589,7 @@ export class MatrixReader implements CohortMatrix {
           slice.nocalls = split < 0 ? pending : pending.slice(0, split)
           pending = split < 0 ? [] : pending.slice(split)
           if (others) {
-            slice.sparse = {
-              ...sparse,
-              value: others.value.slice(0, others.runs),
-              end: others.end.slice(0, others.runs),
-              columns: others.haplotypes.slice(0, others.count),
-            }
+            slice.sparse = { ...sparse, ...others.lists() }
             sparse = sparseRows(Math.min(sliceRows, end - r - 1))
             others.clear()
           }
