@@ -374,6 +374,110 @@ describe('cohort matrix round trip', () => {
     )
   })
 
+  it('with value classes, traces only the haplotypes off the largest class and keeps every class right', async () => {
+    // a site's lookup needs only each tile variant's mark: the rows' common splits (0 and 1 in
+    // rareMatrix) share a class, so the trace follows just the rare values
+    let substituted = 0
+    let exactForNocalls = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          haplotypes: fc.integer({ min: 40, max: 260 }),
+          rows: fc.integer({ min: 40, max: 160 }),
+          seed: fc.integer(),
+          alleles: fc.constantFrom(2, 40, 70_000),
+          nocallRate: fc.constantFrom(0, 0, 0.02),
+        }),
+        fc.integer({ min: 33, max: 200 }),
+        fc.integer(),
+        async (shape, checkpointRows, seed) => {
+          const m = rareMatrix(shape)
+          const bytes = await encodeMatrix(rowsOf(m), {
+            path: 0,
+            haplotypes: shape.haplotypes,
+            checkpointRows,
+            chunkBytes: 300,
+          })
+          const reader = blobReader(bytes)
+          const random = seededRandom(seed)
+          for (let k = 0; k < 6; k++) {
+            const a = Math.floor(random() * shape.rows)
+            const b = Math.min(shape.rows, a + 1 + Math.floor(random() ** 3 * 8))
+            // classes of values 0 … 49 (others and −1: class 0), some rows left without
+            const classes = new Map<number, Int32Array>()
+            for (let r = a; r < b; r++)
+              if (random() < 0.8)
+                classes.set(
+                  r,
+                  Int32Array.from({ length: 1 + Math.floor(random() * 50) }, (_, v) =>
+                    v < 2 ? 0 : random() < 0.6 ? 0 : 1 + Math.floor(random() * 2),
+                  ),
+                )
+            const classOf = (r: number, v: number) => {
+              const c = classes.get(r)
+              return c && v >= 0 && v < c.length ? c[v]! : 0
+            }
+            const got = await reader.decode({ start: a, end: b, classes })
+            const want = expected(m, a, b, got.haplotypes.length ? [...got.haplotypes] : [])
+            const sp = got.sparse!
+            for (let r = 0; r < b - a; r++) {
+              const rebuilt = new Array<number>(shape.haplotypes).fill(sp.common[r]!)
+              for (let q = sp.runs[r]!; q < sp.runs[r + 1]!; q++)
+                for (let i = q > 0 ? sp.end[q - 1]! : 0; i < sp.end[q]!; i++)
+                  rebuilt[sp.columns[i]!] = sp.value[q]!
+              const row = [...got.values.subarray(r * shape.haplotypes, (r + 1) * shape.haplotypes)]
+              expect(rebuilt).toEqual(row)
+              for (let x = 0; x < shape.haplotypes; x++) {
+                const truth = m.values[a + r]![x]!
+                const value = row[x]!
+                expect(classOf(a + r, value)).toBe(classOf(a + r, truth))
+                // a value given for another is its row's common one
+                if (value !== truth) {
+                  expect(value).toBe(sp.common[r])
+                  substituted++
+                }
+              }
+            }
+            // no-call entries in the rows: every value is the haplotype's own
+            expect(got.nocalls).toEqual(want.nocalls)
+            if (got.nocalls.length) {
+              expect([...got.values]).toEqual(want.values)
+              exactForNocalls++
+            }
+          }
+        },
+      ),
+      { numRuns: 80 },
+    )
+    expect(substituted).toBeGreaterThan(0)
+    expect(exactForNocalls).toBeGreaterThan(0)
+  })
+
+  it('traces a first visit from a checkpoint, and walks (keeping orders) on the second', async () => {
+    const m = rareMatrix({ haplotypes: 120, rows: 150, seed: 7, alleles: 40, nocallRate: 0 })
+    const bytes = await encodeMatrix(rowsOf(m), {
+      path: 0,
+      haplotypes: 120,
+      checkpointRows: 200,
+      chunkBytes: 300,
+    })
+    const orders: OrderCache = new Lru(1 << 20)
+    const reader = new MatrixReader(
+      { name: 'm.ltcm', handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) },
+      { orders, orderStride: 16 },
+    )
+    const all = Array.from({ length: 120 }, (_, h) => h)
+    expect(plainSlice(await reader.decode({ start: 140, end: 141 }))).toEqual(
+      expected(m, 140, 141, all),
+    )
+    expect(orders.size).toBe(0)
+    expect(plainSlice(await reader.decode({ start: 141, end: 142 }))).toEqual(
+      expected(m, 141, 142, all),
+    )
+    // the walk kept the orders before rows 16, 32, …, 128 (row 0's is the file's)
+    expect(orders.size).toBe(8)
+  })
+
   it('reads segments side by side as one matrix (columns concatenated)', async () => {
     await fc.assert(
       fc.asyncProperty(

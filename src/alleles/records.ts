@@ -9,6 +9,7 @@ import type { Region } from '../core/region.js'
 import { storeFiles } from '../store/layout.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
+import { TRACE_ROWS } from '../matrix/reader.js'
 import type { MatrixSlice, SliceOptions } from '../matrix/reader.js'
 import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
 import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
@@ -235,6 +236,34 @@ function markSparse(
   return alt
 }
 
+/**
+ * Per claimed step, each tile variant's class: the variants with the same mark at every site
+ * that claims the step share one (0: unmarked at all of them). What a site's codes need of a row.
+ */
+function markClasses(claims: readonly (readonly Lookup[])[]): Map<number, Int32Array> {
+  const tables = new Map<number, number[][]>()
+  for (const l of claims)
+    for (const { step, marks } of l) {
+      const t = tables.get(step)
+      if (t) t.push(marks)
+      else tables.set(step, [marks])
+    }
+  const out = new Map<number, Int32Array>()
+  for (const [step, marks] of tables) {
+    const n = Math.max(...marks.map((m) => m.length))
+    const ids = new Map([[marks.map(() => 0).join(), 0]])
+    const classOf = new Int32Array(n)
+    for (let v = 0; v < n; v++) {
+      const key = marks.map((m) => m[v] ?? 0).join()
+      let id = ids.get(key)
+      if (id === undefined) ids.set(key, (id = ids.size))
+      classOf[v] = id
+    }
+    out.set(step, classOf)
+  }
+  return out
+}
+
 const lastStep = (l: readonly Lookup[]) => l.reduce((a, x) => Math.max(a, x.step), -1)
 
 /**
@@ -270,7 +299,7 @@ class RowWindow {
     private readonly path: ManifestPath,
     start: number,
     end: number,
-    private readonly what: Pick<SliceOptions, 'haplotypes' | 'tally'>,
+    private readonly what: Pick<SliceOptions, 'haplotypes' | 'tally' | 'classes'>,
     private readonly opts: AbortOptions,
   ) {
     this.end = start
@@ -402,7 +431,10 @@ export async function* indexedRecordBatches(
       sig,
     )
     if (!sites.length) continue
-    const rows = new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
+    // a few rows (a site or a handful): only the marks of their tile variants matter, so the
+    // matrix may follow just the haplotypes whose marks differ from most (MinorityTracer)
+    const classes = last - first < TRACE_ROWS ? markClasses(claims) : undefined
+    const rows = new RowWindow(store, p, first, last + 1, { haplotypes, classes }, sig)
     const runs = new NocallRuns(store, m, p, region, sig)
     let batch: VcfRecord[] = []
     for (let i = 0; i < sites.length; i++) {

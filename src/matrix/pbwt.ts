@@ -285,6 +285,62 @@ function runHead(c: ByteCursor, at: number): number {
 }
 
 /**
+ * Parse the runs of one row of `haplotypes` at the cursor into `sym` and `len` from index `at0`
+ * (room for `haplotypes` runs there): their count. The heads are read inline (as
+ * SubsetDecoder.row does): a call of `Runs.next` per run cost a third of a walk.
+ */
+function parseRuns(
+  c: ByteCursor,
+  haplotypes: number,
+  row: number,
+  symbols: Int32Array,
+  lengths: Int32Array,
+  at0: number,
+): number {
+  let n = at0
+  const { bytes, end } = c
+  let at = c.at
+  for (let j = 0; j < haplotypes;) {
+    const start = at
+    // heads of one or two bytes (runs shorter than 2,048) in local variables: the cursor is
+    // written only for the longer ones, which `varint` reads
+    let sym: number
+    let length: number
+    const b0 = at < end ? bytes[at]! : 0x80
+    const b1 = b0 >= 0x80 && at + 1 < end ? bytes[at + 1]! : 0x80
+    if (b0 < 0x80 || b1 < 0x80) {
+      const head = b0 < 0x80 ? b0 : (b0 & 0x7f) | (b1 << 7)
+      at += b0 < 0x80 ? 1 : 2
+      sym = head & (RUN_SCALE - 1)
+      length = head >>> RUN_SYMBOL_BITS
+    } else {
+      c.at = at
+      const head = c.varint('run')
+      at = c.at
+      sym = head % RUN_SCALE
+      length = (head - sym) / RUN_SCALE
+    }
+    if (sym === RUN_SYMBOL_INLINE) {
+      c.at = at
+      sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
+      at = c.at
+      if (sym >= MAX_SYMBOL) throw c.fail(`row ${row}: symbol ${sym} is out of range`, start)
+    }
+    if (length === 0) length = haplotypes - j
+    else if (j + length >= haplotypes)
+      throw c.fail(
+        `row ${row}: a run of ${length} at haplotype ${j} reaches the end of the ${haplotypes} haplotypes without the last-run mark`,
+        start,
+      )
+    symbols[n] = sym
+    lengths[n++] = length
+    j += length
+  }
+  c.at = at
+  return n - at0
+}
+
+/**
  * One row's runs, read from its bytes one at a time (`begin`, then `next` until it returns 0) or
  * all into arrays (`parse`).
  */
@@ -354,53 +410,13 @@ class Runs {
     return length
   }
 
-  /**
-   * Parse the runs of one row of `haplotypes` from the cursor into `sym`, `length`, `count`. The
-   * heads are read inline (as SubsetDecoder.row does): a call of `next` per run cost a third of a
-   * walk.
-   */
+  /** Parse the runs of one row of `haplotypes` at the cursor into `sym`, `length`, `count`. */
   parse(c: ByteCursor, haplotypes: number, row: number): void {
-    let n = 0
-    let symbols = this.sym
-    let lengths = this.length
-    let at = c.at
-    for (let j = 0; j < haplotypes;) {
-      const start = at
-      const head = runHead(c, at)
-      at = c.at
-      let sym = head % RUN_SCALE
-      let length = (head - sym) / RUN_SCALE
-      if (sym === RUN_SYMBOL_INLINE) {
-        sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
-        at = c.at
-        if (sym >= MAX_SYMBOL) throw c.fail(`row ${row}: symbol ${sym} is out of range`, start)
-      }
-      if (length === 0) length = haplotypes - j
-      else if (j + length >= haplotypes)
-        throw c.fail(
-          `row ${row}: a run of ${length} at haplotype ${j} reaches the end of the ${haplotypes} haplotypes without the last-run mark`,
-          start,
-        )
-      if (n === symbols.length) {
-        this.grow()
-        symbols = this.sym
-        lengths = this.length
-      }
-      symbols[n] = sym
-      lengths[n++] = length
-      j += length
+    if (this.sym.length < haplotypes) {
+      this.sym = new Int32Array(haplotypes)
+      this.length = new Int32Array(haplotypes)
     }
-    c.at = at
-    this.count = n
-  }
-
-  private grow(): void {
-    const s = new Int32Array(this.sym.length * 2)
-    const l = new Int32Array(this.sym.length * 2)
-    s.set(this.sym)
-    l.set(this.length)
-    this.sym = s
-    this.length = l
+    this.count = parseRuns(c, haplotypes, row, this.sym, this.length, 0)
   }
 }
 
@@ -763,12 +779,26 @@ export class SubsetDecoder {
     let i = 0
     let j = 0
     let top = 0
+    const { bytes, end } = c
     while (j < h) {
       const start = at
-      const head = runHead(c, at)
-      at = c.at
-      let sym = head % RUN_SCALE
-      let length = (head - sym) / RUN_SCALE
+      // as parseRuns: short heads in locals, the cursor written only for long ones
+      let sym: number
+      let length: number
+      const b0 = at < end ? bytes[at]! : 0x80
+      const b1 = b0 >= 0x80 && at + 1 < end ? bytes[at + 1]! : 0x80
+      if (b0 < 0x80 || b1 < 0x80) {
+        const head = b0 < 0x80 ? b0 : (b0 & 0x7f) | (b1 << 7)
+        at += b0 < 0x80 ? 1 : 2
+        sym = head & (RUN_SCALE - 1)
+        length = head >>> RUN_SYMBOL_BITS
+      } else {
+        c.at = at
+        const head = c.varint('run')
+        at = c.at
+        sym = head % RUN_SCALE
+        length = (head - sym) / RUN_SCALE
+      }
       if (sym === RUN_SYMBOL_INLINE) {
         c.at = at
         sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
@@ -883,6 +913,11 @@ export class SubsetDecoder {
   }
 }
 
+/** The class of symbol `s` (value s − 1) under `classOf` by value: 0 past it and for −1. */
+function symbolClass(classOf: ArrayLike<number>, s: number): number {
+  return s >= 1 && s <= classOf.length ? classOf[s - 1]! : 0
+}
+
 /**
  * Which haplotypes hold the values off each row's majority, for a few rows, without the order of
  * every haplotype there: the positions of those values are traced back, row by row, to a row
@@ -896,7 +931,6 @@ export class SubsetDecoder {
  * the order of row `from`; rows `start` … `end − 1` are the asked ones.
  */
 export class MinorityTracer {
-  private readonly runs: Runs
   private readonly slots = new SymbolSlots()
   /** every read row's runs, one after another; row `from + k`'s start at `rowStart[k]` */
   private sym: Int32Array
@@ -915,8 +949,12 @@ export class MinorityTracer {
   entryRow = new Int32Array(64)
   entryValue = new Int32Array(64)
   entries = 0
-  /** per asked row (by `row − start`): the value most haplotypes hold */
+  /** per asked row (by `row − start`): the value most haplotypes (of the kept class) hold */
   readonly common: Int32Array
+  /** per asked row: the symbol, or with classes the class, whose haplotypes are not traced */
+  private readonly keep: Int32Array
+  /** per asked row: each value's class (SliceOptions.classes), when classes are traced */
+  private readonly classes: (ArrayLike<number> | undefined)[] = []
   /** per distinct symbol of a row (ascending): start in the next order, ranks seen, tracked range */
   private starts = new Int32Array(16)
   private seen = new Int32Array(16)
@@ -932,13 +970,14 @@ export class MinorityTracer {
     readonly start: number,
     readonly end: number,
   ) {
-    this.runs = new Runs(haplotypes)
     this.rowStart = new Int32Array(end - from + 1)
     this.common = new Int32Array(end - start)
-    // rows of a large cohort hold a hundred runs or more: grow the buffers seldom
-    const guess = Math.min(1 << 22, (end - from) * Math.min(haplotypes, 128))
-    this.sym = new Int32Array(Math.max(1024, guess))
-    this.len = new Int32Array(Math.max(1024, guess))
+    this.keep = new Int32Array(end - start)
+    // rows of a large cohort hold a hundred runs or more (135 a row at 20,000 samples): grow the
+    // buffers seldom
+    const guess = Math.min(1 << 22, (end - from) * Math.min(haplotypes, 256))
+    this.sym = new Int32Array(Math.max(haplotypes, guess))
+    this.len = new Int32Array(Math.max(haplotypes, guess))
   }
 
   /** Runs kept so far (what the caller bounds). */
@@ -948,16 +987,14 @@ export class MinorityTracer {
 
   /** Read the next row's runs at the cursor (the cursor then stands after them). */
   read(c: ByteCursor): void {
-    const runs = this.runs
-    runs.parse(c, this.haplotypes, this.from + this.rowsRead)
-    const n = runs.count
-    if (this.stored + n > this.sym.length) {
-      this.sym = grow(this.sym, this.stored + n)
-      this.len = grow(this.len, this.stored + n)
+    // room for a row of one-haplotype runs, so the runs parse straight into the kept arrays
+    const room = this.stored + this.haplotypes
+    if (room > this.sym.length) {
+      this.sym = grow(this.sym, room)
+      this.len = grow(this.len, room)
     }
-    this.sym.set(runs.sym.subarray(0, n), this.stored)
-    this.len.set(runs.length.subarray(0, n), this.stored)
-    this.stored += n
+    const h = this.haplotypes
+    this.stored += parseRuns(c, h, this.from + this.rowsRead, this.sym, this.len, this.stored)
     this.rowStart[++this.rowsRead] = this.stored
   }
 
@@ -969,24 +1006,53 @@ export class MinorityTracer {
     return { sym: this.sym.subarray(a, b), len: this.len.subarray(a, b) }
   }
 
-  /** Haplotypes off their row's majority over the asked rows (after every row is read). */
-  minority(): number {
+  /**
+   * Haplotypes off their row's majority over the asked rows (after every row is read): what
+   * `trace` follows. With `classes` (SliceOptions.classes), off the row's largest class instead;
+   * the common value is then the one its class's haplotypes most hold.
+   */
+  minority(classes?: ReadonlyMap<number, ArrayLike<number>>): number {
     let total = 0
     for (let row = this.start; row < this.end; row++) {
       const { sym, len } = this.runsOf(row)
       if (sym.length === 0) continue
-      for (let r = 0; r < sym.length; r++) this.slots.add(sym[r]!, len[r]!)
-      this.slots.place()
-      const majority = this.slots.majority
+      const slots = this.slots
+      for (let r = 0; r < sym.length; r++) slots.add(sym[r]!, len[r]!)
+      slots.place()
+      let keep = slots.majority
+      let fill = keep
+      const classOf = classes ? (classes.get(row) ?? []) : undefined
+      if (classOf) {
+        // haplotypes by class, and the most held symbol of each
+        const count = new Map<number, number>()
+        const held = new Map<number, number>()
+        const best = new Map<number, number>()
+        for (let r = 0; r < sym.length; r++) {
+          const s = sym[r]!
+          const k = symbolClass(classOf, s)
+          count.set(k, (count.get(k) ?? 0) + len[r]!)
+          const n = (held.get(s) ?? 0) + len[r]!
+          held.set(s, n)
+          const b = best.get(k)
+          if (b === undefined || n > held.get(b)! || (n === held.get(b)! && s < b)) best.set(k, s)
+        }
+        keep = symbolClass(classOf, slots.majority)
+        for (const [k, n] of count) if (n > count.get(keep)!) keep = k
+        fill = best.get(keep)!
+      }
+      slots.clear()
+      this.keep[row - this.start] = keep
+      this.common[row - this.start] = fill - 1
       let most = 0
-      for (let r = 0; r < sym.length; r++) if (sym[r] === majority) most += len[r]!
-      this.slots.clear()
+      for (let r = 0; r < sym.length; r++)
+        if ((classOf ? symbolClass(classOf, sym[r]!) : sym[r]) === keep) most += len[r]!
       total += this.haplotypes - most
+      this.classes[row - this.start] = classOf
     }
     return total
   }
 
-  /** Trace the asked rows' minority positions back to row `from`. */
+  /** Trace the asked rows' minority positions (`minority` found them) back to row `from`. */
   trace(): void {
     for (let row = this.end - 1; row >= this.from; row--) {
       const k = row - this.from
@@ -998,12 +1064,10 @@ export class MinorityTracer {
       const slots = this.slots
       for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
       slots.place()
-      const majority = slots.majority
       if (n > 1 && this.count > 0) this.back(sym, len, n)
       slots.clear()
       if (row < this.start) continue
-      this.common[row - this.start] = majority - 1
-      if (n > 1) this.addMinority(sym, len, n, majority, row)
+      if (n > 1) this.addMinority(sym, len, n, row)
     }
   }
 
@@ -1061,16 +1125,13 @@ export class MinorityTracer {
     this.swap()
   }
 
-  /** Track row `row`'s haplotypes off the majority, merged into the sorted positions. */
-  private addMinority(
-    sym: Int32Array,
-    len: Int32Array,
-    n: number,
-    majority: number,
-    row: number,
-  ): void {
+  /** Track row `row`'s haplotypes off its kept class, merged into the sorted positions. */
+  private addMinority(sym: Int32Array, len: Int32Array, n: number, row: number): void {
+    const keep = this.keep[row - this.start]!
+    const classOf = this.classes[row - this.start]
+    const off = (s: number) => (classOf ? symbolClass(classOf, s) : s) !== keep
     let added = 0
-    for (let r = 0; r < n; r++) if (sym[r] !== majority) added += len[r]!
+    for (let r = 0; r < n; r++) if (off(sym[r]!)) added += len[r]!
     this.reserve(this.count + added)
     const { pos, entry, next, nextEntry } = this
     const t = this.count
@@ -1079,7 +1140,7 @@ export class MinorityTracer {
     let x = 0
     for (let r = 0; r < n; r++) {
       const l = len[r]!
-      if (sym[r] !== majority) {
+      if (off(sym[r]!)) {
         const value = sym[r]! - 1
         for (let p = x; p < x + l; p++) {
           while (i < t && pos[i]! < p) {

@@ -97,6 +97,15 @@ export interface SliceOptions extends DecodeOptions {
    * covers every haplotype of the matrix and `haplotypes` must be left out (no-calls come for all).
    */
   tally?: TallyClasses | undefined
+  /**
+   * At these rows only which class each value falls in matters (`classes.get(row)[value]`; values
+   * past the array, and −1, are class 0), at the other rows of the range only their no-call
+   * entries: a caller that looks tile variants up in a table of marks (src/alleles/records.ts).
+   * A decode of every haplotype may then trace back only those off each row's largest class
+   * (MinorityTracer) and give the rest the value their class most holds, not their own. Ignored
+   * when the rows hold no-call entries (their tiles are looked at, so every value is needed).
+   */
+  classes?: ReadonlyMap<number, ArrayLike<number>> | undefined
 }
 
 /**
@@ -198,6 +207,8 @@ export class MatrixReader implements CohortMatrix {
 
   private readonly orders: OrderCache | undefined
   private readonly stride: number
+  /** checkpoint chunks a decode has traced from (MatrixReader.traced), with no order kept */
+  private readonly traces = new Set<number>()
 
   constructor(
     readonly file: NamedFile,
@@ -422,7 +433,7 @@ export class MatrixReader implements CohortMatrix {
     resume: CachedOrder | undefined,
     start: number,
     end: number,
-    opts: AbortOptions,
+    opts: Pick<SliceOptions, 'signal' | 'classes'>,
   ): Promise<MatrixSlice | undefined> {
     const h = index.haplotypes
     const { chunks } = index
@@ -455,7 +466,7 @@ export class MatrixReader implements CohortMatrix {
       if (tracer.runsKept > TRACE_RUNS) return undefined
       i++
     }
-    if (tracer.minority() * TRACE_RATIO <= h) {
+    if (tracer.minority(nocalls.length ? undefined : opts.classes) * TRACE_RATIO <= h) {
       tracer.trace()
       return tracedSlice(tracer, tracer.holders(order!), start, end, identity, nocalls)
     }
@@ -544,9 +555,19 @@ export class MatrixReader implements CohortMatrix {
       this.orders && decoder.currentOrder ? decoder.currentOrder.bind(decoder) : undefined
     const last = containing(end - 1)
 
-    // a few rows of every haplotype after a long walk: trace their rare values back instead
+    // a few rows of every haplotype after a long walk: trace their rare values back instead.
+    // With an order cache, only on the first visit from a checkpoint: a second walks, so that
+    // the orders it keeps shorten every later one
     const walk = start - (resume ? resume.row : chunks[first]!.firstRow)
-    if (all && !tally && end - start <= Math.min(TRACE_ROWS, sliceRows) && walk >= TRACE_WALK) {
+    const revisit = this.orders !== undefined && !resume && this.traces.has(first)
+    if (
+      all &&
+      !tally &&
+      end - start <= Math.min(TRACE_ROWS, sliceRows) &&
+      walk >= TRACE_WALK &&
+      !revisit
+    ) {
+      if (!resume) this.traces.add(first)
       const traced = await this.traced(index, first, last, resume, start, end, opts)
       if (traced) {
         yield traced
@@ -605,7 +626,7 @@ export class MatrixReader implements CohortMatrix {
 }
 
 /** Rows a decode of every haplotype may trace (MatrixReader.traced), and the walk that pays. */
-const TRACE_ROWS = 8
+export const TRACE_ROWS = 8
 const TRACE_WALK = 32
 /**
  * Trace when the rows' haplotypes off their majority are at most H / TRACE_RATIO. Over a row, a
