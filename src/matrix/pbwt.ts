@@ -927,8 +927,12 @@ function symbolClass(classOf: ArrayLike<number>, s: number): number {
  * where moving the order costs H: at 20,000 samples a rare allele's row is found without 40,000
  * moves per row walked.
  *
- * `read` rows `from` … `end − 1` in turn (their runs are kept), then `trace`, then `holders` with
- * the order of row `from`; rows `start` … `end − 1` are the asked ones.
+ * Or forward, when the next checkpoint is nearer: position p of a_j holding symbol s goes to s's
+ * block of a_{j+1} at p's rank among the row's haplotypes of s.
+ *
+ * `read` rows `from` … `until − 1` in turn (their runs are kept; `until` is `end` back), then
+ * `minority`, then `trace` (back) or `traceAhead`, then `holders` with the order of row `from`
+ * (back) or `until` (ahead); rows `start` … `end − 1` are the asked ones.
  */
 export class MinorityTracer {
   private readonly slots = new SymbolSlots()
@@ -944,6 +948,10 @@ export class MinorityTracer {
   private next = new Int32Array(64)
   private nextEntry = new Int32Array(64)
   private rank = new Int32Array(64)
+  /** per tracked position on a step ahead: its symbol */
+  private symOf = new Int32Array(64)
+  /** tracked positions by symbol on a step ahead (a counting sort) */
+  private readonly bySymbol = new SymbolSlots()
   count = 0
   /** per entry: its row and value */
   entryRow = new Int32Array(64)
@@ -969,15 +977,31 @@ export class MinorityTracer {
     readonly from: number,
     readonly start: number,
     readonly end: number,
+    readonly until = end,
   ) {
-    this.rowStart = new Int32Array(end - from + 1)
+    this.rowStart = new Int32Array(until - from + 1)
     this.common = new Int32Array(end - start)
     this.keep = new Int32Array(end - start)
     // rows of a large cohort hold a hundred runs or more (135 a row at 20,000 samples): grow the
     // buffers seldom
-    const guess = Math.min(1 << 22, (end - from) * Math.min(haplotypes, 256))
+    const guess = Math.min(1 << 22, (until - from) * Math.min(haplotypes, 256))
     this.sym = new Int32Array(Math.max(haplotypes, guess))
     this.len = new Int32Array(Math.max(haplotypes, guess))
+  }
+
+  /** Step over row `row`'s runs at the cursor, keeping none (rows before `from`). */
+  skip(c: ByteCursor, row: number): void {
+    this.makeRoom()
+    parseRuns(c, this.haplotypes, row, this.sym, this.len, this.stored)
+  }
+
+  /** Room after the kept runs for a row of one-haplotype runs: rows parse straight into place. */
+  private makeRoom(): void {
+    const room = this.stored + this.haplotypes
+    if (room > this.sym.length) {
+      this.sym = grow(this.sym, room)
+      this.len = grow(this.len, room)
+    }
   }
 
   /** Runs kept so far (what the caller bounds). */
@@ -987,12 +1011,7 @@ export class MinorityTracer {
 
   /** Read the next row's runs at the cursor (the cursor then stands after them). */
   read(c: ByteCursor): void {
-    // room for a row of one-haplotype runs, so the runs parse straight into the kept arrays
-    const room = this.stored + this.haplotypes
-    if (room > this.sym.length) {
-      this.sym = grow(this.sym, room)
-      this.len = grow(this.len, room)
-    }
+    this.makeRoom()
     const h = this.haplotypes
     this.stored += parseRuns(c, h, this.from + this.rowsRead, this.sym, this.len, this.stored)
     this.rowStart[++this.rowsRead] = this.stored
@@ -1069,6 +1088,53 @@ export class MinorityTracer {
       if (row < this.start) continue
       if (n > 1) this.addMinority(sym, len, n, row)
     }
+  }
+
+  /** Trace the asked rows' minority positions (`minority` found them) ahead to row `until`. */
+  traceAhead(): void {
+    const slots = this.slots
+    for (let row = this.start; row < this.until; row++) {
+      if (row >= this.end && this.count === 0) break
+      const { sym, len } = this.runsOf(row)
+      const n = sym.length
+      // a row of one run leaves the order as it is
+      if (n < 2) continue
+      if (row < this.end) this.addMinority(sym, len, n, row)
+      for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
+      slots.place()
+      this.ahead(sym, len, n)
+      slots.clear()
+    }
+  }
+
+  /** Map the tracked positions from a_j to a_{j+1} over row j's runs (`slots` placed). */
+  private ahead(sym: Int32Array, len: Int32Array, n: number): void {
+    const t = this.count
+    const { pos, entry, next, nextEntry, rank: to, symOf, bySymbol, slots } = this
+    // each run's haplotypes go, in order, where its symbol's next ones do
+    let i = 0
+    let x = 0
+    for (let r = 0; r < n && i < t; r++) {
+      const l = len[r]!
+      const s = sym[r]!
+      const at = slots.take(s, l)
+      while (i < t && pos[i]! < x + l) {
+        to[i] = at + pos[i]! - x
+        symOf[i] = s
+        bySymbol.add(s, 1)
+        i++
+      }
+      x += l
+    }
+    // ascending within a symbol, and the symbols' blocks in order: sorted by symbol, all ascend
+    bySymbol.place()
+    for (let k = 0; k < t; k++) {
+      const d = bySymbol.take(symOf[k]!, 1)
+      next[d] = to[k]!
+      nextEntry[d] = entry[k]!
+    }
+    bySymbol.clear()
+    this.swap()
   }
 
   /** Map the tracked positions from a_{j+1} to a_j over row j's runs (`slots` placed). */
@@ -1161,7 +1227,7 @@ export class MinorityTracer {
     this.swap()
   }
 
-  /** Once traced back to row `from`, whose order is `order`: the haplotype of each entry. */
+  /** Once traced to row `from` (or ahead to `until`), whose order is `order`: each entry's haplotype. */
   holders(order: Int32Array): Int32Array {
     const out = new Int32Array(this.entries)
     for (let i = 0; i < this.count; i++) out[this.entry[i]!] = order[this.pos[i]!]!
@@ -1185,6 +1251,7 @@ export class MinorityTracer {
     this.next = grow(this.next, n)
     this.nextEntry = grow(this.nextEntry, n)
     this.rank = grow(this.rank, n)
+    this.symOf = grow(this.symOf, n)
   }
 
   private swap(): void {

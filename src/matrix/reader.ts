@@ -81,6 +81,15 @@ export interface DecodeOptions extends AbortOptions {
   end?: number
   /** the haplotypes to decode, in output order (distinct; default: all, in order) */
   haplotypes?: ArrayLike<number>
+  /**
+   * At these rows only which class each value falls in matters (`classes.get(row)[value]`; values
+   * past the array, and −1, are class 0), at the other rows of the range only their no-call
+   * entries: a caller that looks tile variants up in a table of marks (src/alleles/records.ts).
+   * A decode of every haplotype may then trace back only those off each row's largest class
+   * (MinorityTracer) and give the rest the value their class most holds, not their own. Ignored
+   * when the rows hold no-call entries (their tiles are looked at, so every value is needed).
+   */
+  classes?: ReadonlyMap<number, ArrayLike<number>> | undefined
 }
 
 export interface SliceOptions extends DecodeOptions {
@@ -97,15 +106,6 @@ export interface SliceOptions extends DecodeOptions {
    * covers every haplotype of the matrix and `haplotypes` must be left out (no-calls come for all).
    */
   tally?: TallyClasses | undefined
-  /**
-   * At these rows only which class each value falls in matters (`classes.get(row)[value]`; values
-   * past the array, and −1, are class 0), at the other rows of the range only their no-call
-   * entries: a caller that looks tile variants up in a table of marks (src/alleles/records.ts).
-   * A decode of every haplotype may then trace back only those off each row's largest class
-   * (MinorityTracer) and give the rest the value their class most holds, not their own. Ignored
-   * when the rows hold no-call entries (their tiles are looked at, so every value is needed).
-   */
-  classes?: ReadonlyMap<number, ArrayLike<number>> | undefined
 }
 
 /**
@@ -438,6 +438,11 @@ export class MatrixReader implements CohortMatrix {
     const h = index.haplotypes
     const { chunks } = index
     const from = resume ? resume.row : chunks[first]!.firstRow
+    // the next checkpoint, when fewer rows lie between the asked ones and it: trace ahead to it
+    let ahead = last + 1
+    while (ahead < chunks.length && !chunks[ahead]!.checkpoint) ahead++
+    if (ahead < chunks.length && chunks[ahead]!.firstRow - start < end - from)
+      return this.tracedAhead(index, ahead, start, end, opts)
     const tracer = new MinorityTracer(h, from, start, end)
     const identity = indices(h)
     // where each row's runs are (for the orders a walk keeps)
@@ -494,6 +499,60 @@ export class MatrixReader implements CohortMatrix {
     }
     const sparse = { common, runs, ...others.lists() }
     return { start, rows, haplotypes: identity, values, nocalls, sparse }
+  }
+
+  /**
+   * `traced` ahead: rows [start, end) of every haplotype from the rows up to the checkpoint chunk
+   * `ahead`, whose order names the traced haplotypes. Undefined when the asked rows hold too many
+   * haplotypes off their majority (the caller walks).
+   */
+  private async tracedAhead(
+    index: MatrixIndex,
+    ahead: number,
+    start: number,
+    end: number,
+    opts: Pick<SliceOptions, 'signal' | 'classes'>,
+  ): Promise<MatrixSlice | undefined> {
+    const h = index.haplotypes
+    const { chunks } = index
+    const until = chunks[ahead]!.firstRow
+    let first = ahead
+    while (chunks[first]!.firstRow > start) first--
+    const tracer = new MinorityTracer(h, start, start, end, until)
+    const identity = indices(h)
+    let nocalls: MatrixNocall[] = []
+    let order: Int32Array | undefined
+    let i = first
+    for await (const payload of this.chunkPayloads(index, first, ahead, opts)) {
+      checkAbort(opts.signal)
+      const chunk = chunks[i]!
+      const opened = this.openChunk(payload, chunk, h, i === ahead, start, end, identity)
+      if (i === ahead) {
+        order = opened.order
+        break
+      }
+      const c = opened.cursor
+      nocalls = nocalls.concat(opened.nocalls)
+      for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
+        if (r < start) {
+          tracer.skip(c, r)
+          continue
+        }
+        tracer.read(c)
+        // the asked rows read: go on only when few enough of their haplotypes are to be traced
+        if (
+          r === end - 1 &&
+          tracer.minority(nocalls.length ? undefined : opts.classes) * TRACE_RATIO > h
+        )
+          return undefined
+      }
+      if (c.at !== payload.length)
+        throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
+      if (tracer.runsKept > TRACE_RUNS) return undefined
+      i++
+    }
+    tracer.traceAhead()
+    return tracedSlice(tracer, tracer.holders(order!), start, end, identity, nocalls)
   }
 
   async decode(opts: DecodeOptions = {}): Promise<MatrixSlice> {
