@@ -453,6 +453,50 @@ describe('cohort matrix round trip', () => {
     expect(exactForNocalls).toBeGreaterThan(0)
   })
 
+  it('walks back from the next checkpoint when it is nearer, for any range and subset, keeping orders on the way', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          haplotypes: fc.integer({ min: 2, max: 90 }),
+          rows: fc.integer({ min: 60, max: 200 }),
+          seed: fc.integer(),
+          alleles: fc.constantFrom(2, 6, 40, 70_000),
+          nocallRate: fc.constantFrom(0, 0.02),
+        }),
+        fc.integer({ min: 40, max: 120 }),
+        fc.constantFrom(1, 300, 0xff00),
+        fc.boolean(),
+        fc.integer(),
+        async (shape, checkpointRows, chunkBytes, cached, seed) => {
+          const m = makeMatrix(shape)
+          const bytes = await encodeMatrix(rowsOf(m), {
+            path: 0,
+            haplotypes: shape.haplotypes,
+            checkpointRows,
+            chunkBytes,
+          })
+          const orders: OrderCache = new Lru(1 << 20)
+          const reader = new MatrixReader(
+            { name: 'm.ltcm', handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) },
+            cached ? { orders, orderStride: 8 } : {},
+          )
+          const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
+          const random = seededRandom(seed)
+          for (let k = 0; k < 6; k++) {
+            // rows just before a checkpoint: the walk back is the shorter
+            const c = checkpointRows * (1 + Math.floor(random() * (shape.rows / checkpointRows)))
+            const a = Math.max(0, Math.min(shape.rows - 1, c - 1 - Math.floor(random() * 12)))
+            const b = Math.min(shape.rows, a + 1 + Math.floor(random() * 30))
+            const subset = k % 2 ? all.filter(() => random() < 0.3) : all
+            const got = await reader.decode({ start: a, end: b, haplotypes: subset })
+            expect(plainSlice(got)).toEqual(expected(m, a, b, subset))
+          }
+        },
+      ),
+      { numRuns: 80 },
+    )
+  })
+
   it('traces a first visit from a checkpoint, and walks (keeping orders) on the second', async () => {
     const m = rareMatrix({ haplotypes: 120, rows: 150, seed: 7, alleles: 40, nocallRate: 0 })
     const bytes = await encodeMatrix(rowsOf(m), {

@@ -919,69 +919,24 @@ function symbolClass(classOf: ArrayLike<number>, s: number): number {
 }
 
 /**
- * Which haplotypes hold the values off each row's majority, for a few rows, without the order of
- * every haplotype there: the positions of those values are traced back, row by row, to a row
- * whose order is known (a checkpoint, or one the reader kept), where the order names them. The
- * inverse of one PBWT step: position p of a_{j+1} lies in symbol s's block at rank q, and came from
- * the q-th position of s in row j. Tracing T positions back over a row costs its runs plus T,
- * where moving the order costs H: at 20,000 samples a rare allele's row is found without 40,000
- * moves per row walked.
- *
- * Or forward, when the next checkpoint is nearer: position p of a_j holding symbol s goes to s's
- * block of a_{j+1} at p's rank among the row's haplotypes of s.
- *
- * `read` rows `from` … `until − 1` in turn (their runs are kept; `until` is `end` back), then
- * `minority`, then `trace` (back) or `traceAhead`, then `holders` with the order of row `from`
- * (back) or `until` (ahead); rows `start` … `end − 1` are the asked ones.
+ * The runs of consecutive rows `from` … `until − 1`, kept one after another for a pass over them
+ * in any direction (a trace, a walk back). `read` each row in turn; rows before `from` in the same
+ * chunk are stepped over with `skip`.
  */
-export class MinorityTracer {
-  private readonly slots = new SymbolSlots()
-  /** every read row's runs, one after another; row `from + k`'s start at `rowStart[k]` */
+export class RowRuns {
   private sym: Int32Array
   private len: Int32Array
   private stored = 0
+  /** row `from + k`'s runs start at `rowStart[k]` */
   private readonly rowStart: Int32Array
   private rowsRead = 0
-  /** tracked positions in the order of the row reached, ascending, and each one's entry */
-  private pos = new Int32Array(64)
-  private entry = new Int32Array(64)
-  private next = new Int32Array(64)
-  private nextEntry = new Int32Array(64)
-  private rank = new Int32Array(64)
-  /** per tracked position on a step ahead: its symbol */
-  private symOf = new Int32Array(64)
-  /** tracked positions by symbol on a step ahead (a counting sort) */
-  private readonly bySymbol = new SymbolSlots()
-  count = 0
-  /** per entry: its row and value */
-  entryRow = new Int32Array(64)
-  entryValue = new Int32Array(64)
-  entries = 0
-  /** per asked row (by `row − start`): the value most haplotypes (of the kept class) hold */
-  readonly common: Int32Array
-  /** per asked row: the symbol, or with classes the class, whose haplotypes are not traced */
-  private readonly keep: Int32Array
-  /** per asked row: each value's class (SliceOptions.classes), when classes are traced */
-  private readonly classes: (ArrayLike<number> | undefined)[] = []
-  /** per distinct symbol of a row (ascending): start in the next order, ranks seen, tracked range */
-  private starts = new Int32Array(16)
-  private seen = new Int32Array(16)
-  private from_ = new Int32Array(16)
-  private to = new Int32Array(16)
-  /** symbol + 1 → its index among the row's distinct symbols (below SMALL_SYMBOLS; a Map above) */
-  private readonly smallIndex = new Int32Array(SMALL_SYMBOLS)
-  private readonly bigIndex = new Map<number, number>()
 
   constructor(
     readonly haplotypes: number,
     readonly from: number,
-    readonly start: number,
-    readonly end: number,
-    readonly until = end,
+    readonly until: number,
   ) {
     this.rowStart = new Int32Array(until - from + 1)
-    this.common = new Int32Array(end - start)
-    this.keep = new Int32Array(end - start)
     // rows of a large cohort hold a hundred runs or more (135 a row at 20,000 samples): grow the
     // buffers seldom
     const guess = Math.min(1 << 22, (until - from) * Math.min(haplotypes, 256))
@@ -1024,6 +979,107 @@ export class MinorityTracer {
     const b = this.rowStart[k + 1]!
     return { sym: this.sym.subarray(a, b), len: this.len.subarray(a, b) }
   }
+}
+
+/**
+ * The order of row `rows.from`, walked back from `order`, the order of row `rows.until`, over the
+ * rows' runs: the inverse PBWT step puts the haplotypes of symbol s's block of a_{j+1}, in turn,
+ * at row j's positions of s (runs move with `copyWithin`, as a walk forward). `keep(row, order)`
+ * sees the order of each row passed (a view, valid during the call).
+ */
+export function orderBefore(
+  rows: RowRuns,
+  order: Int32Array,
+  keep?: (row: number, order: Int32Array) => void,
+): Int32Array {
+  const h = rows.haplotypes
+  const o = new Order(h)
+  o.set(order)
+  const slots = new SymbolSlots()
+  for (let row = rows.until - 1; row >= rows.from; row--) {
+    const { sym, len } = rows.runsOf(row)
+    const n = sym.length
+    if (n > 1) {
+      for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
+      slots.place()
+      const buf = o.buf
+      const from = o.at
+      const to = h - from
+      let x = to
+      for (let r = 0; r < n; r++) {
+        const l = len[r]!
+        moveRun(buf, from + slots.take(sym[r]!, l), x, l)
+        x += l
+      }
+      o.at = to
+      slots.clear()
+    }
+    keep?.(row, o.current())
+  }
+  return o.current().slice()
+}
+
+/**
+ * Which haplotypes hold the values off each row's majority, for a few rows, without the order of
+ * every haplotype there: the positions of those values are traced back, row by row, to a row
+ * whose order is known (a checkpoint, or one the reader kept), where the order names them. The
+ * inverse of one PBWT step: position p of a_{j+1} lies in symbol s's block at rank q, and came from
+ * the q-th position of s in row j. Tracing T positions back over a row costs its runs plus T,
+ * where moving the order costs H: at 20,000 samples a rare allele's row is found without 40,000
+ * moves per row walked.
+ *
+ * Or forward, when the next checkpoint is nearer: position p of a_j holding symbol s goes to s's
+ * block of a_{j+1} at p's rank among the row's haplotypes of s.
+ *
+ * The caller reads rows `from` … `until − 1` into `rows` (`until` is `end` back), then calls
+ * `minority`, then `trace` (back) or `traceAhead`, then `holders` with the order of row `from`
+ * (back) or `until` (ahead); rows `start` … `end − 1` are the asked ones.
+ */
+export class MinorityTracer {
+  private readonly slots = new SymbolSlots()
+  /** the runs of rows `from` … `until − 1`, read by the caller */
+  readonly rows: RowRuns
+  /** tracked positions in the order of the row reached, ascending, and each one's entry */
+  private pos = new Int32Array(64)
+  private entry = new Int32Array(64)
+  private next = new Int32Array(64)
+  private nextEntry = new Int32Array(64)
+  private rank = new Int32Array(64)
+  /** per tracked position on a step ahead: its symbol */
+  private symOf = new Int32Array(64)
+  /** tracked positions by symbol on a step ahead (a counting sort) */
+  private readonly bySymbol = new SymbolSlots()
+  count = 0
+  /** per entry: its row and value */
+  entryRow = new Int32Array(64)
+  entryValue = new Int32Array(64)
+  entries = 0
+  /** per asked row (by `row − start`): the value most haplotypes (of the kept class) hold */
+  readonly common: Int32Array
+  /** per asked row: the symbol, or with classes the class, whose haplotypes are not traced */
+  private readonly keep: Int32Array
+  /** per asked row: each value's class (SliceOptions.classes), when classes are traced */
+  private readonly classes: (ArrayLike<number> | undefined)[] = []
+  /** per distinct symbol of a row (ascending): start in the next order, ranks seen, tracked range */
+  private starts = new Int32Array(16)
+  private seen = new Int32Array(16)
+  private from_ = new Int32Array(16)
+  private to = new Int32Array(16)
+  /** symbol + 1 → its index among the row's distinct symbols (below SMALL_SYMBOLS; a Map above) */
+  private readonly smallIndex = new Int32Array(SMALL_SYMBOLS)
+  private readonly bigIndex = new Map<number, number>()
+
+  constructor(
+    readonly haplotypes: number,
+    readonly from: number,
+    readonly start: number,
+    readonly end: number,
+    readonly until = end,
+  ) {
+    this.rows = new RowRuns(haplotypes, from, until)
+    this.common = new Int32Array(end - start)
+    this.keep = new Int32Array(end - start)
+  }
 
   /**
    * Haplotypes off their row's majority over the asked rows (after every row is read): what
@@ -1033,7 +1089,7 @@ export class MinorityTracer {
   minority(classes?: ReadonlyMap<number, ArrayLike<number>>): number {
     let total = 0
     for (let row = this.start; row < this.end; row++) {
-      const { sym, len } = this.runsOf(row)
+      const { sym, len } = this.rows.runsOf(row)
       if (sym.length === 0) continue
       const slots = this.slots
       for (let r = 0; r < sym.length; r++) slots.add(sym[r]!, len[r]!)
@@ -1074,12 +1130,9 @@ export class MinorityTracer {
   /** Trace the asked rows' minority positions (`minority` found them) back to row `from`. */
   trace(): void {
     for (let row = this.end - 1; row >= this.from; row--) {
-      const k = row - this.from
-      const a = this.rowStart[k]!
-      const n = this.rowStart[k + 1]! - a
+      const { sym, len } = this.rows.runsOf(row)
+      const n = sym.length
       if (n === 0) continue
-      const sym = this.sym.subarray(a, a + n)
-      const len = this.len.subarray(a, a + n)
       const slots = this.slots
       for (let r = 0; r < n; r++) slots.add(sym[r]!, len[r]!)
       slots.place()
@@ -1095,7 +1148,7 @@ export class MinorityTracer {
     const slots = this.slots
     for (let row = this.start; row < this.until; row++) {
       if (row >= this.end && this.count === 0) break
-      const { sym, len } = this.runsOf(row)
+      const { sym, len } = this.rows.runsOf(row)
       const n = sym.length
       // a row of one run leaves the order as it is
       if (n < 2) continue

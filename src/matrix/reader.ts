@@ -21,9 +21,11 @@ import {
   FullDecoder,
   MinorityTracer,
   OffCommon,
+  RowRuns,
   SubsetDecoder,
   TallyDecoder,
   decodeOrder,
+  orderBefore,
   orderWidth,
 } from './pbwt.js'
 import type { TallyClasses } from './pbwt.js'
@@ -366,8 +368,11 @@ export class MatrixReader implements CohortMatrix {
       )
         j++
       const batch = await this.readChunks(index.chunks.slice(i, j + 1), opts)
+      // all kept before any is yielded: a caller that stops early (a walk back) leaves the rest
+      // for the walk after it
+      batch.forEach((payload, k) => this.payloads.set(i + k, payload))
       for (const payload of batch) {
-        this.payloads.set(i++, payload)
+        i++
         yield payload
       }
     }
@@ -463,12 +468,12 @@ export class MatrixReader implements CohortMatrix {
       for (let r = Math.max(from, chunk.firstRow); r < stop; r++) {
         rowChunk[r - from] = i
         rowAt[r - from] = c.at
-        tracer.read(c)
+        tracer.rows.read(c)
       }
       if (chunk.firstRow + chunk.rows <= end && c.at !== payload.length)
         throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
       // rows so rich in runs that keeping them costs more than the walk: walk
-      if (tracer.runsKept > TRACE_RUNS) return undefined
+      if (tracer.rows.runsKept > TRACE_RUNS) return undefined
       i++
     }
     if (tracer.minority(nocalls.length ? undefined : opts.classes) * TRACE_RATIO <= h) {
@@ -487,7 +492,7 @@ export class MatrixReader implements CohortMatrix {
       const chunk = chunks[rowChunk[r - from]!]!
       if (this.orders && this.keepsOrderAt(r, chunk))
         this.keepOrder(r, rowChunk[r - from]!, rowAt[r - from]!, decoder.currentOrder())
-      const { sym, len } = tracer.runsOf(r)
+      const { sym, len } = tracer.rows.runsOf(r)
       if (r < start) {
         decoder.rowOfRuns(sym, len, sym.length, undefined, 0)
         continue
@@ -535,10 +540,10 @@ export class MatrixReader implements CohortMatrix {
       nocalls = nocalls.concat(opened.nocalls)
       for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
         if (r < start) {
-          tracer.skip(c, r)
+          tracer.rows.skip(c, r)
           continue
         }
-        tracer.read(c)
+        tracer.rows.read(c)
         // the asked rows read: go on only when few enough of their haplotypes are to be traced
         if (
           r === end - 1 &&
@@ -548,11 +553,69 @@ export class MatrixReader implements CohortMatrix {
       }
       if (c.at !== payload.length)
         throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
-      if (tracer.runsKept > TRACE_RUNS) return undefined
+      if (tracer.rows.runsKept > TRACE_RUNS) return undefined
       i++
     }
     tracer.traceAhead()
     return tracedSlice(tracer, tracer.holders(order!), start, end, identity, nocalls)
+  }
+
+  /**
+   * The order before row `start`, walked back from the checkpoint chunk `ahead` (orderBefore), as
+   * the resume point of a walk to chunk `last`; the orders a walk keeps are kept on the way. Undefined when the rows
+   * between hold more runs than a walk back keeps (the caller walks forward).
+   */
+  private async walkBack(
+    index: MatrixIndex,
+    ahead: number,
+    last: number,
+    start: number,
+    opts: AbortOptions,
+  ): Promise<CachedOrder | undefined> {
+    const h = index.haplotypes
+    const { chunks } = index
+    let first = ahead
+    while (chunks[first]!.firstRow > start) first--
+    const until = chunks[ahead]!.firstRow
+    const rows = new RowRuns(h, start, until)
+    // where each row's runs are (the resume point, and the orders kept)
+    const rowChunk = new Int32Array(until - start)
+    const rowAt = new Int32Array(until - start)
+    let order: Int32Array | undefined
+    let i = first
+    // through `last` (the walk's last chunk): one ranged read for both, where it fits
+    for await (const payload of this.chunkPayloads(index, first, Math.max(ahead, last), opts)) {
+      checkAbort(opts.signal)
+      const chunk = chunks[i]!
+      // no row of [start, start) is asked: no no-call entry is kept
+      const opened = this.openChunk(payload, chunk, h, i === ahead, start, start, NO_COLUMNS)
+      if (i === ahead) {
+        order = opened.order
+        break
+      }
+      const c = opened.cursor
+      for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
+        if (r < start) {
+          rows.skip(c, r)
+          continue
+        }
+        rowChunk[r - start] = i
+        rowAt[r - start] = c.at
+        rows.read(c)
+      }
+      if (c.at !== payload.length)
+        throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
+      if (rows.runsKept > TRACE_RUNS) return undefined
+      i++
+    }
+    const keep = this.orders
+      ? (r: number, o: Int32Array) => {
+          const k = rowChunk[r - start]!
+          if (this.keepsOrderAt(r, chunks[k]!)) this.keepOrder(r, k, rowAt[r - start]!, o)
+        }
+      : undefined
+    const before = orderBefore(rows, order!, keep)
+    return { row: start, chunk: rowChunk[0]!, at: rowAt[0]!, order: before }
   }
 
   async decode(opts: DecodeOptions = {}): Promise<MatrixSlice> {
@@ -608,7 +671,7 @@ export class MatrixReader implements CohortMatrix {
     let first = containing(start)
     while (!chunks[first]!.checkpoint) first--
     // a walk from an order kept by an earlier one, when one lies between the checkpoint and start
-    const resume = this.cachedOrder(chunks[first]!.firstRow, start)
+    let resume = this.cachedOrder(chunks[first]!.firstRow, start)
     if (resume) first = resume.chunk
     const keep =
       this.orders && decoder.currentOrder ? decoder.currentOrder.bind(decoder) : undefined
@@ -631,6 +694,19 @@ export class MatrixReader implements CohortMatrix {
       if (traced) {
         yield traced
         return
+      }
+    }
+
+    // a long walk from the checkpoint before: from the one after, back, when it is nearer
+    if (walk >= TRACE_WALK) {
+      let ahead = containing(start) + 1
+      while (ahead < chunks.length && !chunks[ahead]!.checkpoint) ahead++
+      if (ahead < chunks.length && chunks[ahead]!.firstRow - start < walk) {
+        const back = await this.walkBack(index, ahead, last, start, opts)
+        if (back) {
+          resume = back
+          first = back.chunk
+        }
       }
     }
 
@@ -695,6 +771,8 @@ const TRACE_WALK = 32
  * a close call goes to the walk.
  */
 const TRACE_RATIO = 64
+/** The columns of a read that keeps no no-call entry. */
+const NO_COLUMNS = new Int32Array(0)
 /** Runs a trace keeps in memory at most (8 bytes each). */
 const TRACE_RUNS = 1 << 22
 
