@@ -497,6 +497,46 @@ describe('cohort matrix round trip', () => {
     )
   })
 
+  it('walks back from an order a walk back kept, rather than from the checkpoint after it', async () => {
+    const m = makeMatrix({ haplotypes: 60, rows: 150, seed: 3, alleles: 6, nocallRate: 0 })
+    const bytes = await encodeMatrix(rowsOf(m), {
+      path: 0,
+      haplotypes: 60,
+      checkpointRows: 100,
+      chunkBytes: 200,
+    })
+    const orders: OrderCache = new Lru(1 << 20)
+    const blob = new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))
+    const reads: [number, number][] = []
+    const logged = {
+      name: 'm.ltcm',
+      handle: {
+        read: (length: number, position: number) => {
+          reads.push([position, length])
+          return blob.read(length, position)
+        },
+        stat: () => blob.stat(),
+      } as unknown as typeof blob,
+    }
+    const reader = () => new MatrixReader(logged, { orders, orderStride: 16 })
+    const all = Array.from({ length: 60 }, (_, h) => h)
+    const subset = [5, 17, 40]
+    // rows 90 … 99 walked back from the checkpoint at 100, keeping the order before row 96
+    expect(plainSlice(await reader().decode({ start: 90, end: 92, haplotypes: subset }))).toEqual(
+      expected(m, 90, 92, subset),
+    )
+    expect(orders.size).toBe(1)
+    const index = await reader().index()
+    const checkpoint = index.chunks.find((c) => c.checkpoint && c.firstRow === 100)!
+    const fresh = reader()
+    await fresh.index()
+    reads.length = 0
+    expect(plainSlice(await fresh.decode({ start: 85, end: 86 }))).toEqual(expected(m, 85, 86, all))
+    // from the kept order: the checkpoint's chunk is not read
+    expect(reads.length).toBeGreaterThan(0)
+    for (const [at, length] of reads) expect(at + length).toBeLessThanOrEqual(checkpoint.offset)
+  })
+
   it('traces a first visit from a checkpoint, and walks (keeping orders) on the second', async () => {
     const m = rareMatrix({ haplotypes: 120, rows: 150, seed: 7, alleles: 40, nocallRate: 0 })
     const bytes = await encodeMatrix(rowsOf(m), {

@@ -919,6 +919,16 @@ function symbolClass(classOf: ArrayLike<number>, s: number): number {
 }
 
 /**
+ * Counting tables for the walk back and the trace (each 256 KiB), shared rather than allocated per
+ * query: they are used only inside synchronous calls, and left cleared (all zero) after each row.
+ */
+const SCRATCH = {
+  slots: new SymbolSlots(),
+  bySymbol: new SymbolSlots(),
+  smallIndex: new Int32Array(SMALL_SYMBOLS),
+}
+
+/**
  * The runs of consecutive rows `from` … `until − 1`, kept one after another for a pass over them
  * in any direction (a trace, a walk back). `read` each row in turn; rows before `from` in the same
  * chunk are stepped over with `skip`.
@@ -995,7 +1005,7 @@ export function orderBefore(
   const h = rows.haplotypes
   const o = new Order(h)
   o.set(order)
-  const slots = new SymbolSlots()
+  const slots = SCRATCH.slots
   for (let row = rows.until - 1; row >= rows.from; row--) {
     const { sym, len } = rows.runsOf(row)
     const n = sym.length
@@ -1036,7 +1046,7 @@ export function orderBefore(
  * (back) or `until` (ahead); rows `start` … `end − 1` are the asked ones.
  */
 export class MinorityTracer {
-  private readonly slots = new SymbolSlots()
+  private readonly slots = SCRATCH.slots
   /** the runs of rows `from` … `until − 1`, read by the caller */
   readonly rows: RowRuns
   /** tracked positions in the order of the row reached, ascending, and each one's entry */
@@ -1048,7 +1058,7 @@ export class MinorityTracer {
   /** per tracked position on a step ahead: its symbol */
   private symOf = new Int32Array(64)
   /** tracked positions by symbol on a step ahead (a counting sort) */
-  private readonly bySymbol = new SymbolSlots()
+  private readonly bySymbol = SCRATCH.bySymbol
   count = 0
   /** per entry: its row and value */
   entryRow = new Int32Array(64)
@@ -1066,7 +1076,7 @@ export class MinorityTracer {
   private from_ = new Int32Array(16)
   private to = new Int32Array(16)
   /** symbol + 1 → its index among the row's distinct symbols (below SMALL_SYMBOLS; a Map above) */
-  private readonly smallIndex = new Int32Array(SMALL_SYMBOLS)
+  private readonly smallIndex = SCRATCH.smallIndex
   private readonly bigIndex = new Map<number, number>()
 
   constructor(

@@ -130,6 +130,17 @@ export interface CachedOrder {
  */
 export type OrderCache = Lru<string, CachedOrder>
 
+/** A known order after the rows asked: a kept one, or the checkpoint of chunk `chunk` (no `order`). */
+type OrderAfter = Pick<CachedOrder, 'row' | 'chunk'> & { order?: Int32Array | undefined }
+
+/** What `runsUntil` read besides the runs: where each row's runs are, by `row − start`. */
+interface RunsRead {
+  order: Int32Array
+  nocalls: MatrixNocall[]
+  rowChunk: Int32Array
+  rowAt: Int32Array
+}
+
 export interface MatrixReaderOptions {
   /** orders met on walks, kept for later decodes (none kept without it) */
   orders?: OrderCache | undefined
@@ -443,11 +454,11 @@ export class MatrixReader implements CohortMatrix {
     const h = index.haplotypes
     const { chunks } = index
     const from = resume ? resume.row : chunks[first]!.firstRow
-    // the next checkpoint, when fewer rows lie between the asked ones and it: trace ahead to it
-    let ahead = last + 1
-    while (ahead < chunks.length && !chunks[ahead]!.checkpoint) ahead++
-    if (ahead < chunks.length && chunks[ahead]!.firstRow - start < end - from)
-      return this.tracedAhead(index, ahead, start, end, opts)
+    // a known order after the asked rows (kept, or the next checkpoint's), when fewer rows lie
+    // between: trace ahead to it
+    const after = this.orderAfter(index, end - 1, last)
+    if (after && after.row - start < end - from)
+      return this.tracedAhead(index, after, last, start, end, opts)
     const tracer = new MinorityTracer(h, from, start, end)
     const identity = indices(h)
     // where each row's runs are (for the orders a walk keeps)
@@ -507,94 +518,64 @@ export class MatrixReader implements CohortMatrix {
   }
 
   /**
-   * `traced` ahead: rows [start, end) of every haplotype from the rows up to the checkpoint chunk
-   * `ahead`, whose order names the traced haplotypes. Undefined when the asked rows hold too many
-   * haplotypes off their majority (the caller walks).
+   * The nearest known order after row `start` and before the next checkpoint's (included): one a
+   * walk kept, else that checkpoint's (chunk `chunk` holds row `row`; `order` unset: the
+   * checkpoint chunk's, to read). Undefined past the last checkpoint.
    */
-  private async tracedAhead(
+  private orderAfter(index: MatrixIndex, start: number, holding: number): OrderAfter | undefined {
+    const { chunks } = index
+    let ahead = holding + 1
+    while (ahead < chunks.length && !chunks[ahead]!.checkpoint) ahead++
+    const until = ahead < chunks.length ? chunks[ahead]!.firstRow : index.rows
+    if (this.orders)
+      for (let row = start - (start % this.stride) + this.stride; row < until; row += this.stride) {
+        const hit = this.orders.get(`${this.file.name}#${row}`)
+        if (hit) return hit
+      }
+    return ahead < chunks.length ? { row: until, chunk: ahead } : undefined
+  }
+
+  /**
+   * The runs of rows [start, to.row) read into `rows`, and the order at `to` (a kept one, or its
+   * checkpoint chunk's), reading on through chunk `last` where one ranged read allows (for a walk
+   * after). Also the no-call entries of rows [start, end) and where each row's runs are.
+   * Undefined when `stop(row, nocalls)`, asked after each row read, says so, or the rows hold more
+   * runs than are kept.
+   */
+  private async runsUntil(
     index: MatrixIndex,
-    ahead: number,
+    to: OrderAfter,
+    last: number,
     start: number,
     end: number,
-    opts: Pick<SliceOptions, 'signal' | 'classes'>,
-  ): Promise<MatrixSlice | undefined> {
+    rows: RowRuns,
+    opts: AbortOptions,
+    stop?: (row: number, nocalls: MatrixNocall[]) => boolean,
+  ): Promise<RunsRead | undefined> {
     const h = index.haplotypes
     const { chunks } = index
-    const until = chunks[ahead]!.firstRow
-    let first = ahead
+    const until = to.row
+    let first = to.chunk
     while (chunks[first]!.firstRow > start) first--
-    const tracer = new MinorityTracer(h, start, start, end, until)
-    const identity = indices(h)
+    const identity = end > start ? indices(h) : NO_COLUMNS
+    const rowChunk = new Int32Array(until - start)
+    const rowAt = new Int32Array(until - start)
     let nocalls: MatrixNocall[] = []
-    let order: Int32Array | undefined
+    let order = to.order
     let i = first
-    for await (const payload of this.chunkPayloads(index, first, ahead, opts)) {
+    for await (const payload of this.chunkPayloads(index, first, Math.max(to.chunk, last), opts)) {
       checkAbort(opts.signal)
       const chunk = chunks[i]!
-      const opened = this.openChunk(payload, chunk, h, i === ahead, start, end, identity)
-      if (i === ahead) {
+      const checkpoint = !order && i === to.chunk
+      const opened = this.openChunk(payload, chunk, h, checkpoint, start, end, identity)
+      if (checkpoint) {
         order = opened.order
         break
       }
       const c = opened.cursor
       nocalls = nocalls.concat(opened.nocalls)
-      for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
-        if (r < start) {
-          tracer.rows.skip(c, r)
-          continue
-        }
-        tracer.rows.read(c)
-        // the asked rows read: go on only when few enough of their haplotypes are to be traced
-        if (
-          r === end - 1 &&
-          tracer.minority(nocalls.length ? undefined : opts.classes) * TRACE_RATIO > h
-        )
-          return undefined
-      }
-      if (c.at !== payload.length)
-        throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
-      if (tracer.rows.runsKept > TRACE_RUNS) return undefined
-      i++
-    }
-    tracer.traceAhead()
-    return tracedSlice(tracer, tracer.holders(order!), start, end, identity, nocalls)
-  }
-
-  /**
-   * The order before row `start`, walked back from the checkpoint chunk `ahead` (orderBefore), as
-   * the resume point of a walk to chunk `last`; the orders a walk keeps are kept on the way. Undefined when the rows
-   * between hold more runs than a walk back keeps (the caller walks forward).
-   */
-  private async walkBack(
-    index: MatrixIndex,
-    ahead: number,
-    last: number,
-    start: number,
-    opts: AbortOptions,
-  ): Promise<CachedOrder | undefined> {
-    const h = index.haplotypes
-    const { chunks } = index
-    let first = ahead
-    while (chunks[first]!.firstRow > start) first--
-    const until = chunks[ahead]!.firstRow
-    const rows = new RowRuns(h, start, until)
-    // where each row's runs are (the resume point, and the orders kept)
-    const rowChunk = new Int32Array(until - start)
-    const rowAt = new Int32Array(until - start)
-    let order: Int32Array | undefined
-    let i = first
-    // through `last` (the walk's last chunk): one ranged read for both, where it fits
-    for await (const payload of this.chunkPayloads(index, first, Math.max(ahead, last), opts)) {
-      checkAbort(opts.signal)
-      const chunk = chunks[i]!
-      // no row of [start, start) is asked: no no-call entry is kept
-      const opened = this.openChunk(payload, chunk, h, i === ahead, start, start, NO_COLUMNS)
-      if (i === ahead) {
-        order = opened.order
-        break
-      }
-      const c = opened.cursor
-      for (let r = chunk.firstRow; r < chunk.firstRow + chunk.rows; r++) {
+      const rowsEnd = Math.min(until, chunk.firstRow + chunk.rows)
+      for (let r = chunk.firstRow; r < rowsEnd; r++) {
         if (r < start) {
           rows.skip(c, r)
           continue
@@ -602,19 +583,76 @@ export class MatrixReader implements CohortMatrix {
         rowChunk[r - start] = i
         rowAt[r - start] = c.at
         rows.read(c)
+        if (stop?.(r, nocalls)) return undefined
       }
-      if (c.at !== payload.length)
+      if (rowsEnd === chunk.firstRow + chunk.rows && c.at !== payload.length)
         throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
       if (rows.runsKept > TRACE_RUNS) return undefined
+      // a kept order's row reached
+      if (order && rowsEnd === until) break
       i++
     }
+    return { order: order!, nocalls, rowChunk, rowAt }
+  }
+
+  /**
+   * `traced` ahead: rows [start, end) of every haplotype, traced to the known order `to` after
+   * them (MinorityTracer.traceAhead). Undefined when the asked rows hold too many haplotypes off
+   * their majority (the caller walks).
+   */
+  private async tracedAhead(
+    index: MatrixIndex,
+    to: OrderAfter,
+    last: number,
+    start: number,
+    end: number,
+    opts: Pick<SliceOptions, 'signal' | 'classes'>,
+  ): Promise<MatrixSlice | undefined> {
+    const h = index.haplotypes
+    const tracer = new MinorityTracer(h, start, start, end, to.row)
+    // the asked rows read: go on only when few enough of their haplotypes are to be traced
+    const read = await this.runsUntil(
+      index,
+      to,
+      last,
+      start,
+      end,
+      tracer.rows,
+      opts,
+      (r, nocalls) =>
+        r === end - 1 &&
+        tracer.minority(nocalls.length ? undefined : opts.classes) * TRACE_RATIO > h,
+    )
+    if (!read) return undefined
+    tracer.traceAhead()
+    return tracedSlice(tracer, tracer.holders(read.order), start, end, indices(h), read.nocalls)
+  }
+
+  /**
+   * The order before row `start`, walked back from a known order after it (`to`: orderAfter;
+   * orderBefore), as the resume point of a walk to chunk `last`; the orders a walk keeps are kept
+   * on the way. Undefined when the rows between hold more runs than a walk back keeps (the caller
+   * walks forward).
+   */
+  private async walkBack(
+    index: MatrixIndex,
+    to: OrderAfter,
+    last: number,
+    start: number,
+    opts: AbortOptions,
+  ): Promise<CachedOrder | undefined> {
+    const rows = new RowRuns(index.haplotypes, start, to.row)
+    const read = await this.runsUntil(index, to, last, start, start, rows, opts)
+    if (!read) return undefined
+    const { rowChunk, rowAt } = read
     const keep = this.orders
       ? (r: number, o: Int32Array) => {
           const k = rowChunk[r - start]!
-          if (this.keepsOrderAt(r, chunks[k]!)) this.keepOrder(r, k, rowAt[r - start]!, o)
+          const chunk = index.chunks[k]!
+          if (this.keepsOrderAt(r, chunk)) this.keepOrder(r, k, rowAt[r - start]!, o)
         }
       : undefined
-    const before = orderBefore(rows, order!, keep)
+    const before = orderBefore(rows, read.order, keep)
     return { row: start, chunk: rowChunk[0]!, at: rowAt[0]!, order: before }
   }
 
@@ -697,16 +735,14 @@ export class MatrixReader implements CohortMatrix {
       }
     }
 
-    // a long walk from the checkpoint before: from the one after, back, when it is nearer
-    if (walk >= TRACE_WALK) {
-      let ahead = containing(start) + 1
-      while (ahead < chunks.length && !chunks[ahead]!.checkpoint) ahead++
-      if (ahead < chunks.length && chunks[ahead]!.firstRow - start < walk) {
-        const back = await this.walkBack(index, ahead, last, start, opts)
-        if (back) {
-          resume = back
-          first = back.chunk
-        }
+    // a long walk from the order before: from the one after (kept, or the next checkpoint's),
+    // back, when it is nearer
+    const after = walk >= TRACE_WALK ? this.orderAfter(index, start, containing(start)) : undefined
+    if (after && after.row - start < walk) {
+      const back = await this.walkBack(index, after, last, start, opts)
+      if (back) {
+        resume = back
+        first = back.chunk
       }
     }
 
@@ -779,6 +815,8 @@ const TRACE_RUNS = 1 << 22
 /** The asked haplotypes as output columns (all, in order, by default), checked against `h`. */
 export function chooseColumns(haplotypes: ArrayLike<number> | undefined, h: number): Int32Array {
   if (!haplotypes) return indices(h)
+  // every haplotype in order (a query of all samples): nothing to check
+  if (isIndices(haplotypes, h)) return haplotypes instanceof Int32Array ? haplotypes : indices(h)
   const columns = new Int32Array(haplotypes.length)
   const seen = new Uint8Array(h)
   for (let i = 0; i < haplotypes.length; i++) {
