@@ -715,11 +715,14 @@ export class MatrixReader implements CohortMatrix {
       this.orders && decoder.currentOrder ? decoder.currentOrder.bind(decoder) : undefined
     const last = containing(end - 1)
 
-    // a few rows of every haplotype after a long walk: trace their rare values back instead.
-    // With an order cache, only on the first visit from a checkpoint: a second walks, so that
-    // the orders it keeps shorten every later one
     const walk = start - (resume ? resume.row : chunks[first]!.firstRow)
-    const revisit = this.orders !== undefined && !resume && this.traces.has(first)
+    // a known order after start (kept, or the next checkpoint's), for a long walk
+    const after = walk >= TRACE_WALK ? this.orderAfter(index, start, containing(start)) : undefined
+    // a few rows of every haplotype after a long walk: trace their rare values instead. With an
+    // order cache, a trace from the checkpoints alone (no kept order near) happens on the first
+    // visit only: a second walks, so that the orders it keeps shorten every later one
+    const kept = resume !== undefined || after?.order !== undefined
+    const revisit = this.orders !== undefined && !kept && this.traces.has(first)
     if (
       all &&
       !tally &&
@@ -727,7 +730,7 @@ export class MatrixReader implements CohortMatrix {
       walk >= TRACE_WALK &&
       !revisit
     ) {
-      if (!resume) this.traces.add(first)
+      if (!kept) this.traces.add(first)
       const traced = await this.traced(index, first, last, resume, start, end, opts)
       if (traced) {
         yield traced
@@ -735,9 +738,7 @@ export class MatrixReader implements CohortMatrix {
       }
     }
 
-    // a long walk from the order before: from the one after (kept, or the next checkpoint's),
-    // back, when it is nearer
-    const after = walk >= TRACE_WALK ? this.orderAfter(index, start, containing(start)) : undefined
+    // from the order after, back, when it is nearer than the one before
     if (after && after.row - start < walk) {
       const back = await this.walkBack(index, after, last, start, opts)
       if (back) {
