@@ -114,6 +114,49 @@ const plainSlice = (s: MatrixSlice) => ({
   nocalls: s.nocalls,
 })
 
+/** Row r of a slice rebuilt from its off-common lists (`sparse`); each column listed once. */
+function rebuildRow(sp: NonNullable<MatrixSlice['sparse']>, r: number, width: number): number[] {
+  const rebuilt = new Array<number>(width).fill(sp.common[r]!)
+  const listed = new Set<number>()
+  for (let q = sp.runs[r]!; q < sp.runs[r + 1]!; q++)
+    for (let i = q > 0 ? sp.end[q - 1]! : 0; i < sp.end[q]!; i++) {
+      expect(listed.has(sp.columns[i]!)).toBe(false)
+      listed.add(sp.columns[i]!)
+      rebuilt[sp.columns[i]!] = sp.value[q]!
+    }
+  return rebuilt
+}
+
+/** Shapes of a large cohort's rare sites for the trace: wide enough rows, long enough walks. */
+const traceShapeArb = fc.record({
+  haplotypes: fc.integer({ min: 40, max: 260 }),
+  rows: fc.integer({ min: 40, max: 160 }),
+  seed: fc.integer(),
+  alleles: fc.constantFrom(2, 40, 70_000),
+  nocallRate: fc.constantFrom(0, 0.02),
+})
+
+/** Matrix `m` encoded with one checkpoint every `checkpointRows` rows in chunks of `chunkBytes`. */
+const encode = (m: Plain, checkpointRows: number, chunkBytes: number) =>
+  encodeMatrix(rowsOf(m), { path: 0, haplotypes: m.haplotypes, checkpointRows, chunkBytes })
+
+/** A file of `bytes` whose reads are logged as [position, length]. */
+function loggedFile(bytes: Uint8Array) {
+  const blob = new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))
+  const reads: [number, number][] = []
+  const file = {
+    name: 'm.ltcm',
+    handle: {
+      read: (length: number, position: number) => {
+        reads.push([position, length])
+        return blob.read(length, position)
+      },
+      stat: () => blob.stat(),
+    } as unknown as typeof blob,
+  }
+  return { file, reads }
+}
+
 const blobReader = (bytes: Uint8Array, name = 'matrix.ltcm') =>
   new MatrixReader({ name, handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) })
 
@@ -266,26 +309,11 @@ describe('cohort matrix round trip', () => {
         fc.integer(),
         async (shape, layout, stride, capacity, seed) => {
           const m = makeMatrix(shape)
-          const bytes = await encodeMatrix(rowsOf(m), {
-            path: 0,
-            haplotypes: shape.haplotypes,
-            ...layout,
-          })
-          // readers of one file share the cache, as a store's do; reads are logged by offset
+          const bytes = await encode(m, layout.checkpointRows, layout.chunkBytes)
+          // readers of one file share the cache, as a store's do; reads are logged
           const orders: OrderCache = new Lru(capacity)
-          const reads: number[] = []
-          const blob = new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))
-          const logged = {
-            name: 'm.ltcm',
-            handle: {
-              read: (length: number, position: number) => {
-                reads.push(position)
-                return blob.read(length, position)
-              },
-              stat: () => blob.stat(),
-            } as unknown as typeof blob,
-          }
-          const reader = () => new MatrixReader(logged, { orders, orderStride: stride })
+          const { file, reads } = loggedFile(bytes)
+          const reader = () => new MatrixReader(file, { orders, orderStride: stride })
           const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
           const random = seededRandom(seed)
           for (let k = 0; k < 8; k++) {
@@ -313,7 +341,7 @@ describe('cohort matrix round trip', () => {
               expected(m, row, row + 1, all),
             )
             const holding = index.chunks.findLast((c) => c.firstRow <= kept)!
-            expect(reads[0]).toBe(holding.offset)
+            expect(reads[0]![0]).toBe(holding.offset)
           }
         },
       ),
@@ -324,13 +352,7 @@ describe('cohort matrix round trip', () => {
   it('decodes a few rows after a long walk the same, traced back or walked, with their rare values listed', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          haplotypes: fc.integer({ min: 40, max: 260 }),
-          rows: fc.integer({ min: 40, max: 160 }),
-          seed: fc.integer(),
-          alleles: fc.constantFrom(2, 40, 70_000),
-          nocallRate: fc.constantFrom(0, 0.02),
-        }),
+        traceShapeArb,
         fc.integer({ min: 33, max: 200 }),
         fc.boolean(),
         fc.integer(),
@@ -359,13 +381,7 @@ describe('cohort matrix round trip', () => {
             // the rare values: the common value plus the listed runs rebuild each row
             const sp = got.sparse!
             for (let r = 0; r < b - a; r++) {
-              const rebuilt = new Array<number>(shape.haplotypes).fill(sp.common[r]!)
-              for (let q = sp.runs[r]!; q < sp.runs[r + 1]!; q++)
-                for (let i = q > 0 ? sp.end[q - 1]! : 0; i < sp.end[q]!; i++) {
-                  expect(rebuilt[sp.columns[i]!]).toBe(sp.common[r])
-                  rebuilt[sp.columns[i]!] = sp.value[q]!
-                }
-              expect(rebuilt).toEqual(m.values[a + r])
+              expect(rebuildRow(sp, r, shape.haplotypes)).toEqual(m.values[a + r])
             }
           }
         },
@@ -381,24 +397,12 @@ describe('cohort matrix round trip', () => {
     let exactForNocalls = 0
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          haplotypes: fc.integer({ min: 40, max: 260 }),
-          rows: fc.integer({ min: 40, max: 160 }),
-          seed: fc.integer(),
-          alleles: fc.constantFrom(2, 40, 70_000),
-          nocallRate: fc.constantFrom(0, 0, 0.02),
-        }),
+        traceShapeArb,
         fc.integer({ min: 33, max: 200 }),
         fc.integer(),
         async (shape, checkpointRows, seed) => {
           const m = rareMatrix(shape)
-          const bytes = await encodeMatrix(rowsOf(m), {
-            path: 0,
-            haplotypes: shape.haplotypes,
-            checkpointRows,
-            chunkBytes: 300,
-          })
-          const reader = blobReader(bytes)
+          const reader = blobReader(await encode(m, checkpointRows, 300))
           const random = seededRandom(seed)
           for (let k = 0; k < 6; k++) {
             const a = Math.floor(random() * shape.rows)
@@ -421,12 +425,8 @@ describe('cohort matrix round trip', () => {
             const want = expected(m, a, b, got.haplotypes.length ? [...got.haplotypes] : [])
             const sp = got.sparse!
             for (let r = 0; r < b - a; r++) {
-              const rebuilt = new Array<number>(shape.haplotypes).fill(sp.common[r]!)
-              for (let q = sp.runs[r]!; q < sp.runs[r + 1]!; q++)
-                for (let i = q > 0 ? sp.end[q - 1]! : 0; i < sp.end[q]!; i++)
-                  rebuilt[sp.columns[i]!] = sp.value[q]!
               const row = [...got.values.subarray(r * shape.haplotypes, (r + 1) * shape.haplotypes)]
-              expect(rebuilt).toEqual(row)
+              expect(rebuildRow(sp, r, shape.haplotypes)).toEqual(row)
               for (let x = 0; x < shape.haplotypes; x++) {
                 const truth = m.values[a + r]![x]!
                 const value = row[x]!
@@ -469,15 +469,9 @@ describe('cohort matrix round trip', () => {
         fc.integer(),
         async (shape, checkpointRows, chunkBytes, cached, seed) => {
           const m = makeMatrix(shape)
-          const bytes = await encodeMatrix(rowsOf(m), {
-            path: 0,
-            haplotypes: shape.haplotypes,
-            checkpointRows,
-            chunkBytes,
-          })
           const orders: OrderCache = new Lru(1 << 20)
           const reader = new MatrixReader(
-            { name: 'm.ltcm', handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) },
+            loggedFile(await encode(m, checkpointRows, chunkBytes)).file,
             cached ? { orders, orderStride: 8 } : {},
           )
           const all = Array.from({ length: shape.haplotypes }, (_, h) => h)
@@ -499,26 +493,9 @@ describe('cohort matrix round trip', () => {
 
   it('walks back from an order a walk back kept, rather than from the checkpoint after it', async () => {
     const m = makeMatrix({ haplotypes: 60, rows: 150, seed: 3, alleles: 6, nocallRate: 0 })
-    const bytes = await encodeMatrix(rowsOf(m), {
-      path: 0,
-      haplotypes: 60,
-      checkpointRows: 100,
-      chunkBytes: 200,
-    })
     const orders: OrderCache = new Lru(1 << 20)
-    const blob = new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))
-    const reads: [number, number][] = []
-    const logged = {
-      name: 'm.ltcm',
-      handle: {
-        read: (length: number, position: number) => {
-          reads.push([position, length])
-          return blob.read(length, position)
-        },
-        stat: () => blob.stat(),
-      } as unknown as typeof blob,
-    }
-    const reader = () => new MatrixReader(logged, { orders, orderStride: 16 })
+    const { file, reads } = loggedFile(await encode(m, 100, 200))
+    const reader = () => new MatrixReader(file, { orders, orderStride: 16 })
     const all = Array.from({ length: 60 }, (_, h) => h)
     const subset = [5, 17, 40]
     // rows 90 … 99 walked back from the checkpoint at 100, keeping the order before row 96
@@ -539,17 +516,11 @@ describe('cohort matrix round trip', () => {
 
   it('traces a first visit from a checkpoint, and walks (keeping orders) on the second', async () => {
     const m = rareMatrix({ haplotypes: 120, rows: 150, seed: 7, alleles: 40, nocallRate: 0 })
-    const bytes = await encodeMatrix(rowsOf(m), {
-      path: 0,
-      haplotypes: 120,
-      checkpointRows: 200,
-      chunkBytes: 300,
-    })
     const orders: OrderCache = new Lru(1 << 20)
-    const reader = new MatrixReader(
-      { name: 'm.ltcm', handle: new BlobFile(new Blob([bytes as Uint8Array<ArrayBuffer>])) },
-      { orders, orderStride: 16 },
-    )
+    const reader = new MatrixReader(loggedFile(await encode(m, 200, 300)).file, {
+      orders,
+      orderStride: 16,
+    })
     const all = Array.from({ length: 120 }, (_, h) => h)
     expect(plainSlice(await reader.decode({ start: 140, end: 141 }))).toEqual(
       expected(m, 140, 141, all),
