@@ -640,6 +640,34 @@ describe('cohort matrix round trip', () => {
     )
   })
 
+  it('orders of more than 65,536 haplotypes (held in 32 bits): walks, kept orders, traces', async () => {
+    const h = 70_001
+    const m = rareMatrix({ haplotypes: h, rows: 90, seed: 11, alleles: 5, nocallRate: 0 })
+    const bytes = await encode(m, 40, 0xff00)
+    const orders: OrderCache = new Lru(1 << 26)
+    const reader = new MatrixReader(loggedFile(bytes).file, { orders, orderStride: 8 })
+    const check = async (start: number, end: number, haplotypes?: number[]) => {
+      const got = await reader.decode({ start, end, ...(haplotypes ? { haplotypes } : {}) })
+      const cols = haplotypes ?? Array.from({ length: h }, (_, x) => x)
+      for (let r = start; r < end; r++)
+        cols.forEach((x, i) => {
+          if (got.values[(r - start) * cols.length + i] !== m.values[r]![x])
+            expect.fail(`row ${r}, haplotype ${x}`)
+        })
+    }
+    // first visits: traces (ahead and back), walks back and forward; a long walk keeps orders,
+    // which later decodes start from
+    await check(75, 76)
+    await check(45, 46)
+    await check(75, 76)
+    await check(70, 72, [0, 65_536, 70_000, 12])
+    await check(0, 90, [65_537, 3])
+    await check(10, 60)
+    expect(orders.size).toBeGreaterThan(0)
+    await check(33, 34)
+    await check(57, 58)
+  })
+
   it('rows where every haplotype has its own variant, up to 2^31 - 2', async () => {
     const random = seededRandom(4)
     const m = makeMatrix({ haplotypes: 300, rows: 6, seed: 4, alleles: 2, nocallRate: 0 })

@@ -25,10 +25,11 @@ import {
   SubsetDecoder,
   TallyDecoder,
   decodeOrder,
+  orderArray,
   orderBefore,
   orderWidth,
 } from './pbwt.js'
-import type { TallyClasses } from './pbwt.js'
+import type { OrderArray, TallyClasses } from './pbwt.js'
 import { indices, isIndices } from '../core/indices.js'
 
 /** No-call runs of one decoded cell. */
@@ -119,7 +120,7 @@ export interface CachedOrder {
   row: number
   chunk: number
   at: number
-  order: Int32Array
+  order: OrderArray
 }
 
 /**
@@ -131,11 +132,11 @@ export interface CachedOrder {
 export type OrderCache = Lru<string, CachedOrder>
 
 /** A known order after the rows asked: a kept one, or the checkpoint of chunk `chunk` (no `order`). */
-type OrderAfter = Pick<CachedOrder, 'row' | 'chunk'> & { order?: Int32Array | undefined }
+type OrderAfter = Pick<CachedOrder, 'row' | 'chunk'> & { order?: OrderArray | undefined }
 
 /** What `runsUntil` read besides the runs: where each row's runs are, by `row − start`. */
 interface RunsRead {
-  order: Int32Array
+  order: OrderArray
   nocalls: MatrixNocall[]
   rowChunk: Int32Array
   rowAt: Int32Array
@@ -175,10 +176,10 @@ export const ORDER_STRIDE = 256
 
 /** Decodes one row into an output row, whatever the strategy. */
 interface RowDecoder {
-  reset(order: Int32Array): void
+  reset(order: OrderArray): void
   row(c: ByteCursor, row: number, out: Int32Array | undefined, base: number): void
   /** the order of the next row, where the decoder follows every haplotype (a view) */
-  currentOrder?(): Int32Array
+  currentOrder?(): OrderArray
 }
 
 /** Many haplotypes but not all: decode every haplotype into a scratch row and pick columns. */
@@ -194,11 +195,11 @@ class GatherDecoder implements RowDecoder {
     this.scratch = new Int32Array(haplotypes)
   }
 
-  reset(order: Int32Array): void {
+  reset(order: OrderArray): void {
     this.full.reset(order)
   }
 
-  currentOrder(): Int32Array {
+  currentOrder(): OrderArray {
     return this.full.currentOrder()
   }
 
@@ -249,7 +250,7 @@ export class MatrixReader implements CohortMatrix {
   }
 
   /** Keep the order before row `row` (runs at byte `at` of chunk `chunk`), unless kept already. */
-  private keepOrder(row: number, chunk: number, at: number, order: Int32Array): void {
+  private keepOrder(row: number, chunk: number, at: number, order: OrderArray): void {
     const key = `${this.file.name}#${row}`
     if (this.orders!.peek(key)) return
     this.orders!.set(key, { row, chunk, at, order: order.slice() }, order.byteLength)
@@ -334,11 +335,11 @@ export class MatrixReader implements CohortMatrix {
     start: number,
     end: number,
     columnOf: Int32Array,
-  ): { cursor: ByteCursor; order: Int32Array | undefined; nocalls: MatrixNocall[] } {
+  ): { cursor: ByteCursor; order: OrderArray | undefined; nocalls: MatrixNocall[] } {
     const c = new ByteCursor(payload, this.file.name, chunk.offset)
-    let order: Int32Array | undefined
+    let order: OrderArray | undefined
     if (chunk.checkpoint) {
-      if (readOrder) decodeOrder(c, (order = new Int32Array(h)))
+      if (readOrder) decodeOrder(c, (order = orderArray(h)))
       else {
         c.at += orderWidth(h) * h
         if (c.at > c.end) throw c.fail('the checkpoint order runs past the payload', 0)
@@ -646,7 +647,7 @@ export class MatrixReader implements CohortMatrix {
     if (!read) return undefined
     const { rowChunk, rowAt } = read
     const keep = this.orders
-      ? (r: number, o: Int32Array) => {
+      ? (r: number, o: OrderArray) => {
           const k = rowChunk[r - start]!
           const chunk = index.chunks[k]!
           if (this.keepsOrderAt(r, chunk)) this.keepOrder(r, k, rowAt[r - start]!, o)
