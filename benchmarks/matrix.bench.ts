@@ -272,7 +272,7 @@ interface Spacing {
   stepMs: number
 }
 
-const SPACINGS = [1024, 2048, 4096, 8192, 16384]
+const SPACINGS = [1024, 2048, 3072, 4096, 8192, 16384]
 
 /** The path's file at each checkpoint spacing, and one step of all haplotypes decoded from it. */
 async function checkpointSpacing(n: number, p: PathRows): Promise<Spacing[]> {
@@ -429,7 +429,7 @@ export async function run(sizes = SIZES): Promise<string> {
     '',
     `Checkpoint spacing (\`checkpointRows\`; the writer's default is ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')}): ` +
       'the file against the time to decode one step of every haplotype from a fresh reader over ' +
-      'a Blob (median of 15 random steps), which walks the rows from the checkpoint before it. ' +
+      'a Blob (median of 15 random steps), which starts from the nearer checkpoint (forward from the one before, back from the one after). ' +
       'An order costs about log2 H bits per haplotype; "row 0 only" is the file with no ' +
       'checkpoint but the first.',
     '',

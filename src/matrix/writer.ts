@@ -23,10 +23,13 @@ import type { MatrixChunk } from './format.js'
 import { PbwtEncoder, encodeOrder } from './pbwt.js'
 
 /**
- * Rows between checkpoints (full orders). Measured on the 300-sample testdata and the simulated
- * 5,000 and 20,000-sample cohorts (benchmarks/RESULTS.md, "Cohort matrix").
+ * Rows between checkpoints (full orders): a first decode walks from the nearer one, at most half
+ * of this. The densest multiple of 1,024 that keeps the 20,000-sample cohort's genotypes under
+ * half of BGT's `.pbf` with a margin (0.47×; 2,048 rows: 0.50×), measured on the 300-sample
+ * testdata and the simulated 5,000 and 20,000-sample cohorts (benchmarks/RESULTS.md, "Cohort
+ * matrix"; docs/cohort-matrix.md, "Choosing K").
  */
-export const DEFAULT_CHECKPOINT_ROWS = 4096
+export const DEFAULT_CHECKPOINT_ROWS = 3072
 /** Inflated bytes after which a chunk is closed: one BGZF block's worth. */
 export const DEFAULT_CHUNK_BYTES = 0xff00
 
