@@ -815,13 +815,14 @@ export class SubsetDecoder {
         c.at = at
         sym = RUN_SYMBOL_INLINE + c.varint('run symbol')
         at = c.at
-      }
-      if (sym >= SMALL_SYMBOLS) {
-        counts.fill(0, 0, top + 1)
-        byPos.fill(0, 0, top + 1)
-        c.at = rowStart
-        this.rowGeneral(c, rowNumber, out, base)
-        return
+        // only an escaped symbol can be too large for the plain arrays
+        if (sym >= SMALL_SYMBOLS) {
+          counts.fill(0, 0, top + 1)
+          byPos.fill(0, 0, top + 1)
+          c.at = rowStart
+          this.rowGeneral(c, rowNumber, out, base)
+          return
+        }
       }
       if (length === 0) length = h - j
       else if (j + length >= h)
