@@ -74,7 +74,11 @@ async function sizeRows(n: number, bgt: string): Promise<string[][]> {
     process.stderr.write(`firstvisit ${n}: ${k.what}, ours\n`)
     const input: FirstVisitInput = { store, alleles: k.list }
     const ours = JSON.parse(
-      execFileSync('npx', ['tsx', DRIVER, JSON.stringify(input)], { cwd: ROOT, encoding: 'utf8' }),
+      execFileSync('npx', ['tsx', DRIVER, JSON.stringify(input)], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      }),
     ) as FirstVisitResult
     process.stderr.write(`firstvisit ${n}: ${k.what}, bcftools and BGT\n`)
     const bcftools: number[] = []
