@@ -137,6 +137,8 @@ type OrderAfter = Pick<CachedOrder, 'row' | 'chunk'> & { order?: OrderArray | un
 /** What `runsUntil` read besides the runs: where each row's runs are, by `row − start`. */
 interface RunsRead {
   order: OrderArray
+  /** the columns the no-call entries name: every haplotype, in order (none without asked rows) */
+  columns: Int32Array
   nocalls: MatrixNocall[]
   rowChunk: Int32Array
   rowAt: Int32Array
@@ -593,7 +595,7 @@ export class MatrixReader implements CohortMatrix {
       if (order && rowsEnd === until) break
       i++
     }
-    return { order: order!, nocalls, rowChunk, rowAt }
+    return { order: order!, columns: identity, nocalls, rowChunk, rowAt }
   }
 
   /**
@@ -626,7 +628,7 @@ export class MatrixReader implements CohortMatrix {
     )
     if (!read) return undefined
     tracer.traceAhead()
-    return tracedSlice(tracer, tracer.holders(read.order), start, end, indices(h), read.nocalls)
+    return tracedSlice(tracer, tracer.holders(read.order), start, end, read.columns, read.nocalls)
   }
 
   /**
