@@ -318,11 +318,13 @@ function parseRuns(
     // written only for the longer ones, which `varint` reads
     let sym: number
     let length: number
+    // no branch on the head's width (see SubsetDecoder.row)
     const b0 = at < end ? bytes[at]! : 0x80
-    const b1 = b0 >= 0x80 && at + 1 < end ? bytes[at + 1]! : 0x80
-    if (b0 < 0x80 || b1 < 0x80) {
-      const head = b0 < 0x80 ? b0 : (b0 & 0x7f) | (b1 << 7)
-      at += b0 < 0x80 ? 1 : 2
+    const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
+    const two = b0 >>> 7
+    if ((b1 & (two << 7)) === 0) {
+      const head = (b0 & 0x7f) | ((b1 << 7) & -two)
+      at += 1 + two
       sym = head & (RUN_SCALE - 1)
       length = head >>> RUN_SYMBOL_BITS
     } else {
@@ -797,11 +799,14 @@ export class SubsetDecoder {
       // as parseRuns: short heads in locals, the cursor written only for long ones
       let sym: number
       let length: number
+      // without a branch on the head's width: heads of one and two bytes alternate with the
+      // minority and majority runs, and a mispredicted branch per run cost a third of the walk
       const b0 = at < end ? bytes[at]! : 0x80
-      const b1 = b0 >= 0x80 && at + 1 < end ? bytes[at + 1]! : 0x80
-      if (b0 < 0x80 || b1 < 0x80) {
-        const head = b0 < 0x80 ? b0 : (b0 & 0x7f) | (b1 << 7)
-        at += b0 < 0x80 ? 1 : 2
+      const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
+      const two = b0 >>> 7
+      if ((b1 & (two << 7)) === 0) {
+        const head = (b0 & 0x7f) | ((b1 << 7) & -two)
+        at += 1 + two
         sym = head & (RUN_SCALE - 1)
         length = head >>> RUN_SYMBOL_BITS
       } else {
