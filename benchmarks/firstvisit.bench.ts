@@ -22,6 +22,8 @@ const WORK = join(ROOT, '.tmp/bench-firstvisit')
 const DRIVER = join(ROOT, 'benchmarks/firstvisit.driver.ts')
 const SIZES = [5_000, 20_000]
 const SITES = 60
+/** rounds of every tool over every site (a site's time: its median over them) */
+const ROUNDS = Number(process.env.RUNS ?? 3)
 
 const sh = (script: string) =>
   execFileSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 30 })
@@ -73,36 +75,56 @@ async function sizeRows(n: number, bgt: string): Promise<string[][]> {
   ]
   const rows: string[][] = []
   for (const k of kinds) {
-    process.stderr.write(`firstvisit ${n}: ${k.what}, ours\n`)
-    const input: FirstVisitInput = { store, alleles: k.list }
-    const ours = JSON.parse(
-      execFileSync('npx', ['tsx', DRIVER, JSON.stringify(input)], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-      }),
-    ) as FirstVisitResult
-    process.stderr.write(`firstvisit ${n}: ${k.what}, bcftools and BGT\n`)
-    const bcftools: number[] = []
-    const bgtMs: number[] = []
+    // rounds of ours then the peers over every site: each site's time is its median over the
+    // rounds, so that every tool meets the same states of a machine whose speed drifts
+    const oursRuns: number[][] = []
+    const bcftoolsRuns: number[][] = []
+    const bgtRuns: number[][] = []
+    let carriersOf: string[][] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stderr.write(`firstvisit ${n}: ${k.what}, round ${round + 1}: ours\n`)
+      const input: FirstVisitInput = { store, alleles: k.list }
+      const ours = JSON.parse(
+        execFileSync('npx', ['tsx', DRIVER, JSON.stringify(input)], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        }),
+      ) as FirstVisitResult
+      oursRuns.push(ours.ms)
+      carriersOf = ours.carriers
+      process.stderr.write(`firstvisit ${n}: ${k.what}, round ${round + 1}: bcftools and BGT\n`)
+      bcftoolsRuns.push(
+        k.list.map((a) => {
+          const [chrom, pos] = a.split(':')
+          return timed(`bcftools view -r ${chrom}:${pos} -i 'GT="alt"' ${bcf}`).ms
+        }),
+      )
+      bgtRuns.push(
+        k.list.map((a) => {
+          const [chrom, pos, , alt] = a.split(':')
+          return timed(
+            `${bgt} view -r ${chrom}:${pos}-${pos} -a ,${chrom}:${pos}:1:${alt} -S ${prefix}`,
+          ).ms
+        }),
+      )
+    }
     k.list.forEach((a, i) => {
       const [chrom, pos, , alt] = a.split(':')
-      const b = timed(`bcftools view -r ${chrom}:${pos} -i 'GT="alt"' ${bcf}`)
-      bcftools.push(b.ms)
       const carriers = sh(
         `bcftools query -r ${chrom}:${pos} -i 'ALT="${alt}"' -f '[%SAMPLE\\t%GT\\n]' ${bcf} | awk -F'\\t' '$2 ~ /1/ { print $1 }' | LC_ALL=C sort`,
       )
         .trim()
         .split('\n')
         .filter(Boolean)
-      const got = [...ours.carriers[i]!].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+      const got = [...carriersOf[i]!].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
       if (got.join(',') !== carriers.join(','))
         throw new Error(`${a}: ${got.length} carriers, bcftools says ${carriers.length}`)
-      bgtMs.push(
-        timed(`${bgt} view -r ${chrom}:${pos}-${pos} -a ,${chrom}:${pos}:1:${alt} -S ${prefix}`).ms,
-      )
     })
-    const oursMs = ours.ms
+    const perSite = (runs: number[][]) => k.list.map((_, i) => median(runs.map((r) => r[i]!)))
+    const bcftools = perSite(bcftoolsRuns)
+    const bgtMs = perSite(bgtRuns)
+    const oursMs = perSite(oursRuns)
     rows.push([
       n.toLocaleString('en'),
       k.what,
@@ -127,7 +149,7 @@ export async function run(sizes = SIZES): Promise<string> {
   return [
     '### The first query near a site: carriers of many alleles (5,000 / 20,000 samples)',
     '',
-    `\`npx tsx benchmarks/firstvisit.bench.ts\`. The carriers of ${SITES} common and ${SITES} rare biallelic SNPs (evenly spread over the list of those with minor allele frequency ≥ 5 %, and of those carried by 1–3 haplotypes, over chr20:1–4 Mb) in the stores of /work/cohorts (built by the CLI). **Ours**: one process (\`benchmarks/firstvisit.driver.ts\`, the built \`dist/esm\`) runs every allele's query (\`prepareQuery\` with \`AlleleSetCounter.carriers()\`) on the store opened afresh and warmed, before the clock starts, by the query of an allele half the list away (over a megabase off): the store's own tables are built, as in a server that has been answering for a while, but no PBWT order, inflated chunk or allele-index block near the site is kept, so each query reads and inflates its chunks and starts from the nearer file checkpoint, as a server's first query near a site does (the JIT warmed first on five of the sites). **bcftools** \`view -r SITE -i 'GT="alt"'\` on the BCF and **BGT** \`view -r SITE -a ,ALLELE -S\`: one process per site (their whole run, start-up included: about 1 ms). Each site's carriers were checked against \`bcftools query\` in this run. Times are the median and the 90th percentile over the sites (ms); a ratio is the peer's median over ours (> 1: we win); the last column counts the sites where ours took less than bcftools. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared).`,
+    `\`npx tsx benchmarks/firstvisit.bench.ts\`. The carriers of ${SITES} common and ${SITES} rare biallelic SNPs (evenly spread over the list of those with minor allele frequency ≥ 5 %, and of those carried by 1–3 haplotypes, over chr20:1–4 Mb) in the stores of /work/cohorts (built by the CLI). **Ours**: one process (\`benchmarks/firstvisit.driver.ts\`, the built \`dist/esm\`) runs every allele's query (\`prepareQuery\` with \`AlleleSetCounter.carriers()\`) on the store opened afresh and warmed, before the clock starts, by the query of an allele half the list away (over a megabase off): the store's own tables are built, as in a server that has been answering for a while, but no PBWT order, inflated chunk or allele-index block near the site is kept, so each query reads and inflates its chunks and starts from the nearer file checkpoint, as a server's first query near a site does (the JIT warmed first on five of the sites). **bcftools** \`view -r SITE -i 'GT="alt"'\` on the BCF and **BGT** \`view -r SITE -a ,ALLELE -S\`: one process per site (their whole run, start-up included: about 1 ms). Each site's carriers were checked against \`bcftools query\` in this run. Each site's time is its median over ${ROUNDS} rounds (a round: ours over every site, then bcftools and BGT over every site, so that all meet the same states of a machine whose speed drifts); times are the median and the 90th percentile of those over the sites (ms); a ratio is the peer's median over ours (> 1: we win); the last column counts the sites where ours took less than bcftools. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared).`,
     '',
     table(
       [

@@ -17,6 +17,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { DEFAULT_CHECKPOINT_ROWS } from '../src/matrix/writer.js'
 import { storeFiles } from '../src/store/layout.js'
 import { bgtBinary } from '../test/bgt.js'
 import { median, table, withAlleleIndex } from './lib.js'
@@ -38,27 +39,36 @@ const POPS = ['FIN', 'GBR', 'IBS']
 const WHOLE = '20:1000000-4000000'
 const REGION = '20:1000000-1100000'
 
-/**
- * Wall and CPU (user + system) seconds and peak RSS of a command: medians of `runs`. The times
- * come from bash's `time` keyword (milliseconds: GNU time's %e and %U have 10 ms, and the peers
- * answer some queries in less), the peak RSS from GNU time around that bash.
- */
-function measure(command: string, runs: number): { wall: number; cpu: number; peakMiB: number } {
-  const wall: number[] = []
-  const cpu: number[] = []
-  const peak: number[] = []
-  const timed = `TIMEFORMAT='%3R %3U %3S'; time { ${command} ; }`
-  for (let i = 0; i < runs; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', timed], { encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`benchmark command failed: ${command}\n${r.stderr}`)
-    const [times, rss] = r.stderr.trim().split('\n').slice(-2)
-    const [e, u, sys] = times!.split(' ').map(Number)
-    wall.push(e!)
-    cpu.push(u! + sys!)
-    peak.push(Number(rss) / 1024)
-  }
-  return { wall: median(wall), cpu: median(cpu), peakMiB: median(peak) }
+interface Timing {
+  wall: number
+  cpu: number
+  peakMiB: number
 }
+
+/**
+ * Wall and CPU (user + system) seconds and peak RSS of one run of a command. The times come from
+ * bash's `time` keyword (milliseconds: GNU time's %e and %U have 10 ms, and the peers answer some
+ * queries in less), the peak RSS from GNU time around that bash.
+ */
+function timeOnce(command: string): Timing {
+  const timed = `TIMEFORMAT='%3R %3U %3S'; time { ${command} ; }`
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', timed], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`benchmark command failed: ${command}\n${r.stderr}`)
+  const [times, rss] = r.stderr.trim().split('\n').slice(-2)
+  const [e, u, sys] = times!.split(' ').map(Number)
+  return { wall: e!, cpu: u! + sys!, peakMiB: Number(rss) / 1024 }
+}
+
+/** The medians of runs. */
+const medians = (runs: Timing[]): Timing => ({
+  wall: median(runs.map((r) => r.wall)),
+  cpu: median(runs.map((r) => r.cpu)),
+  peakMiB: median(runs.map((r) => r.peakMiB)),
+})
+
+/** `timeOnce` `runs` times: the medians. */
+const measure = (command: string, runs: number): Timing =>
+  medians(Array.from({ length: runs }, () => timeOnce(command)))
 
 const sh = (script: string) =>
   execFileSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 30 })
@@ -274,18 +284,33 @@ export async function run(sizes = SIZES): Promise<string> {
     process.stderr.write(`query: preparing ${n}...\n`)
     const x = await prepare(n, b.path)
     for (const q of queries(x, b.path)) {
-      const time = (cmd: string) => {
-        process.stderr.write(`query ${n} (${q.id}): ${cmd.slice(0, 120)}\n`)
-        return measure(`${cmd} > /dev/null 2>&1`, RUNS)
+      process.stderr.write(
+        `query ${n} (${q.id}): ${[...q.ours, q.bcftools, q.bgt].join(' ; ').slice(0, 240)}\n`,
+      )
+      // rounds: each command once per round, our in-process driver too, so that every tool meets
+      // the same states of a machine whose speed drifts (a shared virtual machine's does, by 2x)
+      const oursRuns: Timing[][] = q.ours.map(() => [])
+      const bcftoolsRuns: Timing[] = []
+      const bgtRuns: Timing[] = []
+      const drivers: DriverResult[] = []
+      for (let round = 0; round < RUNS; round++) {
+        q.ours.forEach((cmd, i) => oursRuns[i]!.push(timeOnce(`${cmd} > /dev/null 2>&1`)))
+        drivers.push(inProcess(x.store, q.driver))
+        bcftoolsRuns.push(timeOnce(`${q.bcftools} > /dev/null 2>&1`))
+        bgtRuns.push(timeOnce(`${q.bgt} > /dev/null 2>&1`))
       }
-      const ours = q.ours.map(time)
-      process.stderr.write(`query ${n} (${q.id}): in-process, checked against the CLI\n`)
-      const api = inProcess(x.store, q.driver)
-      checkSame(q.driver.id, n, api.output, cliOutput(q.ours[0]!))
+      const ours = oursRuns.map(medians)
+      const bcftools = medians(bcftoolsRuns)
+      const bgt = medians(bgtRuns)
+      const cli = cliOutput(q.ours[0]!)
+      for (const d of drivers) checkSame(q.driver.id, n, d.output, cli)
+      const api = {
+        coldMs: median(drivers.map((d) => d.coldMs)),
+        warmMs: drivers.flatMap((d) => d.warmMs),
+        uncachedMs: drivers.flatMap((d) => d.uncachedMs),
+      }
       const warm = median(api.warmMs)
       const uncached = median(api.uncachedMs)
-      const bcftools = time(q.bcftools)
-      const bgt = time(q.bgt)
       const best = ours[0]!
       const both = (m: { wall: number; cpu: number }) => `${secs(m.wall)} / ${secs(m.cpu)}`
       const ratio = (m: { wall: number; cpu: number }) =>
@@ -314,7 +339,7 @@ export async function run(sizes = SIZES): Promise<string> {
   return [
     '### Genotype queries: lightning-tiles vs bcftools vs BGT (300 / 5,000 / 20,000 samples)',
     '',
-    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, medians of ${RUNS} of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios'). (c) is a common biallelic SNP (the first near 1.5 Mb with minor allele frequency ≥ 5 %), (e) a rare one (the first from 2.5 Mb carried by 1 to 3 haplotypes).`,
+    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, run in ${RUNS} rounds (each round runs each of our commands, our in-process driver, bcftools and BGT once, in turn, so that all meet the same states of a machine whose speed drifts), medians over the rounds of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios'). (c) is a common biallelic SNP (the first near 1.5 Mb with minor allele frequency ≥ 5 %), (e) a rare one (the first from 2.5 Mb carried by 1 to 3 haplotypes).`,
     '',
     table(
       [
@@ -333,7 +358,7 @@ export async function run(sizes = SIZES): Promise<string> {
       rows,
     ),
     '',
-    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`storeToVcfBytes\` for (a) and (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up); *warm* the median of the ${WARM} after it; *no order cache* the median of ${WARM} more on the store opened again with \`orderCacheBytes: 0\` (its inflated chunks stay in memory between runs: for a first query near a site with nothing kept, see "The first query near a site"). A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows from its site; without them every run starts from the nearer of the file's checkpoints (every 4,096 rows) before and after the site, as the first query near a site does. A one-site query needs only each tile variant's mark at the site, so when the haplotypes whose tile variant carries another mark than most are few (at most 1 in 64, as for (e)), it traces just those to the nearer checkpoint instead of walking every haplotype; a common allele's carriers (c) are too many, and its first query walks (docs/cohort-matrix.md, "Reading"). With the order cache, the first query near a checkpoint traces and the second walks, keeping orders for the ones after. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column.`,
+    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`storeToVcfBytes\` for (a) and (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query and round opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up; the median over the rounds); *warm* the median of the ${WARM} after it in every round; *no order cache* the median of ${WARM} more per round on the store opened again with \`orderCacheBytes: 0\` (its inflated chunks stay in memory between runs: for a first query near a site with nothing kept, see "The first query near a site"). A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows from its site; without them every run starts from the nearer of the file's checkpoints (every ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')} rows) before and after the site, as the first query near a site does. A one-site query needs only each tile variant's mark at the site, so when the haplotypes whose tile variant carries another mark than most are few (at most 1 in 64, as for (e)), it traces just those to the nearer checkpoint instead of walking every haplotype; a common allele's carriers (c) are too many, and its first query walks (docs/cohort-matrix.md, "Reading"). With the order cache, the first query near a checkpoint traces and the second walks, keeping orders for the ones after. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column.`,
     '',
     `Commands at N = ${sizes[sizes.length - 1]!.toLocaleString('en')} (the others differ only in paths and names):`,
     '',
