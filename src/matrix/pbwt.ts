@@ -800,7 +800,7 @@ export class SubsetDecoder {
       let sym: number
       let length: number
       // without a branch on the head's width: heads of one and two bytes alternate with the
-      // minority and majority runs, and a mispredicted branch per run cost a third of the walk
+      // minority and majority runs, and a mispredicted branch per run cost a sixth of the walk
       const b0 = at < end ? bytes[at]! : 0x80
       const b1 = at + 1 < end ? bytes[at + 1]! : 0x80
       const two = b0 >>> 7
