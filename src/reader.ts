@@ -187,6 +187,7 @@ export type { LdHeatmapOptions, HeatmapGene, HeatmapPairs } from './plot/ldHeatm
 export { freqPlotSvg } from './plot/freqPlot.js'
 export type { FreqPlotOptions, FreqPlotGroup } from './plot/freqPlot.js'
 export { query, prepareQuery, parseAlleleName, AlleleSetCounter } from './query/view.js'
+export { queryToVcfBytes } from './query/viewText.js'
 export type { QueryOptions, QueryRecord, PreparedQuery, AlleleName } from './query/view.js'
 export { genotypeSites } from './query/genotypes.js'
 export { tileRecords } from './query/tiles.js'

@@ -503,6 +503,32 @@ describe('gVCF build: no-calls reach every output', () => {
     ])
   })
 
+  it('view: the same genotypes, a no-call as `.`, from the CLI and from queryToVcfBytes', async () => {
+    const cli = (await runCli('view', out)).stdout
+    const { prepareQuery } = await import('../src/query/view.js')
+    const { queryToVcfBytes } = await import('../src/query/viewText.js')
+    const store = openStore(out)
+    const chunks: Buffer[] = []
+    for await (const c of queryToVcfBytes(store, await prepareQuery(store)))
+      chunks.push(Buffer.from(c))
+    expect(Buffer.concat(chunks).toString()).toBe(cli)
+    const gts = cli
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => {
+        const f = l.split('\t')
+        return [f[1], f[7], f[9], f[10]].join(' ')
+      })
+    // the genotypes vcf writes (above), the phase of each call kept
+    expect(gts).toEqual([
+      '1050 . .|. 0/1',
+      '1500 . 0|0 1/1',
+      '2000 . 0|1 0/0',
+      '2500 . 1|0 0/0',
+      '5000 . 0|1 ./.',
+    ])
+  })
+
   it('view: AC/AN per group counted per tile variant equal those of the genotypes, no-calls out', async () => {
     const { prepareQuery } = await import('../src/query/view.js')
     const counts = async (genotypes: boolean) => {

@@ -3,7 +3,8 @@
 // all chosen alleles (-S) and haplotype counts over them per group (-H); VCF or a TSV table out.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import { formatValue, infoHeader, infoOf, recordLine } from '../query/viewText.js'
+import { formatValue, infoHeader, infoOf, recordLine, vcfRecordOf } from '../query/viewText.js'
+import type { VcfRecord } from '../variants/vcf.js'
 import { checkOutputFile } from '../core/nodeOutput.js'
 import { addRegionOptions, cliStore, opener, outputPath, regionsOf, write } from './io.js'
 import type { RegionOptions } from './io.js'
@@ -198,7 +199,8 @@ export function registerView(program: Command): void {
       const info = o.counts || o.filter !== undefined || nGroups > 1
       const genotypes = !o.dropGenotypes
 
-      async function* lines(): AsyncGenerator<string> {
+      // lines as text, records with genotypes as the byte writer takes them
+      async function* lines(): AsyncGenerator<string | VcfRecord[]> {
         if (vcfOut) {
           const { vcfHeader } = await import('../variants/vcf.js')
           yield* vcfHeader(
@@ -208,11 +210,23 @@ export function registerView(program: Command): void {
           ).map((l) => (genotypes ? l : l.replace(/\tFORMAT$/, '')))
         }
         let n = 0
-        for await (const r of prepared.records()) {
-          if (n++ >= limit) break
-          counter?.add(r)
-          if (columns) yield columns.map((c) => formatValue(c.value(r))).join('\t')
-          else if (vcfOut) yield recordLine(r, info ? infoOf(r, nGroups) : undefined, genotypes)
+        for await (const batch of prepared.batches()) {
+          const records = batch.slice(0, Math.max(0, limit - n))
+          n += records.length
+          for (const r of records) counter?.add(r)
+          // text lines joined: one item per batch, not per line
+          if (!records.length) continue
+          if (columns)
+            yield records
+              .map((r) => columns.map((c) => formatValue(c.value(r))).join('\t'))
+              .join('\n')
+          else if (vcfOut && genotypes)
+            yield records.map((r) => vcfRecordOf(r, info ? infoOf(r, nGroups) : undefined))
+          else if (vcfOut)
+            yield records
+              .map((r) => recordLine(r, info ? infoOf(r, nGroups) : undefined, false))
+              .join('\n')
+          if (n >= limit) break
         }
         if (counter && o.haplotypes) {
           const { formatAlleleName } = await import('../query/view.js')
@@ -229,11 +243,23 @@ export function registerView(program: Command): void {
           for (const s of counter.carriers()) yield `SP\t${prepared.samples[s]}\t1`
       }
 
-      const { batches, writeVcfFile } = await import('../export/vcf-writer.js')
+      const [{ writeVcfFile }, { formatVcfRecord, vcfBytes }] = await Promise.all([
+        import('../export/vcf-writer.js'),
+        import('../variants/vcfBytes.js'),
+      ])
       if (output === undefined) {
-        for await (const chunk of batches(lines())) await write(chunk)
+        // each chunk is written before the next is made: one buffer serves them all
+        for await (const chunk of vcfBytes(lines(), { reuse: true })) await write(chunk)
         return
       }
-      await writeVcfFile(output, lines(), undefined)
+      await writeVcfFile(
+        output,
+        (async function* () {
+          for await (const x of lines())
+            if (typeof x === 'string') yield x
+            else for (const r of x) yield formatVcfRecord(r)
+        })(),
+        undefined,
+      )
     })
 }

@@ -16,7 +16,7 @@ function recordSpan(line: string): { chrom: string; beg: number; end: number } {
 }
 
 /** Lines joined into chunks of 1024 (fewer, larger writes). */
-export async function* batches(source: AsyncIterable<string>): AsyncGenerator<string> {
+async function* batches(source: AsyncIterable<string>): AsyncGenerator<string> {
   let batch: string[] = []
   let size = 0
   for await (const line of source) {

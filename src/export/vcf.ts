@@ -593,7 +593,7 @@ export async function* storeRecords(
 }
 
 /** `storeRecords` in batches (one await per batch: what a writer of every record wants). */
-async function* storeRecordBatches(
+export async function* storeRecordBatches(
   store: Store,
   opts: StoreRecordOptions = {},
 ): AsyncGenerator<VcfRecord[]> {

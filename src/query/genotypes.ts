@@ -39,7 +39,18 @@ export async function* genotypeSites(
   store: Store,
   opts: GenotypeOptions = {},
 ): AsyncGenerator<GenotypeSite> {
-  const { storeRecords } = await import('../export/vcf.js')
+  for await (const batch of genotypeSiteBatches(store, opts)) yield* batch
+}
+
+/**
+ * `genotypeSites` in batches, as the export decodes them: a consumer of every site (a VCF writer)
+ * pays one await per batch, not one per site through each generator in between.
+ */
+export async function* genotypeSiteBatches(
+  store: Store,
+  opts: GenotypeOptions = {},
+): AsyncGenerator<GenotypeSite[]> {
+  const { storeRecordBatches } = await import('../export/vcf.js')
   // a subset gets the cohort's sites too: BGT and bcftools report the sites none of it carries,
   // with AC=0 (storeRecords refuses a sample the store lacks)
   const base = {
@@ -50,25 +61,29 @@ export async function* genotypeSites(
   const parts: (Region | undefined)[] = opts.regions ? [...opts.regions] : [undefined]
   let before: Region | undefined
   for (const region of parts) {
-    for await (const r of storeRecords(store, region ? { ...base, region } : base)) {
-      if (region) {
-        if (r.pos >= region.end || r.pos + r.ref.length <= region.start) continue
-        // reported with the region before (a long REF reaching over the gap)
-        if (before?.chrom === r.chrom && r.pos < before.end) continue
+    for await (const batch of storeRecordBatches(store, region ? { ...base, region } : base)) {
+      const sites: GenotypeSite[] = []
+      for (const r of batch) {
+        if (region) {
+          if (r.pos >= region.end || r.pos + r.ref.length <= region.start) continue
+          // reported with the region before (a long REF reaching over the gap)
+          if (before?.chrom === r.chrom && r.pos < before.end) continue
+        }
+        // the record's codes are its own: read in place, no-calls (2) made -1
+        const alleles = new Int8Array(r.gt.buffer, r.gt.byteOffset, r.gt.length)
+        if (r.gt.includes(GT_NOCALL))
+          for (let h = 0; h < alleles.length; h++) if (alleles[h] === GT_NOCALL) alleles[h] = -1
+        sites.push({
+          chrom: r.chrom,
+          pos: r.pos + 1,
+          id: r.id ?? '.',
+          ref: r.ref,
+          alt: r.alt,
+          alleles,
+          phased: r.phased,
+        })
       }
-      // the record's codes are its own: read in place, no-calls (2) made -1
-      const alleles = new Int8Array(r.gt.buffer, r.gt.byteOffset, r.gt.length)
-      if (r.gt.includes(GT_NOCALL))
-        for (let h = 0; h < alleles.length; h++) if (alleles[h] === GT_NOCALL) alleles[h] = -1
-      yield {
-        chrom: r.chrom,
-        pos: r.pos + 1,
-        id: r.id ?? '.',
-        ref: r.ref,
-        alt: r.alt,
-        alleles,
-        phased: r.phased,
-      }
+      if (sites.length) yield sites
     }
     before = region
   }

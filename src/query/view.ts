@@ -5,7 +5,6 @@
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { mergeRegions } from '../core/region.js'
-import { indices } from '../core/indices.js'
 import type { Region } from '../core/region.js'
 import {
   StoreAnnotations,
@@ -20,7 +19,7 @@ import type { Store } from '../store/Store.js'
 import type { StoreManifest } from '../store/manifest.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
 import type { CompiledCondition, CompiledExpression, Scope } from './expr/compile.js'
-import { genotypeSites, siteGroupCounts } from './genotypes.js'
+import { genotypeSiteBatches, siteGroupCounts } from './genotypes.js'
 import type { GenotypeSite } from './genotypes.js'
 import { groupStatistic, resolveGroups } from './groups.js'
 import type { ResolveGroupsOptions, SampleGroup } from './groups.js'
@@ -149,6 +148,8 @@ export interface PreparedQuery {
   /** the store's annotation fields (what `compileColumn` may name besides the record's keys) */
   annotationFields: AnnotationField[]
   records(): AsyncGenerator<QueryRecord>
+  /** the same records in batches (one await per batch: for writing every record) */
+  batches(): AsyncGenerator<QueryRecord[]>
 }
 
 /**
@@ -216,6 +217,40 @@ function countGroup(alleles: Int8Array, members: Int32Array): GroupCount {
   return { an, ac }
 }
 
+/**
+ * The counts of every haplotype (the query's samples, all of them), four at a time: at 20,000
+ * samples this is most of a wide region's counting, and a byte at a time costs four times more.
+ * Alleles are -1 (0xff), 0 or 1: a byte's bit 7 marks a missing allele, bit 0 without bit 7 an ALT.
+ */
+function countAll(alleles: Int8Array): GroupCount {
+  const n = alleles.length
+  let missing = 0
+  let ac = 0
+  const one = (a: number) => {
+    missing += a >>> 31
+    ac += (a + 1) >> 1
+  }
+  let h = 0
+  for (; h < n && (alleles.byteOffset + h) % 4 !== 0; h++) one(alleles[h]!)
+  const words = new Uint32Array(alleles.buffer, alleles.byteOffset + h, (n - h) >> 2)
+  for (let i = 0; i < words.length;) {
+    // per byte lane, at most 255 words summed before the lanes are added up
+    const end = Math.min(words.length, i + 255)
+    let m = 0
+    let c = 0
+    for (; i < end; i++) {
+      const w = words[i]!
+      const high = (w >>> 7) & 0x01010101
+      m += high
+      c += w & 0x01010101 & ~high
+    }
+    missing += (m & 0xff) + ((m >>> 8) & 0xff) + ((m >>> 16) & 0xff) + (m >>> 24)
+    ac += (c & 0xff) + ((c >>> 8) & 0xff) + ((c >>> 16) & 0xff) + (c >>> 24)
+  }
+  for (h += 4 * words.length; h < n; h++) one(alleles[h]!)
+  return { an: n - missing, ac }
+}
+
 /** Each manifest's sample names as a table without fields, made once (manifests never change). */
 const namesTables = new WeakMap<StoreManifest, SampleTable>()
 function namesTable(m: StoreManifest): SampleTable {
@@ -246,7 +281,6 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
     spec: g.spec,
     samples: Int32Array.from(g.samples, (r) => column[r]!),
   }))
-  const all = indices(rows ? rows.length : table.size)
   const sets = await StoreAnnotations.open(store, signal)
   const annotationFields = [...sets.fields().values()].map(({ key, type, description }) => ({
     key,
@@ -282,17 +316,13 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
         )
       : undefined)
   const samples = rows ? rows.map((r) => table.names[r]!) : table.names.slice()
-  async function* withCounts(sites: AsyncIterable<GenotypeSite>) {
-    for await (const site of sites) {
-      const counts = [
-        countGroup(site.alleles, all),
-        ...groups.map((g) => countGroup(site.alleles, g.samples)),
-      ]
-      yield { site, counts }
-    }
-  }
-  async function* records(): AsyncGenerator<QueryRecord> {
-    const counted =
+  const countsOf = (alleles: Int8Array): GroupCount[] => [
+    countAll(alleles),
+    ...groups.map((g) => countGroup(alleles, g.samples)),
+  ]
+  /** the sites, a batch at a time; counted already when counted per tile variant */
+  async function* sources(): AsyncGenerator<(GenotypeSite & { counts?: GroupCount[] })[]> {
+    const siteCounts =
       opts.genotypes === false
         ? await siteGroupCounts(store, {
             regions,
@@ -301,32 +331,59 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
             ...signal,
           })
         : undefined
-    const source =
-      counted ??
-      withCounts(genotypeSites(store, { regions, ...(specs.length ? { samples } : {}), ...signal }))
-    for await (const { site, counts } of source) {
-      let allele: AlleleName | undefined
-      if (wanted) {
-        allele =
-          wanted.get(alleleKey(siteAllele(site))) ?? wanted.get(alleleKey(siteAllele(site, true)))
-        if (!allele) continue
+    if (!siteCounts) {
+      yield* genotypeSiteBatches(store, {
+        regions,
+        ...(specs.length ? { samples } : {}),
+        ...signal,
+      })
+      return
+    }
+    // counted a site at a time: batched here for the records' consumers
+    let batch: (GenotypeSite & { counts: GroupCount[] })[] = []
+    for await (const { site, counts } of siteCounts) {
+      batch.push({ ...site, counts })
+      if (batch.length === 1024) {
+        yield batch
+        batch = []
       }
-      const annotations = withAnnotations
-        ? await sets.values(site.chrom, site.pos, site.ref, site.alt, { ...signal, keys })
-        : undefined
-      if (condition) {
-        if (!condition.test({ ...site, values: annotations! })) continue
-        // an allele chosen by its annotation: its ALT, for -S and -H
-        allele ??= siteAllele(site)
+    }
+    if (batch.length) yield batch
+  }
+  async function* batches(): AsyncGenerator<QueryRecord[]> {
+    for await (const batch of sources()) {
+      const out: QueryRecord[] = []
+      for (const site of batch) {
+        let allele: AlleleName | undefined
+        if (wanted) {
+          allele =
+            wanted.get(alleleKey(siteAllele(site))) ?? wanted.get(alleleKey(siteAllele(site, true)))
+          if (!allele) continue
+        }
+        const annotations = withAnnotations
+          ? await sets.values(site.chrom, site.pos, site.ref, site.alt, { ...signal, keys })
+          : undefined
+        if (condition) {
+          if (!condition.test({ ...site, values: annotations! })) continue
+          // an allele chosen by its annotation: its ALT, for -S and -H
+          allele ??= siteAllele(site)
+        }
+        // a literal of one shape (a spread costs more at tens of thousands of records)
+        const { chrom, pos, id, ref, alt, alleles, phased } = site
+        const counts = site.counts ?? countsOf(alleles)
+        const record: QueryRecord = { chrom, pos, id, ref, alt, alleles, phased, counts }
+        if (allele) record.allele = allele
+        if (annotations) record.annotations = annotations
+        if (filter && !filter.test(record)) continue
+        out.push(record)
       }
-      const record: QueryRecord = { ...site, counts }
-      if (allele) record.allele = allele
-      if (annotations) record.annotations = annotations
-      if (filter && !filter.test(record)) continue
-      yield record
+      if (out.length) yield out
     }
   }
-  return { samples, groups, annotationFields, records }
+  async function* records(): AsyncGenerator<QueryRecord> {
+    for await (const batch of batches()) yield* batch
+  }
+  return { samples, groups, annotationFields, records, batches }
 }
 
 /** The records of a query (see prepareQuery), for notebooks: `for await (const r of query(...))`. */

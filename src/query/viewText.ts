@@ -1,7 +1,11 @@
 // A query's records (src/query/view.ts) as text: VCF lines with AC/AN per group in INFO (BGT's
 // view), and the values of -t table columns. The CLI's view and the server's share them.
 // Browser-safe.
-import type { QueryRecord } from './view.js'
+import type { Store } from '../store/Store.js'
+import type { VcfRecord } from '../variants/vcf.js'
+import { vcfHeader } from '../variants/vcf.js'
+import { vcfBytes } from '../variants/vcfBytes.js'
+import type { PreparedQuery, QueryRecord } from './view.js'
 
 /** A table cell: `*` for no value, booleans as 0/1, reals to 6 significant digits. */
 export function formatValue(v: number | string | boolean | undefined): string {
@@ -53,4 +57,51 @@ export function recordLine(r: QueryRecord, info: string | undefined, genotypes: 
   return cols.join('\t')
 }
 
+/**
+ * A record with its genotypes as the byte writer (variants/vcfBytes.ts) takes it: the line
+ * `recordLine` makes, written without a string per genotype (a wide region's records at 20,000
+ * samples are 80 kB each).
+ */
+export function vcfRecordOf(r: QueryRecord, info: string | undefined): VcfRecord {
+  // the alleles' bytes as they are: the writer reads a missing allele's -1 (0xff) as `.`
+  const { alleles } = r
+  const gt = new Uint8Array(alleles.buffer, alleles.byteOffset, alleles.length)
+  return {
+    chrom: r.chrom,
+    pos: r.pos - 1,
+    id: r.id,
+    ref: r.ref,
+    alt: r.alt,
+    info,
+    gt,
+    phased: r.phased,
+  }
+}
+
 /** A sample's two tile variants at a step (hex, as in tile IDs; `-` inside a spanning tile). */
+
+/**
+ * A prepared query's VCF, as `lightning-tiles view` writes it without -G, -t, -S or -H: the
+ * header, then each record with the genotypes of the query's samples and, with `counts` (the
+ * CLI's -C, which -f implies; two or more groups imply it here too), AN/AC in INFO; as chunks of
+ * whole lines (`reuse`: as vcfBytes).
+ */
+export async function* queryToVcfBytes(
+  store: Store,
+  prepared: PreparedQuery,
+  opts: { counts?: boolean | undefined; reuse?: boolean | undefined } = {},
+): AsyncGenerator<Uint8Array> {
+  const { contigs } = await store.manifest()
+  const groups = prepared.groups.length
+  const counts = opts.counts || groups > 1
+  async function* items(): AsyncGenerator<string | VcfRecord[]> {
+    yield* vcfHeader(
+      contigs,
+      prepared.samples.map((name) => ({ name, phased: true })),
+      counts ? { extra: infoHeader(groups) } : {},
+    )
+    for await (const batch of prepared.batches())
+      yield batch.map((r) => vcfRecordOf(r, counts ? infoOf(r, groups) : undefined))
+  }
+  yield* vcfBytes(items(), { reuse: opts.reuse })
+}

@@ -175,8 +175,13 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     return groups.map((g, i) => ({ name: String(values[i]), rows: g.rows }))
   }
 
-  const send = (reply: FastifyReply, type: string, body: string) =>
-    reply.header('content-type', type).send(body)
+  // bytes as a Buffer: Fastify would serialise any other object as JSON
+  const send = (reply: FastifyReply, type: string, body: string | Uint8Array) =>
+    reply
+      .header('content-type', type)
+      .send(
+        typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.length),
+      )
   const json = (value: unknown): Answer => ({
     type: 'application/json; charset=utf-8',
     body: JSON.stringify(value),

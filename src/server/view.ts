@@ -2,7 +2,7 @@
 // groups go through the privacy guard, genotypes and carriers are shown for public samples only
 // (the others are counted), and a query stops at the genotype cap with its output marked
 // truncated (BGT's `*` line in text, `truncated: true` in JSON).
-import { formatValue, infoHeader, infoOf, recordLine } from '../query/viewText.js'
+import { formatValue, infoHeader, infoOf, recordLine, vcfRecordOf } from '../query/viewText.js'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { mergeRegions, parseRegionList } from '../core/region.js'
@@ -15,7 +15,9 @@ import {
   parseAlleleName,
   prepareQuery,
 } from '../query/view.js'
+import type { VcfRecord } from '../variants/vcf.js'
 import { vcfHeader } from '../variants/vcf.js'
+import { vcfBytes } from '../variants/vcfBytes.js'
 import type { GuardedGroup } from './privacy.js'
 import type { ServedStore } from './stores.js'
 
@@ -39,7 +41,8 @@ export interface ViewOptions extends AbortOptions {
 
 export interface ViewAnswer {
   type: string
-  body: string
+  /** text (JSON), or the bytes of VCF and TSV */
+  body: string | Uint8Array
 }
 
 /** A flag given as `&S`, `&S=1` or `&S=true` (BGT tests presence); `S=0`/`S=false` is off. */
@@ -184,8 +187,11 @@ export async function runView(
     return { type: 'application/json; charset=utf-8', body: JSON.stringify(body) }
   }
 
-  const lines: string[] = []
-  if (format === 'vcf' && !carriersOut && !haplotypesOut) {
+  // text lines, and records with genotypes as the byte writer takes them (a wide region's VCF
+  // at 20,000 samples is tens of megabytes: no string per genotype)
+  const lines: (string | VcfRecord[])[] = []
+  const vcfOut = format === 'vcf' && !carriersOut && !haplotypesOut
+  if (vcfOut) {
     const manifest = await served.store.manifest(opts)
     const header = vcfHeader(
       manifest.contigs,
@@ -203,16 +209,19 @@ export async function runView(
     )
     lines.push(...(genotypes ? header : header.map((l) => l.replace(/\tFORMAT$/, ''))))
   }
-  for (const r of records) {
-    if (columns) lines.push(columns.map((c) => formatValue(c.value(r))).join('\t'))
-    else if (format === 'vcf' && !carriersOut && !haplotypesOut) {
-      const picked = genotypes ? publicColumns(r, shown) : r
-      lines.push(recordLine(picked, info ? infoOf(r, nGroups) : undefined, genotypes))
-    } else if (format === 'tsv' && !carriersOut && !haplotypesOut)
-      lines.push(
+  const infoText = (r: QueryRecord) => (info ? infoOf(r, nGroups) : undefined)
+  if (columns)
+    lines.push(...records.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')))
+  else if (vcfOut && genotypes) {
+    const all = shown.length === prepared.samples.length
+    lines.push(records.map((r) => vcfRecordOf(all ? r : publicColumns(r, shown), infoText(r))))
+  } else if (vcfOut) lines.push(...records.map((r) => recordLine(r, infoText(r), false)))
+  else if (format === 'tsv' && !carriersOut && !haplotypesOut)
+    lines.push(
+      ...records.map((r) =>
         [r.chrom, r.pos, r.id, r.ref, r.alt, ...r.counts.flatMap((c) => [c.an, c.ac])].join('\t'),
-      )
-  }
+      ),
+    )
   if (haplotypes) {
     lines.push(`NA\t${counter!.seen.length}`)
     for (const a of counter!.seen) lines.push(`AA\t${formatAlleleName(a)}`)
@@ -224,11 +233,22 @@ export async function runView(
     if (hiddenCarriers) lines.push(`SH\t${hiddenCarriers}`)
   }
   if (truncated) lines.push('*')
-  const type =
-    format === 'vcf' && !carriersOut && !haplotypesOut
-      ? 'text/x-vcf; charset=utf-8'
-      : 'text/tab-separated-values; charset=utf-8'
-  return { type, body: lines.length ? lines.join('\n') + '\n' : '' }
+  const type = vcfOut ? 'text/x-vcf; charset=utf-8' : 'text/tab-separated-values; charset=utf-8'
+  const chunks: Uint8Array[] = []
+  for await (const chunk of vcfBytes(lines)) chunks.push(chunk)
+  return { type, body: concatBytes(chunks) }
+}
+
+/** The chunks as one array (the one chunk itself when there is one). */
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
 }
 
 /** A record with the genotypes of the shown samples only. */

@@ -38,6 +38,8 @@ export interface VcfRecord {
   id?: string | undefined
   ref: string
   alt: string
+  /** the INFO column (`.` when absent) */
+  info?: string | undefined
   gt: Uint8Array
   /** Per sample: 1 when its genotype is phased (written with `|`). */
   phased: Uint8Array

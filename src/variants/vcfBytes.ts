@@ -4,9 +4,14 @@
 // the way to stdout. Browser-safe.
 import type { VcfRecord } from './vcf.js'
 
-const ALLELE = [0x30, 0x31, 0x2e] // '0' '1' '.'
+/**
+ * The codes of a haplotype: 0 REF, 1 ALT, 2 no-call (GT_NOCALL), and 0xff, a no-call as the query
+ * engine's alleles (-1, an Int8Array over the same bytes) write it: either reads as `.`.
+ */
+const CODES = [0, 1, 2, 0xff]
+const ALLELE = [0x30, 0x31, 0x2e, 0x2e] // '0' '1' '.' '.'
 /** Codes of a sample read as one 16-bit number (either byte order): below PAIRS. */
-const PAIRS = 0x303
+const PAIRS = 0x10000
 /** A sample's column `\t0|1` as one 32-bit word by its pair (+ PAIRS: unphased, `/`). */
 const COLUMN = new Uint32Array(2 * PAIRS)
 {
@@ -14,19 +19,19 @@ const COLUMN = new Uint32Array(2 * PAIRS)
   const pair = new Uint16Array(1)
   const word = new Uint32Array(1)
   for (const unphased of [0, 1])
-    for (let a = 0; a < 3; a++)
-      for (let b = 0; b < 3; b++) {
-        new Uint8Array(pair.buffer).set([a, b])
+    for (let a = 0; a < CODES.length; a++)
+      for (let b = 0; b < CODES.length; b++) {
+        new Uint8Array(pair.buffer).set([CODES[a]!, CODES[b]!])
         new Uint8Array(word.buffer).set([0x09, ALLELE[a]!, unphased ? 0x2f : 0x7c, ALLELE[b]!])
         COLUMN[unphased * PAIRS + pair[0]!] = word[0]!
       }
 }
 
 /** Per sample, PAIRS when unphased (kept for the last `phased` asked). */
-let offsets: { phased: Uint8Array; offset: Uint16Array } | undefined
-function offsetsOf(phased: Uint8Array): Uint16Array {
+let offsets: { phased: Uint8Array; offset: Uint32Array } | undefined
+function offsetsOf(phased: Uint8Array): Uint32Array {
   if (offsets?.phased !== phased)
-    offsets = { phased, offset: Uint16Array.from(phased, (p) => (p ? 0 : PAIRS)) }
+    offsets = { phased, offset: Uint32Array.from(phased, (p) => (p ? 0 : PAIRS)) }
   return offsets.offset
 }
 
@@ -36,14 +41,15 @@ let columns = new Uint32Array(0)
 /** Bytes a record's line needs at most (its newline included). */
 export function recordBytes(r: VcfRecord): number {
   // the text columns in UTF-16 units: at most 3 bytes each in UTF-8
-  const text = r.chrom.length + (r.id?.length ?? 1) + r.ref.length + r.alt.length
+  const text =
+    r.chrom.length + (r.id?.length ?? 1) + r.ref.length + r.alt.length + (r.info?.length ?? 1)
   return 3 * text + 32 + 4 * r.phased.length + 1
 }
 
 const encoder = new TextEncoder()
 
 /** Each sample's column word from its pair of codes (a plain loop over locals the JIT keeps). */
-function fillColumns(pairs: Uint16Array, offset: Uint16Array, out: Uint32Array, n: number): void {
+function fillColumns(pairs: Uint16Array, offset: Uint32Array, out: Uint32Array, n: number): void {
   for (let i = 0; i < n; i++) out[i] = COLUMN[pairs[i]! + offset[i]!]!
 }
 
@@ -52,7 +58,7 @@ function fillColumns(pairs: Uint16Array, offset: Uint16Array, out: Uint32Array, 
  * `recordBytes(r)`; returns where the line ends.
  */
 export function writeRecord(r: VcfRecord, out: Uint8Array, at: number): number {
-  const head = `${r.chrom}\t${r.pos + 1}\t${r.id ?? '.'}\t${r.ref}\t${r.alt}\t.\t.\t.\tGT`
+  const head = `${r.chrom}\t${r.pos + 1}\t${r.id ?? '.'}\t${r.ref}\t${r.alt}\t.\t.\t${r.info ?? '.'}\tGT`
   at += encoder.encodeInto(head, out.subarray(at)).written
   const { gt, phased } = r
   const n = phased.length
@@ -97,7 +103,7 @@ const CHUNK = 1 << 20
  * chunk).
  */
 export async function* vcfBytes(
-  lines: AsyncIterable<string | readonly VcfRecord[]>,
+  lines: AsyncIterable<string | readonly VcfRecord[]> | Iterable<string | readonly VcfRecord[]>,
   opts: { reuse?: boolean | undefined } = {},
 ): AsyncGenerator<Uint8Array> {
   let buf = new Uint8Array(CHUNK)
