@@ -12,7 +12,7 @@
 // in the same run: a C tool's whole process can take less than Node takes to start.
 //
 //   npx tsx benchmarks/query.bench.ts [N...]        (prints the RESULTS.md section)
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -168,6 +168,8 @@ interface Query {
   ours: string[]
   /** ours[0] through the API, in-process */
   driver: DriverQuery
+  /** ours[0] asked of `lightning-tiles serve` on the store: the path and query of its URL */
+  served: string
   bcftools: string
   bgt: string
 }
@@ -184,8 +186,9 @@ function queries(x: Inputs, bgt: string): Query[] {
     {
       id: 'a',
       what: '10 samples, whole 3 Mb, VCF',
-      ours: [`${LT} vcf ${x.store} -s ${x.ten.join(',')}`],
+      ours: [`${LT} view ${x.store} -s ,${x.ten.join(',')}`],
       driver: { id: 'a', samples: x.ten },
+      served: `/?s=,${x.ten.join(',')}`,
       bcftools: `bcftools view -s ${x.ten.join(',')} ${x.bcf}`,
       bgt: `${bgt} view -s ,${x.ten.join(',')} ${x.bgt}`,
     },
@@ -194,6 +197,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       what: 'all samples, 100 kb, VCF',
       ours: [`${LT} vcf ${x.store} -r ${REGION}`],
       driver: { id: 'b', region: REGION },
+      served: `/?r=${REGION}`,
       bcftools: `bcftools view -r ${REGION} ${x.bcf}`,
       bgt: `${bgt} view -r ${REGION} ${x.bgt}`,
     },
@@ -205,6 +209,7 @@ function queries(x: Inputs, bgt: string): Query[] {
         `${LT} carriers ${x.store} ${x.tile}`,
       ],
       driver: { id: 'c', region: site, allele: `${a.chrom}:${a.pos}:${a.ref}:${a.alt}` },
+      served: `/?r=${site}&a=${a.chrom}:${a.pos}:${a.ref}:${a.alt}&S`,
       bcftools: `bcftools view -r ${a.chrom}:${a.pos} -i 'GT="alt"' ${x.bcf}`,
       bgt: `${bgt} view -r ${site} -a ,${a.chrom}:${a.pos}:1:${a.alt} -S ${x.bgt}`,
     },
@@ -213,6 +218,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       what: `carriers of ${rareName} (1–3 haplotypes)`,
       ours: [`${LT} view ${x.store} -r ${rareSite} -a ${rareName} -S`],
       driver: { id: 'c', region: rareSite, allele: rareName },
+      served: `/?r=${rareSite}&a=${rareName}&S`,
       bcftools: `bcftools view -r ${r.chrom}:${r.pos} -i 'GT="alt"' ${x.bcf}`,
       bgt: `${bgt} view -r ${rareSite} -a ,${r.chrom}:${r.pos}:1:${r.alt} -S ${x.bgt}`,
     },
@@ -221,6 +227,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       what: 'AC/AN of FIN and GBR, whole 3 Mb',
       ours: [`${LT} view ${x.store} -r ${WHOLE} -s ${fin} -s ${gbr} -G -C`],
       driver: { id: 'd', region: WHOLE, groups: ['pop=="FIN"', 'pop=="GBR"'] },
+      served: `/?r=${WHOLE}&s=${encodeURIComponent('pop=="FIN"')}&s=${encodeURIComponent('pop=="GBR"')}&g&C`,
       bcftools: `bcftools +fill-tags ${x.bcf} -- -S ${x.groups} -t AC,AN`,
       bgt: `${bgt} view -r ${WHOLE} -s ${fin} -s ${gbr} -G -C ${x.bgt}`,
     },
@@ -254,6 +261,25 @@ function cliOutput(command: string): Required<QueryOutput> & { carriers: number 
   return { count: count!, bytes: bytes!, infoSum: infoSum!, carriers: carriers! }
 }
 
+/** Fail when the server answered other records (or carriers, or counts) than the CLI wrote. */
+function checkServed(
+  id: string,
+  n: number,
+  served: ReturnType<typeof cliOutput>,
+  cli: ReturnType<typeof cliOutput>,
+) {
+  const pick = (o: ReturnType<typeof cliOutput>) =>
+    id === 'c'
+      ? { carriers: o.carriers }
+      : id === 'd'
+        ? { count: o.count, infoSum: o.infoSum }
+        : { count: o.count }
+  if (JSON.stringify(pick(served)) !== JSON.stringify(pick(cli)))
+    throw new Error(
+      `query (${id}) at N = ${n}: served ${JSON.stringify(pick(served))}, CLI ${JSON.stringify(pick(cli))}`,
+    )
+}
+
 /** Fail when the in-process query returned other than the CLI wrote. */
 function checkSame(id: string, n: number, api: QueryOutput, cli: ReturnType<typeof cliOutput>) {
   const expected: QueryOutput =
@@ -270,6 +296,36 @@ function checkSame(id: string, n: number, api: QueryOutput, cli: ReturnType<type
     )
 }
 
+/**
+ * `lightning-tiles serve` on the store, as a browser's or a script's queries meet it: every request
+ * answered anew (no answer cache, no PBWT orders kept between requests, as the first query near a
+ * site), its genotype cap above any of these queries, the store's inflated chunks kept in memory.
+ */
+async function startServer(store: string): Promise<{ url: string; stop: () => void }> {
+  const args = ['serve', store, '--port', '0', '--cache-mb', '0', '--order-cache-mb', '0']
+  args.push('--max-genotypes', String(1e12), '--query-timeout', '600')
+  const server = spawn(process.execPath, [join(ROOT, 'bin/lightning-tiles.js'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = ''
+    server.stderr.on('data', (b: Buffer) => {
+      buffer += b.toString()
+      const m = /"listening":"([^"]+)"/.exec(buffer)
+      if (m) resolve(m[1]!)
+    })
+    server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${buffer}`)))
+  })
+  // the access log is a line per request: drain it
+  server.stderr.removeAllListeners('data')
+  server.stderr.resume()
+  return { url, stop: () => server.kill('SIGTERM') }
+}
+
+/** Records (non-header lines) a peer's command writes. */
+const peerRecords = (command: string) =>
+  Number(sh(`set -o pipefail; ${command} 2>/dev/null | grep -vc '^#' || true`).trim())
+
 export async function run(sizes = SIZES): Promise<string> {
   const b = bgtBinary()
   if (!('path' in b)) throw new Error(`BGT: ${b.skip}`)
@@ -283,12 +339,17 @@ export async function run(sizes = SIZES): Promise<string> {
   for (const n of sizes) {
     process.stderr.write(`query: preparing ${n}...\n`)
     const x = await prepare(n, b.path)
+    const server = await startServer(x.store)
     for (const q of queries(x, b.path)) {
       process.stderr.write(
         `query ${n} (${q.id}): ${[...q.ours, q.bcftools, q.bgt].join(' ; ').slice(0, 240)}\n`,
       )
       // rounds: each command once per round, our in-process driver too, so that every tool meets
       // the same states of a machine whose speed drifts (a shared virtual machine's does, by 2x)
+      const curl = `curl -sf '${server.url}${q.served}'`
+      // the server's first answer to a query warms its JIT: not timed
+      sh(`${curl} > /dev/null`)
+      const servedRuns: Timing[] = []
       const oursRuns: Timing[][] = q.ours.map(() => [])
       const bcftoolsRuns: Timing[] = []
       const bgtRuns: Timing[] = []
@@ -296,14 +357,22 @@ export async function run(sizes = SIZES): Promise<string> {
       for (let round = 0; round < RUNS; round++) {
         q.ours.forEach((cmd, i) => oursRuns[i]!.push(timeOnce(`${cmd} > /dev/null 2>&1`)))
         drivers.push(inProcess(x.store, q.driver))
+        servedRuns.push(timeOnce(`${curl} > /dev/null`))
         bcftoolsRuns.push(timeOnce(`${q.bcftools} > /dev/null 2>&1`))
         bgtRuns.push(timeOnce(`${q.bgt} > /dev/null 2>&1`))
       }
       const ours = oursRuns.map(medians)
       const bcftools = medians(bcftoolsRuns)
       const bgt = medians(bgtRuns)
+      const served = medians(servedRuns)
       const cli = cliOutput(q.ours[0]!)
       for (const d of drivers) checkSame(q.driver.id, n, d.output, cli)
+      checkServed(q.driver.id, n, cliOutput(curl), cli)
+      // (a), (b): what each tool wrote, so that a reader sees the same query answered
+      const records =
+        q.id === 'a' || q.id === 'b'
+          ? `${cli.count.toLocaleString('en')} / ${peerRecords(q.bcftools).toLocaleString('en')} / ${peerRecords(q.bgt).toLocaleString('en')}`
+          : ''
       const api = {
         coldMs: median(drivers.map((d) => d.coldMs)),
         warmMs: drivers.flatMap((d) => d.warmMs),
@@ -315,6 +384,7 @@ export async function run(sizes = SIZES): Promise<string> {
       const both = (m: { wall: number; cpu: number }) => `${secs(m.wall)} / ${secs(m.cpu)}`
       const ratio = (m: { wall: number; cpu: number }) =>
         `${(m.wall / best.wall).toFixed(2)}× / ${(m.cpu / best.cpu).toFixed(2)}×`
+      const overServed = (m: { wall: number }) => `${(m.wall / served.wall).toFixed(2)}×`
       const overWarm = (m: { wall: number }) =>
         `${((m.wall * 1000) / warm).toFixed(2)}× / ${((m.wall * 1000) / uncached).toFixed(2)}×`
       rows.push([
@@ -322,24 +392,31 @@ export async function run(sizes = SIZES): Promise<string> {
         `(${q.id}) ${q.what}`,
         ours.map(both).join('; '),
         `${ms(api.coldMs)} / ${ms(warm)} / ${ms(uncached)}`,
+        ms(served.wall * 1000),
         both(bcftools),
         both(bgt),
         ratio(bcftools),
         ratio(bgt),
         overWarm(bcftools),
         overWarm(bgt),
+        overServed(bcftools),
+        overServed(bgt),
+        records,
         ours.map((m) => m.peakMiB.toFixed(0)).join(' / '),
       ])
       process.stderr.write(`query row: ${rows[rows.length - 1]!.join(' | ')}\n`)
       if (n === sizes[sizes.length - 1])
-        commands.push(`(${q.id}) ${[...q.ours, q.bcftools, q.bgt].join('\n    ')}`)
+        commands.push(
+          `(${q.id}) ${[...q.ours, `curl -sf 'http://127.0.0.1:PORT${q.served}'`, q.bcftools, q.bgt].join('\n    ')}`,
+        )
     }
+    server.stop()
   }
   const load1 = loadavg()[0]!
   return [
     '### Genotype queries: lightning-tiles vs bcftools vs BGT (300 / 5,000 / 20,000 samples)',
     '',
-    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, run in ${RUNS} rounds (each round runs each of our commands, our in-process driver, bcftools and BGT once, in turn, so that all meet the same states of a machine whose speed drifts), medians over the rounds of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios'). (c) is a common biallelic SNP (the first near 1.5 Mb with minor allele frequency ≥ 5 %), (e) a rare one (the first from 2.5 Mb carried by 1 to 3 haplotypes).`,
+    `\`npx tsx benchmarks/query.bench.ts\`. Stores built by the CLI (5,000 and 20,000: copies of ${COHORTS}/storeN), the BCF beside them (300: \`bcftools view -Ob\` of the testdata VCF), BGT imported from the same BCF. Populations round-robin FIN/GBR/IBS by VCF sample order. Every command is one child process (Node start-up included for ours) writing to /dev/null, run in ${RUNS} rounds (each round runs each of our commands, our in-process driver, bcftools and BGT once, in turn, so that all meet the same states of a machine whose speed drifts), medians over the rounds of the wall time and of the CPU time (user + system: what the command itself costs, less disturbed by a loaded machine than the wall time), both by bash's \`time\` (1 ms resolution), and of the peak RSS by GNU time. One-minute load average at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)} (2 cores, shared). A ratio is the peer's time over ours (> 1: we win); (c) gives two of ours: \`view -a … -S\` (the same query as the peers); \`carriers\` of one tile variant of that step (the first is the ratios'). (a) is BGT's query, \`view -s ,A,B,…\`: every site of the cohort with the ten samples' genotypes, as \`bcftools view -s\` and BGT write it (\`lightning-tiles vcf -s\`, which runs before 2026-11-29 timed instead, writes only the sites those samples carry, a third of the lines at 20,000: not the same query); *VCF records* is what each tool wrote for (a) and (b) (BGT holds the sites with an ALT; ours skips what the build skipped, listed in the store's skipped.tsv.gz). (c) is a common biallelic SNP (the first near 1.5 Mb with minor allele frequency ≥ 5 %), (e) a rare one (the first from 2.5 Mb carried by 1 to 3 haplotypes).`,
     '',
     table(
       [
@@ -347,18 +424,22 @@ export async function run(sizes = SIZES): Promise<string> {
         'query',
         'ours (CLI): wall / CPU (s)',
         'ours in-process: cold / warm / warm, no order cache (ms)',
+        'ours served: curl wall (ms)',
         'bcftools: wall / CPU (s)',
         'BGT: wall / CPU (s)',
         'bcftools ÷ ours CLI (wall / CPU)',
         'BGT ÷ ours CLI (wall / CPU)',
         'bcftools ÷ ours warm (order cache / none)',
         'BGT ÷ ours warm (order cache / none)',
+        'bcftools ÷ ours served',
+        'BGT ÷ ours served',
+        'VCF records: ours / bcftools / BGT',
         'our CLI peak RSS (MiB)',
       ],
       rows,
     ),
     '',
-    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`storeToVcfBytes\` for (a) and (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query and round opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up; the median over the rounds); *warm* the median of the ${WARM} after it in every round; *no order cache* the median of ${WARM} more per round on the store opened again with \`orderCacheBytes: 0\` (its inflated chunks stay in memory between runs: for a first query near a site with nothing kept, see "The first query near a site"). A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows from its site; without them every run starts from the nearer of the file's checkpoints (every ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')} rows) before and after the site, as the first query near a site does. A one-site query needs only each tile variant's mark at the site, so when the haplotypes whose tile variant carries another mark than most are few (at most 1 in 64, as for (e)), it traces just those to the nearer checkpoint instead of walking every haplotype; a common allele's carriers (c) are too many, and its first query walks (docs/cohort-matrix.md, "Reading"). With the order cache, the first query near a checkpoint traces and the second walks, keeping orders for the ones after. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column.`,
+    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`prepareQuery\` with the ten names as one group and \`queryToVcfBytes\` for (a), \`storeToVcfBytes\` for (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query and round opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up; the median over the rounds); *warm* the median of the ${WARM} after it in every round; *no order cache* the median of ${WARM} more per round on the store opened again with \`orderCacheBytes: 0\` (its inflated chunks stay in memory between runs: for a first query near a site with nothing kept, see "The first query near a site"). A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows from its site; without them every run starts from the nearer of the file's checkpoints (every ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')} rows) before and after the site, as the first query near a site does. A one-site query needs only each tile variant's mark at the site, so when the haplotypes whose tile variant carries another mark than most are few (at most 1 in 64, as for (e)), it traces just those to the nearer checkpoint instead of walking every haplotype; a common allele's carriers (c) are too many, and its first query walks (docs/cohort-matrix.md, "Reading"). With the order cache, the first query near a checkpoint traces and the second walks, keeping orders for the ones after. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column. **ours served** is the same query asked of \`lightning-tiles serve STORE --cache-mb 0 --order-cache-mb 0 --max-genotypes 1000000000000\` (started once per N; every request answered anew, no PBWT orders kept between requests, the store's inflated chunks kept in memory, as a server keeps them) by \`curl\`, whose whole process is timed as the peers' are, after one untimed request per URL (the server's JIT warm-up): the route of a shell user or a page that queries a store repeatedly. Its answer was checked against the CLI's (records, carriers, the sum of every AN/AC); for (a) its INFO also holds AN/AC (the server writes them for any group).`,
     '',
     `Commands at N = ${sizes[sizes.length - 1]!.toLocaleString('en')} (the others differ only in paths and names):`,
     '',
