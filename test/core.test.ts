@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AbortError, ArgumentError, FormatError } from '../src/core/errors.js'
+import { hasByte } from '../src/core/bytes.js'
 import { Lru } from '../src/core/lru.js'
 import { Lazy, abortable, memo } from '../src/core/shared.js'
 import { formatTileId, parseTileId } from '../src/core/tileId.js'
@@ -117,5 +118,22 @@ describe('shared loads', () => {
     await expect(abortable(Promise.resolve(1), AbortSignal.abort())).rejects.toBeInstanceOf(
       AbortError,
     )
+  })
+})
+
+describe('hasByte', () => {
+  it('agrees with TypedArray.includes at every offset and length, for every byte value', () => {
+    const buf = new Uint8Array(80)
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 37) % 7 === 0 ? 2 : i % 3 === 0 ? 0xff : 1
+    let checked = 0
+    for (let off = 0; off < 8; off++)
+      for (let n = 0; n <= 40; n++) {
+        const v = buf.subarray(off, off + n)
+        for (const value of [0, 1, 2, 0x82, 0xff]) {
+          expect(hasByte(v, value)).toBe(v.includes(value))
+          checked++
+        }
+      }
+    expect(checked).toBe(8 * 41 * 5)
   })
 })

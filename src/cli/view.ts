@@ -94,6 +94,11 @@ async function viewTiles(store: string, o: ViewCliOptions, limit: number, comman
   if (out.length) await flush()
 }
 
+/** Text lines as one item (none for none): the byte writer encodes an item, not a line, at a time. */
+function* joined(lines: readonly string[]): Generator<string> {
+  if (lines.length) yield lines.join('\n')
+}
+
 export function registerView(program: Command): void {
   const cmd = program
     .command('view <store>')
@@ -185,6 +190,8 @@ export function registerView(program: Command): void {
           (!o.dropGenotypes && !o.table && !o.carriers && !o.haplotypes) ||
           alleles !== undefined ||
           o.annotations !== undefined,
+        // counts only for INFO (-C, or several groups) and -t columns (-f counts regardless)
+        counts: o.counts || (o.samples?.length ?? 0) > 1 || o.table !== undefined,
         open: opener(command),
       })
       const nGroups = prepared.groups.length
@@ -214,18 +221,16 @@ export function registerView(program: Command): void {
           const records = batch.slice(0, Math.max(0, limit - n))
           n += records.length
           for (const r of records) counter?.add(r)
-          // text lines joined: one item per batch, not per line
-          if (!records.length) continue
           if (columns)
-            yield records
-              .map((r) => columns.map((c) => formatValue(c.value(r))).join('\t'))
-              .join('\n')
+            yield* joined(
+              records.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')),
+            )
           else if (vcfOut && genotypes)
             yield records.map((r) => vcfRecordOf(r, info ? infoOf(r, nGroups) : undefined))
           else if (vcfOut)
-            yield records
-              .map((r) => recordLine(r, info ? infoOf(r, nGroups) : undefined, false))
-              .join('\n')
+            yield* joined(
+              records.map((r) => recordLine(r, info ? infoOf(r, nGroups) : undefined, false)),
+            )
           if (n >= limit) break
         }
         if (counter && o.haplotypes) {
@@ -235,12 +240,12 @@ export function registerView(program: Command): void {
             : [{ spec: '', samples: Int32Array.from(prepared.samples, (_, i) => i) }]
           const haps = counter.haplotypes(groups)
           yield `NA\t${counter.seen.length}`
-          for (const a of counter.seen) yield `AA\t${formatAlleleName(a)}`
+          yield* joined(counter.seen.map((a) => `AA\t${formatAlleleName(a)}`))
           yield `NH\t${haps.length}\t${groups.length}`
-          for (const h of haps) yield ['HC', h.pattern, ...h.counts].join('\t')
+          yield* joined(haps.map((h) => ['HC', h.pattern, ...h.counts].join('\t')))
         }
         if (counter && o.carriers)
-          for (const s of counter.carriers()) yield `SP\t${prepared.samples[s]}\t1`
+          yield* joined(counter.carriers().map((s) => `SP\t${prepared.samples[s]}\t1`))
       }
 
       const [{ writeVcfFile }, { formatVcfRecord, vcfBytes }] = await Promise.all([

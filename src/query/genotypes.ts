@@ -4,6 +4,7 @@
 // decoded from the cohort matrix for the chosen samples' haplotypes over the region's steps only,
 // with the sites of the rest of the cohort too (where the chosen samples are 0 or no-call).
 // Browser-safe.
+import { hasByte } from '../core/bytes.js'
 import { ArgumentError } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
@@ -71,7 +72,7 @@ export async function* genotypeSiteBatches(
         }
         // the record's codes are its own: read in place, no-calls (2) made -1
         const alleles = new Int8Array(r.gt.buffer, r.gt.byteOffset, r.gt.length)
-        if (r.gt.includes(GT_NOCALL))
+        if (hasByte(r.gt, GT_NOCALL))
           for (let h = 0; h < alleles.length; h++) if (alleles[h] === GT_NOCALL) alleles[h] = -1
         sites.push({
           chrom: r.chrom,

@@ -83,8 +83,9 @@ export function vcfRecordOf(r: QueryRecord, info: string | undefined): VcfRecord
 /**
  * A prepared query's VCF, as `lightning-tiles view` writes it without -G, -t, -S or -H: the
  * header, then each record with the genotypes of the query's samples and, with `counts` (the
- * CLI's -C, which -f implies; two or more groups imply it here too), AN/AC in INFO; as chunks of
- * whole lines (`reuse`: as vcfBytes).
+ * CLI's -C, which -f implies; two or more groups imply it here too), AN/AC in INFO, for which the
+ * query must count (QueryOptions.counts not false); as chunks of whole lines (`reuse`: as
+ * vcfBytes).
  */
 export async function* queryToVcfBytes(
   store: Store,

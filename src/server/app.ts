@@ -6,6 +6,7 @@
 import compress from '@fastify/compress'
 import cors from '@fastify/cors'
 import fastifyStatic from '@fastify/static'
+import { Readable } from 'node:stream'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AbortError, ArgumentError, FormatError, NotFoundError } from '../core/errors.js'
@@ -83,6 +84,10 @@ declare module 'fastify' {
     admitted: boolean
   }
 }
+
+/** Bytes (or UTF-16 units) of an answer's body. */
+const sizeOf = (body: string | readonly Uint8Array[]) =>
+  typeof body === 'string' ? body.length : body.reduce((n, c) => n + c.length, 0)
 
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
   const byName = new Map(opts.stores.map((s) => [s.name, s]))
@@ -175,13 +180,15 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     return groups.map((g, i) => ({ name: String(values[i]), rows: g.rows }))
   }
 
-  // bytes as a Buffer: Fastify would serialise any other object as JSON
-  const send = (reply: FastifyReply, type: string, body: string | Uint8Array) =>
-    reply
-      .header('content-type', type)
-      .send(
-        typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.length),
-      )
+  // bytes as a stream of Buffers (Fastify would serialise any other object as JSON), its length
+  // known, so that the response is not chunked
+  const send = (reply: FastifyReply, type: string, body: string | readonly Uint8Array[]) => {
+    void reply.header('content-type', type)
+    if (typeof body === 'string') return reply.send(body)
+    const buffers = body.map((c) => Buffer.from(c.buffer, c.byteOffset, c.length))
+    if (buffers.length <= 1) return reply.send(buffers[0] ?? Buffer.alloc(0))
+    return reply.header('content-length', sizeOf(body)).send(Readable.from(buffers))
+  }
   const json = (value: unknown): Answer => ({
     type: 'application/json; charset=utf-8',
     body: JSON.stringify(value),
@@ -202,7 +209,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     const a =
       opts.cacheBytes === 0
         ? await abortable(work(), signal)
-        : await memo(answers, req.url, work, { signal, weigh: (x) => x.body.length })
+        : await memo(answers, req.url, work, { signal, weigh: (x) => sizeOf(x.body) })
     return send(reply, a.type, a.body)
   }
 

@@ -41,8 +41,8 @@ export interface ViewOptions extends AbortOptions {
 
 export interface ViewAnswer {
   type: string
-  /** text (JSON), or the bytes of VCF and TSV */
-  body: string | Uint8Array
+  /** text (JSON), or the bytes of VCF and TSV in chunks */
+  body: string | readonly Uint8Array[]
 }
 
 /** A flag given as `&S`, `&S=1` or `&S=true` (BGT tests presence); `S=0`/`S=false` is off. */
@@ -102,6 +102,8 @@ export async function runView(
     throw new ArgumentError(`${carriersOut ? 'S' : 'H'} needs the alleles: a=`)
   const regions = await regionsParam(served, p.r, opts)
   const groups = admitGroups(served, specs)
+  const format = p.format ?? (p.t !== undefined || carriersOut || haplotypesOut ? 'tsv' : 'vcf')
+  const info = flag(p.C) || p.f !== undefined || groups.length > 0
   const { table, guard } = served
   const signal = opts.signal ? { signal: opts.signal } : {}
   const prepared = await prepareQuery(served.store, {
@@ -110,54 +112,76 @@ export async function runView(
     groups: groups.map((g) => `,${Array.from(g.rows, (r) => table.names[r]).join(',')}`),
     filter: p.f === undefined ? undefined : bgtOperators(p.f),
     alleles,
+    // counts for INFO, -t columns, JSON and the TSV of counts; not for genotypes or carriers alone
+    counts:
+      info ||
+      p.t !== undefined ||
+      format === 'json' ||
+      (format === 'tsv' && !carriersOut && !haplotypesOut),
     ...signal,
   })
   const nGroups = prepared.groups.length
   const columns = p.t?.split(',').map((c) => compileColumn(bgtOperators(c.trim()), nGroups))
-  // samples of the query that may be shown (their column in the query's sample order)
+  // samples of the query that may be shown (their column in the query's sample order): all of
+  // them in a store without private samples, looked up by name otherwise
+  const isPublic = (name: string) => guard.privateCount === 0 || guard.isPublic(table.indexOf(name))
   const shown: number[] = []
   prepared.samples.forEach((name, i) => {
-    if (guard.isPublic(table.indexOf(name))) shown.push(i)
+    if (isPublic(name)) shown.push(i)
   })
   const hidden = prepared.samples.length - shown.length
-  const format = p.format ?? (columns || carriersOut || haplotypesOut ? 'tsv' : 'vcf')
   const genotypes = !flag(p.g) && !columns && shown.length > 0
-  const info = flag(p.C) || p.f !== undefined || nGroups > 0
   const limit = p.n ?? Infinity
   const counter = alleles ? new AlleleSetCounter(prepared.samples.length) : undefined
 
-  const records: QueryRecord[] = []
+  // the records in batches, up to the limits; -S and -H counted as they pass
   let truncated = false
   let read = 0
-  for await (const r of prepared.records()) {
-    checkAbort(opts.signal)
-    read += prepared.samples.length
-    if (records.length >= limit || read > opts.maxGenotypes) {
-      truncated = true
-      break
+  let kept = 0
+  async function* chosen(): AsyncGenerator<QueryRecord[]> {
+    for await (const batch of prepared.batches()) {
+      checkAbort(opts.signal)
+      const out: QueryRecord[] = []
+      for (const r of batch) {
+        read += prepared.samples.length
+        if (kept >= limit || read > opts.maxGenotypes) {
+          truncated = true
+          if (out.length) yield out
+          return
+        }
+        counter?.add(r)
+        kept++
+        out.push(r)
+      }
+      yield out
     }
-    counter?.add(r)
-    records.push(r)
   }
-  const groupNames = groups.map((g) => g.spec)
-  const haplotypes =
-    counter && haplotypesOut
-      ? counter.haplotypes(
-          nGroups
-            ? prepared.groups
-            : [{ spec: '', samples: Int32Array.from(prepared.samples, (_, i) => i) }],
-        )
-      : undefined
-  const carrierRows = counter && carriersOut ? counter.carriers() : undefined
-  const namedCarriers = carrierRows
-    ?.filter((i) => guard.isPublic(table.indexOf(prepared.samples[i]!)))
-    .map((i) => prepared.samples[i]!)
-  const hiddenCarriers = carrierRows ? carrierRows.length - namedCarriers!.length : 0
+  /** -H and -S, once every record has passed */
+  const alleleSets = () => {
+    const haplotypes =
+      counter && haplotypesOut
+        ? counter.haplotypes(
+            nGroups
+              ? prepared.groups
+              : [{ spec: '', samples: Int32Array.from(prepared.samples, (_, i) => i) }],
+          )
+        : undefined
+    const carrierRows = counter && carriersOut ? counter.carriers() : undefined
+    const named = carrierRows?.filter((i) => isPublic(prepared.samples[i]!))
+    const carriers = carrierRows && {
+      named: named!.map((i) => prepared.samples[i]!),
+      hidden: carrierRows.length - named!.length,
+    }
+    return { haplotypes, carriers }
+  }
 
   if (format === 'json') {
+    const records: QueryRecord[] = []
+    for await (const batch of chosen()) for (const r of batch) records.push(r)
+    const { haplotypes, carriers } = alleleSets()
     const body = {
       store: served.name,
-      groups: groupNames.map((spec, k) => ({ spec, samples: prepared.groups[k]!.samples.length })),
+      groups: groups.map((g, k) => ({ spec: g.spec, samples: prepared.groups[k]!.samples.length })),
       samples: prepared.samples.length,
       shownSamples: genotypes ? shown.map((i) => prepared.samples[i]) : [],
       hiddenSamples: hidden,
@@ -181,74 +205,76 @@ export async function runView(
           : {}),
       })),
       ...(haplotypes ? { alleles: counter!.seen.map(formatAlleleName), haplotypes } : {}),
-      ...(carrierRows ? { carriers: { named: namedCarriers, hidden: hiddenCarriers } } : {}),
+      ...(carriers ? { carriers } : {}),
       truncated,
     }
     return { type: 'application/json; charset=utf-8', body: JSON.stringify(body) }
   }
 
-  // text lines, and records with genotypes as the byte writer takes them (a wide region's VCF
-  // at 20,000 samples is tens of megabytes: no string per genotype)
-  const lines: (string | VcfRecord[])[] = []
   const vcfOut = format === 'vcf' && !carriersOut && !haplotypesOut
-  if (vcfOut) {
-    const manifest = await served.store.manifest(opts)
-    const header = vcfHeader(
-      manifest.contigs,
-      genotypes ? shown.map((i) => ({ name: prepared.samples[i]!, phased: true })) : [],
-      {
-        extra: [
-          ...(info ? infoHeader(nGroups) : []),
-          ...(hidden
-            ? [
-                `##hiddenSamples=${hidden} samples with a minimal group size above 1 are counted in AC/AN, not shown`,
-              ]
-            : []),
-        ],
-      },
-    )
-    lines.push(...(genotypes ? header : header.map((l) => l.replace(/\tFORMAT$/, ''))))
-  }
   const infoText = (r: QueryRecord) => (info ? infoOf(r, nGroups) : undefined)
-  if (columns)
-    lines.push(...records.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')))
-  else if (vcfOut && genotypes) {
-    const all = shown.length === prepared.samples.length
-    lines.push(records.map((r) => vcfRecordOf(all ? r : publicColumns(r, shown), infoText(r))))
-  } else if (vcfOut) lines.push(...records.map((r) => recordLine(r, infoText(r), false)))
-  else if (format === 'tsv' && !carriersOut && !haplotypesOut)
-    lines.push(
-      ...records.map((r) =>
-        [r.chrom, r.pos, r.id, r.ref, r.alt, ...r.counts.flatMap((c) => [c.an, c.ac])].join('\t'),
-      ),
-    )
-  if (haplotypes) {
-    lines.push(`NA\t${counter!.seen.length}`)
-    for (const a of counter!.seen) lines.push(`AA\t${formatAlleleName(a)}`)
-    lines.push(`NH\t${haplotypes.length}\t${Math.max(1, nGroups)}`)
-    for (const h of haplotypes) lines.push(['HC', h.pattern, ...h.counts].join('\t'))
+  const all = shown.length === prepared.samples.length
+  // text lines (one string per batch: the byte writer encodes a string, not a line, at a time),
+  // and records with genotypes as the byte writer takes them (no string per genotype); each batch
+  // is written as it comes (tens of thousands of records kept to the end would outlive the young
+  // generation and cost the collector more than the query)
+  async function* items(): AsyncGenerator<string | VcfRecord[]> {
+    if (vcfOut) {
+      const manifest = await served.store.manifest(opts)
+      const header = vcfHeader(
+        manifest.contigs,
+        genotypes ? shown.map((i) => ({ name: prepared.samples[i]!, phased: true })) : [],
+        {
+          extra: [
+            ...(info ? infoHeader(nGroups) : []),
+            ...(hidden
+              ? [
+                  `##hiddenSamples=${hidden} samples with a minimal group size above 1 are counted in AC/AN, not shown`,
+                ]
+              : []),
+          ],
+        },
+      )
+      yield* genotypes ? header : header.map((l) => l.replace(/\tFORMAT$/, ''))
+    }
+    for await (const batch of chosen()) {
+      if (columns)
+        yield* joined(batch.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')))
+      else if (vcfOut && genotypes)
+        yield batch.map((r) => vcfRecordOf(all ? r : publicColumns(r, shown), infoText(r)))
+      else if (vcfOut) yield* joined(batch.map((r) => recordLine(r, infoText(r), false)))
+      else if (format === 'tsv' && !carriersOut && !haplotypesOut)
+        yield* joined(
+          batch.map((r) =>
+            [r.chrom, r.pos, r.id, r.ref, r.alt, ...r.counts.flatMap((c) => [c.an, c.ac])].join(
+              '\t',
+            ),
+          ),
+        )
+    }
+    const { haplotypes, carriers } = alleleSets()
+    if (haplotypes) {
+      yield `NA\t${counter!.seen.length}`
+      yield* joined(counter!.seen.map((a) => `AA\t${formatAlleleName(a)}`))
+      yield `NH\t${haplotypes.length}\t${Math.max(1, nGroups)}`
+      yield* joined(haplotypes.map((h) => ['HC', h.pattern, ...h.counts].join('\t')))
+    }
+    if (carriers) {
+      yield* joined(carriers.named.map((name) => `SP\t${name}\t1`))
+      if (carriers.hidden) yield `SH\t${carriers.hidden}`
+    }
+    if (truncated) yield '*'
   }
-  if (carrierRows) {
-    for (const name of namedCarriers!) lines.push(`SP\t${name}\t1`)
-    if (hiddenCarriers) lines.push(`SH\t${hiddenCarriers}`)
-  }
-  if (truncated) lines.push('*')
   const type = vcfOut ? 'text/x-vcf; charset=utf-8' : 'text/tab-separated-values; charset=utf-8'
+  // the chunks as they are: a wide region's VCF is tens of megabytes, not copied into one array
   const chunks: Uint8Array[] = []
-  for await (const chunk of vcfBytes(lines)) chunks.push(chunk)
-  return { type, body: concatBytes(chunks) }
+  for await (const chunk of vcfBytes(items())) chunks.push(chunk)
+  return { type, body: chunks }
 }
 
-/** The chunks as one array (the one chunk itself when there is one). */
-function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+/** Text lines as one item (none for none). */
+function* joined(lines: readonly string[]): Generator<string> {
+  if (lines.length) yield lines.join('\n')
 }
 
 /** A record with the genotypes of the shown samples only. */
