@@ -77,7 +77,11 @@ async function query(store: Lt.Store, q: DriverQuery, cold: boolean): Promise<Qu
   }
   switch (q.id) {
     case 'a': {
-      const prepared = await lt.prepareQuery(store, { groups: [`,${q.samples.join(',')}`] })
+      // as the CLI's view: one group, so no INFO and nothing counted
+      const prepared = await lt.prepareQuery(store, {
+        groups: [`,${q.samples.join(',')}`],
+        counts: false,
+      })
       return vcfOutput(lt.queryToVcfBytes(store, prepared, { reuse: true }), cold)
     }
     case 'b':

@@ -237,7 +237,8 @@ function countAll(alleles: Int8Array): GroupCount {
     missing += a >>> 31
     ac += (a + 1) >> 1
   }
-  const head = Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
+  // a few samples' alleles: a view of words would cost more than it saves
+  const head = n < 64 ? n : Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
   for (let h = 0; h < head; h++) one(alleles[h]!)
   const words = wordsOf(alleles, head)
   for (let i = 0; i < words.length;) {
