@@ -112,6 +112,10 @@ export async function runView(
     groups: groups.map((g) => `,${Array.from(g.rows, (r) => table.names[r]).join(',')}`),
     filter: p.f === undefined ? undefined : bgtOperators(p.f),
     alleles,
+    // genotypes only for sample columns out, or for S/H (else counted per tile variant, as the
+    // CLI's view -G counts)
+    genotypes:
+      (!flag(p.g) && p.t === undefined && !carriersOut && !haplotypesOut) || alleles !== undefined,
     // counts for INFO, -t columns, JSON and the TSV of counts; not for genotypes or carriers alone
     counts:
       info ||
