@@ -1,7 +1,9 @@
 // Shared helpers for benchmarks: timing, peak memory of child processes, machine description.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { cpus, totalmem } from 'node:os'
 import { indexAlleles } from '../src/alleles/writer.js'
 import type { StoreManifest } from '../src/store/manifest.js'
@@ -72,4 +74,32 @@ export async function withAlleleIndex(store: string): Promise<void> {
   if (m.alleles?.libraryVersion === m.libraryVersion) return
   process.stderr.write(`indexing the alleles of ${store} (kept from before the allele index)...\n`)
   await indexAlleles(store)
+}
+
+/**
+ * `lightning-tiles serve ARGS --port 0` started from this checkout: its URL once it listens, its
+ * access log (a line per request on stderr) drained. The caller stops it (`server.kill()`).
+ */
+export async function startServe(args: string[]): Promise<{ url: string; server: ChildProcess }> {
+  const bin = fileURLToPath(new URL('../bin/lightning-tiles.js', import.meta.url))
+  const server = spawn(process.execPath, [bin, 'serve', ...args, '--port', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let buffer = ''
+      server.stderr.on('data', (b: Buffer) => {
+        buffer += b.toString()
+        const m = /"listening":"([^"]+)"/.exec(buffer)
+        if (m) resolve(m[1]!)
+      })
+      server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${buffer}`)))
+    })
+    server.stderr.removeAllListeners('data')
+    server.stderr.resume()
+    return { url, server }
+  } catch (err) {
+    server.kill('SIGTERM')
+    throw err
+  }
 }

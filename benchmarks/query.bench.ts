@@ -12,7 +12,7 @@
 // in the same run: a C tool's whole process can take less than Node takes to start.
 //
 //   npx tsx benchmarks/query.bench.ts [N...]        (prints the RESULTS.md section)
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DEFAULT_CHECKPOINT_ROWS } from '../src/matrix/writer.js'
 import { storeFiles } from '../src/store/layout.js'
 import { bgtBinary } from '../test/bgt.js'
-import { median, table, withAlleleIndex } from './lib.js'
+import { median, startServe, table, withAlleleIndex } from './lib.js'
 import type { DriverInput, DriverQuery, DriverResult, QueryOutput } from './query.driver.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -302,23 +302,9 @@ function checkSame(id: string, n: number, api: QueryOutput, cli: ReturnType<type
  * site), its genotype cap above any of these queries, the store's inflated chunks kept in memory.
  */
 async function startServer(store: string): Promise<{ url: string; stop: () => void }> {
-  const args = ['serve', store, '--port', '0', '--cache-mb', '0', '--order-cache-mb', '0']
+  const args = [store, '--cache-mb', '0', '--order-cache-mb', '0']
   args.push('--max-genotypes', String(1e12), '--query-timeout', '600')
-  const server = spawn(process.execPath, [join(ROOT, 'bin/lightning-tiles.js'), ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = ''
-    server.stderr.on('data', (b: Buffer) => {
-      buffer += b.toString()
-      const m = /"listening":"([^"]+)"/.exec(buffer)
-      if (m) resolve(m[1]!)
-    })
-    server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${buffer}`)))
-  })
-  // the access log is a line per request: drain it
-  server.stderr.removeAllListeners('data')
-  server.stderr.resume()
+  const { url, server } = await startServe(args)
   return { url, stop: () => server.kill('SIGTERM') }
 }
 

@@ -5,15 +5,14 @@
 // its process). Beside it, BGT's published per-query times (its README). Standalone:
 // npx tsx benchmarks/serve.bench.ts [STORE] (default /work/cohorts/store20000, else
 // .tmp/store20000); needs `npm run build` (it runs bin/).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { median, table } from './lib.js'
+import { median, startServe, table } from './lib.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BIN = join(ROOT, 'bin/lightning-tiles.js')
 const AUTOCANNON = join(ROOT, 'node_modules/.bin/autocannon')
 const PATH = '/freq?r=20:1000001-1010000'
 const CONNECTIONS = 32
@@ -55,22 +54,10 @@ function peakRss(pid: number): number {
 /** One server process, one autocannon run against it. */
 async function measure(store: string, cacheMb: number): Promise<Row> {
   // as many requests at once as connections, so that none is answered 503
-  const args = ['serve', store, '--port', '0', '--max-concurrent', String(CONNECTIONS)]
+  const args = [store, '--max-concurrent', String(CONNECTIONS)]
   args.push('--cache-mb', String(cacheMb), '--query-timeout', '300')
-  const server = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const { url, server } = await startServe(args)
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buffer = ''
-      server.stderr.on('data', (b: Buffer) => {
-        buffer += b.toString()
-        const m = /"listening":"([^"]+)"/.exec(buffer)
-        if (m) resolve(m[1]!)
-      })
-      server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${buffer}`)))
-    })
-    // the access log is one line per request: drain it
-    server.stderr.removeAllListeners('data')
-    server.stderr.resume()
     const first = performance.now()
     const answer = (await (await fetch(url + PATH)).json()) as { sites: unknown[] }
     const cold = performance.now() - first
