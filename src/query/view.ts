@@ -104,7 +104,10 @@ export interface GroupCount {
 }
 
 export interface QueryRecord extends GenotypeSite {
-  /** [0]: every sample of the query; [k]: group k (1-based, in the order given) */
+  /**
+   * [0]: every sample of the query; [k]: group k (1-based, in the order given); empty when the
+   * query was prepared with `counts: false`
+   */
   counts: GroupCount[]
   /** with `alleles` or `annotations`: the chosen allele this site carries (its ALT, or its REF) */
   allele?: AlleleName
