@@ -3,7 +3,14 @@
 // all chosen alleles (-S) and haplotype counts over them per group (-H); VCF or a TSV table out.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import { formatValue, infoHeader, infoOf, recordLine, vcfRecordOf } from '../query/viewText.js'
+import {
+  formatValue,
+  infoHeader,
+  infoOf,
+  joined,
+  recordLine,
+  vcfRecordOf,
+} from '../query/viewText.js'
 import type { VcfRecord } from '../variants/vcf.js'
 import { checkOutputFile } from '../core/nodeOutput.js'
 import { addRegionOptions, cliStore, opener, outputPath, regionsOf, write } from './io.js'
@@ -92,11 +99,6 @@ async function viewTiles(store: string, o: ViewCliOptions, limit: number, comman
     if (out.length >= 1024) await flush()
   }
   if (out.length) await flush()
-}
-
-/** Text lines as one item (none for none): the byte writer encodes an item, not a line, at a time. */
-function* joined(lines: readonly string[]): Generator<string> {
-  if (lines.length) yield lines.join('\n')
 }
 
 export function registerView(program: Command): void {

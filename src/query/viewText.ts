@@ -78,7 +78,10 @@ export function vcfRecordOf(r: QueryRecord, info: string | undefined): VcfRecord
   }
 }
 
-/** A sample's two tile variants at a step (hex, as in tile IDs; `-` inside a spanning tile). */
+/** Text lines as one item (none for none): the byte writer encodes an item, not a line, at a time. */
+export function* joined(lines: readonly string[]): Generator<string> {
+  if (lines.length) yield lines.join('\n')
+}
 
 /**
  * A prepared query's VCF, as `lightning-tiles view` writes it without -G, -t, -S or -H: the

@@ -2,7 +2,14 @@
 // groups go through the privacy guard, genotypes and carriers are shown for public samples only
 // (the others are counted), and a query stops at the genotype cap with its output marked
 // truncated (BGT's `*` line in text, `truncated: true` in JSON).
-import { formatValue, infoHeader, infoOf, recordLine, vcfRecordOf } from '../query/viewText.js'
+import {
+  formatValue,
+  infoHeader,
+  infoOf,
+  joined,
+  recordLine,
+  vcfRecordOf,
+} from '../query/viewText.js'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { mergeRegions, parseRegionList } from '../core/region.js'
@@ -274,11 +281,6 @@ export async function runView(
   const chunks: Uint8Array[] = []
   for await (const chunk of vcfBytes(items())) chunks.push(chunk)
   return { type, body: chunks }
-}
-
-/** Text lines as one item (none for none). */
-function* joined(lines: readonly string[]): Generator<string> {
-  if (lines.length) yield lines.join('\n')
 }
 
 /** A record with the genotypes of the shown samples only. */
