@@ -8,7 +8,9 @@ import { alignTile, altToRef } from '../src/variants/align.js'
 import type { Edit } from '../src/variants/align.js'
 import { canonicalVariants, normalizeEdit, variantKey } from '../src/variants/normalize.js'
 import type { RefAccessor, Variant } from '../src/variants/normalize.js'
-import { normalizeVcfRecords, tilesToVcf } from '../src/variants/vcf.js'
+import { normalizeVcfRecords, tilesToVcf, vcfHeader } from '../src/variants/vcf.js'
+import { vcfBytes } from '../src/variants/vcfBytes.js'
+import type { RecordToWrite } from '../src/variants/vcfBytes.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../src/variants/vcf.js'
 import { compareCanonical } from '../src/variants/compare.js'
 import { applySkipList, consensusSpell, parseSkipList } from '../src/variants/consensus.js'
@@ -661,5 +663,68 @@ describe.skipIf(!hasShared || !hasTool('bcftools'))('tiles → VCF on 1000 Genom
           carried.add(variantKey(v))
     expect(res.sites + res.excluded).toBe(carried.size)
     expect(res.nonRef).toBeGreaterThan(100)
+  })
+})
+
+describe.skipIf(!hasTool('bcftools'))('VCF records as bytes, read by bcftools', () => {
+  // a few samples are written a byte at a time, many as words: both layouts, both kinds of codes
+  // (a VcfRecord's 0/1/2, the query engine's 0/1/-1), phased and not, a non-ASCII ID
+  it.each([3, 63, 64, 150])('%i samples', async (n) => {
+    let seed = n
+    const random = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 8) % k
+    const names = Array.from({ length: n }, (_, i) => `S${i}`)
+    const oddOffset = (a: Int8Array) => {
+      const out = new Int8Array(a.length + 1).subarray(1)
+      out.set(a)
+      return out
+    }
+    const phased = Uint8Array.from(names, (_, i) => (i % 7 === 3 ? 0 : 1))
+    const codes: Uint8Array[] = []
+    const records: RecordToWrite[] = []
+    for (let k = 0; k < 40; k++) {
+      const gt = Uint8Array.from({ length: 2 * n }, () => [0, 0, 0, 1, 2][random(5)]!)
+      codes.push(gt)
+      records.push({
+        chrom: 'chr20',
+        pos: 999 * k + random(2 ** 28),
+        id: k === 5 ? 'rs\u00e9\u4e2d1' : k % 3 ? `rs${k}` : undefined,
+        ref: 'ACGT'.slice(0, 1 + (k % 4)),
+        alt: k % 2 ? 'T' : 'G',
+        info: k % 4 ? `AN=${2 * n};AC=${k}` : undefined,
+        // the odd record as the query engine's alleles: no-call -1, at an odd byte offset
+        gt: k % 2 ? oddOffset(Int8Array.from(gt, (c) => (c === 2 ? -1 : c))) : gt,
+        phased,
+      })
+    }
+    records.sort((a, b) => a.pos - b.pos)
+    const file = join(tmp, `bytes${n}.vcf`)
+    const header = vcfHeader(
+      [{ name: 'chr20', length: 2 ** 29 }],
+      names.map((name) => ({ name, phased: true })),
+      {
+        extra: ['AN', 'AC'].map(
+          (id) => `##INFO=<ID=${id},Number=1,Type=Integer,Description="${id}">`,
+        ),
+      },
+    )
+    const chunks: Uint8Array[] = []
+    for await (const c of vcfBytes([...header, records.slice(0, 20), records.slice(20)]))
+      chunks.push(c.slice())
+    writeFileSync(file, Buffer.concat(chunks))
+    const got = execFileSync(
+      'bcftools',
+      ['query', '-f', '%CHROM\t%POS\t%ID\t%REF\t%ALT\t%QUAL\t%INFO/AN[\t%GT]\n', file],
+      { encoding: 'utf8' },
+    )
+    const allele = (c: number) => (c === 0 ? '0' : c === 1 ? '1' : '.')
+    const expected = records.map((r) => {
+      const gt = r.gt instanceof Int8Array ? Uint8Array.from(r.gt, (c) => (c < 0 ? 2 : c)) : r.gt
+      const columns = names.map(
+        (_, s) => `${allele(gt[2 * s]!)}${phased[s] ? '|' : '/'}${allele(gt[2 * s + 1]!)}`,
+      )
+      const an = r.info ? String(2 * n) : '.'
+      return [r.chrom, r.pos + 1, r.id ?? '.', r.ref, r.alt, '.', an, ...columns].join('\t') + '\n'
+    })
+    expect(got).toBe(expected.join(''))
   })
 })

@@ -118,6 +118,11 @@ function siteCodesNow(
   state: Uint8Array,
 ): boolean | undefined {
   if (!rows.has(lastStep(l) + 1) || runs.pending(rows)) return undefined
+  if (l.length === 1) {
+    // one step (almost every site): no array of slices made per site
+    const slice = rows.slice(l[0]!.step)
+    return slice && markStep(l[0]!, slice, state)
+  }
   const slices: MatrixSlice[] = []
   for (const { step } of l) {
     const slice = rows.slice(step)
@@ -137,15 +142,7 @@ function markCodes(
   state: Uint8Array,
 ): boolean {
   const width = state.length
-  if (l.length === 1) {
-    // one step (almost every site): each haplotype's code is its tile variant's mark
-    const { step, marks } = l[0]!
-    const slice = slices[0]!
-    const base = (step - slice.start) * width
-    return slice.sparse
-      ? markSparse(slice.sparse, step - slice.start, marks, state)
-      : markRow(slice.values, base, width, marks, state)
-  }
+  if (l.length === 1) return markStep(l[0]!, slices[0]!, state)
   state.fill(0)
   // claims of several steps, each row's common tile unmarked (almost always): only the runs of
   // marked tiles are met
@@ -177,6 +174,13 @@ function markCodes(
     }
   }
   return state.includes(GT_ALT)
+}
+
+/** `markCodes` of a site of one step (almost every site): each code is its tile variant's mark. */
+function markStep({ step, marks }: Lookup, slice: MatrixSlice, state: Uint8Array): boolean {
+  return slice.sparse
+    ? markSparse(slice.sparse, step - slice.start, marks, state)
+    : markRow(slice.values, (step - slice.start) * state.length, state.length, marks, state)
 }
 
 /** The mark of a row's common value, or −1 when the slice lists no common values. */
@@ -279,7 +283,8 @@ class BytePool {
       this.block = new Uint8Array(Math.max(1 << 20, n))
       this.at = 0
     }
-    const out = this.block.subarray(this.at, this.at + n)
+    // a view made directly: subarray looks up the array's species on every call
+    const out = new Uint8Array(this.block.buffer, this.at, n)
     this.at += n
     return out
   }

@@ -11,7 +11,7 @@ import {
   recordLine,
   vcfRecordOf,
 } from '../query/viewText.js'
-import type { VcfRecord } from '../variants/vcf.js'
+import type { RecordToWrite } from '../variants/vcfBytes.js'
 import { checkOutputFile } from '../core/nodeOutput.js'
 import { addRegionOptions, cliStore, opener, outputPath, regionsOf, write } from './io.js'
 import type { RegionOptions } from './io.js'
@@ -209,7 +209,7 @@ export function registerView(program: Command): void {
       const genotypes = !o.dropGenotypes
 
       // lines as text, records with genotypes as the byte writer takes them
-      async function* lines(): AsyncGenerator<string | VcfRecord[]> {
+      async function* lines(): AsyncGenerator<string | RecordToWrite[]> {
         if (vcfOut) {
           const { vcfHeader } = await import('../variants/vcf.js')
           yield* vcfHeader(

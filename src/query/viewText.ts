@@ -2,9 +2,9 @@
 // view), and the values of -t table columns. The CLI's view and the server's share them.
 // Browser-safe.
 import type { Store } from '../store/Store.js'
-import type { VcfRecord } from '../variants/vcf.js'
 import { vcfHeader } from '../variants/vcf.js'
 import { vcfBytes } from '../variants/vcfBytes.js'
+import type { RecordToWrite } from '../variants/vcfBytes.js'
 import type { PreparedQuery, QueryRecord } from './view.js'
 
 /** A table cell: `*` for no value, booleans as 0/1, reals to 6 significant digits. */
@@ -60,12 +60,9 @@ export function recordLine(r: QueryRecord, info: string | undefined, genotypes: 
 /**
  * A record with its genotypes as the byte writer (variants/vcfBytes.ts) takes it: the line
  * `recordLine` makes, written without a string per genotype (a wide region's records at 20,000
- * samples are 80 kB each).
+ * samples are 80 kB each). The alleles go as they are: the writer reads -1 as `.`.
  */
-export function vcfRecordOf(r: QueryRecord, info: string | undefined): VcfRecord {
-  // the alleles' bytes as they are: the writer reads a missing allele's -1 (0xff) as `.`
-  const { alleles } = r
-  const gt = new Uint8Array(alleles.buffer, alleles.byteOffset, alleles.length)
+export function vcfRecordOf(r: QueryRecord, info: string | undefined): RecordToWrite {
   return {
     chrom: r.chrom,
     pos: r.pos - 1,
@@ -73,7 +70,7 @@ export function vcfRecordOf(r: QueryRecord, info: string | undefined): VcfRecord
     ref: r.ref,
     alt: r.alt,
     info,
-    gt,
+    gt: r.alleles,
     phased: r.phased,
   }
 }
@@ -98,7 +95,7 @@ export async function* queryToVcfBytes(
   const { contigs } = await store.manifest()
   const groups = prepared.groups.length
   const counts = opts.counts || groups > 1
-  async function* items(): AsyncGenerator<string | VcfRecord[]> {
+  async function* items(): AsyncGenerator<string | RecordToWrite[]> {
     yield* vcfHeader(
       contigs,
       prepared.samples.map((name) => ({ name, phased: true })),

@@ -22,7 +22,7 @@ import {
   parseAlleleName,
   prepareQuery,
 } from '../query/view.js'
-import type { VcfRecord } from '../variants/vcf.js'
+import type { RecordToWrite } from '../variants/vcfBytes.js'
 import { vcfHeader } from '../variants/vcf.js'
 import { vcfBytes } from '../variants/vcfBytes.js'
 import type { GuardedGroup } from './privacy.js'
@@ -229,7 +229,7 @@ export async function runView(
   // and records with genotypes as the byte writer takes them (no string per genotype); each batch
   // is written as it comes (tens of thousands of records kept to the end would outlive the young
   // generation and cost the collector more than the query)
-  async function* items(): AsyncGenerator<string | VcfRecord[]> {
+  async function* items(): AsyncGenerator<string | RecordToWrite[]> {
     if (vcfOut) {
       const manifest = await served.store.manifest(opts)
       const header = vcfHeader(

@@ -38,8 +38,14 @@ function offsetsOf(phased: Uint8Array): Uint32Array {
 /** The sample columns, written as words here and copied out (grown as needed). */
 let columns = new Uint32Array(0)
 
+/**
+ * What the writer reads of a record: a VcfRecord, or the query engine's records, whose alleles
+ * (an Int8Array, -1 for missing) are written as they are, without a view of them as codes.
+ */
+export type RecordToWrite = Omit<VcfRecord, 'gt'> & { gt: Uint8Array | Int8Array }
+
 /** Bytes a record's line needs at most (its newline included). */
-export function recordBytes(r: VcfRecord): number {
+export function recordBytes(r: RecordToWrite): number {
   // the text columns in UTF-16 units: at most 3 bytes each in UTF-8
   const text =
     r.chrom.length + (r.id?.length ?? 1) + r.ref.length + r.alt.length + (r.info?.length ?? 1)
@@ -54,15 +60,73 @@ function fillColumns(pairs: Uint16Array, offset: Uint32Array, out: Uint32Array, 
 }
 
 /**
+ * Below this many samples a record's columns are written a byte at a time: the views the word
+ * table needs cost more than the loop (ten samples over 3 Mb: 25,000 records of 40 bytes).
+ */
+const NARROW = 64
+/** The character of a haplotype's code by its byte (0 '0', 1 '1', anything else '.'). */
+const ALLELE_BYTE = new Uint8Array(256).fill(0x2e)
+ALLELE_BYTE[0] = 0x30
+ALLELE_BYTE[1] = 0x31
+
+/**
+ * `s` at `at`, returning where it ends. Columns are ASCII but for the odd ID or INFO: those go
+ * through the encoder (a call and a view per string cost more than the loop for a short one).
+ */
+function writeText(s: string, out: Uint8Array, at: number): number {
+  const n = s.length
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x80) return at + encoder.encodeInto(s, out.subarray(at)).written
+    out[at + i] = c
+  }
+  return at + n
+}
+
+/** A non-negative integer's decimal digits at `at`, returning where they end. */
+function writeInteger(v: number, out: Uint8Array, at: number): number {
+  let end = at + 1
+  for (let x = v; x >= 10; x = Math.floor(x / 10)) end++
+  for (let i = end - 1, x = v; i >= at; i--, x = Math.floor(x / 10)) out[i] = 0x30 + (x % 10)
+  return end
+}
+
+/**
  * Write one record's line (with its newline) into `out` at `at`, which has room for
  * `recordBytes(r)`; returns where the line ends.
  */
-export function writeRecord(r: VcfRecord, out: Uint8Array, at: number): number {
-  const head = `${r.chrom}\t${r.pos + 1}\t${r.id ?? '.'}\t${r.ref}\t${r.alt}\t.\t.\t${r.info ?? '.'}\tGT`
-  at += encoder.encodeInto(head, out.subarray(at)).written
+export function writeRecord(r: RecordToWrite, out: Uint8Array, at: number): number {
+  at = writeText(r.chrom, out, at)
+  out[at++] = 0x09
+  at = writeInteger(r.pos + 1, out, at)
+  out[at++] = 0x09
+  at = writeText(r.id ?? '.', out, at)
+  out[at++] = 0x09
+  at = writeText(r.ref, out, at)
+  out[at++] = 0x09
+  at = writeText(r.alt, out, at)
+  // \t.\t.\t: no QUAL, no FILTER
+  out[at] = 0x09
+  out[at + 1] = 0x2e
+  out[at + 2] = 0x09
+  out[at + 3] = 0x2e
+  out[at + 4] = 0x09
+  at = writeText(r.info ?? '.', out, at + 5)
+  out[at] = 0x09
+  out[at + 1] = 0x47 // G
+  out[at + 2] = 0x54 // T
+  at += 3
   const { gt, phased } = r
   const n = phased.length
-  if (n > 0) {
+  if (n > 0 && n < NARROW)
+    for (let i = 0; i < n; i++) {
+      out[at] = 0x09
+      out[at + 1] = ALLELE_BYTE[gt[2 * i]! & 0xff]!
+      out[at + 2] = phased[i] ? 0x7c : 0x2f
+      out[at + 3] = ALLELE_BYTE[gt[2 * i + 1]! & 0xff]!
+      at += 4
+    }
+  else if (n > 0) {
     if (columns.length < n) columns = new Uint32Array(n)
     const offset = offsetsOf(phased)
     if (gt.byteOffset % 2 === 0)
@@ -87,7 +151,7 @@ const ascii = new TextDecoder()
 let lineBytes = new Uint8Array(0)
 
 /** One record as a VCF line (no trailing newline). */
-export function formatVcfRecord(r: VcfRecord): string {
+export function formatVcfRecord(r: RecordToWrite): string {
   const need = recordBytes(r)
   if (lineBytes.length < need) lineBytes = new Uint8Array(need)
   return ascii.decode(lineBytes.subarray(0, writeRecord(r, lineBytes, 0) - 1))
@@ -103,7 +167,8 @@ const CHUNK = 1 << 20
  * chunk).
  */
 export async function* vcfBytes(
-  lines: AsyncIterable<string | readonly VcfRecord[]> | Iterable<string | readonly VcfRecord[]>,
+  lines:
+    AsyncIterable<string | readonly RecordToWrite[]> | Iterable<string | readonly RecordToWrite[]>,
   opts: { reuse?: boolean | undefined } = {},
 ): AsyncGenerator<Uint8Array> {
   let buf = new Uint8Array(CHUNK)
