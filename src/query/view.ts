@@ -241,7 +241,11 @@ function countAll(alleles: Int8Array): GroupCount {
     ac += (a + 1) >> 1
   }
   // a few samples' alleles: a view of words would cost more than it saves
-  const head = n < 64 ? n : Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
+  if (n < 64) {
+    for (let h = 0; h < n; h++) one(alleles[h]!)
+    return { an: n - missing, ac }
+  }
+  const head = Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
   for (let h = 0; h < head; h++) one(alleles[h]!)
   const words = wordsOf(alleles, head)
   for (let i = 0; i < words.length;) {
@@ -331,10 +335,12 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       : undefined)
   const samples = rows ? rows.map((r) => table.names[r]!) : table.names.slice()
   const counting = opts.counts !== false || filter !== undefined
-  const countsOf = (alleles: Int8Array): GroupCount[] => [
-    countAll(alleles),
-    ...groups.map((g) => countGroup(alleles, g.samples)),
-  ]
+  const countsOf = (alleles: Int8Array): GroupCount[] => {
+    // a loop, not a spread of a map: two arrays fewer per record
+    const out = [countAll(alleles)]
+    for (const g of groups) out.push(countGroup(alleles, g.samples))
+    return out
+  }
   /** the sites, a batch at a time; counted already when counted per tile variant */
   async function* sources(): AsyncGenerator<(GenotypeSite & { counts?: GroupCount[] })[]> {
     const siteCounts =

@@ -15,14 +15,12 @@ export function formatValue(v: number | string | boolean | undefined): string {
   return String(Number(v.toPrecision(6)))
 }
 
-/** AN/AC and, with several groups, ANk/ACk as BGT writes them. */
 /** INFO of a record: AN and AC of all the query's samples, then of each group when there are two or more. */
 export function infoOf(r: QueryRecord, groups: number): string {
-  const parts = [`AN=${r.counts[0]!.an}`, `AC=${r.counts[0]!.ac}`]
+  let info = `AN=${r.counts[0]!.an};AC=${r.counts[0]!.ac}`
   if (groups > 1)
-    for (let k = 1; k <= groups; k++)
-      parts.push(`AN${k}=${r.counts[k]!.an}`, `AC${k}=${r.counts[k]!.ac}`)
-  return parts.join(';')
+    for (let k = 1; k <= groups; k++) info += `;AN${k}=${r.counts[k]!.an};AC${k}=${r.counts[k]!.ac}`
+  return info
 }
 
 /** The ##INFO lines of what `infoOf` writes. */
