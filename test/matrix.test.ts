@@ -12,7 +12,7 @@ import { ArgumentError, FormatError } from '../src/core/errors.js'
 import { Lru } from '../src/core/lru.js'
 import { seededRandom } from '../src/core/random.js'
 import { MatrixReader } from '../src/matrix/reader.js'
-import type { MatrixNocall, MatrixSlice, OrderCache } from '../src/matrix/reader.js'
+import type { MatrixNocall, MatrixSlice, OrderCache, RunCache } from '../src/matrix/reader.js'
 import { SegmentedMatrix } from '../src/matrix/segments.js'
 import { MatrixWriter, encodeMatrix } from '../src/matrix/writer.js'
 import type { MatrixRow } from '../src/matrix/writer.js'
@@ -347,6 +347,45 @@ describe('cohort matrix round trip', () => {
       ),
       { numRuns: 80 },
     )
+  })
+
+  it("walks a few haplotypes through the second visit's decoded runs the same as through the bytes", async () => {
+    let kept = 0
+    await fc.assert(
+      fc.asyncProperty(
+        traceShapeArb,
+        layoutArb,
+        fc.constantFrom(1, 1 << 20),
+        fc.boolean(),
+        fc.integer(),
+        async (shape, layout, capacity, withOrders, seed) => {
+          const m = makeMatrix(shape)
+          const bytes = await encode(m, layout.checkpointRows, layout.chunkBytes)
+          // readers of one file share the caches, as a store's do
+          const runs: RunCache = new Lru(capacity)
+          const orders: OrderCache | undefined = withOrders ? new Lru(1 << 20) : undefined
+          const { file } = loggedFile(bytes)
+          const reader = new MatrixReader(file, { runs, orders, orderStride: 4 })
+          const random = seededRandom(seed)
+          // few enough haplotypes that they are followed through the runs, not gathered
+          const few = () =>
+            Array.from({ length: 1 + Math.floor(random() * 2) }, () =>
+              Math.floor(random() * shape.haplotypes),
+            ).filter((h, i, a) => a.indexOf(h) === i)
+          for (let k = 0; k < 10; k++) {
+            const a = Math.floor(random() * shape.rows)
+            const b = k % 2 ? shape.rows : a + Math.floor(random() * (shape.rows - a + 1))
+            const subset = few()
+            const got = await reader.decode({ start: a, end: b, haplotypes: subset })
+            expect(plainSlice(got)).toEqual(expected(m, a, b, subset))
+          }
+          kept += runs.size
+        },
+      ),
+      { numRuns: 60 },
+    )
+    // the decoded runs were read, not only made (alleles past 65,535 are walked from the bytes)
+    expect(kept).toBeGreaterThan(0)
   })
 
   it('decodes a few rows after a long walk the same, traced back or walked, with their rare values listed', async () => {

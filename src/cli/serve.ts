@@ -15,6 +15,7 @@ interface ServeCliOptions {
   queryTimeout: string
   cacheMb: string
   orderCacheMb: string
+  runCacheMb: string
   staticOut?: string
   privatePanel: string[]
   maxImputeJobs: string
@@ -55,6 +56,11 @@ export function registerServe(program: Command): void {
       '64',
     )
     .option(
+      '--run-cache-mb <N>',
+      "MiB of cohort-matrix chunks each store keeps with their runs decoded, for a few samples' walks through regions walked before (0: none)",
+      '64',
+    )
+    .option(
       '--private-panel <STORE>',
       'a STORE (also given as an argument) usable as an imputation panel whose genotypes are never shown (repeatable)',
       (v: string, all: string[]) => [...all, v],
@@ -68,6 +74,7 @@ export function registerServe(program: Command): void {
     .action(async (stores: string[], o: ServeCliOptions) => {
       const port = whole(o.port, '--port', 0)
       const orderCacheBytes = whole(o.orderCacheMb, '--order-cache-mb', 0) * 2 ** 20
+      const runCacheBytes = whole(o.runCacheMb, '--run-cache-mb', 0) * 2 ** 20
       const timeout = Number(o.queryTimeout)
       if (!(timeout > 0))
         throw new ArgumentError(`--query-timeout ${o.queryTimeout}: expected seconds above 0`)
@@ -98,7 +105,7 @@ export function registerServe(program: Command): void {
           groupKeys: o.groupKeys?.split(',').map((k) => k.trim()),
         },
         o.privatePanel,
-        { orderCacheBytes },
+        { orderCacheBytes, runCacheBytes },
       )
       let annotations
       if (o.annotations !== undefined) {

@@ -788,7 +788,7 @@ export class SubsetDecoder {
     const h = this.haplotypes
     const rowStart = c.at
     let at = rowStart
-    const { counts, chosenCounts: byPos, pos, col, symOf, rank } = this
+    const { counts, chosenCounts: byPos, pos } = this
     const t = pos.length
     let i = 0
     let j = 0
@@ -837,20 +837,69 @@ export class SubsetDecoder {
         )
       if (sym > top) top = sym
       const runEnd = j + length
-      if (i < t && pos[i]! < runEnd) {
-        const before = counts[sym]! - j
-        do {
-          rank[i] = before + pos[i]!
-          symOf[i] = sym
-          if (out) out[base + col[i]!] = sym - 1
-          byPos[sym]!++
-          i++
-        } while (i < t && pos[i]! < runEnd)
-      }
+      if (i < t && pos[i]! < runEnd) i = this.enter(i, sym, j, runEnd, out, base)
       counts[sym]! += length
       j = runEnd
     }
     c.at = at
+    this.advance(top)
+  }
+
+  /**
+   * `row` from a chunk's runs decoded already (ChunkRuns; its row `k`): the same walk over
+   * arrays, with no head to decode before the next can be found.
+   */
+  rowFromRuns(runs: ChunkRuns, k: number, out: Int32Array | undefined, base: number): void {
+    const { sym: symbols, len: lengths, rowStart } = runs
+    const last = rowStart[k + 1]!
+    const { counts, pos } = this
+    const t = pos.length
+    let i = 0
+    let j = 0
+    let top = 0
+    for (let x = rowStart[k]!; x < last; x++) {
+      const sym = symbols[x]!
+      const runEnd = j + lengths[x]!
+      if (sym > top) top = sym
+      if (i < t && pos[i]! < runEnd) i = this.enter(i, sym, j, runEnd, out, base)
+      counts[sym]! += runEnd - j
+      j = runEnd
+    }
+    this.advance(top)
+  }
+
+  /**
+   * The chosen haplotypes from entry `i` of `pos` on that lie in a run of `sym` over [j, runEnd):
+   * their ranks within the symbol and (into `out`) their values. Returns the first entry after.
+   */
+  private enter(
+    i: number,
+    sym: number,
+    j: number,
+    runEnd: number,
+    out: Int32Array | undefined,
+    base: number,
+  ): number {
+    const { counts, chosenCounts: byPos, pos, col, symOf, rank } = this
+    const t = pos.length
+    const before = counts[sym]! - j
+    do {
+      rank[i] = before + pos[i]!
+      symOf[i] = sym
+      if (out) out[base + col[i]!] = sym - 1
+      byPos[sym]!++
+      i++
+    } while (i < t && pos[i]! < runEnd)
+    return i
+  }
+
+  /**
+   * After a row's runs (symbols up to `top` counted in `counts`, the chosen haplotypes' ranks in
+   * `rank`): each chosen haplotype's position in the next order.
+   */
+  private advance(top: number): void {
+    const { counts, chosenCounts: byPos, pos, col, symOf, rank } = this
+    const t = pos.length
     // counts become each symbol's start in the next order; the chosen haplotypes' counts the
     // start of their symbol among them (their next positions ascend within a symbol)
     let all = 0
@@ -947,6 +996,39 @@ const SCRATCH = {
 }
 
 /**
+ * A chunk's runs decoded into arrays, kept by a store for subset walks (Store runCacheBytes):
+ * over arrays such a walk costs under half of one over the varint heads, each of which must be
+ * read before the next can be found.
+ */
+export interface ChunkRuns {
+  sym: Int32Array
+  len: Int32Array
+  /** the chunk's row k holds runs rowStart[k] … rowStart[k + 1] − 1 */
+  rowStart: Int32Array
+  /** the payload offset after the chunk's last row */
+  end: number
+}
+
+/** Bytes a ChunkRuns holds (its weight in a cache). */
+export const chunkRunsBytes = (r: ChunkRuns): number =>
+  r.sym.byteLength + r.len.byteLength + r.rowStart.byteLength
+
+/**
+ * The runs of `rows` rows from the cursor (at row `firstRow`, left after them), as ChunkRuns;
+ * undefined for a chunk with a symbol too large for a subset walk's arrays.
+ */
+export function decodeChunkRuns(
+  c: ByteCursor,
+  haplotypes: number,
+  firstRow: number,
+  rows: number,
+): ChunkRuns | undefined {
+  const runs = new RowRuns(haplotypes, firstRow, firstRow + rows)
+  for (let r = 0; r < rows; r++) runs.read(c)
+  return runs.chunkRuns(c.at)
+}
+
+/**
  * The runs of consecutive rows `from` … `until − 1`, kept one after another for a pass over them
  * in any direction (a trace, a walk back). `read` each row in turn; rows before `from` in the same
  * chunk are stepped over with `skip`.
@@ -998,6 +1080,22 @@ export class RowRuns {
     const h = this.haplotypes
     this.stored += parseRuns(c, h, this.from + this.rowsRead, this.sym, this.len, this.stored)
     this.rowStart[++this.rowsRead] = this.stored
+  }
+
+  /**
+   * The runs read, as a chunk's ChunkRuns (`end`: the payload offset after them); undefined when
+   * a symbol is too large for a subset walk's arrays (that chunk is walked from its bytes).
+   */
+  chunkRuns(end: number): ChunkRuns | undefined {
+    const n = this.stored
+    const sym = this.sym.slice(0, n)
+    for (let x = 0; x < n; x++) if (sym[x]! >= SMALL_SYMBOLS) return undefined
+    return {
+      sym,
+      len: this.len.slice(0, n),
+      rowStart: this.rowStart.slice(0, this.rowsRead + 1),
+      end,
+    }
   }
 
   /** Row `row`'s runs (read already): symbols and lengths, as views. */

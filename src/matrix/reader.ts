@@ -24,12 +24,14 @@ import {
   RowRuns,
   SubsetDecoder,
   TallyDecoder,
+  chunkRunsBytes,
+  decodeChunkRuns,
   decodeOrder,
   orderArray,
   orderBefore,
   orderWidth,
 } from './pbwt.js'
-import type { OrderArray, TallyClasses } from './pbwt.js'
+import type { ChunkRuns, OrderArray, TallyClasses } from './pbwt.js'
 import { indices, isIndices } from '../core/indices.js'
 
 /** No-call runs of one decoded cell. */
@@ -144,9 +146,18 @@ interface RunsRead {
   rowAt: Int32Array
 }
 
+/**
+ * Chunks' runs decoded into arrays (ChunkRuns), shared by a store's matrix readers (keys name the
+ * file and the chunk), weighed in bytes: a subset walk through a chunk a second time reads them
+ * instead of the chunk's bytes.
+ */
+export type RunCache = Lru<string, ChunkRuns>
+
 export interface MatrixReaderOptions {
   /** orders met on walks, kept for later decodes (none kept without it) */
   orders?: OrderCache | undefined
+  /** chunks' runs decoded by subset walks, kept for later ones (none kept without it) */
+  runs?: RunCache | undefined
   /** rows between the orders kept (default ORDER_STRIDE) */
   orderStride?: number | undefined
 }
@@ -222,6 +233,11 @@ export class MatrixReader implements CohortMatrix {
   private readonly payloads = new Lru<number, Uint8Array>(CHUNK_CACHE)
 
   private readonly orders: OrderCache | undefined
+  private readonly runs: RunCache | undefined
+  /** chunks a subset walk has passed through (their runs are decoded on the second) */
+  private readonly walked = new Set<number>()
+  /** chunks with a symbol too large for ChunkRuns: always walked from their bytes */
+  private readonly bytesOnly = new Set<number>()
   private readonly stride: number
   /** checkpoint chunks a decode has traced from (MatrixReader.traced), with no order kept */
   private readonly traces = new Set<number>()
@@ -231,6 +247,7 @@ export class MatrixReader implements CohortMatrix {
     opts: MatrixReaderOptions = {},
   ) {
     this.orders = opts.orders
+    this.runs = opts.runs
     this.stride = opts.orderStride ?? ORDER_STRIDE
     if (!(Number.isInteger(this.stride) && this.stride > 0))
       throw new ArgumentError(`orderStride ${this.stride} is not a positive integer`)
@@ -750,6 +767,8 @@ export class MatrixReader implements CohortMatrix {
       }
     }
 
+    // a subset walk over the chunks' runs as arrays, when kept (keptRuns)
+    const subset = decoder instanceof SubsetDecoder ? decoder : undefined
     const buffer = opts.reuse ? new Int32Array(Math.min(sliceRows, end - start) * t) : undefined
     let slice = emptySlice(start, columns, Math.min(sliceRows, end - start), buffer, t)
     let pending: MatrixNocall[] = []
@@ -761,6 +780,7 @@ export class MatrixReader implements CohortMatrix {
       const c = opened.cursor
       if (opened.order) decoder.reset(opened.order)
       pending = pending.concat(opened.nocalls)
+      const runs = subset && this.keptRuns(i, chunk, c, h)
       let r = chunk.firstRow
       if (i === first && resume) {
         decoder.reset(resume.order)
@@ -770,11 +790,13 @@ export class MatrixReader implements CohortMatrix {
       for (; r < chunk.firstRow + chunk.rows; r++) {
         if (keep && this.keepsOrderAt(r, chunk)) this.keepOrder(r, i, c.at, keep())
         if (r < start) {
-          decoder.row(c, r, undefined, 0)
+          if (runs) subset!.rowFromRuns(runs, r - chunk.firstRow, undefined, 0)
+          else decoder.row(c, r, undefined, 0)
           continue
         }
         if (r >= end) break
-        decoder.row(c, r, slice.values, (r - slice.start) * t)
+        if (runs) subset!.rowFromRuns(runs, r - chunk.firstRow, slice.values, (r - slice.start) * t)
+        else decoder.row(c, r, slice.values, (r - slice.start) * t)
         if (others) {
           others.endRow()
           sparse.common[r - slice.start] = others.common
@@ -793,10 +815,36 @@ export class MatrixReader implements CohortMatrix {
           slice = emptySlice(r + 1, columns, Math.min(sliceRows, end - r - 1), buffer, t)
         }
       }
+      if (runs) c.at = runs.end
       if (chunk.firstRow + chunk.rows <= end && c.at !== payload.length)
         throw c.fail(`${payload.length - c.at} bytes follow the chunk's ${chunk.rows} rows`)
       i++
     }
+  }
+
+  /**
+   * Chunk `i`'s runs as arrays for a subset walk (the cursor `c` at its first row): kept from an
+   * earlier walk, or decoded now on the second walk through the chunk (decoding first costs a
+   * single walk more than it saves). Undefined: walk the bytes.
+   */
+  private keptRuns(i: number, chunk: MatrixChunk, c: ByteCursor, h: number): ChunkRuns | undefined {
+    if (!this.runs || this.bytesOnly.has(i)) return undefined
+    const key = `${this.file.name}#${i}`
+    const kept = this.runs.get(key)
+    if (kept) return kept
+    if (!this.walked.has(i)) {
+      this.walked.add(i)
+      return undefined
+    }
+    const at = c.at
+    const runs = decodeChunkRuns(c, h, chunk.firstRow, chunk.rows)
+    c.at = at
+    if (!runs) {
+      this.bytesOnly.add(i)
+      return undefined
+    }
+    this.runs.set(key, runs, chunkRunsBytes(runs))
+    return runs
   }
 }
 
