@@ -58,8 +58,8 @@ export async function alleleIndexes(
 /** One site of one path, its claims made lookups: per claimed step, each variant's mark. */
 interface Lookup {
   readonly step: number
-  /** 1: carries the ALT, 2: no-call (by variant number) */
-  marks: number[]
+  /** 1: carries the ALT, 2: no-call (by variant number; bytes, read per haplotype per site) */
+  marks: Uint8Array
 }
 
 function lookups(site: AlleleSite): Lookup[] {
@@ -67,21 +67,19 @@ function lookups(site: AlleleSite): Lookup[] {
   // one step, nothing no-call (almost every site): its carriers' marks
   if (carriers.length === 1 && nocalls.length === 0) {
     const { step, variants } = carriers[0]!
-    const marks = new Array<number>(variants[variants.length - 1]! + 1).fill(0)
+    const marks = new Uint8Array(variants[variants.length - 1]! + 1)
     for (const v of variants) marks[v] = GT_ALT
     return [{ step, marks }]
   }
-  const out: Lookup[] = []
-  const marksOf = (step: number) => out.find((l) => l.step === step)
-  for (const c of [...carriers, ...nocalls]) {
-    const n = c.variants[c.variants.length - 1]! + 1
-    const l = marksOf(c.step)
-    if (!l) out.push({ step: c.step, marks: new Array<number>(n).fill(0) })
-    else while (l.marks.length < n) l.marks.push(0)
-  }
-  for (const c of carriers) for (const v of c.variants) marksOf(c.step)!.marks[v] = GT_ALT
+  // each claimed step's marks as long as its largest variant needs
+  const sizes = new Map<number, number>()
+  for (const c of [...carriers, ...nocalls])
+    sizes.set(c.step, Math.max(sizes.get(c.step) ?? 0, c.variants[c.variants.length - 1]! + 1))
+  const out: Lookup[] = [...sizes].map(([step, n]) => ({ step, marks: new Uint8Array(n) }))
+  const marksOf = (step: number) => out.find((l) => l.step === step)!.marks
+  for (const c of carriers) for (const v of c.variants) marksOf(c.step)[v] = GT_ALT
   // a no-call wins over the ALT (the index lists no variant in both; this keeps the rule here too)
-  for (const c of nocalls) for (const v of c.variants) marksOf(c.step)!.marks[v] = GT_NOCALL
+  for (const c of nocalls) for (const v of c.variants) marksOf(c.step)[v] = GT_NOCALL
   return out
 }
 
@@ -195,7 +193,7 @@ function markRow(
   values: Int32Array,
   base: number,
   width: number,
-  marks: readonly number[],
+  marks: Uint8Array,
   state: Uint8Array,
 ): boolean {
   const n = marks.length
@@ -217,7 +215,7 @@ function markRow(
 function markSparse(
   sparse: NonNullable<MatrixSlice['sparse']>,
   row: number,
-  marks: readonly number[],
+  marks: Uint8Array,
   state: Uint8Array,
 ): boolean {
   const n = marks.length
@@ -245,7 +243,7 @@ function markSparse(
  * that claims the step share one (0: unmarked at all of them). What a site's codes need of a row.
  */
 function markClasses(claims: readonly (readonly Lookup[])[]): Map<number, Int32Array> {
-  const tables = new Map<number, number[][]>()
+  const tables = new Map<number, Uint8Array[]>()
   for (const l of claims)
     for (const { step, marks } of l) {
       const t = tables.get(step)
@@ -451,7 +449,9 @@ export async function* indexedRecordBatches(
       // every decoded column is some output column's: the record is carried iff a column is ALT
       if (!opts.cohortSites && !alt) continue
       const gt = pool.take(columns.length)
-      if (identity) gt.set(state)
+      // a few columns by hand: TypedArray.set costs more than copying 20 bytes
+      if (identity && width < 64) for (let h = 0; h < width; h++) gt[h] = state[h]!
+      else if (identity) gt.set(state)
       else for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
       batch.push({
         chrom: site.chrom,

@@ -19,8 +19,11 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
  */
 export function hasByte(bytes: Uint8Array, value: number): boolean {
   const n = bytes.length
-  // a few samples' codes: a view of words would cost more than it saves
-  if (n < 64) return bytes.includes(value)
+  // a few samples' codes: a view of words (or a call of includes) would cost more than it saves
+  if (n < 64) {
+    for (let h = 0; h < n; h++) if (bytes[h] === value) return true
+    return false
+  }
   const head = Math.min(n, (4 - (bytes.byteOffset % 4)) % 4)
   for (let h = 0; h < head; h++) if (bytes[h] === value) return true
   const words = wordsOf(bytes, head)
