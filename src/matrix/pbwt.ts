@@ -12,6 +12,8 @@ import { RUN_SYMBOL_BITS, RUN_SYMBOL_INLINE, pushVarint } from './format.js'
 
 /** Largest symbol (value + 1) a row may hold: values stay within Int32. */
 export const MAX_SYMBOL = 2 ** 31 - 1
+/** A position past every haplotype's. */
+const PAST_ALL = 2 ** 31 - 1
 const RUN_SCALE = 1 << RUN_SYMBOL_BITS
 
 /** Symbols below this are counted in a typed array; larger ones in a Map. */
@@ -856,12 +858,18 @@ export class SubsetDecoder {
     const t = pos.length
     let i = 0
     let j = 0
+    // without a branch per run: `top` bounds the symbols seen (below twice the largest), and
+    // `next` is the next chosen haplotype's position
     let top = 0
+    let next = t > 0 ? pos[0]! : PAST_ALL
     for (let x = rowStart[k]!; x < last; x++) {
       const sym = symbols[x]!
       const runEnd = j + lengths[x]!
-      if (sym > top) top = sym
-      if (i < t && pos[i]! < runEnd) i = this.enter(i, sym, j, runEnd, out, base)
+      top |= sym
+      if (next < runEnd) {
+        i = this.enter(i, sym, j, runEnd, out, base)
+        next = i < t ? pos[i]! : PAST_ALL
+      }
       counts[sym]! += runEnd - j
       j = runEnd
     }
