@@ -31,6 +31,8 @@ const WORK = join(ROOT, '.tmp/bench-query')
 const LT = `node ${join(ROOT, 'bin/lightning-tiles.js')}`
 const RUNS = Number(process.env.RUNS ?? 3)
 const WARM = 15
+/** Pairs per round of our warm run and each quick peer's, one after the other (DriverInput) */
+const PAIRS = 5
 /** runs of the start-up floor (each about a tenth of a second) */
 const FLOOR_RUNS = 10
 const DRIVER = join(ROOT, 'benchmarks/query.driver.ts')
@@ -172,6 +174,8 @@ interface Query {
   served: string
   bcftools: string
   bgt: string
+  /** the peers alternated with our warm runs (those whose answer takes seconds are left out) */
+  alternate: ('bcftools' | 'bgt')[]
 }
 
 function queries(x: Inputs, bgt: string): Query[] {
@@ -191,6 +195,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       served: `/?s=,${x.ten.join(',')}`,
       bcftools: `bcftools view -s ${x.ten.join(',')} ${x.bcf}`,
       bgt: `${bgt} view -s ,${x.ten.join(',')} ${x.bgt}`,
+      alternate: ['bgt'],
     },
     {
       id: 'b',
@@ -200,6 +205,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       served: `/?r=${REGION}`,
       bcftools: `bcftools view -r ${REGION} ${x.bcf}`,
       bgt: `${bgt} view -r ${REGION} ${x.bgt}`,
+      alternate: ['bcftools', 'bgt'],
     },
     {
       id: 'c',
@@ -212,6 +218,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       served: `/?r=${site}&a=${a.chrom}:${a.pos}:${a.ref}:${a.alt}&S`,
       bcftools: `bcftools view -r ${a.chrom}:${a.pos} -i 'GT="alt"' ${x.bcf}`,
       bgt: `${bgt} view -r ${site} -a ,${a.chrom}:${a.pos}:1:${a.alt} -S ${x.bgt}`,
+      alternate: ['bcftools', 'bgt'],
     },
     {
       id: 'e',
@@ -221,6 +228,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       served: `/?r=${rareSite}&a=${rareName}&S`,
       bcftools: `bcftools view -r ${r.chrom}:${r.pos} -i 'GT="alt"' ${x.bcf}`,
       bgt: `${bgt} view -r ${rareSite} -a ,${r.chrom}:${r.pos}:1:${r.alt} -S ${x.bgt}`,
+      alternate: ['bcftools', 'bgt'],
     },
     {
       id: 'd',
@@ -230,6 +238,7 @@ function queries(x: Inputs, bgt: string): Query[] {
       served: `/?r=${WHOLE}&s=${encodeURIComponent('pop=="FIN"')}&s=${encodeURIComponent('pop=="GBR"')}&g&C`,
       bcftools: `bcftools +fill-tags ${x.bcf} -- -S ${x.groups} -t AC,AN`,
       bgt: `${bgt} view -r ${WHOLE} -s ${fin} -s ${gbr} -G -C ${x.bgt}`,
+      alternate: [],
     },
   ]
 }
@@ -238,8 +247,13 @@ const secs = (s: number) => s.toFixed(3)
 const ms = (m: number) => m.toFixed(m < 10 ? 1 : 0)
 
 /** The query through the API in one process: the store opened once, 1 cold + WARM warm runs. */
-function inProcess(store: string, query: DriverQuery): DriverResult {
-  const input: DriverInput = { store, warm: WARM, query }
+function inProcess(store: string, query: DriverQuery, alternate: string[]): DriverResult {
+  const input: DriverInput = {
+    store,
+    warm: WARM,
+    query,
+    alternate: { commands: alternate, pairs: alternate.length ? PAIRS : 0 },
+  }
   const out = execFileSync('npx', ['tsx', DRIVER, JSON.stringify(input)], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -342,7 +356,13 @@ export async function run(sizes = SIZES): Promise<string> {
       const drivers: DriverResult[] = []
       for (let round = 0; round < RUNS; round++) {
         q.ours.forEach((cmd, i) => oursRuns[i]!.push(timeOnce(`${cmd} > /dev/null 2>&1`)))
-        drivers.push(inProcess(x.store, q.driver))
+        drivers.push(
+          inProcess(
+            x.store,
+            q.driver,
+            q.alternate.map((p) => q[p]),
+          ),
+        )
         servedRuns.push(timeOnce(`${curl} > /dev/null`))
         bcftoolsRuns.push(timeOnce(`${q.bcftools} > /dev/null 2>&1`))
         bgtRuns.push(timeOnce(`${q.bgt} > /dev/null 2>&1`))
@@ -364,6 +384,14 @@ export async function run(sizes = SIZES): Promise<string> {
         warmMs: drivers.flatMap((d) => d.warmMs),
         uncachedMs: drivers.flatMap((d) => d.uncachedMs),
       }
+      // each peer's time over ours in the same pair, the median over the pairs of every round
+      const pairs = drivers.flatMap((d) => d.alternated)
+      const alternated = (['bcftools', 'bgt'] as const)
+        .map((p) => {
+          const k = q.alternate.indexOf(p)
+          return k < 0 ? '—' : `${median(pairs.map((x) => x.peersMs[k]! / x.oursMs)).toFixed(2)}×`
+        })
+        .join(' / ')
       const warm = median(api.warmMs)
       const uncached = median(api.uncachedMs)
       const best = ours[0]!
@@ -385,6 +413,7 @@ export async function run(sizes = SIZES): Promise<string> {
         ratio(bgt),
         overWarm(bcftools),
         overWarm(bgt),
+        alternated,
         overServed(bcftools),
         overServed(bgt),
         records,
@@ -417,6 +446,7 @@ export async function run(sizes = SIZES): Promise<string> {
         'BGT ÷ ours CLI (wall / CPU)',
         'bcftools ÷ ours warm (order cache / none)',
         'BGT ÷ ours warm (order cache / none)',
+        'bcftools / BGT ÷ ours warm, alternated',
         'bcftools ÷ ours served',
         'BGT ÷ ours served',
         'VCF records: ours / bcftools / BGT',
@@ -425,7 +455,7 @@ export async function run(sizes = SIZES): Promise<string> {
       rows,
     ),
     '',
-    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`prepareQuery\` with the ten names as one group and \`queryToVcfBytes\` for (a), \`storeToVcfBytes\` for (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query and round opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up; the median over the rounds); *warm* the median of the ${WARM} after it in every round; *no order cache* the median of ${WARM} more per round on the store opened again with \`orderCacheBytes: 0\` (its inflated chunks stay in memory between runs, and the chunks a few samples' walk passed through twice keep their runs decoded into arrays, which later such walks read instead of the bytes: \`runCacheBytes\`, 64 MiB by default, kept by both stores; for a first query near a site with nothing kept, see "The first query near a site"). A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows from its site; without them every run starts from the nearer of the file's checkpoints (every ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')} rows) before and after the site, as the first query near a site does. A one-site query needs only each tile variant's mark at the site, so when the haplotypes whose tile variant carries another mark than most are few (at most 1 in 64, as for (e)), it traces just those to the nearer checkpoint instead of walking every haplotype; a common allele's carriers (c) are too many, and its first query walks (docs/cohort-matrix.md, "Reading"). With the order cache, the first query near a checkpoint traces and the second walks, keeping orders for the ones after. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column. **ours served** is the same query asked of \`lightning-tiles serve STORE --cache-mb 0 --order-cache-mb 0 --max-genotypes 1000000000000\` (started once per N; every request answered anew, no PBWT orders kept between requests, the store's inflated chunks kept in memory, and a few samples' walks reading chunks' runs decoded on an earlier request, \`--run-cache-mb\` 64 by default, as a server keeps them) by \`curl\`, whose whole process is timed as the peers' are, after one untimed request per URL (the server's JIT warm-up): the route of a shell user or a page that queries a store repeatedly. Its answer was checked against the CLI's (records, carriers, the sum of every AN/AC); for (a) its INFO also holds AN/AC (the server writes them for any group).`,
+    `**ours (CLI)** is the command's whole process, as a shell user runs it: it includes Node's start-up and loading our CLI, which cost ${ms(cliFloor.wall * 1000)} ms (\`lightning-tiles --version\`; CPU ${ms(cliFloor.cpu * 1000)} ms) before any query, of which ${ms(nodeFloor.wall * 1000)} ms is Node alone (\`node -e ''\`; CPU ${ms(nodeFloor.cpu * 1000)} ms), medians of ${FLOOR_RUNS} in this run, timed as the rest. The peers' columns are their whole processes too, but a C tool starts in ${ms(cFloor.wall * 1000)} ms (\`bcftools --version\`): where a peer's whole answer takes less than our start-up, no Node CLI can beat it, whatever the query costs. **ours in-process** is the same query through the public API (\`openStore\`, then \`prepareQuery\` with the ten names as one group and \`queryToVcfBytes\` for (a), \`storeToVcfBytes\` for (b) (the VCF as bytes, as a file or a response is written), \`prepareQuery\` with \`AlleleSetCounter.carriers()\` for (c) and (e), \`prepareQuery\` with \`genotypes: false\` for (d); \`benchmarks/query.driver.ts\`, importing the built \`dist/esm\`), as a notebook, server or pipeline that keeps the store open runs it: one process per query and round opens the store once and runs the query ${WARM + 1} times, consuming every line or record without writing it. *cold* is the first run (opening the store, reading its manifest and indexes, JIT warm-up; the median over the rounds); *warm* the median of the ${WARM} after it in every round; *no order cache* the median of ${WARM} more per round on the store opened again with \`orderCacheBytes: 0\` (its inflated chunks stay in memory between runs, and the chunks a few samples' walk passed through twice keep their runs decoded into arrays, which later such walks read instead of the bytes: \`runCacheBytes\`, 64 MiB by default, kept by both stores; for a first query near a site with nothing kept, see "The first query near a site"). A store keeps the PBWT orders its walks pass every 256 rows, so a repeated query, or one near an earlier one, starts at most 256 rows from its site; without them every run starts from the nearer of the file's checkpoints (every ${DEFAULT_CHECKPOINT_ROWS.toLocaleString('en')} rows) before and after the site, as the first query near a site does. A one-site query needs only each tile variant's mark at the site, so when the haplotypes whose tile variant carries another mark than most are few (at most 1 in 64, as for (e)), it traces just those to the nearer checkpoint instead of walking every haplotype; a common allele's carriers (c) are too many, and its first query walks (docs/cohort-matrix.md, "Reading"). With the order cache, the first query near a checkpoint traces and the second walks, keeping orders for the ones after. Its output was checked against the CLI's in this run (VCF records and bytes for (a) and (b), carriers for (c) and (e), records and the sum of every AN/AC for (d)); the bench fails if they differ. **÷ ours warm** is the peer's whole-process wall time over our warm in-process time, with and without the order cache (> 1: we win), a comparison of the query work that leaves the peers' start-up (the ${ms(cFloor.wall * 1000)} ms above) in their column. **alternated**: on a machine whose speed drifts within seconds, medians of a few rounds can meet one tool in a fast moment and another in a slow one; so the driver also runs, ${PAIRS} times per round, our warm query and then each peer whose answer takes under a second (bcftools' (a) takes seconds, (d) is left out), one right after the other, and the column is the median over the ${PAIRS * RUNS} pairs of the peer's wall time (its whole process, by bash's \`time\`) over ours in the same pair. **ours served** is the same query asked of \`lightning-tiles serve STORE --cache-mb 0 --order-cache-mb 0 --max-genotypes 1000000000000\` (started once per N; every request answered anew, no PBWT orders kept between requests, the store's inflated chunks kept in memory, and a few samples' walks reading chunks' runs decoded on an earlier request, \`--run-cache-mb\` 64 by default, as a server keeps them) by \`curl\`, whose whole process is timed as the peers' are, after one untimed request per URL (the server's JIT warm-up): the route of a shell user or a page that queries a store repeatedly. Its answer was checked against the CLI's (records, carriers, the sum of every AN/AC); for (a) its INFO also holds AN/AC (the server writes them for any group).`,
     '',
     `Commands at N = ${sizes[sizes.length - 1]!.toLocaleString('en')} (the others differ only in paths and names):`,
     '',

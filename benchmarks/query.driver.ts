@@ -6,6 +6,7 @@
 // that keeps no PBWT orders, and what the query returned, so the bench can check it against the
 // CLI's output.
 //   npx tsx benchmarks/query.driver.ts '{"store":…,"warm":7,"query":{"id":"a",…}}'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type * as Lt from '../src/index.js'
@@ -22,6 +23,11 @@ export interface DriverInput {
   /** warm runs after the cold one */
   warm: number
   query: DriverQuery
+  /**
+   * Peers' shell commands to alternate with warm runs, `pairs` times: each pair runs our query,
+   * then each command, one after another, so that both meet the same state of the machine
+   */
+  alternate?: { commands: string[]; pairs: number } | undefined
 }
 
 /** What a query returned, in the terms of its CLI output. */
@@ -40,6 +46,8 @@ export interface DriverResult {
   /** the warm runs again on a store opened with no order cache (orderCacheBytes: 0) */
   uncachedMs: number[]
   output: QueryOutput
+  /** per pair: our warm run's wall time and each peer command's, in ms */
+  alternated: { oursMs: number; peersMs: number[] }[]
 }
 
 const DIST = fileURLToPath(new URL('../dist/esm/index.js', import.meta.url))
@@ -143,5 +151,27 @@ for (let i = 0; i < input.warm; i++) {
       )
   }
 }
-const result: DriverResult = { coldMs, warmMs, uncachedMs, output }
+/** A shell command's wall time in ms, by bash's `time` (1 ms resolution), its output dropped. */
+function shellMs(command: string): number {
+  const r = spawnSync(
+    'bash',
+    ['-c', `TIMEFORMAT=%3R; { time ${command} > /dev/null 2>&1 ; } 2>&1`],
+    {
+      encoding: 'utf8',
+    },
+  )
+  const seconds = Number(r.stdout.trim().split('\n').pop())
+  if (r.status !== 0 || !Number.isFinite(seconds))
+    throw new Error(`${command}: ${r.stdout}${r.stderr}`)
+  return seconds * 1000
+}
+
+const alternated: DriverResult['alternated'] = []
+for (let k = 0; k < (input.alternate?.pairs ?? 0); k++) {
+  const t = performance.now()
+  await query(store, input.query, false)
+  const oursMs = performance.now() - t
+  alternated.push({ oursMs, peersMs: input.alternate!.commands.map(shellMs) })
+}
+const result: DriverResult = { coldMs, warmMs, uncachedMs, output, alternated }
 console.log(JSON.stringify(result))
