@@ -12,7 +12,7 @@
 // in the same run: a C tool's whole process can take less than Node takes to start.
 //
 //   npx tsx benchmarks/query.bench.ts [N...]        (prints the RESULTS.md section)
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DEFAULT_CHECKPOINT_ROWS } from '../src/matrix/writer.js'
 import { storeFiles } from '../src/store/layout.js'
 import { bgtBinary } from '../test/bgt.js'
+import { timeOnce } from './timing.js'
+import type { Timing } from './timing.js'
 import { median, startServe, table, withAlleleIndex } from './lib.js'
 import type { DriverInput, DriverQuery, DriverResult, QueryOutput } from './query.driver.js'
 
@@ -40,26 +42,6 @@ const SIZES = [300, 5_000, 20_000]
 const POPS = ['FIN', 'GBR', 'IBS']
 const WHOLE = '20:1000000-4000000'
 const REGION = '20:1000000-1100000'
-
-interface Timing {
-  wall: number
-  cpu: number
-  peakMiB: number
-}
-
-/**
- * Wall and CPU (user + system) seconds and peak RSS of one run of a command. The times come from
- * bash's `time` keyword (milliseconds: GNU time's %e and %U have 10 ms, and the peers answer some
- * queries in less), the peak RSS from GNU time around that bash.
- */
-function timeOnce(command: string): Timing {
-  const timed = `TIMEFORMAT='%3R %3U %3S'; time { ${command} ; }`
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', timed], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`benchmark command failed: ${command}\n${r.stderr}`)
-  const [times, rss] = r.stderr.trim().split('\n').slice(-2)
-  const [e, u, sys] = times!.split(' ').map(Number)
-  return { wall: e!, cpu: u! + sys!, peakMiB: Number(rss) / 1024 }
-}
 
 /** The medians of runs. */
 const medians = (runs: Timing[]): Timing => ({

@@ -6,10 +6,10 @@
 // that keeps no PBWT orders, and what the query returned, so the bench can check it against the
 // CLI's output.
 //   npx tsx benchmarks/query.driver.ts '{"store":…,"warm":7,"query":{"id":"a",…}}'
-import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type * as Lt from '../src/index.js'
+import { timeOnce } from './timing.js'
 
 /** One of the bench's queries (a)–(d), with the arguments of its CLI command. */
 export type DriverQuery =
@@ -151,27 +151,15 @@ for (let i = 0; i < input.warm; i++) {
       )
   }
 }
-/** A shell command's wall time in ms, by bash's `time` (1 ms resolution), its output dropped. */
-function shellMs(command: string): number {
-  const r = spawnSync(
-    'bash',
-    ['-c', `TIMEFORMAT=%3R; { time ${command} > /dev/null 2>&1 ; } 2>&1`],
-    {
-      encoding: 'utf8',
-    },
-  )
-  const seconds = Number(r.stdout.trim().split('\n').pop())
-  if (r.status !== 0 || !Number.isFinite(seconds))
-    throw new Error(`${command}: ${r.stdout}${r.stderr}`)
-  return seconds * 1000
-}
-
 const alternated: DriverResult['alternated'] = []
 for (let k = 0; k < (input.alternate?.pairs ?? 0); k++) {
   const t = performance.now()
   await query(store, input.query, false)
   const oursMs = performance.now() - t
-  alternated.push({ oursMs, peersMs: input.alternate!.commands.map(shellMs) })
+  alternated.push({
+    oursMs,
+    peersMs: input.alternate!.commands.map((c) => timeOnce(`${c} > /dev/null 2>&1`).wall * 1000),
+  })
 }
 const result: DriverResult = { coldMs, warmMs, uncachedMs, output, alternated }
 console.log(JSON.stringify(result))

@@ -37,11 +37,15 @@ export function hasByte(bytes: Uint8Array, value: number): boolean {
   return false
 }
 
+/** What `wordsOf` gives when there are none: one array for every call (a few samples' records). */
+const NO_WORDS = new Uint32Array(0)
+
 /**
  * The whole 32-bit words of `bytes` from `head` (where its address is a multiple of 4), as a view:
  * for scans four bytes at a time (the bytes before `head` and after the last word are the caller's).
  */
 export function wordsOf(bytes: Uint8Array | Int8Array, head: number): Uint32Array {
   const count = Math.max(0, (bytes.length - head) >> 2)
-  return count ? new Uint32Array(bytes.buffer, bytes.byteOffset + head, count) : new Uint32Array(0)
+  return count ? new Uint32Array(bytes.buffer, bytes.byteOffset + head, count) : NO_WORDS
 }
+

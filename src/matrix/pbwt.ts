@@ -1096,10 +1096,9 @@ export class RowRuns {
    */
   chunkRuns(end: number): ChunkRuns | undefined {
     const n = this.stored
-    const sym = this.sym.slice(0, n)
-    for (let x = 0; x < n; x++) if (sym[x]! >= SMALL_SYMBOLS) return undefined
+    for (let x = 0; x < n; x++) if (this.sym[x]! >= SMALL_SYMBOLS) return undefined
     return {
-      sym,
+      sym: this.sym.slice(0, n),
       len: this.len.slice(0, n),
       rowStart: this.rowStart.slice(0, this.rowsRead + 1),
       end,

@@ -241,11 +241,7 @@ function countAll(alleles: Int8Array): GroupCount {
     ac += (a + 1) >> 1
   }
   // a few samples' alleles: a view of words would cost more than it saves
-  if (n < 64) {
-    for (let h = 0; h < n; h++) one(alleles[h]!)
-    return { an: n - missing, ac }
-  }
-  const head = Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
+  const head = n < 64 ? n : Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
   for (let h = 0; h < head; h++) one(alleles[h]!)
   const words = wordsOf(alleles, head)
   for (let i = 0; i < words.length;) {
