@@ -48,4 +48,3 @@ export function wordsOf(bytes: Uint8Array | Int8Array, head: number): Uint32Arra
   const count = Math.max(0, (bytes.length - head) >> 2)
   return count ? new Uint32Array(bytes.buffer, bytes.byteOffset + head, count) : NO_WORDS
 }
-
