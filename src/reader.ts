@@ -186,14 +186,27 @@ export { ldHeatmapSvg } from './plot/ldHeatmap.js'
 export type { LdHeatmapOptions, HeatmapGene, HeatmapPairs } from './plot/ldHeatmap.js'
 export { freqPlotSvg } from './plot/freqPlot.js'
 export type { FreqPlotOptions, FreqPlotGroup } from './plot/freqPlot.js'
-export { query, prepareQuery, parseAlleleName, AlleleSetCounter } from './query/view.js'
+export {
+  query,
+  prepareQuery,
+  parseAlleleName,
+  AlleleSetCounter,
+  queryRecords,
+} from './query/view.js'
 export { queryToVcfBytes } from './query/viewText.js'
-export type { QueryOptions, QueryRecord, PreparedQuery, AlleleName } from './query/view.js'
-export { genotypeSites } from './query/genotypes.js'
+export type {
+  QueryOptions,
+  QueryRecord,
+  QueryBatch,
+  PreparedQuery,
+  AlleleName,
+} from './query/view.js'
+export { genotypeSites, genotypeBatches } from './query/genotypes.js'
+export type { RecordBatch, VcfSite } from './variants/vcfBytes.js'
 export { tileRecords } from './query/tiles.js'
 export type { TileRecord, TileRecordOptions } from './query/tiles.js'
 export { StoreAnnotations, AnnotationSet } from './annotations/reader.js'
 export type { AnnotationField, AnnotationRecord, AnnotationValue } from './annotations/table.js'
-export type { GenotypeSite, GenotypeOptions } from './query/genotypes.js'
+export type { GenotypeSite, GenotypeBatch, GenotypeOptions } from './query/genotypes.js'
 export { STEP_CLASSES, storeConcordance } from './store/concordance.js'
 export type { StepClass, StoreConcordance } from './store/concordance.js'

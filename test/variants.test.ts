@@ -9,8 +9,8 @@ import type { Edit } from '../src/variants/align.js'
 import { canonicalVariants, normalizeEdit, variantKey } from '../src/variants/normalize.js'
 import type { RefAccessor, Variant } from '../src/variants/normalize.js'
 import { normalizeVcfRecords, tilesToVcf, vcfHeader } from '../src/variants/vcf.js'
-import { vcfBytes } from '../src/variants/vcfBytes.js'
-import type { RecordToWrite } from '../src/variants/vcfBytes.js'
+import { filterBatch, vcfBytes } from '../src/variants/vcfBytes.js'
+import type { RecordBatch, RecordToWrite } from '../src/variants/vcfBytes.js'
 import type { HaplotypeTile, TileBlock, TileVariantSource } from '../src/variants/vcf.js'
 import { compareCanonical } from '../src/variants/compare.js'
 import { applySkipList, consensusSpell, parseSkipList } from '../src/variants/consensus.js'
@@ -710,12 +710,16 @@ describe.skipIf(!hasTool('bcftools'))('VCF records as bytes, read by bcftools', 
     const chunks: Uint8Array[] = []
     for await (const c of vcfBytes([...header, records.slice(0, 20), records.slice(20)]))
       chunks.push(c.slice())
-    writeFileSync(file, Buffer.concat(chunks))
-    const got = execFileSync(
-      'bcftools',
-      ['query', '-f', '%CHROM\t%POS\t%ID\t%REF\t%ALT\t%QUAL\t%INFO/AN[\t%GT]\n', file],
-      { encoding: 'utf8' },
-    )
+    // what bcftools reads of the file written from `chunks`
+    const read = (chunks: Uint8Array[]) => {
+      writeFileSync(file, Buffer.concat(chunks))
+      return execFileSync(
+        'bcftools',
+        ['query', '-f', '%CHROM\t%POS\t%ID\t%REF\t%ALT\t%QUAL\t%INFO/AN[\t%GT]\n', file],
+        { encoding: 'utf8' },
+      )
+    }
+    const got = read(chunks)
     const allele = (c: number) => (c === 0 ? '0' : c === 1 ? '1' : '.')
     const expected = records.map((r) => {
       const gt = r.gt instanceof Int8Array ? Uint8Array.from(r.gt, (c) => (c < 0 ? 2 : c)) : r.gt
@@ -726,5 +730,30 @@ describe.skipIf(!hasTool('bcftools'))('VCF records as bytes, read by bcftools', 
       return [r.chrom, r.pos + 1, r.id ?? '.', r.ref, r.alt, '.', an, ...columns].join('\t') + '\n'
     })
     expect(got).toBe(expected.join(''))
+
+    // the same records as columns (RecordBatch): the first half as codes, the second as alleles at
+    // an odd byte offset, a third of each dropped by filterBatch
+    const batchOf = (rs: RecordToWrite[], alleles: boolean): RecordBatch => {
+      const width = 2 * n
+      const gt = alleles
+        ? new Int8Array(rs.length * width + 1).subarray(1)
+        : new Uint8Array(rs.length * width)
+      rs.forEach((r, i) => {
+        for (let h = 0; h < width; h++) {
+          const c = r.gt[h]! < 0 || r.gt[h] === 2 ? 2 : r.gt[h]!
+          gt[i * width + h] = alleles && c === 2 ? -1 : c
+        }
+      })
+      return { sites: rs, info: rs.map((r) => r.info), gt, width, phased }
+    }
+    const kept = (_: unknown, i: number) => i % 3 !== 1
+    const batches = [batchOf(records.slice(0, 20), false), batchOf(records.slice(20), true)]
+    const columnar: Uint8Array[] = []
+    for await (const c of vcfBytes([...header, ...batches.map((b) => filterBatch(b, kept))]))
+      columnar.push(c.slice())
+    const gotColumnar = read(columnar)
+    const keptLines = [...expected.slice(0, 20).filter(kept), ...expected.slice(20).filter(kept)]
+    expect(keptLines.length).toBe(26)
+    expect(gotColumnar).toBe(keptLines.join(''))
   })
 })

@@ -12,15 +12,18 @@ import type { Store } from '../store/Store.js'
 import { TRACE_ROWS } from '../matrix/reader.js'
 import type { MatrixSlice, SliceOptions } from '../matrix/reader.js'
 import { GT_ALT, GT_NOCALL, TileVariantCaller } from '../variants/vcf.js'
-import type { TileVariantSource, VcfRecord } from '../variants/vcf.js'
+import type { TileVariantSource } from '../variants/vcf.js'
+import type { RecordBatch } from '../variants/vcfBytes.js'
 import type { AlleleIndex } from './reader.js'
 import type { AlleleSite } from './site.js'
 import { isIndices } from '../core/indices.js'
 
 /** Bases left of a region that left-aligned indels may reach (the export's too). */
 export const MARGIN = 10_000
-/** Records per batch of `indexedRecordBatches`. */
+/** Records per batch of `indexedRecordBatches`, at most */
 const BATCH = 256
+/** Genotype bytes per batch, about (20,000 samples: 26 records of 40,000 haplotypes) */
+const BATCH_BYTES = 1 << 20
 /** Rows per decoded slice, at most */
 const SLICE_ROWS = 256
 /**
@@ -268,26 +271,6 @@ function markClasses(claims: readonly (readonly Lookup[])[]): Map<number, Int32A
 
 const lastStep = (l: readonly Lookup[]) => l.reduce((a, x) => Math.max(a, x.step), -1)
 
-/**
- * Records' genotype arrays, cut from shared blocks of a megabyte: a typed array with a buffer of
- * its own costs more than copying 40 kB into it (20,000 samples).
- */
-class BytePool {
-  private block = new Uint8Array(0)
-  private at = 0
-
-  take(n: number): Uint8Array {
-    if (this.at + n > this.block.length) {
-      this.block = new Uint8Array(Math.max(1 << 20, n))
-      this.at = 0
-    }
-    // a view made directly: subarray looks up the array's species on every call
-    const out = new Uint8Array(this.block.buffer, this.at, n)
-    this.at += n
-    return out
-  }
-}
-
 /** Decoded rows of one path, the last few slices kept (a site's claims may lie a little back). */
 class RowWindow {
   private slices: MatrixSlice[] = []
@@ -403,9 +386,16 @@ export interface IndexedRecordOptions extends AbortOptions {
   cohortSites?: boolean | undefined
 }
 
+/** A batch of `indexedRecordBatches`: the index's sites, the chosen haplotypes' codes. */
+export interface IndexedBatch extends RecordBatch {
+  sites: AlleleSite[]
+  /** per site, per output haplotype: 0 REF, 1 ALT, 2 no-call (GT_NOCALL) */
+  gt: Uint8Array
+}
+
 /**
- * The export's records for the chosen haplotypes, in batches (a few hundred at a time: one
- * await per batch, not per record): output haplotype h is matrix column
+ * The export's records for the chosen haplotypes, as columns, in batches (a few hundred at a
+ * time: one await per batch, no object per record): output haplotype h is matrix column
  * `haplotypes[columns[h]]`; `phased` per output sample.
  */
 export async function* indexedRecordBatches(
@@ -417,14 +407,15 @@ export async function* indexedRecordBatches(
   columns: Int32Array,
   phased: Uint8Array,
   opts: IndexedRecordOptions = {},
-): AsyncGenerator<VcfRecord[]> {
+): AsyncGenerator<IndexedBatch> {
   const sig = opts.signal ? { signal: opts.signal } : {}
   const region = opts.region
   const width = haplotypes.length
   const state = new Uint8Array(width)
   // each decoded column once, in output order (no sample asked twice): codes copy straight out
   const identity = isIndices(columns, width)
-  const pool = new BytePool()
+  const out = columns.length
+  const batchSites = Math.max(16, Math.min(BATCH, Math.floor(BATCH_BYTES / Math.max(1, out))))
   for (const p of paths) {
     const { sites, claims, first, last } = await pathSites(
       store,
@@ -439,7 +430,8 @@ export async function* indexedRecordBatches(
     const classes = last - first < TRACE_ROWS ? markClasses(claims) : undefined
     const rows = new RowWindow(store, p, first, last + 1, { haplotypes, classes }, sig)
     const runs = new NocallRuns(store, m, p, region, sig)
-    let batch: VcfRecord[] = []
+    let batch: AlleleSite[] = []
+    let gt = new Uint8Array(batchSites * out)
     for (let i = 0; i < sites.length; i++) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const site = sites[i]!
@@ -448,26 +440,20 @@ export async function* indexedRecordBatches(
         siteCodesNow(l, rows, runs, state) ?? (await siteCodes(site, l, rows, runs, state))
       // every decoded column is some output column's: the record is carried iff a column is ALT
       if (!opts.cohortSites && !alt) continue
-      const gt = pool.take(columns.length)
+      const base = batch.length * out
       // a few columns by hand: TypedArray.set costs more than copying 20 bytes
-      if (identity && width < 64) for (let h = 0; h < width; h++) gt[h] = state[h]!
-      else if (identity) gt.set(state)
-      else for (let h = 0; h < columns.length; h++) gt[h] = state[columns[h]!]!
-      batch.push({
-        chrom: site.chrom,
-        pos: site.pos,
-        id: site.id === '.' ? undefined : site.id,
-        ref: site.ref,
-        alt: site.alt,
-        gt,
-        phased,
-      })
-      if (batch.length === BATCH) {
-        yield batch
+      if (identity && width < 64) for (let h = 0; h < width; h++) gt[base + h] = state[h]!
+      else if (identity) gt.set(state, base)
+      else for (let h = 0; h < out; h++) gt[base + h] = state[columns[h]!]!
+      batch.push(site)
+      if (batch.length === batchSites) {
+        yield { sites: batch, gt, width: out, phased }
         batch = []
+        gt = new Uint8Array(batchSites * out)
       }
     }
-    if (batch.length) yield batch
+    if (batch.length)
+      yield { sites: batch, gt: gt.subarray(0, batch.length * out), width: out, phased }
   }
 }
 

@@ -5,7 +5,7 @@ import { ArgumentError } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { ManifestPath } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
-import type { VcfRecord } from '../variants/vcf.js'
+import type { RecordBatch } from '../variants/vcfBytes.js'
 import { checkOutputFile } from '../core/nodeOutput.js'
 import { isBgzfName, writeVcfFile } from '../export/vcf-writer.js'
 import {
@@ -55,8 +55,11 @@ async function* vcfItems(
   samples: string[] | undefined,
   regions: Region[] | undefined,
   paths: ManifestPath[],
-): AsyncGenerator<string | VcfRecord[]> {
-  const { storeVcfItems } = await import('../export/vcf.js')
+): AsyncGenerator<string | RecordBatch> {
+  const [{ storeVcfItems }, { filterBatch }] = await Promise.all([
+    import('../export/vcf.js'),
+    import('../variants/vcfBytes.js'),
+  ])
   const opts = samples ? { samples } : {}
   if (!regions) {
     yield* storeVcfItems(open, opts)
@@ -80,7 +83,7 @@ async function* vcfItems(
         if (header) yield batch
         continue
       }
-      const kept = batch.filter((r) => {
+      const kept = filterBatch(batch, (r) => {
         const end = r.pos + r.ref.length
         // records come sorted by start: regions ending before this one's start end before the rest
         while (i < group.length && group[i]!.end <= r.pos) i++
@@ -88,7 +91,7 @@ async function* vcfItems(
         // a record that reaches back into an earlier pass's region was printed there
         return !(before?.chrom === r.chrom && r.pos < before.end)
       })
-      if (kept.length) yield kept
+      if (kept.sites.length) yield kept
     }
     header = false
     before = group[group.length - 1]
@@ -126,7 +129,7 @@ export function registerVcf(program: Command): void {
       const manifest = await open.manifest()
       const regions = await regionsOf(o, manifest, true)
       const items = vcfItems(open, samples, regions, manifest.paths)
-      const { formatVcfRecord, vcfBytes } = await import('../variants/vcfBytes.js')
+      const { recordLines, vcfBytes } = await import('../variants/vcfBytes.js')
       if (output === undefined) {
         // each chunk is written before the next is made: one buffer serves them all
         for await (const chunk of vcfBytes(items, { reuse: true })) await write(chunk)
@@ -138,7 +141,7 @@ export function registerVcf(program: Command): void {
         (async function* () {
           for await (const x of items)
             if (typeof x === 'string') yield x
-            else for (const r of x) yield formatVcfRecord(r)
+            else yield* recordLines(x)
         })(),
         o.writeIndex ? { maxLength } : undefined,
       )

@@ -3,15 +3,8 @@
 // all chosen alleles (-S) and haplotype counts over them per group (-H); VCF or a TSV table out.
 import type { Command } from 'commander'
 import { ArgumentError } from '../core/errors.js'
-import {
-  formatValue,
-  infoHeader,
-  infoOf,
-  joined,
-  recordLine,
-  vcfRecordOf,
-} from '../query/viewText.js'
-import type { RecordToWrite } from '../variants/vcfBytes.js'
+import { formatValue, infoHeader, infoOf, joined, recordLine, withInfo } from '../query/viewText.js'
+import type { RecordBatch } from '../variants/vcfBytes.js'
 import { checkOutputFile } from '../core/nodeOutput.js'
 import { addRegionOptions, cliStore, opener, outputPath, regionsOf, write } from './io.js'
 import type { RegionOptions } from './io.js'
@@ -173,8 +166,14 @@ export function registerView(program: Command): void {
       }
       const output = outputPath(o.output)
       if (output !== undefined) await checkOutputFile(output)
-      const { parseAlleleName, prepareQuery, compileColumn, AlleleSetCounter } =
-        await import('../query/view.js')
+      const {
+        parseAlleleName,
+        prepareQuery,
+        compileColumn,
+        AlleleSetCounter,
+        firstRecords,
+        queryRecords,
+      } = await import('../query/view.js')
       const alleles = o.alleles ? (await alleleNames(o.alleles)).map(parseAlleleName) : undefined
       const open = await cliStore(store, command)
       const manifest = await open.manifest()
@@ -209,7 +208,7 @@ export function registerView(program: Command): void {
       const genotypes = !o.dropGenotypes
 
       // lines as text, records with genotypes as the byte writer takes them
-      async function* lines(): AsyncGenerator<string | RecordToWrite[]> {
+      async function* lines(): AsyncGenerator<string | RecordBatch> {
         if (vcfOut) {
           const { vcfHeader } = await import('../variants/vcf.js')
           yield* vcfHeader(
@@ -219,20 +218,25 @@ export function registerView(program: Command): void {
           ).map((l) => (genotypes ? l : l.replace(/\tFORMAT$/, '')))
         }
         let n = 0
-        for await (const batch of prepared.batches()) {
-          const records = batch.slice(0, Math.max(0, limit - n))
-          n += records.length
-          for (const r of records) counter?.add(r)
-          if (columns)
-            yield* joined(
-              records.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')),
-            )
-          else if (vcfOut && genotypes)
-            yield records.map((r) => vcfRecordOf(r, info ? infoOf(r, nGroups) : undefined))
-          else if (vcfOut)
-            yield* joined(
-              records.map((r) => recordLine(r, info ? infoOf(r, nGroups) : undefined, false)),
-            )
+        for await (const all of prepared.columns()) {
+          const batch = firstRecords(all, Math.max(0, limit - n))
+          n += batch.sites.length
+          // genotypes out: the batch as it is, no object per record
+          if (vcfOut && genotypes) yield info ? withInfo(batch, nGroups) : batch
+          else {
+            const records = queryRecords(batch)
+            for (const r of records) counter?.add(r)
+            if (columns)
+              yield* joined(
+                records.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')),
+              )
+            else if (vcfOut)
+              yield* joined(
+                records.map((r) =>
+                  recordLine(r, info ? infoOf(r.counts, nGroups) : undefined, false),
+                ),
+              )
+          }
           if (n >= limit) break
         }
         if (counter && o.haplotypes) {
@@ -250,7 +254,7 @@ export function registerView(program: Command): void {
           yield* joined(counter.carriers().map((s) => `SP\t${prepared.samples[s]}\t1`))
       }
 
-      const [{ writeVcfFile }, { formatVcfRecord, vcfBytes }] = await Promise.all([
+      const [{ writeVcfFile }, { recordLines, vcfBytes }] = await Promise.all([
         import('../export/vcf-writer.js'),
         import('../variants/vcfBytes.js'),
       ])
@@ -264,7 +268,7 @@ export function registerView(program: Command): void {
         (async function* () {
           for await (const x of lines())
             if (typeof x === 'string') yield x
-            else for (const r of x) yield formatVcfRecord(r)
+            else yield* recordLines(x)
         })(),
         undefined,
       )

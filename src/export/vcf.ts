@@ -15,8 +15,9 @@ import { storeFiles } from '../store/layout.js'
 import type { ManifestPath, StoreManifest } from '../store/manifest.js'
 import type { Store } from '../store/Store.js'
 import type { RefAccessor } from '../variants/normalize.js'
-import { formatVcfRecord, tileRecords, vcfHeader } from '../variants/vcf.js'
-import { vcfBytes } from '../variants/vcfBytes.js'
+import { tileRecords, vcfHeader } from '../variants/vcf.js'
+import { recordLines, vcfBytes } from '../variants/vcfBytes.js'
+import type { RecordBatch } from '../variants/vcfBytes.js'
 import type {
   HaplotypeTile,
   InputSite,
@@ -547,7 +548,7 @@ export async function* storeToVcf(
 ): AsyncGenerator<string> {
   for await (const x of storeVcfItems(store, opts))
     if (typeof x === 'string') yield x
-    else for (const r of x) yield formatVcfRecord(r)
+    else yield* recordLines(x)
 }
 
 /**
@@ -564,13 +565,13 @@ export async function* storeToVcfBytes(
 }
 
 /**
- * What `storeToVcf` writes: its header lines, then its records unformatted, in batches (for
- * `vcfBytes`, which writes them as bytes).
+ * What `storeToVcf` writes: its header lines, then its records unformatted, in batches of columns
+ * (for `vcfBytes`, which writes them as bytes).
  */
 export async function* storeVcfItems(
   store: Store,
   opts: StoreVcfOptions = {},
-): AsyncGenerator<string | VcfRecord[]> {
+): AsyncGenerator<string | RecordBatch> {
   const { m, samples } = await exportPlan(store, opts)
   yield* vcfHeader(
     m.contigs,
@@ -589,14 +590,31 @@ export async function* storeRecords(
   store: Store,
   opts: StoreRecordOptions = {},
 ): AsyncGenerator<VcfRecord> {
-  for await (const batch of storeRecordBatches(store, opts)) yield* batch
+  for await (const { sites, info, gt, width, phased } of storeRecordBatches(store, opts))
+    for (let i = 0; i < sites.length; i++) {
+      const { chrom, pos, id, ref, alt } = sites[i]!
+      const r: VcfRecord = {
+        chrom,
+        pos,
+        id: id === '.' ? undefined : id,
+        ref,
+        alt,
+        gt: gt.subarray(i * width, (i + 1) * width),
+        phased,
+      }
+      if (info?.[i] !== undefined) r.info = info[i]
+      yield r
+    }
 }
 
-/** `storeRecords` in batches (one await per batch: what a writer of every record wants). */
+/**
+ * `storeRecords` as columns, in batches (one await per batch and no object per record: what a
+ * writer of every record wants). Codes are VcfRecord's (2: no-call); an `id` of `.` is none.
+ */
 export async function* storeRecordBatches(
   store: Store,
   opts: StoreRecordOptions = {},
-): AsyncGenerator<VcfRecord[]> {
+): AsyncGenerator<RecordBatch & { gt: Uint8Array }> {
   const { m, samples, paths, distinct, haplotypes, columns, phased } = await exportPlan(store, opts)
   const region = opts.region
   const sig = opts.signal ? { signal: opts.signal } : {}
@@ -699,5 +717,11 @@ export async function* storeRecordBatches(
     { contigs: m.contigs, samples, reference: accessor, blocks: blocks(), region },
     opts,
   ))
-    yield [r]
+    yield {
+      sites: [r],
+      info: r.info === undefined ? undefined : [r.info],
+      gt: r.gt,
+      width: r.gt.length,
+      phased: r.phased,
+    }
 }

@@ -12,8 +12,6 @@ import { RUN_SYMBOL_BITS, RUN_SYMBOL_INLINE, pushVarint } from './format.js'
 
 /** Largest symbol (value + 1) a row may hold: values stay within Int32. */
 export const MAX_SYMBOL = 2 ** 31 - 1
-/** A position past every haplotype's. */
-const PAST_ALL = 2 ** 31 - 1
 const RUN_SCALE = 1 << RUN_SYMBOL_BITS
 
 /** Symbols below this are counted in a typed array; larger ones in a Map. */
@@ -848,32 +846,32 @@ export class SubsetDecoder {
   }
 
   /**
-   * `row` from a chunk's runs decoded already (ChunkRuns; its row `k`): the same walk over
-   * arrays, with no head to decode before the next can be found.
+   * `row` from a chunk's runs decoded already (ChunkRuns; its row `k`): no run is counted, since
+   * each run knows where its haplotypes go. A chosen haplotype finds its run by its position, so
+   * the runs between two chosen ones are stepped over (eight at a time when they are many): a row
+   * costs about its chosen haplotypes, not its runs.
    */
   rowFromRuns(runs: ChunkRuns, k: number, out: Int32Array | undefined, base: number): void {
-    const { sym: symbols, len: lengths, rowStart } = runs
-    const last = rowStart[k + 1]!
-    const { counts, pos } = this
+    const { sym: symbols, ends, shift, rowStart } = runs
+    const { chosenCounts: byPos, pos, col, symOf, rank } = this
     const t = pos.length
-    let i = 0
-    let j = 0
-    // without a branch per run: `top` bounds the symbols seen (below twice the largest), and
-    // `next` is the next chosen haplotype's position
+    // the row's last run ends at the last haplotype, past every position: no bound is needed
+    // one run at a time, and a stride of eight stays inside the row
+    const strideEnd = rowStart[k + 1]! - 8
+    let x = rowStart[k]!
     let top = 0
-    let next = t > 0 ? pos[0]! : PAST_ALL
-    for (let x = rowStart[k]!; x < last; x++) {
+    for (let i = 0; i < t; i++) {
+      const p = pos[i]!
+      while (x <= strideEnd && ends[x + 7]! <= p) x += 8
+      while (ends[x]! <= p) x++
       const sym = symbols[x]!
-      const runEnd = j + lengths[x]!
+      rank[i] = p + shift[x]!
+      symOf[i] = sym
       top |= sym
-      if (next < runEnd) {
-        i = this.enter(i, sym, j, runEnd, out, base)
-        next = i < t ? pos[i]! : PAST_ALL
-      }
-      counts[sym]! += runEnd - j
-      j = runEnd
+      byPos[sym]!++
+      if (out) out[base + col[i]!] = sym - 1
     }
-    this.advance(top)
+    this.sortBySymbol(top)
   }
 
   /**
@@ -906,28 +904,39 @@ export class SubsetDecoder {
    * `rank`): each chosen haplotype's position in the next order.
    */
   private advance(top: number): void {
-    const { counts, chosenCounts: byPos, pos, col, symOf, rank } = this
+    const { counts, pos, symOf, rank } = this
     const t = pos.length
-    // counts become each symbol's start in the next order; the chosen haplotypes' counts the
-    // start of their symbol among them (their next positions ascend within a symbol)
+    // counts become each symbol's start in the next order
     let all = 0
-    let chosen = 0
     for (let s = 0; s <= top; s++) {
       const n = counts[s]!
       counts[s] = all
       all += n
+    }
+    for (let k = 0; k < t; k++) rank[k]! += counts[symOf[k]!]!
+    counts.fill(0, 0, top + 1)
+    this.sortBySymbol(top)
+  }
+
+  /**
+   * The chosen haplotypes (their next positions in `rank`, their symbols, up to `top`, counted in
+   * `chosenCounts`) in the order of the next row: by symbol, as their positions ascend within one.
+   */
+  private sortBySymbol(top: number): void {
+    const { chosenCounts: byPos, pos, col, symOf, rank } = this
+    const t = pos.length
+    let chosen = 0
+    for (let s = 0; s <= top; s++) {
       const m = byPos[s]!
       byPos[s] = chosen
       chosen += m
     }
     const { nextPos, nextCol } = this
     for (let k = 0; k < t; k++) {
-      const s = symOf[k]!
-      const to = byPos[s]!++
-      nextPos[to] = counts[s]! + rank[k]!
+      const to = byPos[symOf[k]!]!++
+      nextPos[to] = rank[k]!
       nextCol[to] = col[k]!
     }
-    counts.fill(0, 0, top + 1)
     byPos.fill(0, 0, top + 1)
     this.nextPos = pos
     this.nextCol = col
@@ -1001,6 +1010,8 @@ const SCRATCH = {
   slots: new SymbolSlots(),
   bySymbol: new SymbolSlots(),
   smallIndex: new Int32Array(SMALL_SYMBOLS),
+  /** per symbol, in RowRuns.chunkRuns */
+  next: new Int32Array(SMALL_SYMBOLS),
 }
 
 /**
@@ -1009,8 +1020,12 @@ const SCRATCH = {
  * read before the next can be found.
  */
 export interface ChunkRuns {
-  sym: Int32Array
-  len: Int32Array
+  /** per run: its symbol */
+  sym: Uint16Array
+  /** per run: the position in its row after its last haplotype */
+  ends: Int32Array
+  /** per run: its haplotype at position p of the row is at p + shift in the next row's order */
+  shift: Int32Array
   /** the chunk's row k holds runs rowStart[k] … rowStart[k + 1] − 1 */
   rowStart: Int32Array
   /** the payload offset after the chunk's last row */
@@ -1019,7 +1034,7 @@ export interface ChunkRuns {
 
 /** Bytes a ChunkRuns holds (its weight in a cache). */
 export const chunkRunsBytes = (r: ChunkRuns): number =>
-  r.sym.byteLength + r.len.byteLength + r.rowStart.byteLength
+  r.sym.byteLength + r.ends.byteLength + r.shift.byteLength + r.rowStart.byteLength
 
 /**
  * The runs of `rows` rows from the cursor (at row `firstRow`, left after them), as ChunkRuns;
@@ -1096,13 +1111,38 @@ export class RowRuns {
    */
   chunkRuns(end: number): ChunkRuns | undefined {
     const n = this.stored
-    for (let x = 0; x < n; x++) if (this.sym[x]! >= SMALL_SYMBOLS) return undefined
-    return {
-      sym: this.sym.slice(0, n),
-      len: this.len.slice(0, n),
-      rowStart: this.rowStart.slice(0, this.rowsRead + 1),
-      end,
+    const { sym, len } = this
+    for (let x = 0; x < n; x++) if (sym[x]! >= SMALL_SYMBOLS) return undefined
+    const rowStart = this.rowStart.slice(0, this.rowsRead + 1)
+    const ends = new Int32Array(n)
+    const shift = new Int32Array(n)
+    // per symbol: the row's haplotypes holding it, then where its next one goes
+    const next = SCRATCH.next
+    for (let k = 0; k < this.rowsRead; k++) {
+      const a = rowStart[k]!
+      const b = rowStart[k + 1]!
+      let top = 0
+      for (let x = a; x < b; x++) {
+        next[sym[x]!]! += len[x]!
+        top = Math.max(top, sym[x]!)
+      }
+      let at = 0
+      for (let s = 0; s <= top; s++) {
+        const count = next[s]!
+        next[s] = at
+        at += count
+      }
+      let j = 0
+      for (let x = a; x < b; x++) {
+        const s = sym[x]!
+        shift[x] = next[s]! - j
+        next[s]! += len[x]!
+        j += len[x]!
+        ends[x] = j
+      }
+      next.fill(0, 0, top + 1)
     }
+    return { sym: Uint16Array.from(sym.subarray(0, n)), ends, shift, rowStart, end }
   }
 
   /** Row `row`'s runs (read already): symbols and lengths, as views. */

@@ -10,6 +10,8 @@ import type { AbortOptions } from '../core/errors.js'
 import type { Region } from '../core/region.js'
 import type { Store } from '../store/Store.js'
 import { GT_NOCALL } from '../variants/vcf.js'
+import { filterBatch } from '../variants/vcfBytes.js'
+import type { RecordBatch, VcfSite } from '../variants/vcfBytes.js'
 
 export interface GenotypeSite {
   chrom: string
@@ -44,13 +46,25 @@ export async function* genotypeSites(
 }
 
 /**
- * `genotypeSites` in batches, as the export decodes them: a consumer of every site (a VCF writer)
- * pays one await per batch, not one per site through each generator in between.
+ * Sites with the chosen haplotypes' alleles as columns, a batch at a time: no object or view per
+ * site (ten samples over a whole chromosome are tens of thousands of sites). A RecordBatch, so
+ * the VCF writer takes it as it is.
  */
-export async function* genotypeSiteBatches(
+export interface GenotypeBatch extends RecordBatch {
+  /** `pos` 0-based (VCF POS − 1), as VcfRecord's; an `id` of `.` or undefined is none */
+  sites: readonly VcfSite[]
+  /** site i's alleles at `[i × width, (i + 1) × width)`, haplotypes as GenotypeSite's */
+  gt: Int8Array
+}
+
+/**
+ * `genotypeSites` as columns, in batches, as the export decodes them: a consumer of every site (a
+ * VCF writer) pays one await per batch, not one per site through each generator in between.
+ */
+export async function* genotypeBatches(
   store: Store,
   opts: GenotypeOptions = {},
-): AsyncGenerator<GenotypeSite[]> {
+): AsyncGenerator<GenotypeBatch> {
   const { storeRecordBatches } = await import('../export/vcf.js')
   // a subset gets the cohort's sites too: BGT and bcftools report the sites none of it carries,
   // with AC=0 (storeRecords refuses a sample the store lacks)
@@ -62,32 +76,43 @@ export async function* genotypeSiteBatches(
   const parts: (Region | undefined)[] = opts.regions ? [...opts.regions] : [undefined]
   let before: Region | undefined
   for (const region of parts) {
-    for await (const batch of storeRecordBatches(store, region ? { ...base, region } : base)) {
-      const sites: GenotypeSite[] = []
-      for (const r of batch) {
-        if (region) {
-          if (r.pos >= region.end || r.pos + r.ref.length <= region.start) continue
-          // reported with the region before (a long REF reaching over the gap)
-          if (before?.chrom === r.chrom && r.pos < before.end) continue
-        }
-        // the record's codes are its own: read in place, no-calls (2) made -1
-        const alleles = new Int8Array(r.gt.buffer, r.gt.byteOffset, r.gt.length)
-        if (hasByte(r.gt, GT_NOCALL))
-          for (let h = 0; h < alleles.length; h++) if (alleles[h] === GT_NOCALL) alleles[h] = -1
-        sites.push({
-          chrom: r.chrom,
-          pos: r.pos + 1,
-          id: r.id ?? '.',
-          ref: r.ref,
-          alt: r.alt,
-          alleles,
-          phased: r.phased,
-        })
-      }
-      if (sites.length) yield sites
+    const inside = (r: VcfSite) =>
+      r.pos < region!.end &&
+      r.pos + r.ref.length > region!.start &&
+      // reported with the region before (a long REF reaching over the gap)
+      !(before?.chrom === r.chrom && r.pos < before.end)
+    for await (const codes of storeRecordBatches(store, region ? { ...base, region } : base)) {
+      const batch = region ? filterBatch(codes, inside) : codes
+      if (!batch.sites.length) continue
+      // the codes are the batch's own: read in place, no-calls (2) made -1
+      const gt = new Int8Array(batch.gt.buffer, batch.gt.byteOffset, batch.gt.length)
+      if (hasByte(batch.gt, GT_NOCALL))
+        for (let h = 0; h < gt.length; h++) if (gt[h] === GT_NOCALL) gt[h] = -1
+      yield { sites: batch.sites, gt, width: batch.width, phased: batch.phased }
     }
     before = region
   }
+}
+
+/** `genotypeSites` in batches (one await per batch). */
+export async function* genotypeSiteBatches(
+  store: Store,
+  opts: GenotypeOptions = {},
+): AsyncGenerator<GenotypeSite[]> {
+  for await (const b of genotypeBatches(store, opts)) yield siteRecords(b)
+}
+
+/** A batch's sites as GenotypeSite objects, their alleles views of the batch's. */
+export function siteRecords({ sites, gt, width, phased }: GenotypeBatch): GenotypeSite[] {
+  return sites.map(({ chrom, pos, id, ref, alt }, i) => ({
+    chrom,
+    pos: pos + 1,
+    id: id ?? '.',
+    ref,
+    alt,
+    alleles: gt.subarray(i * width, (i + 1) * width),
+    phased,
+  }))
 }
 
 /** Allele counts of a group of samples at a site. */
@@ -99,7 +124,7 @@ export interface SiteGroupCount {
 }
 
 /**
- * The sites of `regions` (as genotypeSites, `alleles` and `phased` empty) with the counts of each
+ * The sites of `regions` (`pos` 0-based, as GenotypeBatch's) with the counts of each
  * group: [0] every sample of `samples`, [k] the samples `groups[k − 1]` (indices into `samples`),
  * counted per tile variant without forming genotypes. Undefined when the store has no allele
  * index to count from (then count genotypeSites' alleles).
@@ -107,7 +132,7 @@ export interface SiteGroupCount {
 export async function siteGroupCounts(
   store: Store,
   opts: GenotypeOptions & { groups: readonly Int32Array[] },
-): Promise<AsyncGenerator<{ site: GenotypeSite; counts: SiteGroupCount[] }> | undefined> {
+): Promise<AsyncGenerator<{ site: VcfSite; counts: SiteGroupCount[] }> | undefined> {
   const { alleleIndexes, indexedCounts, MARGIN } = await import('../alleles/records.js')
   const m = await store.manifest(opts)
   const row = new Map(m.samples.map((s, i) => [s.name, i]))
@@ -152,7 +177,6 @@ export async function siteGroupCounts(
     classOf[2 * rows[i]!] = classOf[2 * rows[i]! + 1] = c
   })
   const sig = opts.signal ? { signal: opts.signal } : {}
-  const empty = { alleles: new Int8Array(0), phased: new Uint8Array(0) }
   return (async function* () {
     let before: Region | undefined
     for (const { region, paths, indexes } of plans) {
@@ -173,8 +197,7 @@ export async function siteGroupCounts(
             out[k]!.ac += counts.ac[c]!
           }
         })
-        const { chrom, pos, id, ref, alt } = site
-        yield { site: { chrom, pos: pos + 1, id, ref, alt, ...empty }, counts: out }
+        yield { site, counts: out }
       }
       before = region
     }

@@ -20,8 +20,10 @@ import type { Store } from '../store/Store.js'
 import type { StoreManifest } from '../store/manifest.js'
 import { compileCondition, compileExpression } from './expr/compile.js'
 import type { CompiledCondition, CompiledExpression, Scope } from './expr/compile.js'
-import { genotypeSiteBatches, siteGroupCounts } from './genotypes.js'
-import type { GenotypeSite } from './genotypes.js'
+import { genotypeBatches, siteGroupCounts, siteRecords } from './genotypes.js'
+import type { GenotypeBatch, GenotypeSite } from './genotypes.js'
+import { filterBatch } from '../variants/vcfBytes.js'
+import type { VcfSite } from '../variants/vcfBytes.js'
 import { groupStatistic, resolveGroups } from './groups.js'
 import type { ResolveGroupsOptions, SampleGroup } from './groups.js'
 
@@ -78,7 +80,10 @@ export function formatAlleleName(a: AlleleName): string {
 }
 
 /** The ALT (or REF, with `reference`) allele of a site as BGT names it. */
-export function siteAllele(site: GenotypeSite, reference = false): AlleleName {
+export function siteAllele(
+  site: Pick<GenotypeSite, 'chrom' | 'pos' | 'ref' | 'alt'>,
+  reference = false,
+): AlleleName {
   const ref = site.ref.toUpperCase()
   const alt = site.alt.toUpperCase()
   let lead = 0
@@ -160,6 +165,24 @@ export interface PreparedQuery {
   records(): AsyncGenerator<QueryRecord>
   /** the same records in batches (one await per batch: for writing every record) */
   batches(): AsyncGenerator<QueryRecord[]>
+  /**
+   * the same records as columns, in batches: no object per record (what a VCF writer wants; a
+   * QueryBatch is a RecordBatch)
+   */
+  columns(): AsyncGenerator<QueryBatch>
+}
+
+/**
+ * A batch of a query's records as columns (GenotypeBatch): the fields QueryRecord adds to a
+ * site, per site.
+ */
+export interface QueryBatch extends GenotypeBatch {
+  /** per site: QueryRecord's `counts` */
+  counts: GroupCount[][]
+  /** per site (when the query chooses alleles): QueryRecord's `allele` */
+  allele?: (AlleleName | undefined)[]
+  /** per site (when the query reads annotations): QueryRecord's `annotations` */
+  annotations?: (ReadonlyMap<string, AnnotationValue> | undefined)[]
 }
 
 /**
@@ -338,7 +361,7 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
     return out
   }
   /** the sites, a batch at a time; counted already when counted per tile variant */
-  async function* sources(): AsyncGenerator<(GenotypeSite & { counts?: GroupCount[] })[]> {
+  async function* sources(): AsyncGenerator<GenotypeBatch & { counts?: GroupCount[][] }> {
     const siteCounts =
       opts.genotypes === false
         ? await siteGroupCounts(store, {
@@ -349,7 +372,7 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
           })
         : undefined
     if (!siteCounts) {
-      yield* genotypeSiteBatches(store, {
+      yield* genotypeBatches(store, {
         regions,
         ...(specs.length ? { samples } : {}),
         ...signal,
@@ -357,20 +380,37 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       return
     }
     // counted a site at a time: batched here for the records' consumers
-    let batch: (GenotypeSite & { counts: GroupCount[] })[] = []
-    for await (const { site, counts } of siteCounts) {
-      batch.push({ ...site, counts })
-      if (batch.length === 1024) {
-        yield batch
-        batch = []
+    let sites: VcfSite[] = []
+    let counts: GroupCount[][] = []
+    const none = { gt: new Int8Array(0), width: 0, phased: new Uint8Array(0) }
+    for await (const x of siteCounts) {
+      sites.push(x.site)
+      counts.push(x.counts)
+      if (sites.length === 1024) {
+        yield { sites, counts, ...none }
+        sites = []
+        counts = []
       }
     }
-    if (batch.length) yield batch
+    if (sites.length) yield { sites, counts, ...none }
   }
-  async function* batches(): AsyncGenerator<QueryRecord[]> {
+  // a record's own fields are read only by these (else a batch stays columns)
+  const perRecord = wanted !== undefined || withAnnotations || filter !== undefined
+  async function* columns(): AsyncGenerator<QueryBatch> {
     for await (const batch of sources()) {
+      const { sites, gt, width } = batch
+      const alleles = (i: number) => gt.subarray(i * width, (i + 1) * width)
+      if (!perRecord) {
+        const counts =
+          batch.counts ?? sites.map((_, i) => (counting ? countsOf(alleles(i)) : NO_COUNTS))
+        yield { ...batch, counts }
+        continue
+      }
+      const kept = new Uint8Array(sites.length)
       const out: QueryRecord[] = []
-      for (const site of batch) {
+      for (let i = 0; i < sites.length; i++) {
+        const { chrom, pos, id, ref, alt } = sites[i]!
+        const site = { chrom, pos: pos + 1, id: id ?? '.', ref, alt }
         let allele: AlleleName | undefined
         if (wanted) {
           allele =
@@ -378,29 +418,62 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
           if (!allele) continue
         }
         const annotations = withAnnotations
-          ? await sets.values(site.chrom, site.pos, site.ref, site.alt, { ...signal, keys })
+          ? await sets.values(chrom, pos + 1, ref, alt, { ...signal, keys })
           : undefined
         if (condition) {
           if (!condition.test({ ...site, values: annotations! })) continue
           // an allele chosen by its annotation: its ALT, for -S and -H
           allele ??= siteAllele(site)
         }
-        // a literal of one shape (a spread costs more at tens of thousands of records)
-        const { chrom, pos, id, ref, alt, alleles, phased } = site
-        const counts = site.counts ?? (counting ? countsOf(alleles) : NO_COUNTS)
-        const record: QueryRecord = { chrom, pos, id, ref, alt, alleles, phased, counts }
+        const counts = batch.counts?.[i] ?? (counting ? countsOf(alleles(i)) : NO_COUNTS)
+        const record: QueryRecord = { ...site, alleles: alleles(i), phased: batch.phased, counts }
         if (allele) record.allele = allele
         if (annotations) record.annotations = annotations
         if (filter && !filter.test(record)) continue
+        kept[i] = 1
         out.push(record)
       }
-      if (out.length) yield out
+      if (!out.length) continue
+      const chosen = filterBatch(batch, (_, i) => kept[i] === 1)
+      yield {
+        ...chosen,
+        counts: out.map((r) => r.counts),
+        allele: out.map((r) => r.allele),
+        annotations: out.map((r) => r.annotations),
+      }
     }
+  }
+  async function* batches(): AsyncGenerator<QueryRecord[]> {
+    for await (const b of columns()) yield queryRecords(b)
   }
   async function* records(): AsyncGenerator<QueryRecord> {
     for await (const batch of batches()) yield* batch
   }
-  return { samples, groups, annotationFields, records, batches }
+  return { samples, groups, annotationFields, records, batches, columns }
+}
+
+/** A batch's records as QueryRecord objects (their alleles views of the batch's). */
+export function queryRecords(b: QueryBatch): QueryRecord[] {
+  return siteRecords(b).map((site, i) => {
+    const record: QueryRecord = Object.assign(site, { counts: b.counts[i]! })
+    if (b.allele?.[i]) record.allele = b.allele[i]
+    if (b.annotations?.[i]) record.annotations = b.annotations[i]
+    return record
+  })
+}
+
+/** The first `n` records of a batch. */
+export function firstRecords(b: QueryBatch, n: number): QueryBatch {
+  if (n >= b.sites.length) return b
+  return {
+    ...b,
+    sites: b.sites.slice(0, n),
+    info: b.info?.slice(0, n),
+    gt: b.gt.subarray(0, n * b.width),
+    counts: b.counts.slice(0, n),
+    ...(b.allele ? { allele: b.allele.slice(0, n) } : {}),
+    ...(b.annotations ? { annotations: b.annotations.slice(0, n) } : {}),
+  }
 }
 
 /** The records of a query (see prepareQuery), for notebooks: `for await (const r of query(...))`. */

@@ -4,8 +4,8 @@
 import type { Store } from '../store/Store.js'
 import { vcfHeader } from '../variants/vcf.js'
 import { vcfBytes } from '../variants/vcfBytes.js'
-import type { RecordToWrite } from '../variants/vcfBytes.js'
-import type { PreparedQuery, QueryRecord } from './view.js'
+import type { RecordBatch, RecordToWrite } from '../variants/vcfBytes.js'
+import type { GroupCount, PreparedQuery, QueryBatch, QueryRecord } from './view.js'
 
 /** A table cell: `*` for no value, booleans as 0/1, reals to 6 significant digits. */
 export function formatValue(v: number | string | boolean | undefined): string {
@@ -15,12 +15,20 @@ export function formatValue(v: number | string | boolean | undefined): string {
   return String(Number(v.toPrecision(6)))
 }
 
-/** INFO of a record: AN and AC of all the query's samples, then of each group when there are two or more. */
-export function infoOf(r: QueryRecord, groups: number): string {
-  let info = `AN=${r.counts[0]!.an};AC=${r.counts[0]!.ac}`
+/**
+ * INFO of a record by its counts (QueryRecord's): AN and AC of all the query's samples, then of
+ * each group when there are two or more.
+ */
+export function infoOf(counts: readonly GroupCount[], groups: number): string {
+  let info = `AN=${counts[0]!.an};AC=${counts[0]!.ac}`
   if (groups > 1)
-    for (let k = 1; k <= groups; k++) info += `;AN${k}=${r.counts[k]!.an};AC${k}=${r.counts[k]!.ac}`
+    for (let k = 1; k <= groups; k++) info += `;AN${k}=${counts[k]!.an};AC${k}=${counts[k]!.ac}`
   return info
+}
+
+/** A batch with the INFO of its records' counts (infoOf). */
+export function withInfo(b: QueryBatch, groups: number): QueryBatch {
+  return { ...b, info: b.counts.map((c) => infoOf(c, groups)) }
 }
 
 /** The ##INFO lines of what `infoOf` writes. */
@@ -93,14 +101,13 @@ export async function* queryToVcfBytes(
   const { contigs } = await store.manifest()
   const groups = prepared.groups.length
   const counts = opts.counts || groups > 1
-  async function* items(): AsyncGenerator<string | RecordToWrite[]> {
+  async function* items(): AsyncGenerator<string | RecordBatch> {
     yield* vcfHeader(
       contigs,
       prepared.samples.map((name) => ({ name, phased: true })),
       counts ? { extra: infoHeader(groups) } : {},
     )
-    for await (const batch of prepared.batches())
-      yield batch.map((r) => vcfRecordOf(r, counts ? infoOf(r, groups) : undefined))
+    for await (const batch of prepared.columns()) yield counts ? withInfo(batch, groups) : batch
   }
   yield* vcfBytes(items(), { reuse: opts.reuse })
 }

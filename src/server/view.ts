@@ -9,20 +9,23 @@ import {
   joined,
   recordLine,
   vcfRecordOf,
+  withInfo,
 } from '../query/viewText.js'
 import { ArgumentError, checkAbort } from '../core/errors.js'
 import type { AbortOptions } from '../core/errors.js'
 import { mergeRegions, parseRegionList } from '../core/region.js'
 import type { Region } from '../core/region.js'
-import type { AlleleName, QueryRecord } from '../query/view.js'
+import type { AlleleName, QueryBatch, QueryRecord } from '../query/view.js'
 import {
   AlleleSetCounter,
   compileColumn,
+  firstRecords,
   formatAlleleName,
   parseAlleleName,
   prepareQuery,
+  queryRecords,
 } from '../query/view.js'
-import type { RecordToWrite } from '../variants/vcfBytes.js'
+import type { RecordBatch, RecordToWrite } from '../variants/vcfBytes.js'
 import { vcfHeader } from '../variants/vcf.js'
 import { vcfBytes } from '../variants/vcfBytes.js'
 import type { GuardedGroup } from './privacy.js'
@@ -145,26 +148,25 @@ export async function runView(
   const limit = p.n ?? Infinity
   const counter = alleles ? new AlleleSetCounter(prepared.samples.length) : undefined
 
-  // the records in batches, up to the limits; -S and -H counted as they pass
+  // the records in batches of columns, up to the limits; -S and -H counted as they pass
   let truncated = false
   let read = 0
   let kept = 0
-  async function* chosen(): AsyncGenerator<QueryRecord[]> {
-    for await (const batch of prepared.batches()) {
+  const n = prepared.samples.length
+  async function* chosen(): AsyncGenerator<QueryBatch> {
+    for await (const whole of prepared.columns()) {
       checkAbort(opts.signal)
-      const out: QueryRecord[] = []
-      for (const r of batch) {
-        read += prepared.samples.length
-        if (kept >= limit || read > opts.maxGenotypes) {
-          truncated = true
-          if (out.length) yield out
-          return
-        }
-        counter?.add(r)
-        kept++
-        out.push(r)
+      // the records within both limits (a record passing maxGenotypes is not kept)
+      const fit = Math.min(limit - kept, n ? Math.floor((opts.maxGenotypes - read) / n) : Infinity)
+      const batch = firstRecords(whole, Math.max(0, fit))
+      if (counter) for (const r of queryRecords(batch)) counter.add(r)
+      read += n * batch.sites.length
+      kept += batch.sites.length
+      if (batch.sites.length) yield batch
+      if (batch !== whole) {
+        truncated = true
+        return
       }
-      yield out
     }
   }
   /** -H and -S, once every record has passed */
@@ -188,7 +190,7 @@ export async function runView(
 
   if (format === 'json') {
     const records: QueryRecord[] = []
-    for await (const batch of chosen()) for (const r of batch) records.push(r)
+    for await (const batch of chosen()) records.push(...queryRecords(batch))
     const { haplotypes, carriers } = alleleSets()
     const body = {
       store: served.name,
@@ -223,13 +225,13 @@ export async function runView(
   }
 
   const vcfOut = format === 'vcf' && !carriersOut && !haplotypesOut
-  const infoText = (r: QueryRecord) => (info ? infoOf(r, nGroups) : undefined)
+  const infoText = (r: QueryRecord) => (info ? infoOf(r.counts, nGroups) : undefined)
   const all = shown.length === prepared.samples.length
   // text lines (one string per batch: the byte writer encodes a string, not a line, at a time),
   // and records with genotypes as the byte writer takes them (no string per genotype); each batch
   // is written as it comes (tens of thousands of records kept to the end would outlive the young
   // generation and cost the collector more than the query)
-  async function* items(): AsyncGenerator<string | RecordToWrite[]> {
+  async function* items(): AsyncGenerator<string | RecordToWrite[] | RecordBatch> {
     if (vcfOut) {
       const manifest = await served.store.manifest(opts)
       const header = vcfHeader(
@@ -248,11 +250,17 @@ export async function runView(
       )
       yield* genotypes ? header : header.map((l) => l.replace(/\tFORMAT$/, ''))
     }
-    for await (const batch of chosen()) {
+    for await (const columnar of chosen()) {
+      // every sample shown: genotypes out as the batch is, no object per record
+      if (vcfOut && genotypes && all) {
+        yield info ? withInfo(columnar, nGroups) : columnar
+        continue
+      }
+      const batch = queryRecords(columnar)
       if (columns)
         yield* joined(batch.map((r) => columns.map((c) => formatValue(c.value(r))).join('\t')))
       else if (vcfOut && genotypes)
-        yield batch.map((r) => vcfRecordOf(all ? r : publicColumns(r, shown), infoText(r)))
+        yield batch.map((r) => vcfRecordOf(publicColumns(r, shown), infoText(r)))
       else if (vcfOut) yield* joined(batch.map((r) => recordLine(r, infoText(r), false)))
       else if (format === 'tsv' && !carriersOut && !haplotypesOut)
         yield* joined(

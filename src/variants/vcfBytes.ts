@@ -44,12 +44,59 @@ let columns = new Uint32Array(0)
  */
 export type RecordToWrite = Omit<VcfRecord, 'gt'> & { gt: Uint8Array | Int8Array }
 
+/** A record's columns before FORMAT: `pos` 0-based, as VcfRecord's; `id` `.` or undefined: none. */
+export type VcfSite = Pick<VcfRecord, 'chrom' | 'pos' | 'id' | 'ref' | 'alt'>
+
+/**
+ * Records as columns, a batch at a time: site i's genotype codes (as RecordToWrite's) are
+ * `gt[i × width, (i + 1) × width)`, with `width` = 2 × `phased.length`. Tens of thousands of
+ * records of a few samples cost no object and no view each.
+ */
+export interface RecordBatch {
+  sites: readonly VcfSite[]
+  /** per site: the INFO column (undefined: `.`) */
+  info?: readonly (string | undefined)[] | undefined
+  gt: Uint8Array | Int8Array
+  width: number
+  phased: Uint8Array
+}
+
+/**
+ * The records of `batch` whose site passes `keep`, in order: the batch itself when all do, else
+ * one whose codes are those of `batch` moved down in place (the batch is not read again).
+ */
+export function filterBatch<B extends RecordBatch>(
+  batch: B,
+  keep: (site: B['sites'][number], i: number) => boolean,
+): B {
+  const { sites, info, gt, width } = batch
+  const kept: B['sites'][number][] = []
+  const keptInfo: (string | undefined)[] = []
+  for (let i = 0; i < sites.length; i++) {
+    if (!keep(sites[i]!, i)) continue
+    if (kept.length < i) gt.copyWithin(kept.length * width, i * width, (i + 1) * width)
+    kept.push(sites[i]!)
+    keptInfo.push(info?.[i])
+  }
+  if (kept.length === sites.length) return batch
+  return {
+    ...batch,
+    sites: kept,
+    gt: gt.subarray(0, kept.length * width),
+    ...(info ? { info: keptInfo } : {}),
+  }
+}
+
 /** Bytes a record's line needs at most (its newline included). */
-export function recordBytes(r: RecordToWrite): number {
+export function recordBytes(site: VcfSite, info: string | undefined, samples: number): number {
   // the text columns in UTF-16 units: at most 3 bytes each in UTF-8
   const text =
-    r.chrom.length + (r.id?.length ?? 1) + r.ref.length + r.alt.length + (r.info?.length ?? 1)
-  return 3 * text + 32 + 4 * r.phased.length + 1
+    site.chrom.length +
+    (site.id?.length ?? 1) +
+    site.ref.length +
+    site.alt.length +
+    (info?.length ?? 1)
+  return 3 * text + 32 + 4 * samples + 1
 }
 
 const encoder = new TextEncoder()
@@ -86,57 +133,73 @@ function writeText(s: string, out: Uint8Array, at: number): number {
 /** A non-negative integer's decimal digits at `at`, returning where they end. */
 function writeInteger(v: number, out: Uint8Array, at: number): number {
   let end = at + 1
-  for (let x = v; x >= 10; x = Math.floor(x / 10)) end++
-  for (let i = end - 1, x = v; i >= at; i--, x = Math.floor(x / 10)) out[i] = 0x30 + (x % 10)
+  for (let p = 10; p <= v; p *= 10) end++
+  // 32-bit integer division (a multiplication once compiled) where a position fits: a floating
+  // division per digit was a third of writing a record of ten samples
+  if (v < 0x80000000)
+    for (let i = end - 1, x = v | 0; i >= at; i--) {
+      const q = (x / 10) | 0
+      out[i] = 0x30 + x - 10 * q
+      x = q
+    }
+  else for (let i = end - 1, x = v; i >= at; i--, x = Math.floor(x / 10)) out[i] = 0x30 + (x % 10)
   return end
 }
 
 /**
  * Write one record's line (with its newline) into `out` at `at`, which has room for
- * `recordBytes(r)`; returns where the line ends.
+ * `recordBytes`: its columns before FORMAT from `site` and `info`, its genotype codes
+ * `gt[from, from + 2 × phased.length)`. Returns where the line ends.
  */
-export function writeRecord(r: RecordToWrite, out: Uint8Array, at: number): number {
-  at = writeText(r.chrom, out, at)
+function writeLine(
+  site: VcfSite,
+  info: string | undefined,
+  gt: Uint8Array | Int8Array,
+  from: number,
+  phased: Uint8Array,
+  out: Uint8Array,
+  at: number,
+): number {
+  at = writeText(site.chrom, out, at)
   out[at++] = 0x09
-  at = writeInteger(r.pos + 1, out, at)
+  at = writeInteger(site.pos + 1, out, at)
   out[at++] = 0x09
-  at = writeText(r.id ?? '.', out, at)
+  at = writeText(site.id ?? '.', out, at)
   out[at++] = 0x09
-  at = writeText(r.ref, out, at)
+  at = writeText(site.ref, out, at)
   out[at++] = 0x09
-  at = writeText(r.alt, out, at)
+  at = writeText(site.alt, out, at)
   // \t.\t.\t: no QUAL, no FILTER
   out[at] = 0x09
   out[at + 1] = 0x2e
   out[at + 2] = 0x09
   out[at + 3] = 0x2e
   out[at + 4] = 0x09
-  at = writeText(r.info ?? '.', out, at + 5)
+  at = writeText(info ?? '.', out, at + 5)
   out[at] = 0x09
   out[at + 1] = 0x47 // G
   out[at + 2] = 0x54 // T
   at += 3
-  const { gt, phased } = r
   const n = phased.length
   if (n > 0 && n < NARROW)
     for (let i = 0; i < n; i++) {
       out[at] = 0x09
-      out[at + 1] = ALLELE_BYTE[gt[2 * i]! & 0xff]!
+      out[at + 1] = ALLELE_BYTE[gt[from + 2 * i]! & 0xff]!
       out[at + 2] = phased[i] ? 0x7c : 0x2f
-      out[at + 3] = ALLELE_BYTE[gt[2 * i + 1]! & 0xff]!
+      out[at + 3] = ALLELE_BYTE[gt[from + 2 * i + 1]! & 0xff]!
       at += 4
     }
   else if (n > 0) {
     if (columns.length < n) columns = new Uint32Array(n)
     const offset = offsetsOf(phased)
-    if (gt.byteOffset % 2 === 0)
-      fillColumns(new Uint16Array(gt.buffer, gt.byteOffset, n), offset, columns, n)
+    const byte = gt.byteOffset + from
+    if (byte % 2 === 0) fillColumns(new Uint16Array(gt.buffer, byte, n), offset, columns, n)
     else {
       const pair = new Uint16Array(1)
       const bytes = new Uint8Array(pair.buffer)
       for (let i = 0; i < n; i++) {
-        bytes[0] = gt[2 * i]!
-        bytes[1] = gt[2 * i + 1]!
+        bytes[0] = gt[from + 2 * i]!
+        bytes[1] = gt[from + 2 * i + 1]!
         columns[i] = COLUMN[pair[0]! + offset[i]!]!
       }
     }
@@ -147,28 +210,61 @@ export function writeRecord(r: RecordToWrite, out: Uint8Array, at: number): numb
   return at + 1
 }
 
+/** `writeLine` of a record (VcfRecord or the query engine's). */
+export function writeRecord(r: RecordToWrite, out: Uint8Array, at: number): number {
+  return writeLine(r, r.info, r.gt, 0, r.phased, out, at)
+}
+
 const ascii = new TextDecoder()
 let lineBytes = new Uint8Array(0)
 
+/** `writeLine` as a string (no trailing newline). */
+function lineOf(
+  site: VcfSite,
+  info: string | undefined,
+  gt: Uint8Array | Int8Array,
+  from: number,
+  phased: Uint8Array,
+): string {
+  const need = recordBytes(site, info, phased.length)
+  if (lineBytes.length < need) lineBytes = new Uint8Array(need)
+  return ascii.decode(
+    lineBytes.subarray(0, writeLine(site, info, gt, from, phased, lineBytes, 0) - 1),
+  )
+}
+
 /** One record as a VCF line (no trailing newline). */
 export function formatVcfRecord(r: RecordToWrite): string {
-  const need = recordBytes(r)
-  if (lineBytes.length < need) lineBytes = new Uint8Array(need)
-  return ascii.decode(lineBytes.subarray(0, writeRecord(r, lineBytes, 0) - 1))
+  return lineOf(r, r.info, r.gt, 0, r.phased)
 }
+
+/**
+ * Each record of `item` as a VCF line (no trailing newline): for writers of strings (a bgzipped
+ * file), where `vcfBytes` writes bytes.
+ */
+export function* recordLines(item: readonly RecordToWrite[] | RecordBatch): Generator<string> {
+  if (isBatch(item)) {
+    const { sites, info, gt, width, phased } = item
+    for (let i = 0; i < sites.length; i++) yield lineOf(sites[i]!, info?.[i], gt, i * width, phased)
+  } else for (const r of item) yield formatVcfRecord(r)
+}
+
+const isBatch = (item: readonly RecordToWrite[] | RecordBatch): item is RecordBatch =>
+  !Array.isArray(item)
 
 /** Chunk size of `vcfBytes`: big enough that a write per chunk costs nothing. */
 const CHUNK = 1 << 20
 
 /**
- * VCF lines (header strings without newlines, then batches of records) as chunks of whole lines,
- * about a megabyte each: each a new array, or with `reuse` the same buffer again once the next
- * chunk is asked for (for a consumer that has written a chunk by then: no megabyte allocated per
- * chunk).
+ * VCF lines (header strings without newlines, then records, in arrays or as batches of columns)
+ * as chunks of whole lines, about a megabyte each: each a new array, or with `reuse` the same
+ * buffer again once the next chunk is asked for (for a consumer that has written a chunk by then:
+ * no megabyte allocated per chunk).
  */
 export async function* vcfBytes(
   lines:
-    AsyncIterable<string | readonly RecordToWrite[]> | Iterable<string | readonly RecordToWrite[]>,
+    | AsyncIterable<string | readonly RecordToWrite[] | RecordBatch>
+    | Iterable<string | readonly RecordToWrite[] | RecordBatch>,
   opts: { reuse?: boolean | undefined } = {},
 ): AsyncGenerator<Uint8Array> {
   let buf = new Uint8Array(CHUNK)
@@ -187,9 +283,19 @@ export async function* vcfBytes(
       if (full) yield full
       at += encoder.encodeInto(item, buf.subarray(at)).written
       buf[at++] = 0x0a
+    } else if (isBatch(item)) {
+      const { sites, info, gt, width, phased } = item
+      const n = phased.length
+      for (let i = 0; i < sites.length; i++) {
+        const site = sites[i]!
+        const text = info?.[i]
+        const full = room(recordBytes(site, text, n))
+        if (full) yield full
+        at = writeLine(site, text, gt, i * width, phased, buf, at)
+      }
     } else
       for (const r of item) {
-        const full = room(recordBytes(r))
+        const full = room(recordBytes(r, r.info, r.phased.length))
         if (full) yield full
         at = writeRecord(r, buf, at)
       }
