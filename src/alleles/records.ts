@@ -87,7 +87,23 @@ function lookups(site: AlleleSite): Lookup[] {
 }
 
 /**
- * Each decoded column's code at `site` into `state` (0 REF, 1 ALT, 2 no-call): its tiles' marks
+ * Where a site's codes go: decoded column x's at `out[at + x]`, x < `width` (a row of a batch's
+ * genotypes, written in place, or a scratch row).
+ */
+interface Codes {
+  out: Uint8Array
+  at: number
+  width: number
+}
+
+/** Does some column carry the ALT? */
+function hasAlt({ out, at, width }: Codes): boolean {
+  for (let x = at; x < at + width; x++) if (out[x] === GT_ALT) return true
+  return false
+}
+
+/**
+ * Each decoded column's code at `site` into `codes` (0 REF, 1 ALT, 2 no-call): its tiles' marks
  * (a no-call from any wins, else the ALT from any), then its own no-call runs. True when some
  * column carries the ALT.
  */
@@ -96,16 +112,16 @@ async function siteCodes(
   l: readonly Lookup[],
   rows: RowWindow,
   runs: NocallRuns,
-  state: Uint8Array,
+  codes: Codes,
 ): Promise<boolean> {
   // a tile after the claimed ones overlaps the site by its tag: its no-call runs count too
   await rows.reach(lastStep(l) + 1)
-  const now = siteCodesNow(l, rows, runs, state)
+  const now = siteCodesNow(l, rows, runs, codes)
   if (now !== undefined) return now
   // a claim's row decoded alone (behind the window) or no-call runs to align
-  markCodes(l, await Promise.all(l.map(({ step }) => rows.row(step))), state)
-  await runs.apply(site, rows, state)
-  return state.includes(GT_ALT)
+  markCodes(l, await Promise.all(l.map(({ step }) => rows.row(step))), codes)
+  await runs.apply(site, rows, codes)
+  return hasAlt(codes)
 }
 
 /**
@@ -116,13 +132,13 @@ function siteCodesNow(
   l: readonly Lookup[],
   rows: RowWindow,
   runs: NocallRuns,
-  state: Uint8Array,
+  codes: Codes,
 ): boolean | undefined {
   if (!rows.has(lastStep(l) + 1) || runs.pending(rows)) return undefined
   if (l.length === 1) {
     // one step (almost every site): no array of slices made per site
     const slice = rows.slice(l[0]!.step)
-    return slice && markStep(l[0]!, slice, state)
+    return slice && markStep(l[0]!, slice, codes)
   }
   const slices: MatrixSlice[] = []
   for (const { step } of l) {
@@ -130,21 +146,17 @@ function siteCodesNow(
     if (!slice) return undefined
     slices.push(slice)
   }
-  return markCodes(l, slices, state)
+  return markCodes(l, slices, codes)
 }
 
 /**
  * Each column's code from its tile variants' marks; `slices[i]` holds the row of `l[i]`. True
  * when some column carries the ALT.
  */
-function markCodes(
-  l: readonly Lookup[],
-  slices: readonly MatrixSlice[],
-  state: Uint8Array,
-): boolean {
-  const width = state.length
-  if (l.length === 1) return markStep(l[0]!, slices[0]!, state)
-  state.fill(0)
+function markCodes(l: readonly Lookup[], slices: readonly MatrixSlice[], codes: Codes): boolean {
+  if (l.length === 1) return markStep(l[0]!, slices[0]!, codes)
+  const { out, at, width } = codes
+  out.fill(0, at, at + width)
   // claims of several steps, each row's common tile unmarked (almost always): only the runs of
   // marked tiles are met
   if (l.every((x, i) => commonMark(x, slices[i]!) === 0)) {
@@ -156,12 +168,12 @@ function markCodes(
         const mark = v >= 0 && v < marks.length ? marks[v]! : 0
         if (mark === 0) continue
         for (let j = k > 0 ? sparse.end[k - 1]! : 0; j < sparse.end[k]!; j++) {
-          const x = sparse.columns[j]!
-          if (mark === GT_NOCALL || state[x] === 0) state[x] = mark
+          const x = at + sparse.columns[j]!
+          if (mark === GT_NOCALL || out[x] === 0) out[x] = mark
         }
       }
     }
-    return state.includes(GT_ALT)
+    return hasAlt(codes)
   }
   for (const [i, { step, marks }] of l.entries()) {
     const slice = slices[i]!
@@ -171,17 +183,17 @@ function markCodes(
     for (let x = 0; x < width; x++) {
       const v = values[base + x]!
       const mark = v >= 0 && v < n ? marks[v]! : 0
-      if (mark === GT_NOCALL || (mark === GT_ALT && state[x] === 0)) state[x] = mark
+      if (mark === GT_NOCALL || (mark === GT_ALT && out[at + x] === 0)) out[at + x] = mark
     }
   }
-  return state.includes(GT_ALT)
+  return hasAlt(codes)
 }
 
 /** `markCodes` of a site of one step (almost every site): each code is its tile variant's mark. */
-function markStep({ step, marks }: Lookup, slice: MatrixSlice, state: Uint8Array): boolean {
+function markStep({ step, marks }: Lookup, slice: MatrixSlice, codes: Codes): boolean {
   return slice.sparse
-    ? markSparse(slice.sparse, step - slice.start, marks, state)
-    : markRow(slice.values, (step - slice.start) * state.length, state.length, marks, state)
+    ? markSparse(slice.sparse, step - slice.start, marks, codes)
+    : markRow(slice.values, (step - slice.start) * codes.width, marks, codes)
 }
 
 /** The mark of a row's common value, or −1 when the slice lists no common values. */
@@ -192,19 +204,14 @@ function commonMark({ step, marks }: Lookup, slice: MatrixSlice): number {
 }
 
 /** Each column's code at a one-step site: its tile variant's mark (a plain loop the JIT keeps). */
-function markRow(
-  values: Int32Array,
-  base: number,
-  width: number,
-  marks: Uint8Array,
-  state: Uint8Array,
-): boolean {
+function markRow(values: Int32Array, base: number, marks: Uint8Array, codes: Codes): boolean {
+  const { out, at, width } = codes
   const n = marks.length
   let alt = false
   for (let x = 0; x < width; x++) {
     const v = values[base + x]!
     const mark = v >= 0 && v < n ? marks[v]! : 0
-    state[x] = mark
+    out[at + x] = mark
     alt ||= mark === GT_ALT
   }
   return alt
@@ -219,24 +226,25 @@ function markSparse(
   sparse: NonNullable<MatrixSlice['sparse']>,
   row: number,
   marks: Uint8Array,
-  state: Uint8Array,
+  codes: Codes,
 ): boolean {
+  const { out, at, width } = codes
   const n = marks.length
   const { common, runs, value, end, columns } = sparse
   const c = common[row]!
   const mark = c >= 0 && c < n ? marks[c]! : 0
-  state.fill(mark)
+  out.fill(mark, at, at + width)
   const first = runs[row]!
   const last = runs[row + 1]!
   const from = first > 0 ? end[first - 1]! : 0
   // every column has the common value (no run) or some has not
-  let alt = mark === GT_ALT && (last === first || end[last - 1]! - from < state.length)
+  let alt = mark === GT_ALT && (last === first || end[last - 1]! - from < width)
   for (let k = first; k < last; k++) {
     const v = value[k]!
     const m = v >= 0 && v < n ? marks[v]! : 0
     if (m === mark) continue
     alt ||= m === GT_ALT
-    for (let i = k > 0 ? end[k - 1]! : 0; i < end[k]!; i++) state[columns[i]!] = m
+    for (let i = k > 0 ? end[k - 1]! : 0; i < end[k]!; i++) out[at + columns[i]!] = m
   }
   return alt
 }
@@ -411,8 +419,8 @@ export async function* indexedRecordBatches(
   const sig = opts.signal ? { signal: opts.signal } : {}
   const region = opts.region
   const width = haplotypes.length
-  const state = new Uint8Array(width)
-  // each decoded column once, in output order (no sample asked twice): codes copy straight out
+  // each decoded column once, in output order (no sample asked twice): codes are written in place
+  // in the batch, else in a scratch row and copied out in output order
   const identity = isIndices(columns, width)
   const out = columns.length
   const batchSites = Math.max(16, Math.min(BATCH, Math.floor(BATCH_BYTES / Math.max(1, out))))
@@ -432,24 +440,26 @@ export async function* indexedRecordBatches(
     const runs = new NocallRuns(store, m, p, region, sig)
     let batch: AlleleSite[] = []
     let gt = new Uint8Array(batchSites * out)
+    const codes: Codes = identity
+      ? { out: gt, at: 0, width }
+      : { out: new Uint8Array(width), at: 0, width }
     for (let i = 0; i < sites.length; i++) {
       if ((i & 255) === 0) checkAbort(opts.signal)
       const site = sites[i]!
       const l = claims[i]!
+      const base = batch.length * out
+      if (identity) codes.at = base
       const alt =
-        siteCodesNow(l, rows, runs, state) ?? (await siteCodes(site, l, rows, runs, state))
+        siteCodesNow(l, rows, runs, codes) ?? (await siteCodes(site, l, rows, runs, codes))
       // every decoded column is some output column's: the record is carried iff a column is ALT
       if (!opts.cohortSites && !alt) continue
-      const base = batch.length * out
-      // a few columns by hand: TypedArray.set costs more than copying 20 bytes
-      if (identity && width < 64) for (let h = 0; h < width; h++) gt[base + h] = state[h]!
-      else if (identity) gt.set(state, base)
-      else for (let h = 0; h < out; h++) gt[base + h] = state[columns[h]!]!
+      if (!identity) for (let h = 0; h < out; h++) gt[base + h] = codes.out[columns[h]!]!
       batch.push(site)
       if (batch.length === batchSites) {
         yield { sites: batch, gt, width: out, phased }
         batch = []
         gt = new Uint8Array(batchSites * out)
+        if (identity) codes.out = gt
       }
     }
     if (batch.length)
@@ -505,9 +515,9 @@ class NocallRuns {
     return false
   }
 
-  /** Make no-call the haplotypes (`state` by column) whose own runs overlap the site's REF. */
-  async apply(site: AlleleSite, rows: RowWindow, state: Uint8Array): Promise<void> {
-    for (const x of await this.columns(site, rows)) state[x] = GT_NOCALL
+  /** Make no-call the haplotypes (`codes` by column) whose own runs overlap the site's REF. */
+  async apply(site: AlleleSite, rows: RowWindow, codes: Codes): Promise<void> {
+    for (const x of await this.columns(site, rows)) codes.out[codes.at + x] = GT_NOCALL
   }
 
   /** The columns whose own no-call runs overlap the site's REF (each once). */
@@ -573,7 +583,7 @@ export async function* indexedCounts(
       haplotypes.push(x)
     }
   const classOfColumn = Int32Array.from(haplotypes, (x) => classOf[x]!)
-  const state = new Uint8Array(haplotypes.length)
+  const codes: Codes = { out: new Uint8Array(haplotypes.length), at: 0, width: haplotypes.length }
   for (const p of paths) {
     const { sites, claims, first, last } = await pathSites(
       store,
@@ -618,11 +628,11 @@ export async function* indexedCounts(
         }
       } else {
         rows ??= new RowWindow(store, p, first, last + 1, { haplotypes }, sig)
-        await siteCodes(site, l, rows, runs, state)
+        await siteCodes(site, l, rows, runs, codes)
         for (let x = 0; x < haplotypes.length; x++) {
           const c = classOfColumn[x]!
-          if (state[x] === GT_NOCALL) an[c]!--
-          else if (state[x] === GT_ALT) ac[c]!++
+          if (codes.out[x] === GT_NOCALL) an[c]!--
+          else if (codes.out[x] === GT_ALT) ac[c]!++
         }
       }
       yield { site, counts: { ac, an } }

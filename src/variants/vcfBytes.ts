@@ -1,7 +1,7 @@
-// VCF records as bytes. A wide record (20,000 samples: 80 kB of `\t0|0`) is written as 32-bit
-// words, one per sample: the sample's two haplotype codes, read as one 16-bit number, index a
-// table of the four bytes of its column. Strings would cost a conversion and a copy per line on
-// the way to stdout. Browser-safe.
+// VCF records as bytes. Each sample's column (`\t0|0`) is one 32-bit word: the sample's two
+// haplotype codes, read as one 16-bit number, index a table of the four bytes of its column, and
+// the word is stored as it is. Strings would cost a conversion and a copy per line on the way to
+// stdout. Browser-safe.
 import type { VcfRecord } from './vcf.js'
 
 /**
@@ -35,8 +35,28 @@ function offsetsOf(phased: Uint8Array): Uint32Array {
   return offsets.offset
 }
 
-/** The sample columns, written as words here and copied out (grown as needed). */
-let columns = new Uint32Array(0)
+/** Is this machine little-endian (the order the table's words are written in)? */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
+
+/** A view of the last output buffer written to, for its words (an unaligned 32-bit store each). */
+let outView: { out: Uint8Array; view: DataView } | undefined
+function viewOf(out: Uint8Array): DataView {
+  if (outView?.out !== out)
+    outView = { out, view: new DataView(out.buffer, out.byteOffset, out.byteLength) }
+  return outView.view
+}
+
+/**
+ * The codes of the last buffer read, as pairs from its first byte: records of one batch, or views
+ * of one batch, share it, so a view is made per batch, not per record.
+ */
+let pairsView: { buffer: ArrayBufferLike; pairs: Uint16Array } | undefined
+function pairsOf(gt: Uint8Array | Int8Array): Uint16Array {
+  const buffer = gt.buffer
+  if (pairsView?.buffer !== buffer)
+    pairsView = { buffer, pairs: new Uint16Array(buffer, 0, buffer.byteLength >> 1) }
+  return pairsView.pairs
+}
 
 /**
  * What the writer reads of a record: a VcfRecord, or the query engine's records, whose alleles
@@ -101,16 +121,6 @@ export function recordBytes(site: VcfSite, info: string | undefined, samples: nu
 
 const encoder = new TextEncoder()
 
-/** Each sample's column word from its pair of codes (a plain loop over locals the JIT keeps). */
-function fillColumns(pairs: Uint16Array, offset: Uint32Array, out: Uint32Array, n: number): void {
-  for (let i = 0; i < n; i++) out[i] = COLUMN[pairs[i]! + offset[i]!]!
-}
-
-/**
- * Below this many samples a record's columns are written a byte at a time: the views the word
- * table needs cost more than the loop (ten samples over 3 Mb: 25,000 records of 40 bytes).
- */
-const NARROW = 64
 /** The character of a haplotype's code by its byte (0 '0', 1 '1', anything else '.'). */
 const ALLELE_BYTE = new Uint8Array(256).fill(0x2e)
 ALLELE_BYTE[0] = 0x30
@@ -181,31 +191,22 @@ function writeLine(
   out[at + 2] = 0x54 // T
   at += 3
   const n = phased.length
-  if (n > 0 && n < NARROW)
-    for (let i = 0; i < n; i++) {
+  const byte = gt.byteOffset + from
+  if (byte % 2 === 0) {
+    // each sample's column as one word, by its two codes read as one 16-bit number
+    const view = viewOf(out)
+    const pairs = pairsOf(gt)
+    const offset = offsetsOf(phased)
+    const first = byte >> 1
+    for (let i = 0; i < n; i++, at += 4)
+      view.setUint32(at, COLUMN[pairs[first + i]! + offset[i]!]!, LITTLE_ENDIAN)
+  } else
+    for (let i = 0; i < n; i++, at += 4) {
       out[at] = 0x09
       out[at + 1] = ALLELE_BYTE[gt[from + 2 * i]! & 0xff]!
       out[at + 2] = phased[i] ? 0x7c : 0x2f
       out[at + 3] = ALLELE_BYTE[gt[from + 2 * i + 1]! & 0xff]!
-      at += 4
     }
-  else if (n > 0) {
-    if (columns.length < n) columns = new Uint32Array(n)
-    const offset = offsetsOf(phased)
-    const byte = gt.byteOffset + from
-    if (byte % 2 === 0) fillColumns(new Uint16Array(gt.buffer, byte, n), offset, columns, n)
-    else {
-      const pair = new Uint16Array(1)
-      const bytes = new Uint8Array(pair.buffer)
-      for (let i = 0; i < n; i++) {
-        bytes[0] = gt[from + 2 * i]!
-        bytes[1] = gt[from + 2 * i + 1]!
-        columns[i] = COLUMN[pair[0]! + offset[i]!]!
-      }
-    }
-    out.set(new Uint8Array(columns.buffer, 0, 4 * n), at)
-    at += 4 * n
-  }
   out[at] = 0x0a
   return at + 1
 }
