@@ -236,13 +236,14 @@ export function compileColumn(
   return compileExpression(text, recordScope(groups, fields))
 }
 
-function countGroup(alleles: Int8Array, members: Int32Array): GroupCount {
+/** The counts of the samples `members` of a record whose alleles start at `gt[from]`. */
+function countGroup(gt: Int8Array, from: number, members: Int32Array): GroupCount {
   let an = 0
   let ac = 0
   for (let i = 0; i < members.length; i++) {
     const s = members[i]!
     for (let p = 0; p < 2; p++) {
-      const a = alleles[2 * s + p]!
+      const a = gt[from + 2 * s + p]!
       if (a >= 0) an++
       if (a === 1) ac++
     }
@@ -255,16 +256,20 @@ function countGroup(alleles: Int8Array, members: Int32Array): GroupCount {
  * samples this is most of a wide region's counting, and a byte at a time costs four times more.
  * Alleles are -1 (0xff), 0 or 1: a byte's bit 7 marks a missing allele, bit 0 without bit 7 an ALT.
  */
-function countAll(alleles: Int8Array): GroupCount {
-  const n = alleles.length
+function countAll(gt: Int8Array, from: number, n: number): GroupCount {
   let missing = 0
   let ac = 0
   const one = (a: number) => {
     missing += a >>> 31
     ac += (a + 1) >> 1
   }
-  // a few samples' alleles: a view of words would cost more than it saves
-  const head = n < 64 ? n : Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
+  // a few samples' alleles: counted in place (a view of words would cost more than it saves)
+  if (n < 64) {
+    for (let h = from; h < from + n; h++) one(gt[h]!)
+    return { an: n - missing, ac }
+  }
+  const alleles = gt.subarray(from, from + n)
+  const head = Math.min(n, (4 - (alleles.byteOffset % 4)) % 4)
   for (let h = 0; h < head; h++) one(alleles[h]!)
   const words = wordsOf(alleles, head)
   for (let i = 0; i < words.length;) {
@@ -354,10 +359,11 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       : undefined)
   const samples = rows ? rows.map((r) => table.names[r]!) : table.names.slice()
   const counting = opts.counts !== false || filter !== undefined
-  const countsOf = (alleles: Int8Array): GroupCount[] => {
+  // the counts of a record whose `width` alleles start at `gt[from]` (no view of them made)
+  const countsOf = (gt: Int8Array, from: number, width: number): GroupCount[] => {
     // a loop, not a spread of a map: two arrays fewer per record
-    const out = [countAll(alleles)]
-    for (const g of groups) out.push(countGroup(alleles, g.samples))
+    const out = [countAll(gt, from, width)]
+    for (const g of groups) out.push(countGroup(gt, from, g.samples))
     return out
   }
   /** the sites, a batch at a time; counted already when counted per tile variant */
@@ -402,7 +408,8 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
       const alleles = (i: number) => gt.subarray(i * width, (i + 1) * width)
       if (!perRecord) {
         const counts =
-          batch.counts ?? sites.map((_, i) => (counting ? countsOf(alleles(i)) : NO_COUNTS))
+          batch.counts ??
+          sites.map((_, i) => (counting ? countsOf(gt, i * width, width) : NO_COUNTS))
         yield { ...batch, counts }
         continue
       }
@@ -425,7 +432,7 @@ export async function prepareQuery(store: Store, opts: QueryOptions = {}): Promi
           // an allele chosen by its annotation: its ALT, for -S and -H
           allele ??= siteAllele(site)
         }
-        const counts = batch.counts?.[i] ?? (counting ? countsOf(alleles(i)) : NO_COUNTS)
+        const counts = batch.counts?.[i] ?? (counting ? countsOf(gt, i * width, width) : NO_COUNTS)
         const record: QueryRecord = { ...site, alleles: alleles(i), phased: batch.phased, counts }
         if (allele) record.allele = allele
         if (annotations) record.annotations = annotations
