@@ -1,4 +1,4 @@
-// The store's VCF records (those of src/export/vcf.ts storeRecords) read through the allele
+// The store's VCF records (those of src/export/vcf.ts storeRecordBatches) read through the allele
 // index: each site lists the tile variants carrying it, so a haplotype's genotype is a lookup of
 // its tile variant in the cohort matrix — no tile is aligned, no haplotype's variants merged.
 // Also counts per sample group, which never form genotypes at all: per tile variant, the

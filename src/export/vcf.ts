@@ -24,7 +24,6 @@ import type {
   SampleInfo,
   TileBlock,
   TileVariantSource,
-  VcfRecord,
 } from '../variants/vcf.js'
 import { defaultSliceRows } from '../matrix/reader.js'
 import type { CohortMatrix, MatrixNocall } from '../matrix/reader.js'
@@ -405,7 +404,7 @@ async function pathJoin(
   return { tail, head, pairs: pairs.size }
 }
 
-/** Which records `storeRecords` yields. */
+/** Which records `storeRecordBatches` yields. */
 export interface StoreRecordOptions extends StoreVcfOptions {
   /**
    * Also the records only samples left out carry (every chosen haplotype 0 or no-call there), so
@@ -582,34 +581,11 @@ export async function* storeVcfItems(
 }
 
 /**
- * The records of `storeToVcf` (haplotype 2k + a of `gt`: the chosen sample k), streamed in blocks
- * of steps: the chosen samples' columns of the cohort matrix are decoded a block at a time, so
- * memory stays bounded over any path, for any number of samples.
- */
-export async function* storeRecords(
-  store: Store,
-  opts: StoreRecordOptions = {},
-): AsyncGenerator<VcfRecord> {
-  for await (const { sites, info, gt, width, phased } of storeRecordBatches(store, opts))
-    for (let i = 0; i < sites.length; i++) {
-      const { chrom, pos, id, ref, alt } = sites[i]!
-      const r: VcfRecord = {
-        chrom,
-        pos,
-        id: id === '.' ? undefined : id,
-        ref,
-        alt,
-        gt: gt.subarray(i * width, (i + 1) * width),
-        phased,
-      }
-      if (info?.[i] !== undefined) r.info = info[i]
-      yield r
-    }
-}
-
-/**
- * `storeRecords` as columns, in batches (one await per batch and no object per record: what a
- * writer of every record wants). Codes are VcfRecord's (2: no-call); an `id` of `.` is none.
+ * The records of `storeToVcf` as columns, in batches (one await per batch and no object per
+ * record: what a writer of every record wants): haplotype 2k + a of a site's codes is the chosen
+ * sample k's, codes are VcfRecord's (2: no-call), and an `id` of `.` is none. The chosen samples'
+ * columns of the cohort matrix are decoded a block of steps at a time, so memory stays bounded
+ * over any path, for any number of samples.
  */
 export async function* storeRecordBatches(
   store: Store,

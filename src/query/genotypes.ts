@@ -1,8 +1,9 @@
 // The genotypes of a region for a set of samples, as site records with per-haplotype alleles: the
 // one place the query commands (view, freq, ld) read genotypes from. They are the records of the
-// store's VCF export (storeRecords: normalised biallelic records with IDs, the same allele logic),
-// decoded from the cohort matrix for the chosen samples' haplotypes over the region's steps only,
-// with the sites of the rest of the cohort too (where the chosen samples are 0 or no-call).
+// store's VCF export (storeRecordBatches: normalised biallelic records with IDs, the same allele
+// logic), decoded from the cohort matrix for the chosen samples' haplotypes over the region's
+// steps only, with the sites of the rest of the cohort too (where the chosen samples are 0 or
+// no-call).
 // Browser-safe.
 import { hasByte } from '../core/bytes.js'
 import { ArgumentError } from '../core/errors.js'
@@ -67,7 +68,7 @@ export async function* genotypeBatches(
 ): AsyncGenerator<GenotypeBatch> {
   const { storeRecordBatches } = await import('../export/vcf.js')
   // a subset gets the cohort's sites too: BGT and bcftools report the sites none of it carries,
-  // with AC=0 (storeRecords refuses a sample the store lacks)
+  // with AC=0 (storeRecordBatches refuses a sample the store lacks)
   const base = {
     ...(opts.samples ? { samples: [...opts.samples] } : {}),
     cohortSites: true,
