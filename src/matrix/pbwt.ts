@@ -740,7 +740,10 @@ export class SubsetDecoder {
   private nextPos: Int32Array
   private nextCol: Int32Array
   private symOf: Int32Array
-  /** per entry of `pos`: its rank among the row's haplotypes of its symbol */
+  /**
+   * per entry of `pos`: its rank among the row's haplotypes of its symbol (a walk over the bytes),
+   * then its position in the next order (what sortBySymbol reads)
+   */
   private rank: Int32Array
   /**
    * Per symbol below SMALL_SYMBOLS: the row's haplotypes holding it, then its start in the next
@@ -1015,9 +1018,10 @@ const SCRATCH = {
 }
 
 /**
- * A chunk's runs decoded into arrays, kept by a store for subset walks (Store runCacheBytes):
- * over arrays such a walk costs under half of one over the varint heads, each of which must be
- * read before the next can be found.
+ * A chunk's runs decoded into arrays, kept by a store for subset walks (Store runCacheBytes): over
+ * the varint heads a walk reads and counts every run, each head before the next can be found;
+ * over these arrays each chosen haplotype finds its run by position and its next position from
+ * the run's shift (SubsetDecoder.rowFromRuns).
  */
 export interface ChunkRuns {
   /** per run: its symbol */
