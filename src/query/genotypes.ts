@@ -43,7 +43,7 @@ export async function* genotypeSites(
   store: Store,
   opts: GenotypeOptions = {},
 ): AsyncGenerator<GenotypeSite> {
-  for await (const batch of genotypeSiteBatches(store, opts)) yield* batch
+  for await (const batch of genotypeBatches(store, opts)) yield* siteRecords(batch)
 }
 
 /**
@@ -93,14 +93,6 @@ export async function* genotypeBatches(
     }
     before = region
   }
-}
-
-/** `genotypeSites` in batches (one await per batch). */
-export async function* genotypeSiteBatches(
-  store: Store,
-  opts: GenotypeOptions = {},
-): AsyncGenerator<GenotypeSite[]> {
-  for await (const b of genotypeBatches(store, opts)) yield siteRecords(b)
 }
 
 /** A batch's sites as GenotypeSite objects, their alleles views of the batch's. */
